@@ -1,0 +1,33 @@
+/**
+ * The `timbre` command line. Each command lives in commands/<name>.ts and exports
+ * `run(args: string[]): Promise<number>` (the exit code) and a one-line `summary`.
+ */
+export interface CliCommand {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<CliCommand>> = {
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    await printUsage();
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`timbre: unknown command '${name}'. Run 'timbre --help' for the list.`);
+    return 2;
+  }
+  return (await load()).run(args);
+}
+
+async function printUsage(): Promise<void> {
+  const lines = ['usage: timbre <command> [options]', '', 'commands:'];
+  for (const [name, load] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`);
+  }
+  console.log(lines.join('\n'));
+}
