@@ -3,12 +3,20 @@ import { resolveFfmpeg } from './ffmpeg.js';
 
 export const ANALYSIS_SAMPLE_RATE = 22050;
 
+/** A stretch of a track, in seconds. */
+export interface TimeWindow {
+  offsetSeconds: number;
+  durationSeconds: number;
+}
+
 export interface DecodeOptions {
   sampleRate?: number;
-  /** Start of the excerpt in seconds; ffmpeg seeks before decoding when the container allows it. */
-  offsetSeconds?: number;
-  /** Length of the excerpt in seconds; the whole rest of the file when absent. */
-  durationSeconds?: number;
+  /**
+   * Decode only these stretches, concatenated in order, in one ffmpeg process. ffmpeg seeks to each
+   * before decoding where the container allows it, so long files are not decoded whole.
+   * Absent: the whole file.
+   */
+  windows?: readonly TimeWindow[];
   signal?: AbortSignal;
 }
 
@@ -26,10 +34,8 @@ export class DecodeError extends Error {
 export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const ffmpeg = resolveFfmpeg();
   const sampleRate = options.sampleRate ?? ANALYSIS_SAMPLE_RATE;
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error'];
-  if (options.offsetSeconds) args.push('-ss', options.offsetSeconds.toFixed(3));
-  if (options.durationSeconds) args.push('-t', options.durationSeconds.toFixed(3));
-  args.push('-i', file, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1');
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...inputArguments(file, options.windows)];
+  args.push('-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1');
 
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
@@ -56,6 +62,18 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
       resolve(samples);
     });
   });
+}
+
+function inputArguments(file: string, windows: readonly TimeWindow[] | undefined): string[] {
+  if (!windows || windows.length === 0) return ['-i', file, '-map', '0:a:0', '-vn'];
+  const args: string[] = [];
+  for (const window of windows) {
+    if (window.offsetSeconds > 0) args.push('-ss', window.offsetSeconds.toFixed(3));
+    args.push('-t', window.durationSeconds.toFixed(3), '-i', file);
+  }
+  if (windows.length === 1) return [...args, '-map', '0:a:0', '-vn'];
+  const streams = windows.map((_, i) => `[${i}:a:0]`).join('');
+  return [...args, '-filter_complex', `${streams}concat=n=${windows.length}:v=0:a=1[excerpt]`, '-map', '[excerpt]'];
 }
 
 function describeFfmpegFailure(stderr: string, code: number | null): string {
