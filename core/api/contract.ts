@@ -1,0 +1,204 @@
+/**
+ * Timbre's one API contract: every method and event the app (Electron IPC or web-mode HTTP) can use.
+ *
+ * This file is self-contained on purpose: the renderer, the preload bridge and the server all import
+ * it, so it must not pull in Node-only code. Arguments are validated at the boundary by schemas.ts
+ * (which is checked against `ApiMethods` at compile time); results are built by dispatch.ts.
+ */
+
+export type TrackStatus = 'pending' | 'analysing' | 'done' | 'error';
+
+export interface AppInfo {
+  version: string;
+  /** 'electron' offers a native folder dialog and the timbre-media: protocol; 'web' uses HTTP. */
+  mode: 'electron' | 'web';
+  nativeFolderDialog: boolean;
+}
+
+export type WatchStatus = 'watching' | 'scanning' | 'idle' | 'error';
+
+export interface FolderView {
+  id: number;
+  path: string;
+  watchStatus: WatchStatus;
+  /** Why watching failed (missing folder, permission…), when watchStatus is 'error'. */
+  error: string | null;
+  trackCount: number;
+  lastScanAt: number | null;
+}
+
+export interface ScanProgress {
+  done: number;
+  failed: number;
+  total: number;
+  ratePerSec: number;
+  /** Seconds left at the current rate; null while the rate is unknown. */
+  etaSec: number | null;
+  paused: boolean;
+}
+
+/** One row of the library table: only what the table shows or filters on. */
+export interface TrackRow {
+  id: number;
+  fileName: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  durationSec: number | null;
+  tempoBpm: number | null;
+  genres: string[];
+  /** Present once the classifier has run on the track. */
+  predictedGenre: string | null;
+  confidence: number | null;
+  /** Whether the user confirmed the track's genre (issue 5); false until then. */
+  genreConfirmed: boolean;
+  status: TrackStatus;
+  error: string | null;
+}
+
+export const SORT_KEYS = [
+  'title',
+  'artist',
+  'album',
+  'durationSec',
+  'tempoBpm',
+  'genre',
+  'predictedGenre',
+  'confidence',
+] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDirection = 'asc' | 'desc';
+
+export interface TrackQuery {
+  /** Case-insensitive words, each matched against title, artist, album (and file name). */
+  search?: string;
+  sort?: { key: SortKey; direction: SortDirection };
+  /** Tag genre, exact (case-insensitive). */
+  genre?: string;
+  predictedGenre?: string;
+  /** Inclusive [min, max] on the prediction's confidence, 0..1; tracks without a prediction are excluded. */
+  confidence?: [number, number];
+  /** Only tracks whose genre the user has not confirmed. */
+  unconfirmed?: boolean;
+  status?: TrackStatus;
+  offset: number;
+  limit: number;
+}
+
+export interface TrackPage {
+  /** Rows matching the query, in total (not only this page). */
+  total: number;
+  /** Size of the whole library, for "12 of 3,400" and empty states. */
+  libraryTotal: number;
+  offset: number;
+  rows: TrackRow[];
+}
+
+export interface TrackFacets {
+  genres: string[];
+  predictedGenres: string[];
+  errorCount: number;
+}
+
+/** A mel spectrogram reduced for display: `bands` mel bands (low to high) × `frames`, time-major bytes. */
+export interface MelPreview {
+  bands: number;
+  frames: number;
+  secondsPerFrame: number;
+  /** Byte 0 stands for dbMin and 255 for dbMax (dB relative to full scale). */
+  dbMin: number;
+  dbMax: number;
+  /** Base64 of frames × bands bytes. */
+  bytesBase64: string;
+}
+
+export interface GenreSegment {
+  start: number;
+  end: number;
+  genre: string;
+  probabilities: Record<string, number>;
+}
+
+export interface GenrePrediction {
+  genre: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  segments: GenreSegment[];
+  modelId: string | null;
+}
+
+export interface MirSummary {
+  tempoBpm: number | null;
+  /** Mean spectral centroid, Hz. */
+  brightnessHz: number | null;
+  /** Mean RMS energy, 0..1 of full scale. */
+  energy: number | null;
+}
+
+export interface TrackDetail extends TrackRow {
+  path: string;
+  year: number | null;
+  bitrate: number | null;
+  sampleRate: number | null;
+  mel: MelPreview | null;
+  mir: MirSummary;
+  prediction: GenrePrediction | null;
+}
+
+/** Every API method: one optional argument object in, one JSON-serialisable result out. */
+export interface ApiMethods {
+  appInfo(): AppInfo;
+  /** Opens the native folder dialog (Electron); null when cancelled or in web mode. */
+  chooseFolder(): { path: string | null };
+  listFolders(): FolderView[];
+  addFolder(args: { path: string }): FolderView;
+  removeFolder(args: { id: number }): { removed: boolean };
+  scanProgress(): ScanProgress;
+  pauseScan(): ScanProgress;
+  resumeScan(): ScanProgress;
+  queryTracks(args: TrackQuery): TrackPage;
+  trackFacets(): TrackFacets;
+  getTrack(args: { id: number }): TrackDetail;
+}
+
+export type ApiMethodName = keyof ApiMethods;
+export type ApiArgs<M extends ApiMethodName> = Parameters<ApiMethods[M]>;
+export type ApiResult<M extends ApiMethodName> = ReturnType<ApiMethods[M]>;
+
+/** Events pushed to the app. Track changes are batched: refetch what is visible. */
+export interface ApiEvents {
+  progress: ScanProgress;
+  'tracks-changed': { ids: number[] };
+  'folders-changed': Record<string, never>;
+}
+export type ApiEventName = keyof ApiEvents;
+
+export const API_METHOD_NAMES = [
+  'appInfo',
+  'chooseFolder',
+  'listFolders',
+  'addFolder',
+  'removeFolder',
+  'scanProgress',
+  'pauseScan',
+  'resumeScan',
+  'queryTracks',
+  'trackFacets',
+  'getTrack',
+] as const satisfies readonly ApiMethodName[];
+
+/** Fails to compile when a method is missing from API_METHOD_NAMES. */
+export type AssertAllMethodsListed = Exclude<ApiMethodName, (typeof API_METHOD_NAMES)[number]> extends never ? true : never;
+export const allMethodsListed: AssertAllMethodsListed = true;
+
+export const API_EVENT_NAMES = ['progress', 'tracks-changed', 'folders-changed'] as const satisfies readonly ApiEventName[];
+
+export type ApiErrorCode = 'invalid-arguments' | 'unknown-method' | 'not-found' | 'failed';
+
+/** What every transport carries back for a call. */
+export type ApiResponse<T = unknown> =
+  | { ok: true; result: T }
+  | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+/** The largest page a client may ask for; the table asks for far less. */
+export const MAX_PAGE_SIZE = 2000;

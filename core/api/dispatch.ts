@@ -1,0 +1,248 @@
+import { basename } from 'node:path';
+import { ZodError } from 'zod';
+import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
+import {
+  API_METHOD_NAMES,
+  type ApiEventName,
+  type ApiEvents,
+  type ApiMethodName,
+  type ApiMethods,
+  type ApiResponse,
+  type FolderView,
+  type GenrePrediction,
+  type ScanProgress,
+  type TrackDetail,
+  type TrackRow,
+} from './contract.js';
+import { parseArgs } from './schemas.js';
+import { TrackIndex } from './track-index.js';
+
+/** What the host (Electron main or the web server) adds to the core: only Electron has a native dialog. */
+export interface DispatchHost {
+  mode: 'electron' | 'web';
+  version: string;
+  chooseFolder?: () => Promise<string | null>;
+}
+
+export type EventListener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
+
+/**
+ * The one dispatch behind every transport: Electron IPC and web-mode HTTP both hand it a method name
+ * and raw arguments, and get an ApiResponse back. Arguments are validated here (schemas.ts) before the
+ * core sees them; errors become { ok: false } responses, never exceptions across the transport.
+ */
+export interface Dispatcher {
+  call(method: string, args: unknown): Promise<ApiResponse>;
+  /** Streams API events; progress is coalesced and track changes batched (see EVENT_INTERVAL_MS). */
+  subscribe(listener: EventListener): () => void;
+  /** The file behind a track, for media requests; null when there is no such track. */
+  trackPath(id: number): string | null;
+  close(): void;
+}
+
+/** Events are sent at most this often, so a fast scan cannot flood the renderer. */
+export const EVENT_INTERVAL_MS = 150;
+
+class NotFoundError extends Error {}
+
+export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
+  const { library } = core;
+  const index = new TrackIndex(library.listTracks().map(toTrackRow));
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+
+  let pendingProgress: AnalysisProgress | null = null;
+  const pendingTrackIds = new Set<number>();
+  let foldersChanged = false;
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    flushTimer = null;
+    if (foldersChanged) emit('folders-changed', {});
+    if (pendingTrackIds.size) emit('tracks-changed', { ids: [...pendingTrackIds] });
+    if (pendingProgress) emit('progress', toScanProgress(pendingProgress));
+    foldersChanged = false;
+    pendingTrackIds.clear();
+    pendingProgress = null;
+  };
+  const scheduleFlush = () => {
+    flushTimer ??= setTimeout(flush, EVENT_INTERVAL_MS);
+  };
+
+  const unsubscribers = [
+    core.events.on('track-updated', ({ id, track }) => {
+      if (track) index.upsert(toTrackRow(track));
+      else index.remove(id);
+      pendingTrackIds.add(id);
+      scheduleFlush();
+    }),
+    core.events.on('folder-updated', ({ folder }) => {
+      // A removed folder takes its tracks with it; the core may not announce each one.
+      if (!folder) index.reset(library.listTracks().map(toTrackRow));
+      foldersChanged = true;
+      scheduleFlush();
+    }),
+    core.events.on('progress', (progress) => {
+      pendingProgress = progress;
+      scheduleFlush();
+    }),
+  ];
+
+  const methods: { [M in ApiMethodName]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>> } = {
+    appInfo: async () => ({ version: host.version, mode: host.mode, nativeFolderDialog: Boolean(host.chooseFolder) }),
+    chooseFolder: async () => ({ path: host.chooseFolder ? await host.chooseFolder() : null }),
+    listFolders: async () => library.listFolders().map(toFolderView),
+    addFolder: async ({ path }) => toFolderView(await library.addFolder(path)),
+    removeFolder: async ({ id }) => {
+      if (!library.listFolders().some((folder) => folder.id === id)) return { removed: false };
+      await library.removeFolder(id);
+      index.reset(library.listTracks().map(toTrackRow));
+      return { removed: true };
+    },
+    scanProgress: async () => toScanProgress(library.progress()),
+    pauseScan: async () => {
+      library.pause();
+      return toScanProgress(library.progress());
+    },
+    resumeScan: async () => {
+      library.resume();
+      return toScanProgress(library.progress());
+    },
+    queryTracks: async (query) => index.query(query),
+    trackFacets: async () => index.facets(),
+    getTrack: async ({ id }) => {
+      const track = library.getTrack(id);
+      if (!track) throw new NotFoundError(`there is no track ${id}`);
+      return toTrackDetail(track);
+    },
+  };
+
+  return {
+    async call(method, args) {
+      if (!(API_METHOD_NAMES as readonly string[]).includes(method)) {
+        return { ok: false, error: { code: 'unknown-method', message: `unknown API method '${method}'` } };
+      }
+      const name = method as ApiMethodName;
+      try {
+        const parsed = parseArgs(name, args ?? []);
+        const handler = methods[name] as (...args: unknown[]) => Promise<unknown>;
+        return { ok: true, result: await handler(...parsed) };
+      } catch (error) {
+        if (error instanceof ZodError) {
+          const message = error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+          return { ok: false, error: { code: 'invalid-arguments', message } };
+        }
+        if (error instanceof NotFoundError) return { ok: false, error: { code: 'not-found', message: error.message } };
+        return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    trackPath(id) {
+      return library.getTrack(id)?.path ?? null;
+    },
+    close() {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      if (flushTimer) clearTimeout(flushTimer);
+      listeners.clear();
+    },
+  };
+}
+
+/**
+ * Prediction fields arrive with the classifier (issue 3); until the core's types carry them they are
+ * read as optional extras, so the app shows predictions as soon as the core stores them.
+ */
+interface PredictionExtras {
+  predicted?: { genre: string; confidence: number } | null;
+  prediction?: {
+    genre: string;
+    confidence: number;
+    probabilities: Record<string, number>;
+    segments?: GenrePrediction['segments'];
+    modelId?: string | null;
+  } | null;
+}
+
+export function toTrackRow(track: TrackSummary): TrackRow {
+  const extras = track as TrackSummary & PredictionExtras;
+  const predicted = extras.predicted ?? extras.prediction ?? null;
+  return {
+    id: track.id,
+    fileName: basename(track.path),
+    title: track.title,
+    artist: track.artist,
+    album: track.album,
+    durationSec: track.durationSec,
+    tempoBpm: track.tempoBpm,
+    genres: track.genres,
+    predictedGenre: predicted?.genre ?? null,
+    confidence: predicted?.confidence ?? null,
+    genreConfirmed: track.userGenre !== null,
+    status: track.status,
+    error: track.error,
+  };
+}
+
+function toTrackDetail(track: CoreTrackDetail): TrackDetail {
+  const extras = track as CoreTrackDetail & PredictionExtras;
+  const prediction = extras.prediction
+    ? {
+        genre: extras.prediction.genre,
+        confidence: extras.prediction.confidence,
+        probabilities: extras.prediction.probabilities,
+        segments: extras.prediction.segments ?? [],
+        modelId: extras.prediction.modelId ?? null,
+      }
+    : null;
+  const preview = track.melPreview;
+  return {
+    ...toTrackRow(track),
+    path: track.path,
+    year: track.year,
+    bitrate: track.bitrate,
+    sampleRate: track.sampleRate,
+    mel: preview
+      ? {
+          bands: preview.bands,
+          frames: preview.frames,
+          secondsPerFrame: preview.secondsPerFrame,
+          dbMin: preview.dbMin,
+          dbMax: preview.dbMax,
+          bytesBase64: Buffer.from(preview.data.buffer, preview.data.byteOffset, preview.data.byteLength).toString('base64'),
+        }
+      : null,
+    mir: {
+      tempoBpm: track.mir?.tempoBpm ?? track.tempoBpm,
+      brightnessHz: track.mir?.brightnessHz ?? null,
+      energy: track.mir?.energyRms ?? null,
+    },
+    prediction,
+  };
+}
+
+function toFolderView(folder: FolderInfo): FolderView {
+  const watchStatus = folder.error ? 'error' : folder.scanning ? 'scanning' : folder.watching ? 'watching' : 'idle';
+  return {
+    id: folder.id,
+    path: folder.path,
+    watchStatus,
+    error: folder.error,
+    trackCount: folder.trackCount,
+    lastScanAt: folder.lastScanAt,
+  };
+}
+
+function toScanProgress(progress: AnalysisProgress): ScanProgress {
+  return {
+    done: progress.done,
+    failed: progress.failed,
+    total: progress.total,
+    ratePerSec: progress.ratePerSec,
+    etaSec: progress.etaSec,
+    paused: progress.paused,
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { MAX_PAGE_SIZE, SORT_KEYS, type ApiArgs, type ApiMethodName } from './contract.js';
+
+/**
+ * Argument validation at the API boundary: every call, from IPC or HTTP, is parsed here before the
+ * core sees it. Each schema parses the method's argument list (a tuple), and the type check below
+ * keeps the schemas and the contract in step.
+ */
+const noArgs = z.tuple([]);
+const trackId = z.number().int().positive();
+const status = z.enum(['pending', 'analysing', 'done', 'error']);
+const shortText = z.string().max(500);
+
+const trackQuery = z
+  .object({
+    search: shortText.optional(),
+    sort: z.object({ key: z.enum(SORT_KEYS), direction: z.enum(['asc', 'desc']) }).strict().optional(),
+    genre: shortText.optional(),
+    predictedGenre: shortText.optional(),
+    confidence: z
+      .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+      .refine(([min, max]) => min <= max, 'confidence range must be [min, max] with min <= max')
+      .optional(),
+    unconfirmed: z.boolean().optional(),
+    status: status.optional(),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(MAX_PAGE_SIZE),
+  })
+  .strict();
+
+type ArgSchemas = { [M in ApiMethodName]: z.ZodType<ApiArgs<M>, z.ZodTypeDef, unknown> };
+
+export const argSchemas: ArgSchemas = {
+  appInfo: noArgs,
+  chooseFolder: noArgs,
+  listFolders: noArgs,
+  addFolder: z.tuple([
+    z
+      .object({
+        path: z
+          .string()
+          .trim()
+          .min(1, 'a folder path is required')
+          .max(4096)
+          .refine((path) => !path.includes('\0'), 'a path cannot contain NUL'),
+      })
+      .strict(),
+  ]),
+  removeFolder: z.tuple([z.object({ id: z.number().int().positive() }).strict()]),
+  scanProgress: noArgs,
+  pauseScan: noArgs,
+  resumeScan: noArgs,
+  queryTracks: z.tuple([trackQuery]),
+  trackFacets: noArgs,
+  getTrack: z.tuple([z.object({ id: trackId }).strict()]),
+};
+
+/** Parses a call's raw arguments; throws a ZodError with readable issues when they do not fit. */
+export function parseArgs<M extends ApiMethodName>(method: M, args: unknown): ApiArgs<M> {
+  const schema: ArgSchemas[M] = argSchemas[method];
+  return schema.parse(args);
+}

@@ -1,0 +1,220 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dispatcher } from './dispatch.js';
+import { mediaResponse } from './media.js';
+
+/**
+ * Web mode: the renderer and the API over HTTP on 127.0.0.1, for browsers and the Playwright tests.
+ *
+ * - POST /api/<method> with a JSON body (the argument object, or the argument list) → ApiResponse JSON.
+ * - GET /api/events → server-sent events (one `event:` per API event).
+ * - GET /media/<trackId> → the track's file, with Range support.
+ * - Anything else → a file of the bundled renderer (dist/renderer), which needs no token.
+ *
+ * Every API, event and media request must carry the per-launch token (header `X-Timbre-Token`, or
+ * `?token=` where a header cannot be set: EventSource and <audio>). The page learns it from the URL
+ * fragment, which browsers never send to a server. Requests from another Origin, or naming another
+ * Host (DNS rebinding), are refused.
+ */
+export interface WebServerOptions {
+  dispatcher: Dispatcher;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The bundled renderer; default dist/renderer beside the compiled core. */
+  staticDir?: string;
+  /** Tests pass a fixed token; otherwise a random one is made per launch. */
+  token?: string;
+}
+
+export interface WebServer {
+  port: number;
+  token: string;
+  /** The address to open: it carries the token in its fragment. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const TOKEN_HEADER = 'x-timbre-token';
+const HOST = '127.0.0.1';
+const MAX_BODY_BYTES = 1 << 20;
+const KEEPALIVE_MS = 20_000;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const { dispatcher } = options;
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
+  const eventStreams = new Set<ServerResponse>();
+  let port = 0;
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { ok: false, error: { code: 'failed', message: String(error) } });
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const allowedOrigins = [`http://${HOST}:${port}`, `http://localhost:${port}`];
+    if (!allowedOrigins.some((origin) => request.headers.host === origin.slice('http://'.length))) {
+      return sendText(response, 421, 'unknown host');
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedOrigins.includes(origin)) return sendText(response, 403, 'foreign origin');
+
+    const url = new URL(request.url ?? '/', `http://${HOST}:${port}`);
+    const isApi = url.pathname.startsWith('/api/');
+    const isMedia = url.pathname.startsWith('/media/');
+    if ((isApi || isMedia) && !hasToken(request, url, token)) return sendText(response, 401, 'missing or wrong token');
+
+    if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(request, response);
+    if (isApi) {
+      if (request.method !== 'POST') return sendText(response, 405, 'use POST');
+      const args = await readJsonBody(request);
+      if (args === undefined) return sendJson(response, 400, { ok: false, error: { code: 'invalid-arguments', message: 'body is not JSON' } });
+      const result = await dispatcher.call(decodeURIComponent(url.pathname.slice('/api/'.length)), args);
+      const status = result.ok ? 200 : result.error.code === 'unknown-method' || result.error.code === 'not-found' ? 404 : result.error.code === 'invalid-arguments' ? 400 : 500;
+      return sendJson(response, status, result);
+    }
+    if (isMedia) return serveMedia(request, response, url);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
+    return serveStatic(response, url.pathname);
+  }
+
+  function openEventStream(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    response.write('retry: 2000\n\n');
+    eventStreams.add(response);
+    const unsubscribe = dispatcher.subscribe((event, payload) => {
+      response.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+    });
+    const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
+    request.on('close', () => {
+      clearInterval(keepalive);
+      unsubscribe();
+      eventStreams.delete(response);
+    });
+  }
+
+  async function serveMedia(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const id = Number(url.pathname.slice('/media/'.length));
+    if (!Number.isSafeInteger(id) || id <= 0) return sendText(response, 404, 'no such track');
+    const media = await mediaResponse(dispatcher.trackPath(id), request.headers.range);
+    response.writeHead(media.status, media.headers);
+    if (!media.body || request.method === 'HEAD') {
+      media.body?.destroy();
+      response.end();
+      return;
+    }
+    media.body.pipe(response);
+    response.on('close', () => media.body?.destroy());
+  }
+
+  async function serveStatic(response: ServerResponse, pathname: string): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const file = resolve(join(staticDir, relative));
+    if (!file.startsWith(staticDir + sep) || !(extname(file) in STATIC_TYPES)) return sendText(response, 404, 'not found');
+    const body = await readFile(file).catch(() => null);
+    if (!body) {
+      const hint = relative === 'index.html' ? ' (run `npm run build` to bundle the renderer)' : '';
+      return sendText(response, 404, `not found${hint}`);
+    }
+    response.writeHead(200, { 'Content-Type': STATIC_TYPES[extname(file)], 'Cache-Control': 'no-cache' });
+    response.end(body);
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, HOST, () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://${HOST}:${port}/#token=${token}`,
+    async close() {
+      for (const stream of eventStreams) stream.end();
+      await new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function hasToken(request: IncomingMessage, url: URL, token: string): boolean {
+  const header = request.headers[TOKEN_HEADER];
+  const given = (typeof header === 'string' ? header : null) ?? url.searchParams.get('token');
+  if (!given) return false;
+  const expected = Buffer.from(token);
+  const actual = Buffer.from(given);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** The argument list of a call: an empty body is no arguments, an object is the one argument. */
+async function readJsonBody(request: IncomingMessage): Promise<unknown[] | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [parsed];
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(text);
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
