@@ -1,0 +1,128 @@
+import { timeFrequency, type TimeFrequency } from './types.js';
+
+/** Smallest normal float32: util.normalize leaves frames whose norm is below it unscaled. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
+/**
+ * Weights below this fraction of their bin's largest chroma weight are dropped from the sparse
+ * filter bank: the Gaussian bumps decay to ~1e-30 a few chroma away, and a chroma that small is
+ * invisible after the per-frame max normalisation.
+ */
+const NEGLIGIBLE_WEIGHT = 1e-9;
+
+export interface ChromaFilterOptions {
+  sr: number;
+  nFft: number;
+  nChroma?: number;
+  /** Deviation from A440 in fractions of a chroma bin. */
+  tuning?: number;
+  ctroct?: number;
+  octwidth?: number | null;
+  baseC?: boolean;
+}
+
+/**
+ * librosa.filters.chroma(sr, n_fft, n_chroma, tuning, ctroct, octwidth, norm=2, base_c): Gaussian
+ * bumps around each chroma for every FFT bin (columns L2-normalised), weighted by a Gaussian over
+ * octaves centred on ctroct. Returns the float32 matrix nChroma × (nFft/2+1), chroma-major.
+ */
+export function chromaFilterBank(options: ChromaFilterOptions): Float32Array {
+  const { sr, nFft } = options;
+  const nChroma = options.nChroma ?? 12;
+  const tuning = options.tuning ?? 0;
+  const ctroct = options.ctroct ?? 5;
+  const octwidth = options.octwidth === undefined ? 2 : options.octwidth;
+  const baseC = options.baseC ?? true;
+  const nBins = (nFft >> 1) + 1;
+
+  // Fractional chroma index of every FFT bin (bin 0 is placed 1.5 octaves below bin 1).
+  const a440 = 440 * 2 ** (tuning / nChroma);
+  const frqbins = new Float64Array(nFft);
+  for (let i = 1; i < nFft; i++) frqbins[i] = nChroma * Math.log2((i * sr) / nFft / (a440 / 16));
+  frqbins[0] = frqbins[1] - 1.5 * nChroma;
+  const halfChroma = Math.round(nChroma / 2);
+
+  const weights = new Float32Array(nChroma * nBins);
+  const column = new Float64Array(nChroma);
+  // Only the first nBins columns survive librosa's final slice, and columns are independent.
+  for (let i = 0; i < nBins; i++) {
+    const binWidth = i < nFft - 1 ? Math.max(frqbins[i + 1] - frqbins[i], 1) : 1;
+    let norm = 0;
+    for (let c = 0; c < nChroma; c++) {
+      // Distance from chroma c, wrapped into [-nChroma/2, nChroma/2).
+      const d = positiveRemainder(frqbins[i] - c + halfChroma + 10 * nChroma, nChroma) - halfChroma;
+      const w = Math.exp(-0.5 * ((2 * d) / binWidth) ** 2);
+      column[c] = w;
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm);
+    const octaveWeight = octwidth === null ? 1 : Math.exp(-0.5 * ((frqbins[i] / nChroma - ctroct) / octwidth) ** 2);
+    // base_c rolls the rows so that chroma 0 is C rather than A.
+    const shift = baseC ? 3 * Math.floor(nChroma / 12) : 0;
+    for (let c = 0; c < nChroma; c++) {
+      const source = (c + shift) % nChroma;
+      weights[c * nBins + i] = (column[source] / norm) * octaveWeight;
+    }
+  }
+  return weights;
+}
+
+function positiveRemainder(x: number, m: number): number {
+  const r = x % m;
+  return r < 0 ? r + m : r;
+}
+
+export interface ChromaStftOptions {
+  sr: number;
+  nChroma?: number;
+  /** Estimated with librosa.estimate_tuning by the caller (see core/dsp/tuning.ts). */
+  tuning: number;
+}
+
+/**
+ * librosa.feature.chroma_stft(S=power, sr, n_chroma, tuning, norm=np.inf): chroma filter bank
+ * applied to a power spectrogram (frames × bins), each frame scaled so its largest chroma is 1.
+ * Returns frames × nChroma.
+ */
+export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): TimeFrequency {
+  const nChroma = options.nChroma ?? 12;
+  const nBins = power.nBins;
+  const nFft = 2 * (nBins - 1);
+  const dense = chromaFilterBank({ sr: options.sr, nFft, nChroma, tuning: options.tuning });
+
+  // Bin-major sparse form: for bin f, entries [offsets[f], offsets[f+1]) of (chroma, weight).
+  const chromaOf: number[] = [];
+  const weightOf: number[] = [];
+  const offsets = new Int32Array(nBins + 1);
+  for (let f = 0; f < nBins; f++) {
+    let max = 0;
+    for (let c = 0; c < nChroma; c++) max = Math.max(max, dense[c * nBins + f]);
+    for (let c = 0; c < nChroma; c++) {
+      const w = dense[c * nBins + f];
+      if (w > NEGLIGIBLE_WEIGHT * max) {
+        chromaOf.push(c);
+        weightOf.push(w);
+      }
+    }
+    offsets[f + 1] = chromaOf.length;
+  }
+  const chromaIndex = Int32Array.from(chromaOf);
+  const weight = Float64Array.from(weightOf);
+
+  const out = timeFrequency(power.nFrames, nChroma);
+  const frame = new Float64Array(nChroma);
+  for (let t = 0; t < power.nFrames; t++) {
+    frame.fill(0);
+    const row = t * nBins;
+    for (let f = 0; f < nBins; f++) {
+      const v = power.data[row + f];
+      if (v === 0) continue;
+      for (let j = offsets[f]; j < offsets[f + 1]; j++) frame[chromaIndex[j]] += weight[j] * v;
+    }
+    let max = 0;
+    for (let c = 0; c < nChroma; c++) max = Math.max(max, Math.abs(frame[c]));
+    const scale = max < FLOAT32_TINY ? 1 : 1 / max;
+    for (let c = 0; c < nChroma; c++) out.data[t * nChroma + c] = frame[c] * scale;
+  }
+  return out;
+}

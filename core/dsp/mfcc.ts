@@ -1,0 +1,40 @@
+import { timeFrequency, type TimeFrequency } from './types.js';
+
+/**
+ * The first nOut rows of the orthonormal DCT-II matrix of size nIn (scipy.fftpack.dct(type=2,
+ * norm='ortho')): row k is scale_k · cos(π·k·(2n+1) / (2·nIn)), scale_0 = √(1/nIn), else √(2/nIn).
+ */
+export function dctOrthoMatrix(nOut: number, nIn: number): Float64Array {
+  if (nOut > nIn) throw new Error(`dct: cannot take ${nOut} coefficients of ${nIn} inputs`);
+  const basis = new Float64Array(nOut * nIn);
+  for (let k = 0; k < nOut; k++) {
+    const scale = Math.sqrt((k === 0 ? 1 : 2) / nIn);
+    for (let n = 0; n < nIn; n++) basis[k * nIn + n] = scale * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * nIn));
+  }
+  return basis;
+}
+
+export interface MfccOptions {
+  nMfcc?: number;
+}
+
+/**
+ * librosa.feature.mfcc(S=melDb, n_mfcc, dct_type=2, norm='ortho', lifter=0): the DCT of each frame
+ * of a log-power mel spectrogram (frames × mels), giving frames × nMfcc.
+ */
+export function mfccFromMelDb(melDb: TimeFrequency, options: MfccOptions = {}): TimeFrequency {
+  const nMfcc = options.nMfcc ?? 20;
+  const nMels = melDb.nBins;
+  const basis = dctOrthoMatrix(nMfcc, nMels);
+  const out = timeFrequency(melDb.nFrames, nMfcc);
+  for (let t = 0; t < melDb.nFrames; t++) {
+    const row = t * nMels;
+    for (let k = 0; k < nMfcc; k++) {
+      const base = k * nMels;
+      let acc = 0;
+      for (let n = 0; n < nMels; n++) acc += basis[base + n] * melDb.data[row + n];
+      out.data[t * nMfcc + k] = acc;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,279 @@
+import { fftFrequencies, powerToDb } from './mel.js';
+import { timeFrequency, type TimeFrequency } from './types.js';
+
+/** Smallest normal float32: numpy's `tiny` for float32 input, below which util.normalize leaves a frame alone. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
+/**
+ * librosa.feature.rms(S=S, frame_length): RMS energy per frame from a magnitude spectrogram, with the
+ * DC and Nyquist bins counted half (they appear once in the full two-sided spectrum).
+ */
+export function rmsFromMagnitude(S: TimeFrequency, frameLength = 2 * (S.nBins - 1)): Float32Array {
+  if (S.nBins !== (frameLength >> 1) + 1) {
+    throw new Error(`rms: spectrogram has ${S.nBins} bins, frameLength ${frameLength} needs ${(frameLength >> 1) + 1}`);
+  }
+  const { data, nFrames, nBins } = S;
+  const out = new Float32Array(nFrames);
+  const evenFrame = frameLength % 2 === 0;
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    let sum = 0;
+    for (let f = 0; f < nBins; f++) sum += data[row + f] * data[row + f];
+    sum -= 0.5 * data[row] * data[row];
+    if (evenFrame) sum -= 0.5 * data[row + nBins - 1] * data[row + nBins - 1];
+    out[t] = Math.sqrt((2 * sum) / (frameLength * frameLength));
+  }
+  return out;
+}
+
+export interface ZeroCrossingOptions {
+  frameLength?: number;
+  hopLength?: number;
+  center?: boolean;
+  /** Samples with |y| <= threshold count as zero (librosa.zero_crossings' threshold). */
+  threshold?: number;
+}
+
+/**
+ * librosa.feature.zero_crossing_rate(y, frame_length, hop_length, center): the fraction of sign
+ * changes per frame, framing an edge-padded signal when centred. Signs follow
+ * librosa.zero_crossings(threshold=1e-10, zero_pos=True, pad=False): near-zero samples are zero and
+ * zero counts as positive, and the first sample of each frame never counts as a crossing.
+ */
+export function zeroCrossingRate(y: Float32Array, options: ZeroCrossingOptions = {}): Float32Array {
+  const frameLength = options.frameLength ?? 2048;
+  const hopLength = options.hopLength ?? 512;
+  const center = options.center ?? true;
+  const threshold = options.threshold ?? 1e-10;
+  if (y.length === 0) throw new Error('zeroCrossingRate: empty signal');
+  const pad = center ? frameLength >> 1 : 0;
+  const paddedLength = y.length + 2 * pad;
+  if (paddedLength < frameLength) throw new Error('zeroCrossingRate: signal shorter than one frame');
+  const nFrames = 1 + Math.floor((paddedLength - frameLength) / hopLength);
+
+  // negative[i] for the padded signal: edge padding repeats the first and last samples.
+  const negative = new Uint8Array(paddedLength);
+  const isNegative = (v: number): number => (v < 0 && -v > threshold ? 1 : 0);
+  for (let i = 0; i < paddedLength; i++) {
+    const j = Math.min(Math.max(i - pad, 0), y.length - 1);
+    negative[i] = isNegative(y[j]);
+  }
+  // changes[i] = 1 where the sign differs from the previous sample; a running sum counts per frame.
+  const cumulative = new Int32Array(paddedLength);
+  for (let i = 1; i < paddedLength; i++) cumulative[i] = cumulative[i - 1] + (negative[i] !== negative[i - 1] ? 1 : 0);
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const first = t * hopLength;
+    out[t] = (cumulative[first + frameLength - 1] - cumulative[first]) / frameLength;
+  }
+  return out;
+}
+
+export interface SpectralOptions {
+  sr: number;
+}
+
+/** librosa.feature.spectral_centroid(S=S, sr): the magnitude-weighted mean frequency per frame. */
+export function spectralCentroid(S: TimeFrequency, options: SpectralOptions): Float32Array {
+  const { data, nFrames, nBins } = S;
+  const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    let total = 0;
+    let weighted = 0;
+    for (let f = 0; f < nBins; f++) {
+      total += data[row + f];
+      weighted += data[row + f] * freqs[f];
+    }
+    out[t] = total < FLOAT32_TINY ? weighted : weighted / total;
+  }
+  return out;
+}
+
+export interface BandwidthOptions extends SpectralOptions {
+  p?: number;
+  /** The centroid per frame if already computed (spectralCentroid of the same S). */
+  centroid?: Float32Array;
+}
+
+/**
+ * librosa.feature.spectral_bandwidth(S=S, sr, p, norm=True): the p-th root of the
+ * magnitude-weighted p-th moment of |frequency − centroid|, weights normalised to sum 1 per frame.
+ */
+export function spectralBandwidth(S: TimeFrequency, options: BandwidthOptions): Float32Array {
+  const { data, nFrames, nBins } = S;
+  const p = options.p ?? 2;
+  const centroid = options.centroid ?? spectralCentroid(S, options);
+  const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    const c = centroid[t];
+    let total = 0;
+    let moment = 0;
+    for (let f = 0; f < nBins; f++) {
+      const d = Math.abs(freqs[f] - c);
+      total += data[row + f];
+      moment += data[row + f] * (p === 2 ? d * d : Math.pow(d, p));
+    }
+    out[t] = Math.pow(total < FLOAT32_TINY ? moment : moment / total, 1 / p);
+  }
+  return out;
+}
+
+export interface RolloffOptions extends SpectralOptions {
+  rollPercent?: number;
+}
+
+/**
+ * librosa.feature.spectral_rolloff(S=S, sr, roll_percent): the lowest bin frequency at which the
+ * cumulative magnitude reaches roll_percent of the frame total. The running sum is rounded to
+ * float32 at each step, as numpy's cumsum over librosa's float32 spectrogram is.
+ */
+export function spectralRolloff(S: TimeFrequency, options: RolloffOptions): Float32Array {
+  const { data, nFrames, nBins } = S;
+  const rollPercent = options.rollPercent ?? 0.85;
+  if (!(rollPercent > 0 && rollPercent < 1)) throw new Error('spectralRolloff: rollPercent must be in (0, 1)');
+  const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
+  const cumulative = new Float32Array(nBins);
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    let running = 0;
+    for (let f = 0; f < nBins; f++) {
+      running = Math.fround(running + data[row + f]);
+      cumulative[f] = running;
+    }
+    const threshold = Math.fround(rollPercent * running);
+    let f = 0;
+    while (f < nBins - 1 && cumulative[f] < threshold) f++;
+    out[t] = freqs[f];
+  }
+  return out;
+}
+
+export interface ContrastOptions extends SpectralOptions {
+  nBands?: number;
+  fMin?: number;
+  quantile?: number;
+  linear?: boolean;
+}
+
+/**
+ * librosa.feature.spectral_contrast(S=S, sr, n_bands, fmin, quantile, linear): per octave band, the
+ * mean of the top `quantile` of magnitudes minus the mean of the bottom `quantile`, in dB
+ * (power_to_db of peaks minus power_to_db of valleys, each floored 80 dB below its own maximum)
+ * unless linear. Returns frames × (nBands + 1).
+ */
+export function spectralContrast(S: TimeFrequency, options: ContrastOptions): TimeFrequency {
+  const { data, nFrames, nBins } = S;
+  const nBands = options.nBands ?? 6;
+  const fMin = options.fMin ?? 200;
+  const quantile = options.quantile ?? 0.02;
+  const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
+  const edges = [0];
+  for (let k = 0; k <= nBands; k++) edges.push(fMin * 2 ** k);
+  for (let k = 0; k < edges.length - 1; k++) {
+    if (edges[k] >= 0.5 * options.sr) throw new Error('spectralContrast: bands reach past Nyquist; lower fMin or nBands');
+  }
+
+  // For each band: the bins it sorts, and how many of the extreme values each mean takes.
+  const bands: Array<{ first: number; count: number; take: number }> = [];
+  for (let k = 0; k <= nBands; k++) {
+    let first = 0;
+    while (first < nBins && freqs[first] < edges[k]) first++;
+    let last = first;
+    while (last + 1 < nBins && freqs[last + 1] <= edges[k + 1]) last++;
+    if (first >= nBins || freqs[first] > edges[k + 1]) throw new Error('spectralContrast: empty band');
+    // librosa widens every band but the first by the bin below it, and the last to Nyquist; every
+    // band but the last then drops its top bin from the sort (but not from the quantile count).
+    if (k > 0) first--;
+    if (k === nBands) last = nBins - 1;
+    const width = last - first + 1;
+    const take = Math.max(1, roundHalfEven(quantile * width));
+    bands.push({ first, count: k < nBands ? width - 1 : width, take });
+  }
+
+  const nOut = nBands + 1;
+  const peak = new Float32Array(nFrames * nOut);
+  const valley = new Float32Array(nFrames * nOut);
+  const maxTake = Math.max(...bands.map((b) => b.take));
+  const smallest = new Float64Array(maxTake);
+  const largest = new Float64Array(maxTake);
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    for (let k = 0; k < nOut; k++) {
+      const { first, count, take } = bands[k];
+      extremes(data, row + first, count, take, smallest, largest);
+      let low = 0;
+      let high = 0;
+      for (let i = 0; i < take; i++) {
+        low += smallest[i];
+        high += largest[i];
+      }
+      valley[t * nOut + k] = low / take;
+      peak[t * nOut + k] = high / take;
+    }
+  }
+  const out = timeFrequency(nFrames, nOut);
+  if (options.linear) {
+    for (let i = 0; i < out.data.length; i++) out.data[i] = peak[i] - valley[i];
+  } else {
+    const peakDb = powerToDb(peak);
+    const valleyDb = powerToDb(valley);
+    for (let i = 0; i < out.data.length; i++) out.data[i] = peakDb[i] - valleyDb[i];
+  }
+  return out;
+}
+
+/**
+ * Fills smallest[0..take) and largest[0..take) with the `take` smallest and largest of
+ * values[offset..offset+count), each kept sorted by insertion (take is a handful of values).
+ */
+function extremes(
+  values: Float32Array,
+  offset: number,
+  count: number,
+  take: number,
+  smallest: Float64Array,
+  largest: Float64Array,
+): void {
+  let filled = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[offset + i];
+    if (filled < take) {
+      insertAscending(smallest, filled, v);
+      insertDescending(largest, filled, v);
+      filled++;
+      continue;
+    }
+    if (v < smallest[take - 1]) insertAscending(smallest, take - 1, v);
+    if (v > largest[take - 1]) insertDescending(largest, take - 1, v);
+  }
+}
+
+/** Inserts v into sorted[0..length) (ascending), growing it to length+1 (dropping the last if full). */
+function insertAscending(sorted: Float64Array, length: number, v: number): void {
+  let i = length;
+  while (i > 0 && sorted[i - 1] > v) {
+    sorted[i] = sorted[i - 1];
+    i--;
+  }
+  sorted[i] = v;
+}
+
+function insertDescending(sorted: Float64Array, length: number, v: number): void {
+  let i = length;
+  while (i > 0 && sorted[i - 1] < v) {
+    sorted[i] = sorted[i - 1];
+    i--;
+  }
+  sorted[i] = v;
+}
+
+/** np.rint: round half to even. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

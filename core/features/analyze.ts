@@ -1,0 +1,98 @@
+import { chromaStft } from '../dsp/chroma.js';
+import { applyFilterBank, melFilterBank, powerToDbTf, type FilterBank } from '../dsp/mel.js';
+import { mfccFromMelDb } from '../dsp/mfcc.js';
+import { onsetStrength } from '../dsp/onset.js';
+import { beatTrackTempo } from '../dsp/rhythm.js';
+import {
+  rmsFromMagnitude,
+  spectralBandwidth,
+  spectralCentroid,
+  spectralContrast,
+  spectralRolloff,
+  zeroCrossingRate,
+} from '../dsp/spectral.js';
+import { stftMagnitude } from '../dsp/stft.js';
+import { estimateTuning } from '../dsp/tuning.js';
+import type { TimeFrequency } from '../dsp/types.js';
+import { assembleFma518, type Fma518Feature } from './fma518.js';
+
+/** The analysis parameters of the FMA recipe and of the genre model's input. */
+export const ANALYSIS_N_FFT = 2048;
+export const ANALYSIS_HOP_LENGTH = 512;
+export const ANALYSIS_N_MELS = 128;
+
+export interface AudioAnalysis {
+  /** The 518 FMA statistics, in FMA518_KEYS order. */
+  fma518: Float64Array;
+  /** librosa.beat.beat_track's tempo; 0 for a signal without onsets. */
+  tempoBpm: number;
+  /**
+   * power_to_db(ref 1, amin 1e-10, top_db 80) of the 128-band Slaney mel power spectrogram
+   * (n_fft 2048, hop 512), frames × mels.
+   */
+  melDb: TimeFrequency;
+}
+
+const melBanks = new Map<number, FilterBank>();
+
+function analysisMelBank(sr: number): FilterBank {
+  let bank = melBanks.get(sr);
+  if (!bank) {
+    bank = melFilterBank({ sr, nFft: ANALYSIS_N_FFT, nMels: ANALYSIS_N_MELS });
+    melBanks.set(sr, bank);
+  }
+  return bank;
+}
+
+/**
+ * Everything Timbre derives from a decoded signal, from a single STFT: the FMA 518 statistics as
+ * FMA's features.py computes them with librosa 0.10.1, beat_track's tempo, and the log-mel
+ * spectrogram the genre model reads.
+ */
+export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
+  if (y.length === 0) throw new Error('analyzeSignal: empty signal');
+  const hopLength = ANALYSIS_HOP_LENGTH;
+  const nFft = ANALYSIS_N_FFT;
+  const magnitude = stftMagnitude(y, { nFft, hopLength });
+  // stft**2 in float32, as librosa squares its float32 magnitudes.
+  const power: TimeFrequency = { ...magnitude, data: magnitude.data.map((v) => v * v) };
+
+  const melDb = powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
+  const onsetEnvelope = onsetStrength(melDb, { aggregate: 'median', nFft, hopLength });
+  const tempoBpm = beatTrackTempo(onsetEnvelope, { sr, hopLength });
+
+  const centroid = spectralCentroid(magnitude, { sr });
+  const features: Record<Fma518Feature, TimeFrequency> = {
+    zcr: column(zeroCrossingRate(y, { frameLength: nFft, hopLength })),
+    ...cqtFamily(y, sr, magnitude),
+    chroma_stft: chromaStft(power, { sr, tuning: estimateTuning(power, { sr, nFft }) }),
+    rmse: column(rmsFromMagnitude(magnitude)),
+    spectral_centroid: column(centroid),
+    spectral_bandwidth: column(spectralBandwidth(magnitude, { sr, centroid })),
+    spectral_contrast: spectralContrast(magnitude, { sr, nBands: 6, fMin: 200, quantile: 0.02 }),
+    spectral_rolloff: column(spectralRolloff(magnitude, { sr, rollPercent: 0.85 })),
+    mfcc: mfccFromMelDb(melDb, { nMfcc: 20 }),
+  };
+  return { fma518: assembleFma518(features), tempoBpm, melDb };
+}
+
+/** A per-frame series as a one-coefficient time-frequency matrix. */
+function column(values: Float32Array): TimeFrequency {
+  return { data: values, nFrames: values.length, nBins: 1 };
+}
+
+/** chroma_cqt, chroma_cens and tonnetz: pending core/dsp/cqt.ts (H2); NaN until it lands. */
+function cqtFamily(
+  y: Float32Array,
+  sr: number,
+  magnitude: TimeFrequency,
+): Pick<Record<Fma518Feature, TimeFrequency>, 'chroma_cqt' | 'chroma_cens' | 'tonnetz'> {
+  void y;
+  void sr;
+  const nan = (nBins: number): TimeFrequency => ({
+    data: new Float32Array(magnitude.nFrames * nBins).fill(NaN),
+    nFrames: magnitude.nFrames,
+    nBins,
+  });
+  return { chroma_cqt: nan(12), chroma_cens: nan(12), tonnetz: nan(6) };
+}
