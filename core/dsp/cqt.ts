@@ -1,0 +1,248 @@
+import FFT from 'fft.js';
+import { downsampleByTwo } from './resample.js';
+import { forEachStftFrame, hannWindow, stftFrameCount } from './stft.js';
+import { timeFrequency, type TimeFrequency } from './types.js';
+
+/** librosa.note_to_hz('C1'): the default lowest CQT frequency. */
+export const C1_HZ = 440 * 2 ** ((24 - 69) / 12);
+
+/** librosa.filters.WINDOW_BANDWIDTHS['hann']. */
+const HANN_BANDWIDTH = 1.50018310546875;
+
+export interface CqtOptions {
+  sr: number;
+  hopLength: number;
+  nBins: number;
+  binsPerOctave: number;
+  /** Lowest frequency before the tuning correction; librosa's default is C1. */
+  fMin?: number;
+  /** Tuning offset in fractions of a bin (see estimateTuning). */
+  tuning?: number;
+  /** Fraction of each filter's spectral magnitude that may be discarded (librosa's `sparsity`). */
+  sparsity?: number;
+}
+
+/** One octave's filters in the frequency domain, stored sparsely (CSR rows over FFT bins). */
+interface OctaveBasis {
+  /** Index of this octave's first CQT bin in the output. */
+  firstBin: number;
+  nFilters: number;
+  nFft: number;
+  hopLength: number;
+  rowStart: Int32Array;
+  columns: Int32Array;
+  re: Float64Array;
+  im: Float64Array;
+}
+
+interface CqtPlan {
+  octaves: OctaveBasis[];
+  /** 1 / sqrt(filter length at the input rate), librosa's `scale=True`. */
+  outputScale: Float64Array;
+}
+
+/**
+ * librosa.interval_frequencies(n_bins, fmin, intervals='equal', bins_per_octave): octave
+ * multiples of the equal-tempered ratios, which is how librosa 0.10 builds the CQT grid.
+ */
+export function cqtFrequencies(nBins: number, fMin: number, binsPerOctave: number): Float64Array {
+  const freqs = new Float64Array(nBins);
+  for (let k = 0; k < nBins; k++) {
+    const octave = Math.floor(k / binsPerOctave);
+    freqs[k] = 2 ** octave * 2 ** ((k % binsPerOctave) / binsPerOctave) * fMin;
+  }
+  return freqs;
+}
+
+/** librosa.filters._relative_bandwidth: each bin's alpha from the local bins-per-octave spacing. */
+export function relativeBandwidth(freqs: Float64Array): Float64Array {
+  const n = freqs.length;
+  if (n < 2) throw new Error('relativeBandwidth needs at least two frequencies');
+  const logf = Array.from(freqs, Math.log2);
+  const alpha = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const bpo =
+      k === 0 ? 1 / (logf[1] - logf[0]) : k === n - 1 ? 1 / (logf[n - 1] - logf[n - 2]) : 2 / (logf[k + 1] - logf[k - 1]);
+    const r = 2 ** (2 / bpo);
+    alpha[k] = (r - 1) / (r + 1);
+  }
+  return alpha;
+}
+
+/**
+ * librosa.util.sparsify_rows for one row: keeps every entry whose magnitude is at least the
+ * smallest one needed so that the discarded entries carry less than `quantile` of the row's L1 mass.
+ */
+function sparsifyRow(re: Float64Array, im: Float64Array, quantile: number): number[] {
+  const n = re.length;
+  const mags = new Float64Array(n);
+  let norm = 0;
+  for (let j = 0; j < n; j++) {
+    mags[j] = Math.hypot(re[j], im[j]);
+    norm += mags[j];
+  }
+  const sorted = mags.slice().sort();
+  let cumulative = 0;
+  let threshold = sorted[n - 1];
+  for (let j = 0; j < n; j++) {
+    cumulative += sorted[j] / norm;
+    if (!(cumulative < quantile)) {
+      threshold = sorted[j];
+      break;
+    }
+  }
+  const kept: number[] = [];
+  for (let j = 0; j < n; j++) if (mags[j] >= threshold) kept.push(j);
+  return kept;
+}
+
+/**
+ * One octave of librosa's __vqt_filter_fft (filters.wavelet with pad_fft and norm 1, gamma 0):
+ * Hann-windowed complex exponentials, L1-normalised, centred in a power-of-two frame, scaled by
+ * length / n_fft, transformed, sparsified, and rescaled by sqrt(sr / octaveSr) for the downsampling.
+ */
+function octaveBasis(
+  freqs: Float64Array,
+  alpha: Float64Array,
+  octaveSr: number,
+  sr: number,
+  sparsity: number,
+): Omit<OctaveBasis, 'firstBin' | 'hopLength'> {
+  const nFilters = freqs.length;
+  const lengths = freqs.map((f, k) => ((1 / alpha[k]) * octaveSr) / f);
+  const nFft = 2 ** Math.ceil(Math.log2(Math.max(...lengths)));
+  const fft = new FFT(nFft);
+  const signal = new Float64Array(2 * nFft);
+  const spectrum = new Float64Array(2 * nFft);
+  const nKeep = nFft / 2 + 1;
+  const rowRe = new Float64Array(nKeep);
+  const rowIm = new Float64Array(nKeep);
+  const downsampleGain = Math.sqrt(sr / octaveSr);
+
+  const rowStart = new Int32Array(nFilters + 1);
+  const columns: number[] = [];
+  const re: number[] = [];
+  const im: number[] = [];
+  for (let k = 0; k < nFilters; k++) {
+    const length = lengths[k];
+    // np.arange(-ilen // 2, ilen // 2): Python floor division of a float length.
+    const start = Math.floor(-length / 2);
+    const count = Math.floor(length / 2) - start;
+    const window = hannWindow(count);
+    let l1 = 0;
+    for (let i = 0; i < count; i++) l1 += window[i];
+    const lpad = Math.floor((nFft - count) / 2);
+    const gain = length / nFft / l1;
+    const omega = (2 * Math.PI * freqs[k]) / octaveSr;
+    signal.fill(0);
+    for (let i = 0; i < count; i++) {
+      const phase = (start + i) * omega;
+      signal[2 * (lpad + i)] = Math.cos(phase) * window[i] * gain;
+      signal[2 * (lpad + i) + 1] = Math.sin(phase) * window[i] * gain;
+    }
+    fft.transform(spectrum, signal);
+    for (let j = 0; j < nKeep; j++) {
+      rowRe[j] = spectrum[2 * j];
+      rowIm[j] = spectrum[2 * j + 1];
+    }
+    for (const j of sparsifyRow(rowRe, rowIm, sparsity)) {
+      columns.push(j);
+      re.push(rowRe[j] * downsampleGain);
+      im.push(rowIm[j] * downsampleGain);
+    }
+    rowStart[k + 1] = columns.length;
+  }
+  return {
+    nFilters,
+    nFft,
+    rowStart,
+    columns: Int32Array.from(columns),
+    re: Float64Array.from(re),
+    im: Float64Array.from(im),
+  };
+}
+
+const planCache = new Map<string, CqtPlan>();
+
+function cqtPlan(sr: number, hopLength: number, nBins: number, binsPerOctave: number, fMin: number, sparsity: number): CqtPlan {
+  const key = [sr, hopLength, nBins, binsPerOctave, fMin, sparsity].join('|');
+  const cached = planCache.get(key);
+  if (cached) return cached;
+
+  const freqs = cqtFrequencies(nBins, fMin, binsPerOctave);
+  const alpha = relativeBandwidth(freqs);
+  // wavelet_lengths' cutoff: the highest filter's upper band edge must stay below Nyquist.
+  let cutoff = 0;
+  for (let k = 0; k < nBins; k++) cutoff = Math.max(cutoff, freqs[k] * (1 + 0.5 * HANN_BANDWIDTH * alpha[k]));
+  if (cutoff > sr / 2) {
+    throw new RangeError(`CQT filters reach ${cutoff.toFixed(1)} Hz, above the Nyquist frequency ${sr / 2} Hz`);
+  }
+
+  const octaves: OctaveBasis[] = [];
+  const nOctaves = Math.ceil(nBins / binsPerOctave);
+  let octaveSr = sr;
+  let hop = hopLength;
+  for (let i = 0; i < nOctaves; i++) {
+    const end = nBins - i * binsPerOctave;
+    const firstBin = Math.max(0, end - binsPerOctave);
+    const basis = octaveBasis(freqs.subarray(firstBin, end), alpha.subarray(firstBin, end), octaveSr, sr, sparsity);
+    octaves.push({ ...basis, firstBin, hopLength: hop });
+    // librosa halves the rate only while the hop stays an integer.
+    if (hop % 2 === 0) {
+      hop /= 2;
+      octaveSr /= 2;
+    }
+  }
+  const outputScale = freqs.map((f, k) => 1 / Math.sqrt(((1 / alpha[k]) * sr) / f));
+  const plan = { octaves, outputScale };
+  planCache.set(key, plan);
+  return plan;
+}
+
+/**
+ * np.abs(librosa.cqt(y, sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale=1,
+ * norm=1, sparsity=0.01, window='hann', scale=True, pad_mode='constant', res_type='polyphase')),
+ * frames × nBins. Filter bases are cached per parameter set.
+ */
+export function cqtMagnitude(y: Float32Array, options: CqtOptions): TimeFrequency {
+  const { sr, hopLength, nBins, binsPerOctave } = options;
+  const tunedFMin = (options.fMin ?? C1_HZ) * 2 ** ((options.tuning ?? 0) / binsPerOctave);
+  const plan = cqtPlan(sr, hopLength, nBins, binsPerOctave, tunedFMin, options.sparsity ?? 0.01);
+
+  // __trim_stack keeps the frame count of the shortest octave.
+  let nFrames = Infinity;
+  let length = y.length;
+  for (let i = 0; i < plan.octaves.length; i++) {
+    nFrames = Math.min(nFrames, stftFrameCount(length, plan.octaves[i].nFft, plan.octaves[i].hopLength));
+    if (i + 1 < plan.octaves.length && plan.octaves[i + 1].hopLength !== plan.octaves[i].hopLength) {
+      length = Math.ceil(length / 2);
+    }
+  }
+
+  const result = timeFrequency(nFrames, nBins);
+  const out = result.data;
+  let signal = y;
+  for (let i = 0; i < plan.octaves.length; i++) {
+    const octave = plan.octaves[i];
+    const { rowStart, columns, re, im, firstBin, nFilters } = octave;
+    forEachStftFrame(signal, { nFft: octave.nFft, hopLength: octave.hopLength, window: 'ones' }, (t, spectrum) => {
+      if (t >= nFrames) return;
+      const row = t * nBins + firstBin;
+      for (let k = 0; k < nFilters; k++) {
+        let sumRe = 0;
+        let sumIm = 0;
+        for (let p = rowStart[k]; p < rowStart[k + 1]; p++) {
+          const j = 2 * columns[p];
+          const dRe = spectrum[j];
+          const dIm = spectrum[j + 1];
+          sumRe += re[p] * dRe - im[p] * dIm;
+          sumIm += re[p] * dIm + im[p] * dRe;
+        }
+        out[row + k] = Math.sqrt(sumRe * sumRe + sumIm * sumIm) * plan.outputScale[firstBin + k];
+      }
+    });
+    const next = plan.octaves[i + 1];
+    if (next && next.hopLength !== octave.hopLength) signal = downsampleByTwo(signal);
+  }
+  return result;
+}
