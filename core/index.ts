@@ -3,7 +3,20 @@
  * pool and (optionally) folder watching, and hands out one service object used alike by the CLI,
  * the web server and Electron. Pure Node: nothing here imports electron, react or the DOM.
  */
+import { availableParallelism } from 'node:os';
+import { openDatabase } from './db/open.js';
+import { FeaturesRepo } from './db/repos/features.js';
+import { FoldersRepo } from './db/repos/folders.js';
+import { JobsRepo } from './db/repos/jobs.js';
+import { TracksRepo } from './db/repos/tracks.js';
+import { CoreEventBus } from './events.js';
+import { AnalysisQueue } from './jobs/analysis-queue.js';
+import { AnalysisRunner } from './jobs/runner.js';
+import { Scanner } from './library/scanner.js';
+import { Library } from './library/service.js';
 import type { CoreEvents, LibraryService } from './library/types.js';
+import { resolveDbPath } from './paths.js';
+import { WorkerPool } from './workers/pool.js';
 
 export type * from './library/types.js';
 
@@ -28,6 +41,46 @@ export interface Core {
 }
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
-  void options;
-  throw new Error('createCore: implementation in progress (H3)');
+  const dbPath = resolveDbPath(options.dbPath);
+  const jobs = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, got ${options.jobs}`);
+
+  const db = openDatabase(dbPath);
+  const events = new CoreEventBus();
+  const folders = new FoldersRepo(db);
+  const tracks = new TracksRepo(db);
+  const features = new FeaturesRepo(db);
+  const queue = new AnalysisQueue(new JobsRepo(db));
+  const pool = new WorkerPool({ size: jobs });
+  const runner = new AnalysisRunner(
+    {
+      db,
+      queue,
+      tracks,
+      features,
+      pool,
+      onTrackChanged: (id) => library.notifyTrackChanged(id),
+      onProgress: (progress) => events.emit('progress', progress),
+    },
+    { paused: options.autoStart === false },
+  );
+  const scanner = new Scanner({ db, tracks, features, queue });
+  const library = new Library({ db, folders, tracks, features, scanner, runner, events, watch: options.watch ?? false });
+  runner.start();
+  if (options.watch) library.startWatchingAll();
+
+  let shuttingDown: Promise<void> | null = null;
+  return {
+    library,
+    events,
+    dbPath,
+    shutdown() {
+      shuttingDown ??= (async () => {
+        await library.close();
+        await runner.close();
+        db.close();
+      })();
+      return shuttingDown;
+    },
+  };
 }

@@ -9,6 +9,9 @@ export interface CliCommand {
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   serve: () => import('./commands/serve.js'),
+  scan: () => import('./commands/scan.js'),
+  watch: () => import('./commands/watch.js'),
+  tracks: () => import('./commands/tracks.js'),
 };
 
 export async function main(argv: string[]): Promise<number> {

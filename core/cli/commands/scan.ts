@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { createCore } from '../../index.js';
+import { libraryOptions, parseJobs } from './options.js';
+import { formatDuration, ProgressBar } from './progress-bar.js';
+
+export const summary = 'scan DIR... [--db FILE] [--jobs N]: add folders, analyse new and changed tracks, exit when done';
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: libraryOptions, allowPositionals: true });
+  if (positionals.length === 0) {
+    console.error('usage: timbre scan DIR... [--db FILE] [--jobs N]');
+    return 2;
+  }
+  const core = await createCore({ dbPath: values.db, jobs: parseJobs(values.jobs) });
+  const bar = new ProgressBar();
+  const unsubscribe = core.events.on('progress', (progress) => bar.update(progress));
+  const started = performance.now();
+  let exitCode = 0;
+  try {
+    for (const dir of positionals) {
+      try {
+        const folder = await core.library.addFolder(dir);
+        const result = await core.library.scanFolder(folder.id);
+        console.error(
+          `${folder.path}: ${result.files} audio files (${result.added} new, ${result.changed} changed, ` +
+            `${result.moved} moved, ${result.removed} removed); ${result.queued} to analyse`,
+        );
+      } catch (error) {
+        console.error(`timbre scan: ${error instanceof Error ? error.message : String(error)}`);
+        exitCode = 1;
+      }
+    }
+    await core.library.whenIdle();
+    const { done, failed } = core.library.progress();
+    bar.finish(
+      `analysed ${done} track${done === 1 ? '' : 's'}${failed ? `, ${failed} failed (see 'timbre tracks --json')` : ''} ` +
+        `in ${formatDuration((performance.now() - started) / 1000)}`,
+    );
+  } finally {
+    unsubscribe();
+    await core.shutdown();
+  }
+  return exitCode;
+}

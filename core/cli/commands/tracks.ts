@@ -1,0 +1,25 @@
+import { parseArgs } from 'node:util';
+import { createCore } from '../../index.js';
+import { formatDuration } from './progress-bar.js';
+
+export const summary = 'tracks [--db FILE] [--json]: list the library with tags and analysis status';
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
+  const core = await createCore({ dbPath: values.db, jobs: 1, autoStart: false });
+  try {
+    const tracks = core.library.listTracks();
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(tracks, null, 2)}\n`);
+      return 0;
+    }
+    for (const track of tracks) {
+      const name = [track.artist, track.title].filter(Boolean).join(' – ') || track.path;
+      const status = track.status === 'error' ? `error: ${track.error}` : track.status;
+      console.log(`${String(track.id).padStart(6)}  ${formatDuration(track.durationSec).padStart(8)}  ${status.padEnd(10)}  ${name}`);
+    }
+    return 0;
+  } finally {
+    await core.shutdown();
+  }
+}

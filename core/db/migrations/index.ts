@@ -1,0 +1,5 @@
+import type { Migration } from './types.js';
+import { migration as initial } from './0001-initial.js';
+
+/** Every migration, in order. New ones take the next number: NNNN-name.ts, each with a test. */
+export const migrations: readonly Migration[] = [initial];

@@ -1,0 +1,200 @@
+import { sep } from 'node:path';
+import type { Db } from '../open.js';
+import type { TrackStatus, TrackSummary, UserDataPatch } from '../../library/types.js';
+
+/** What the scanner needs to decide whether a file changed. */
+export interface TrackFileRow {
+  id: number;
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string | null;
+  status: TrackStatus;
+}
+
+export interface NewTrack {
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string | null;
+  status: TrackStatus;
+  error: string | null;
+}
+
+/** Tags as read from the file (music-metadata). */
+export interface TrackTags {
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  year: number | null;
+  genres: string[];
+  durationSec: number | null;
+  bitrate: number | null;
+  sampleRate: number | null;
+}
+
+export interface TrackRow extends TrackSummary {
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+const SUMMARY_COLUMNS = `
+  t.id, t.folder_id AS folderId, t.path, t.title, t.artist, t.album, t.year,
+  (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genresJson,
+  t.duration_sec AS durationSec, t.bitrate, t.sample_rate AS sampleRate, t.status, t.error,
+  f.tempo_bpm AS tempoBpm, t.rating, t.user_genre AS userGenre, t.size AS sizeBytes, t.mtime_ms AS mtimeMs`;
+
+const SELECT_SUMMARY = `SELECT ${SUMMARY_COLUMNS} FROM tracks t LEFT JOIN features f ON f.track_id = t.id`;
+
+type RawTrackRow = Omit<TrackRow, 'genres'> & { genresJson: string };
+
+function toTrackRow(raw: RawTrackRow): TrackRow {
+  const { genresJson, ...rest } = raw;
+  return { ...rest, genres: JSON.parse(genresJson) as string[] };
+}
+
+/** Tracks: one row per audio file, with its tags and analysis status. */
+export class TracksRepo {
+  private readonly fileRowsStmt;
+  private readonly insertStmt;
+  private readonly updateFileStmt;
+  private readonly moveStmt;
+  private readonly deleteStmt;
+  private readonly byFingerprintStmt;
+  private readonly statusStmt;
+  private readonly tagsStmt;
+  private readonly clearGenresStmt;
+  private readonly insertGenreStmt;
+  private readonly summaryByIdStmt;
+  private readonly summariesStmt;
+  private readonly idByPathStmt;
+  private readonly fileRowByIdStmt;
+  private readonly userDataStmt;
+  private readonly resetInterruptedStmt;
+  private readonly underStmt;
+  private readonly pendingWithoutJobStmt;
+
+  constructor(db: Db) {
+    const fileColumns = 'id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, fingerprint, status';
+    this.fileRowsStmt = db.prepare(`SELECT ${fileColumns} FROM tracks WHERE folder_id = ?`);
+    this.fileRowByIdStmt = db.prepare(`SELECT ${fileColumns} FROM tracks WHERE id = ?`);
+    this.byFingerprintStmt = db.prepare(`SELECT ${fileColumns} FROM tracks WHERE fingerprint = ? AND size = ?`);
+    this.idByPathStmt = db.prepare('SELECT id FROM tracks WHERE path = ?').pluck();
+    this.insertStmt = db.prepare(`
+      INSERT INTO tracks (folder_id, path, size, mtime_ms, fingerprint, status, error, added_at, updated_at)
+      VALUES (@folderId, @path, @size, @mtimeMs, @fingerprint, @status, @error, @now, @now)`);
+    this.updateFileStmt = db.prepare(`
+      UPDATE tracks SET size = @size, mtime_ms = @mtimeMs, fingerprint = @fingerprint, status = @status, error = @error,
+                        updated_at = @now
+      WHERE id = @id`);
+    this.moveStmt = db.prepare(`
+      UPDATE tracks SET folder_id = @folderId, path = @path, size = @size, mtime_ms = @mtimeMs, updated_at = @now
+      WHERE id = @id`);
+    this.deleteStmt = db.prepare('DELETE FROM tracks WHERE id = ?');
+    this.statusStmt = db.prepare('UPDATE tracks SET status = ?, error = ?, updated_at = ? WHERE id = ?');
+    this.tagsStmt = db.prepare(`
+      UPDATE tracks SET title = @title, artist = @artist, album = @album, year = @year, duration_sec = @durationSec,
+                        bitrate = @bitrate, sample_rate = @sampleRate, updated_at = @now
+      WHERE id = @id`);
+    this.clearGenresStmt = db.prepare('DELETE FROM track_genres WHERE track_id = ?');
+    this.insertGenreStmt = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
+    this.summaryByIdStmt = db.prepare(`${SELECT_SUMMARY} WHERE t.id = ?`);
+    this.summariesStmt = db.prepare(`${SELECT_SUMMARY} ORDER BY t.path`);
+    this.userDataStmt = db.prepare(`
+      UPDATE tracks SET rating = @rating, user_genre = @userGenre, updated_at = @now
+      WHERE id = @id`);
+    // Paths under a directory: the range [dir + sep, dir + the character after sep).
+    this.underStmt = db.prepare(`SELECT ${fileColumns} FROM tracks WHERE path >= ? AND path < ?`);
+    this.pendingWithoutJobStmt = db.prepare(`
+      SELECT t.id FROM tracks t
+      WHERE t.folder_id = ? AND t.status IN ('pending', 'analysing') AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.track_id = t.id)`).pluck();
+    this.resetInterruptedStmt = db.prepare(`UPDATE tracks SET status = 'pending' WHERE status = 'analysing'`);
+  }
+
+  fileRowsInFolder(folderId: number): TrackFileRow[] {
+    return this.fileRowsStmt.all(folderId) as TrackFileRow[];
+  }
+
+  fileRow(id: number): TrackFileRow | null {
+    return (this.fileRowByIdStmt.get(id) as TrackFileRow | undefined) ?? null;
+  }
+
+  /** Tracks inside directory `dir` (any depth). */
+  fileRowsUnder(dir: string): TrackFileRow[] {
+    const prefix = dir.endsWith(sep) ? dir.slice(0, -1) : dir;
+    return this.underStmt.all(prefix + sep, prefix + String.fromCharCode(sep.charCodeAt(0) + 1)) as TrackFileRow[];
+  }
+
+  /** Tracks still to analyse that have no job (e.g. after a cancel): the next scan queues them. */
+  pendingWithoutJob(folderId: number): number[] {
+    return this.pendingWithoutJobStmt.all(folderId) as number[];
+  }
+
+  idByPath(path: string): number | null {
+    return (this.idByPathStmt.get(path) as number | undefined) ?? null;
+  }
+
+  /** Tracks whose content fingerprint and size match: candidates for a renamed or moved file. */
+  withFingerprint(fingerprint: string, size: number): TrackFileRow[] {
+    return this.byFingerprintStmt.all(fingerprint, size) as TrackFileRow[];
+  }
+
+  insert(track: NewTrack, now = Date.now()): number {
+    return Number(this.insertStmt.run({ ...track, now }).lastInsertRowid);
+  }
+
+  /** The file at the track's path changed: record its new size, mtime and fingerprint. */
+  updateFile(
+    id: number,
+    file: { size: number; mtimeMs: number; fingerprint: string | null; status: TrackStatus; error: string | null },
+    now = Date.now(),
+  ): void {
+    this.updateFileStmt.run({ id, ...file, now });
+  }
+
+  /** The file was renamed or moved: the track keeps its id, tags, features and user data. */
+  move(id: number, to: { folderId: number; path: string; size: number; mtimeMs: number }, now = Date.now()): void {
+    this.moveStmt.run({ id, ...to, now });
+  }
+
+  delete(id: number): void {
+    this.deleteStmt.run(id);
+  }
+
+  setStatus(id: number, status: TrackStatus, error: string | null = null, now = Date.now()): void {
+    this.statusStmt.run(status, error, now, id);
+  }
+
+  setTags(id: number, tags: TrackTags, now = Date.now()): void {
+    const { genres, ...columns } = tags;
+    this.tagsStmt.run({ id, ...columns, now });
+    this.clearGenresStmt.run(id);
+    genres.forEach((genre, position) => this.insertGenreStmt.run(id, position, genre));
+  }
+
+  /** Applies a user-data patch: absent keys keep their value, null clears. Returns false if no such track. */
+  setUserData(id: number, patch: UserDataPatch, now = Date.now()): boolean {
+    const current = this.summary(id);
+    if (!current) return false;
+    const rating = patch.rating === undefined ? current.rating : patch.rating;
+    const userGenre = patch.userGenre === undefined ? current.userGenre : patch.userGenre;
+    this.userDataStmt.run({ id, rating, userGenre, now });
+    return true;
+  }
+
+  /** Tracks left 'analysing' by a crash go back to 'pending' (their jobs are re-queued too). */
+  resetInterrupted(): number {
+    return this.resetInterruptedStmt.run().changes;
+  }
+
+  summary(id: number): TrackRow | null {
+    const raw = this.summaryByIdStmt.get(id) as RawTrackRow | undefined;
+    return raw ? toTrackRow(raw) : null;
+  }
+
+  summaries(): TrackRow[] {
+    return (this.summariesStmt.all() as RawTrackRow[]).map(toTrackRow);
+  }
+}

@@ -1,0 +1,222 @@
+import type { Db } from '../db/open.js';
+import type { FeaturesRepo } from '../db/repos/features.js';
+import type { JobRow } from '../db/repos/jobs.js';
+import type { TracksRepo } from '../db/repos/tracks.js';
+import type { AnalysisProgress } from '../library/types.js';
+import type { AnalyseReply } from '../workers/protocol.js';
+import type { WorkerPool } from '../workers/pool.js';
+import { ANALYSIS_VERSION, type AnalysisQueue } from './analysis-queue.js';
+
+export interface RunnerDeps {
+  db: Db;
+  queue: AnalysisQueue;
+  tracks: TracksRepo;
+  features: FeaturesRepo;
+  pool: WorkerPool;
+  /** Called after a track's row changed (claimed, analysed, failed). */
+  onTrackChanged(trackId: number): void;
+  onProgress(progress: AnalysisProgress): void;
+}
+
+/** Results are committed in batches: one transaction per FLUSH_BATCH results or FLUSH_DELAY_MS. */
+const FLUSH_BATCH = 32;
+const FLUSH_DELAY_MS = 100;
+const RATE_WINDOW_MS = 30_000;
+const PROGRESS_INTERVAL_MS = 250;
+
+interface Finished {
+  job: JobRow;
+  reply: AnalyseReply;
+}
+
+/**
+ * Moves analysis jobs from the durable queue through the worker pool into the database. It is the
+ * only writer of analysis results; a job is deleted in the same transaction that stores its result,
+ * so a crash at any point either keeps the result or leaves the job to be redone.
+ */
+export class AnalysisRunner {
+  private paused: boolean;
+  private started = false;
+  private closing = false;
+  private active = 0;
+  private finished: Finished[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private progressTimer: NodeJS.Timeout | null = null;
+  private lastProgressAt = 0;
+  private idleWaiters: Array<() => void> = [];
+  private session = { done: 0, failed: 0, startedAt: Date.now(), idle: true };
+  private completionTimes: number[] = [];
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    options: { paused?: boolean } = {},
+  ) {
+    this.paused = options.paused ?? false;
+  }
+
+  /**
+   * Re-queues what a crash interrupted, then starts on the queue. A runner created paused touches no
+   * job until resumed, so a read-only `timbre tracks` beside a running scan leaves its jobs alone.
+   */
+  start(): void {
+    if (this.paused || this.started) return;
+    this.started = true;
+    const { db, tracks, queue } = this.deps;
+    db.transaction(() => {
+      tracks.resetInterrupted();
+      queue.recoverInterrupted();
+    })();
+    this.pump();
+  }
+
+  /** Starts as many queued jobs as there are idle workers. Call after queueing work. */
+  pump(): void {
+    if (!this.started) return;
+    const { db, queue, tracks, pool } = this.deps;
+    while (!this.paused && !this.closing && pool.idle > 0) {
+      const claimed = db.transaction(() => {
+        const next = queue.claim();
+        if (!next) return null;
+        const track = tracks.fileRow(next.payload.trackId);
+        if (!track) {
+          queue.complete(next.job);
+          return { job: next.job, track: null };
+        }
+        tracks.setStatus(track.id, 'analysing');
+        return { job: next.job, track };
+      })();
+      if (!claimed) break;
+      if (!claimed.track) continue;
+      if (this.session.idle) this.session = { done: 0, failed: 0, startedAt: Date.now(), idle: false };
+      this.active++;
+      this.deps.onTrackChanged(claimed.track.id);
+      const job = claimed.job;
+      void pool.analyse(claimed.track.id, claimed.track.path).then((reply) => this.onReply(job, reply));
+    }
+    this.reportProgress();
+    this.checkIdle();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.reportProgress(true);
+    this.checkIdle();
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.started) this.start();
+    this.pump();
+    this.reportProgress(true);
+  }
+
+  /** Drops every queued job; running analyses finish and are kept. */
+  cancel(): void {
+    const trackIds = this.deps.queue.dropQueued();
+    for (const id of trackIds) this.deps.onTrackChanged(id);
+    this.reportProgress(true);
+    this.checkIdle();
+  }
+
+  isIdle(): boolean {
+    return this.active === 0 && this.finished.length === 0 && (this.paused || this.closing || this.deps.queue.outstanding() === 0);
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  progress(): AnalysisProgress {
+    const now = Date.now();
+    const remaining = Math.max(0, this.deps.queue.outstanding() - this.finished.length);
+    const windowStart = Math.max(this.session.startedAt, now - RATE_WINDOW_MS);
+    while (this.completionTimes.length && this.completionTimes[0] < now - RATE_WINDOW_MS) this.completionTimes.shift();
+    const elapsedSec = (now - windowStart) / 1000;
+    const ratePerSec = elapsedSec > 0.5 ? this.completionTimes.length / elapsedSec : 0;
+    return {
+      done: this.session.done,
+      failed: this.session.failed,
+      total: this.session.done + this.session.failed + remaining,
+      ratePerSec,
+      etaSec: remaining === 0 ? 0 : ratePerSec > 0 ? remaining / ratePerSec : null,
+      paused: this.paused,
+      active: this.active,
+    };
+  }
+
+  /** Stops starting jobs, waits for running ones, and commits their results. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.whenIdle();
+    this.flush();
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    await this.deps.pool.close();
+  }
+
+  private onReply(job: JobRow, reply: AnalyseReply): void {
+    this.active--;
+    this.finished.push({ job, reply });
+    if (this.finished.length >= FLUSH_BATCH) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    this.pump();
+  }
+
+  /** Commits finished analyses in one transaction. */
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.finished;
+    if (batch.length === 0) return;
+    this.finished = [];
+    const { db, queue, tracks, features } = this.deps;
+    const now = Date.now();
+    db.transaction(() => {
+      for (const { job, reply } of batch) {
+        const exists = tracks.fileRow(reply.trackId) !== null;
+        if (reply.tags && exists) tracks.setTags(reply.trackId, reply.tags, now);
+        if (reply.type === 'analysed') {
+          if (exists) {
+            features.save(reply.trackId, { analysisVersion: ANALYSIS_VERSION, analysedAt: now, ...reply.features });
+            // Genre predictions (reply.predictions) are stored here once the classifier is wired in.
+            tracks.setStatus(reply.trackId, 'done', null, now);
+          }
+          queue.complete(job);
+          this.session.done++;
+        } else if (queue.fail(job, reply.error, reply.retryable)) {
+          if (exists) tracks.setStatus(reply.trackId, 'error', reply.error, now);
+          this.session.failed++;
+        } else if (exists) {
+          tracks.setStatus(reply.trackId, 'pending', null, now);
+        }
+      }
+    })();
+    for (const { reply } of batch) {
+      this.completionTimes.push(now);
+      this.deps.onTrackChanged(reply.trackId);
+    }
+    // Retried jobs went back to the queue: start them (pump also reports progress and idleness).
+    this.pump();
+  }
+
+  private reportProgress(force = false): void {
+    const now = Date.now();
+    if (force || now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
+      if (this.progressTimer) clearTimeout(this.progressTimer);
+      this.progressTimer = null;
+      this.lastProgressAt = now;
+      this.deps.onProgress(this.progress());
+    } else {
+      // Throttled: make sure the latest state is still reported.
+      this.progressTimer ??= setTimeout(() => this.reportProgress(true), PROGRESS_INTERVAL_MS - (now - this.lastProgressAt));
+    }
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle()) return;
+    if (!this.paused && !this.closing) this.session.idle = true;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

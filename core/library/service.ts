@@ -1,0 +1,259 @@
+import type { FSWatcher } from 'chokidar';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Db } from '../db/open.js';
+import type { FeaturesRepo } from '../db/repos/features.js';
+import type { FolderRow, FoldersRepo } from '../db/repos/folders.js';
+import type { TrackRow, TracksRepo } from '../db/repos/tracks.js';
+import type { CoreEventBus } from '../events.js';
+import { FMA518_KEYS } from '../features/fma518.js';
+import type { AnalysisRunner } from '../jobs/runner.js';
+import { isAudioPath } from './files.js';
+import type { Scanner } from './scanner.js';
+import type {
+  AnalysisProgress,
+  FolderInfo,
+  LibraryService,
+  MirSummary,
+  ScanSummary,
+  TrackDetail,
+  TrackSummary,
+  UserDataPatch,
+} from './types.js';
+import { watchFolder } from './watcher.js';
+
+export interface LibraryDeps {
+  db: Db;
+  folders: FoldersRepo;
+  tracks: TracksRepo;
+  features: FeaturesRepo;
+  scanner: Scanner;
+  runner: AnalysisRunner;
+  events: CoreEventBus;
+  watch: boolean;
+}
+
+/**
+ * A removed file is kept this long before its track is deleted, so that the add half of a rename or
+ * move (which the watcher reports only after the write settles) can claim the track.
+ */
+export const MOVE_WINDOW_MS = 5000;
+
+const CENTROID_MEAN = FMA518_KEYS.indexOf('spectral_centroid.mean.01');
+const RMS_MEAN = FMA518_KEYS.indexOf('rmse.mean.01');
+
+/** The library: folders, scans, watching and analysis, behind the LibraryService contract. */
+export class Library implements LibraryService {
+  private readonly scans = new Map<number, Promise<ScanSummary>>();
+  private readonly watchers = new Map<number, FSWatcher>();
+  private readonly removalTimers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly deps: LibraryDeps) {}
+
+  /** Watch mode: catch up with changes made while Timbre was closed, then follow live changes. */
+  startWatchingAll(): void {
+    for (const folder of this.deps.folders.list()) {
+      void this.scanFolder(folder.id).catch(() => undefined);
+      void this.startWatching(folder);
+    }
+  }
+
+  async addFolder(path: string): Promise<FolderInfo> {
+    const absolute = resolve(path);
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(absolute).isDirectory();
+    } catch {
+      throw new Error(`folder not found: ${absolute}`);
+    }
+    if (!isDirectory) throw new Error(`not a folder: ${absolute}`);
+    const folder = this.deps.folders.add(absolute);
+    void this.scanFolder(folder.id).catch(() => undefined);
+    if (this.deps.watch) void this.startWatching(folder);
+    return this.emitFolder(folder.id)!;
+  }
+
+  async removeFolder(id: number): Promise<void> {
+    await this.stopWatching(id);
+    await this.scans.get(id)?.catch(() => undefined);
+    const trackIds = this.deps.tracks.fileRowsInFolder(id).map((row) => row.id);
+    this.deps.folders.remove(id);
+    for (const trackId of trackIds) this.deps.events.emit('track-updated', { id: trackId, track: null });
+    this.deps.events.emit('folder-updated', { id, folder: null });
+    this.deps.runner.pump();
+  }
+
+  listFolders(): FolderInfo[] {
+    return this.deps.folders.list().map((row) => this.folderInfo(row));
+  }
+
+  scanFolder(id: number): Promise<ScanSummary> {
+    const running = this.scans.get(id);
+    if (running) return running;
+    const folder = this.deps.folders.get(id);
+    if (!folder) return Promise.reject(new Error(`no folder with id ${id}`));
+    const scan = this.runScan(folder).finally(() => {
+      this.scans.delete(id);
+      this.emitFolder(id);
+    });
+    this.scans.set(id, scan);
+    this.emitFolder(id);
+    return scan;
+  }
+
+  listTracks(): TrackSummary[] {
+    return this.deps.tracks.summaries().map(toSummary);
+  }
+
+  getTrack(id: number): TrackDetail | null {
+    const row = this.deps.tracks.summary(id);
+    if (!row) return null;
+    const features = this.deps.features.get(id);
+    const mir: MirSummary | null = features
+      ? { tempoBpm: features.tempoBpm, brightnessHz: features.fma518[CENTROID_MEAN], energyRms: features.fma518[RMS_MEAN] }
+      : null;
+    return {
+      ...toSummary(row),
+      sizeBytes: row.sizeBytes,
+      mtimeMs: row.mtimeMs,
+      analysisVersion: features?.analysisVersion ?? null,
+      analysedAt: features?.analysedAt ?? null,
+      melPreview: features?.melPreview ?? null,
+      mir,
+    };
+  }
+
+  setUserData(id: number, patch: UserDataPatch): TrackSummary | null {
+    if (patch.rating !== undefined && patch.rating !== null && !(Number.isInteger(patch.rating) && patch.rating >= 0 && patch.rating <= 5)) {
+      throw new Error('rating must be an integer from 0 to 5');
+    }
+    if (!this.deps.tracks.setUserData(id, patch)) return null;
+    return this.notifyTrackChanged(id);
+  }
+
+  pause(): void {
+    this.deps.runner.pause();
+  }
+
+  resume(): void {
+    this.deps.runner.resume();
+  }
+
+  cancel(): void {
+    this.deps.runner.cancel();
+  }
+
+  progress(): AnalysisProgress {
+    return this.deps.runner.progress();
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.scans.size > 0 || !this.deps.runner.isIdle()) {
+      await Promise.allSettled(this.scans.values());
+      await this.deps.runner.whenIdle();
+    }
+  }
+
+  /** Stops watching and waits for running scans; the runner and database are closed by the caller. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.removalTimers) clearTimeout(timer);
+    this.removalTimers.clear();
+    await Promise.all([...this.watchers.keys()].map((id) => this.stopWatching(id)));
+    await Promise.allSettled(this.scans.values());
+  }
+
+  private async runScan(folder: FolderRow): Promise<ScanSummary> {
+    try {
+      const { summary, changedIds, removedIds } = await this.deps.scanner.scanFolder(folder);
+      this.deps.folders.markScanned(folder.id);
+      for (const id of removedIds) this.deps.events.emit('track-updated', { id, track: null });
+      for (const id of changedIds) this.notifyTrackChanged(id);
+      this.deps.runner.pump();
+      return summary;
+    } catch (error) {
+      this.deps.folders.setError(folder.id, `could not scan the folder: ${messageOf(error)}`);
+      throw error;
+    }
+  }
+
+  private async startWatching(folder: FolderRow): Promise<void> {
+    if (this.watchers.has(folder.id) || this.closed) return;
+    try {
+      const watcher = await watchFolder(folder.path, {
+        onFile: (path) => this.onFileEvent(folder.id, path),
+        onRemoved: (path) => this.onRemovedEvent(path),
+        onError: (error) => {
+          this.deps.folders.setError(folder.id, `watching failed: ${error.message}`);
+          this.emitFolder(folder.id);
+        },
+      });
+      if (this.closed || !this.deps.folders.get(folder.id)) {
+        await watcher.close();
+        return;
+      }
+      this.watchers.set(folder.id, watcher);
+    } catch (error) {
+      this.deps.folders.setError(folder.id, `could not watch the folder: ${messageOf(error)}`);
+    }
+    this.emitFolder(folder.id);
+  }
+
+  private async stopWatching(id: number): Promise<void> {
+    const watcher = this.watchers.get(id);
+    if (!watcher) return;
+    this.watchers.delete(id);
+    await watcher.close();
+  }
+
+  private onFileEvent(folderId: number, path: string): void {
+    if (this.closed || !isAudioPath(path)) return;
+    try {
+      const change = this.deps.scanner.syncFile(folderId, path);
+      if (!('trackId' in change)) return;
+      this.notifyTrackChanged(change.trackId);
+      this.deps.runner.pump();
+    } catch (error) {
+      this.deps.folders.setError(folderId, `could not add ${path}: ${messageOf(error)}`);
+      this.emitFolder(folderId);
+    }
+  }
+
+  private onRemovedEvent(path: string): void {
+    const timer = setTimeout(() => {
+      this.removalTimers.delete(timer);
+      if (this.closed) return;
+      for (const id of this.deps.scanner.removeMissing(path)) this.deps.events.emit('track-updated', { id, track: null });
+    }, MOVE_WINDOW_MS);
+    this.removalTimers.add(timer);
+  }
+
+  /** Tells subscribers a track's row changed (or is gone). */
+  notifyTrackChanged(id: number): TrackSummary | null {
+    const row = this.deps.tracks.summary(id);
+    const track = row ? toSummary(row) : null;
+    this.deps.events.emit('track-updated', { id, track });
+    return track;
+  }
+
+  private emitFolder(id: number): FolderInfo | null {
+    const row = this.deps.folders.get(id);
+    const folder = row ? this.folderInfo(row) : null;
+    this.deps.events.emit('folder-updated', { id, folder });
+    return folder;
+  }
+
+  private folderInfo(row: FolderRow): FolderInfo {
+    return { ...row, watching: this.watchers.has(row.id), scanning: this.scans.has(row.id) };
+  }
+}
+
+function toSummary(row: TrackRow): TrackSummary {
+  const { sizeBytes: _size, mtimeMs: _mtime, ...summary } = row;
+  return summary;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

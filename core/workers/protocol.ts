@@ -1,0 +1,58 @@
+/**
+ * Messages between the main thread and analysis workers. Workers never touch the database: they get
+ * a path, and reply with results; the main thread is the one writer. Every request carries a sequence
+ * number that its reply echoes, so a late reply from a replaced worker can never be mistaken.
+ */
+import type { TrackTags } from '../db/repos/tracks.js';
+import type { MelPreview } from '../library/types.js';
+
+export interface AnalyseRequest {
+  type: 'analyse';
+  seq: number;
+  trackId: number;
+  path: string;
+}
+
+export type WorkerRequest = AnalyseRequest;
+
+/** Genre classifier output for a track (filled in once the classifier step runs in the worker). */
+export interface GenrePredictions {
+  modelId: string;
+  genre: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  segments: Array<{ start: number; end: number; genre: string; probabilities: Record<string, number> }>;
+  embedding: Float32Array;
+}
+
+export interface AnalysedTrack {
+  fma518: Float32Array;
+  tempoBpm: number;
+  melPreview: MelPreview;
+}
+
+export interface AnalyseSuccess {
+  type: 'analysed';
+  seq: number;
+  trackId: number;
+  /** null when the file's tags could not be read (the audio still decoded). */
+  tags: TrackTags | null;
+  features: AnalysedTrack;
+  /** null until the genre classifier step is wired in (see analyse-track.ts). */
+  predictions: GenrePredictions | null;
+  timings: { tagsMs: number; decodeMs: number; analyseMs: number };
+}
+
+export interface AnalyseFailure {
+  type: 'failed';
+  seq: number;
+  trackId: number;
+  /** Readable reason, stored on the track. */
+  error: string;
+  /** True for failures that are not the file's fault (worker crash, timeout): worth another attempt. */
+  retryable: boolean;
+  tags: TrackTags | null;
+}
+
+export type AnalyseReply = AnalyseSuccess | AnalyseFailure;
+export type WorkerReply = AnalyseReply;
