@@ -8,10 +8,12 @@ export interface CliCommand {
 }
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  'eval-similar': () => import('./commands/eval-similar.js'),
   serve: () => import('./commands/serve.js'),
   scan: () => import('./commands/scan.js'),
   watch: () => import('./commands/watch.js'),
   tracks: () => import('./commands/tracks.js'),
+  features: () => import('./commands/features.js'),
 };
 
 export async function main(argv: string[]): Promise<number> {

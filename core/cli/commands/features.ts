@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { parseFile } from 'music-metadata';
+import { ANALYSIS_SAMPLE_RATE } from '../../audio/decode.js';
+import { decodeAnalysisExcerpt } from '../../audio/windows.js';
+import { analyzeSignal } from '../../features/analyze.js';
+import { fma518Record } from '../../features/fma518.js';
+
+export const summary = 'compute the 518 FMA features (librosa 0.10.1-compatible) and the tempo of an audio file';
+
+const USAGE = `usage: timbre features FILE [--json]
+
+Decodes the analysis excerpt of FILE (the whole track up to 75 s; three 20-s windows of longer ones)
+and computes FMA's 518 statistics (zcr, chroma_cqt, chroma_cens, tonnetz, chroma_stft, rmse, spectral
+centroid/bandwidth/contrast/rolloff, mfcc; each as mean, std, skew, kurtosis, median, min, max) and
+librosa.beat.beat_track's tempo.
+--json prints {"file", "fma518": {"<feature>.<moment>.<NN>": number, ...}, "tempo_bpm": number}.`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    console.error(`timbre features: give exactly one FILE\n${USAGE}`);
+    return 2;
+  }
+  const [file] = positionals;
+  try {
+    const excerpt = await decodeAnalysisExcerpt(file, await durationOf(file));
+    const analysis = analyzeSignal(excerpt.samples, ANALYSIS_SAMPLE_RATE);
+    const fma518 = fma518Record(analysis.fma518);
+    if (values.json) {
+      console.log(JSON.stringify({ file, fma518, tempo_bpm: analysis.tempoBpm }));
+    } else {
+      const seconds = excerpt.samples.length / ANALYSIS_SAMPLE_RATE;
+      console.log(`${file}  (${seconds.toFixed(1)} s analysed)`);
+      console.log(`  tempo               ${analysis.tempoBpm.toFixed(1)} BPM`);
+      for (const key of ['spectral_centroid.mean.01', 'rmse.mean.01', 'zcr.mean.01', 'mfcc.mean.01', 'mfcc.mean.02']) {
+        console.log(`  ${key.padEnd(27)} ${fma518[key].toPrecision(6)}`);
+      }
+      console.log('  (--json for all 518 statistics)');
+    }
+    return 0;
+  } catch (error) {
+    console.error(`timbre features: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+/** The track's duration from its container/tags (null if unknown), which picks the analysis windows. */
+async function durationOf(file: string): Promise<number | null> {
+  try {
+    const metadata = await parseFile(file, { duration: false, skipCovers: true });
+    return metadata.format.duration ?? null;
+  } catch {
+    // Unreadable tags are not fatal: ffmpeg may still decode the audio (first 75 s).
+    return null;
+  }
+}
