@@ -130,7 +130,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
         return { ok: true, result: await handler(...parsed) };
       } catch (error) {
         if (error instanceof ZodError) {
-          const message = error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+          const message = error.issues.map((issue) => `${issue.path.slice(1).join('.') || 'arguments'}: ${issue.message}`).join('; ');
           return { ok: false, error: { code: 'invalid-arguments', message } };
         }
         if (error instanceof NotFoundError) return { ok: false, error: { code: 'not-found', message: error.message } };

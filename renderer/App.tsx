@@ -1,0 +1,128 @@
+import { useEffect, useRef } from 'react';
+import { api } from './api/client.js';
+import { Icon } from './components/Icon.js';
+import { numberFormat } from './components/format.js';
+import { AddFolder } from './features/folders/AddFolder.js';
+import { FolderList } from './features/folders/FolderList.js';
+import { ScanStatus } from './features/folders/ScanStatus.js';
+import { LibraryView } from './features/library/LibraryView.js';
+import { TrackPanel } from './features/track/TrackPanel.js';
+import { useAppStore } from './stores/app.js';
+import { useFoldersStore } from './stores/folders.js';
+import { useLibraryStore } from './stores/library.js';
+import { usePlayerStore } from './stores/player.js';
+import { useScanStore } from './stores/scan.js';
+import { useTrackStore } from './stores/track.js';
+
+/** The table re-reads at most this often while a scan streams changes, so scanning never floods the UI. */
+const REFRESH_INTERVAL_MS = 700;
+
+function useCoreSubscriptions(): void {
+  useEffect(() => {
+    void useAppStore.getState().load();
+    void useFoldersStore.getState().load();
+    void useScanStore.getState().load();
+    void useLibraryStore.getState().refresh();
+
+    let refreshTimer: number | null = null;
+    let lastRefresh = 0;
+    const refreshLibrary = () => {
+      if (refreshTimer !== null) return;
+      const wait = Math.max(0, lastRefresh + REFRESH_INTERVAL_MS - performance.now());
+      refreshTimer = window.setTimeout(() => {
+        refreshTimer = null;
+        lastRefresh = performance.now();
+        void useLibraryStore.getState().refresh();
+      }, wait);
+    };
+
+    const unsubscribers = [
+      api.on('progress', (progress) => useScanStore.getState().receive(progress)),
+      api.on('tracks-changed', ({ ids }) => {
+        refreshLibrary();
+        const openId = useTrackStore.getState().openId;
+        if (openId !== null && ids.includes(openId)) void useTrackStore.getState().refresh();
+      }),
+      api.on('folders-changed', () => {
+        void useFoldersStore.getState().load();
+        refreshLibrary();
+      }),
+    ];
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      if (refreshTimer !== null) clearTimeout(refreshTimer);
+    };
+  }, []);
+}
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+
+export function App() {
+  const searchRef = useRef<HTMLInputElement>(null);
+  const fatal = useAppStore((state) => state.fatal);
+  const { view, setView, facets, libraryTotal } = useLibraryStore();
+  const trackOpen = useTrackStore((state) => state.openId !== null);
+  useCoreSubscriptions();
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === '/' && !isTyping(event.target)) {
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      } else if (event.key === 'Escape' && useTrackStore.getState().openId !== null) {
+        useTrackStore.getState().close();
+        document.querySelector<HTMLElement>('.table__body')?.focus();
+      } else if (event.key === ' ' && useTrackStore.getState().openId !== null && !isTyping(event.target) && !(event.target instanceof HTMLButtonElement)) {
+        event.preventDefault();
+        usePlayerStore.getState().toggle();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  return (
+    <div className={`app${trackOpen ? ' app--track-open' : ''}`}>
+      <nav className="sidebar" aria-label="Sidebar">
+        <div className="brand">
+          <span className="brand__mark" aria-hidden="true" />
+          <span className="brand__name">Timbre</span>
+        </div>
+        <div className="nav">
+          <button className={`nav__item${view === 'all' ? ' nav__item--active' : ''}`} onClick={() => setView('all')} aria-current={view === 'all'}>
+            <Icon name="library" /> Library
+            <span className="nav__badge">{numberFormat.format(libraryTotal)}</span>
+          </button>
+          <button
+            className={`nav__item${view === 'problems' ? ' nav__item--active' : ''}`}
+            onClick={() => setView('problems')}
+            aria-current={view === 'problems'}
+          >
+            <Icon name="alert" /> Problems
+            {facets.errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(facets.errorCount)}</span>}
+          </button>
+        </div>
+        <h2 className="sidebar__heading">Folders</h2>
+        <FolderList />
+        <AddFolder />
+        <div className="sidebar__spacer" />
+        <ScanStatus />
+        <p className="sidebar__keys">
+          <kbd>/</kbd> search · <kbd>↑</kbd>
+          <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>Space</kbd> play · <kbd>Esc</kbd> close
+        </p>
+      </nav>
+      {fatal ? (
+        <main className="library">
+          <div className="notice notice--error">{fatal}</div>
+        </main>
+      ) : (
+        <LibraryView searchRef={searchRef} />
+      )}
+      <TrackPanel />
+    </div>
+  );
+}

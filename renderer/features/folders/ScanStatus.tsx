@@ -1,0 +1,47 @@
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { formatEta, numberFormat } from '../../components/format.js';
+import { Icon } from '../../components/Icon.js';
+import { useLibraryStore } from '../../stores/library.js';
+import { useScanStore } from '../../stores/scan.js';
+
+/** Analysis progress: bar, counts, rate and ETA, pause/resume, and the way to per-file errors. */
+export function ScanStatus() {
+  const { progress, togglePause } = useScanStore();
+  const setView = useLibraryStore((state) => state.setView);
+  if (!progress || progress.total === 0) return null;
+
+  const finished = progress.done + progress.failed;
+  const complete = finished >= progress.total;
+  const fraction = progress.total ? finished / progress.total : 0;
+  return (
+    <section className="scan" aria-label="Analysis progress" data-complete={complete}>
+      <div className="scan__head">
+        <span className="scan__title">{complete ? 'Analysis complete' : progress.paused ? 'Analysis paused' : 'Analysing…'}</span>
+        <span className="scan__count" data-testid="scan-count">
+          {numberFormat.format(finished)} / {numberFormat.format(progress.total)}
+        </span>
+      </div>
+      <ProgressBar value={fraction} label="Analysis progress" paused={progress.paused} />
+      <div className="scan__meta">
+        {complete ? (
+          <span>{Math.round(fraction * 100)}%</span>
+        ) : (
+          <span>
+            {Math.round(fraction * 100)}% · {progress.ratePerSec > 0 ? `${progress.ratePerSec.toFixed(1)} tracks/s · ` : ''}
+            {progress.paused ? 'paused' : formatEta(progress.etaSec)}
+          </span>
+        )}
+        {!complete && (
+          <button className="link-button" onClick={() => void togglePause()}>
+            {progress.paused ? 'Resume' : 'Pause'}
+          </button>
+        )}
+      </div>
+      {progress.failed > 0 && (
+        <button className="scan__errors" onClick={() => setView('problems')}>
+          <Icon name="alert" size={14} /> {numberFormat.format(progress.failed)} {progress.failed === 1 ? 'file' : 'files'} could not be analysed
+        </button>
+      )}
+    </section>
+  );
+}

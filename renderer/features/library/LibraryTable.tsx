@@ -1,0 +1,189 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { SortKey, TrackRow } from '../../../core/api/contract.js';
+import { Icon } from '../../components/Icon.js';
+import { formatDuration, formatPercent, genreColor } from '../../components/format.js';
+import { PAGE_SIZE, useLibraryStore } from '../../stores/library.js';
+import { useTrackStore } from '../../stores/track.js';
+
+const ROW_HEIGHT = 36;
+
+interface Column {
+  id: string;
+  label: string;
+  sortKey?: SortKey;
+  align?: 'end';
+  render(row: TrackRow): ReactNode;
+}
+
+const LIBRARY_COLUMNS: Column[] = [
+  { id: 'title', label: 'Title', sortKey: 'title', render: (row) => <TitleCell row={row} /> },
+  { id: 'artist', label: 'Artist', sortKey: 'artist', render: (row) => row.artist },
+  { id: 'album', label: 'Album', sortKey: 'album', render: (row) => row.album },
+  { id: 'duration', label: 'Time', sortKey: 'durationSec', align: 'end', render: (row) => formatDuration(row.durationSec) },
+  { id: 'tempo', label: 'BPM', sortKey: 'tempoBpm', align: 'end', render: (row) => (row.tempoBpm ? Math.round(row.tempoBpm) : '') },
+  { id: 'genre', label: 'Genre', sortKey: 'genre', render: (row) => row.genres.join(', ') },
+  { id: 'predicted', label: 'Predicted', sortKey: 'predictedGenre', render: (row) => <PredictionCell row={row} /> },
+];
+
+const PROBLEM_COLUMNS: Column[] = [
+  { id: 'file', label: 'File', sortKey: 'title', render: (row) => <span className="cell-strong">{row.fileName}</span> },
+  { id: 'error', label: 'Problem', render: (row) => <span className="cell-error">{row.error ?? 'Unknown error'}</span> },
+];
+
+function TitleCell({ row }: { row: TrackRow }) {
+  return (
+    <span className="title-cell">
+      <span className="cell-strong">{row.title ?? row.fileName}</span>
+      {row.status === 'pending' || row.status === 'analysing' ? (
+        <span className={`status-chip status-chip--${row.status}`}>{row.status === 'pending' ? 'queued' : 'analysing'}</span>
+      ) : row.status === 'error' ? (
+        <span className="status-chip status-chip--error" title={row.error ?? undefined}>
+          <Icon name="alert" size={12} /> error
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+function PredictionCell({ row }: { row: TrackRow }) {
+  if (!row.predictedGenre) return null;
+  return (
+    <span className="prediction-cell">
+      <span className="genre-dot" style={{ background: genreColor(row.predictedGenre) }} aria-hidden="true" />
+      {row.predictedGenre}
+      <span className="confidence-text">{formatPercent(row.confidence)}</span>
+    </span>
+  );
+}
+
+export function LibraryTable() {
+  const { view, total, sort, toggleSort, ensureRange, selectedIndex, select, resultsFor, pages } = useLibraryStore();
+  const openTrack = useTrackStore((state) => state.open);
+  const openId = useTrackStore((state) => state.openId);
+  const columns = view === 'problems' ? PROBLEM_COLUMNS : LIBRARY_COLUMNS;
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (total) ensureRange(first, Math.min(last + PAGE_SIZE / 2, total - 1));
+  }, [first, last, total, ensureRange, pages]);
+
+  // A new query starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [resultsFor, view]);
+
+  useEffect(() => {
+    if (selectedIndex !== null) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  const rowAt = useLibraryStore.getState().rowAt;
+  const openSelected = (index: number) => {
+    const row = rowAt(index);
+    if (row) void openTrack(row.id);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const current = selectedIndex ?? -1;
+    const moves: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: Math.max(0, current - 1),
+      PageDown: current + page,
+      PageUp: Math.max(0, current - page),
+      Home: 0,
+      End: total - 1,
+    };
+    if (event.key in moves) {
+      event.preventDefault();
+      const next = Math.min(moves[event.key], total - 1);
+      select(next);
+      // With the track panel open, moving the selection shows the next track (like a preview pane).
+      if (openId !== null) openSelected(next);
+    } else if (event.key === 'Enter' && selectedIndex !== null) {
+      event.preventDefault();
+      openSelected(selectedIndex);
+    }
+  };
+
+  const template = columns === LIBRARY_COLUMNS ? 'table--library' : 'table--problems';
+  return (
+    <div className={`table ${template}`} data-results-for={resultsFor} data-total={total}>
+      <div className="table__header" role="row">
+        {columns.map((column) => {
+          const sorted = column.sortKey && sort?.key === column.sortKey ? sort.direction : null;
+          return (
+            <div
+              key={column.id}
+              role="columnheader"
+              aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+              className={`table__cell table__cell--${column.id}${column.align ? ' table__cell--end' : ''}`}
+            >
+              {column.sortKey ? (
+                <button className="sort-button" onClick={() => toggleSort(column.sortKey!)}>
+                  {column.label}
+                  {sorted && <Icon name={sorted === 'asc' ? 'up' : 'down'} size={12} />}
+                </button>
+              ) : (
+                column.label
+              )}
+            </div>
+          );
+        })}
+      </div>
+      <div
+        ref={scrollRef}
+        className="table__body"
+        role="grid"
+        aria-label={view === 'problems' ? 'Files with problems' : 'Tracks'}
+        aria-rowcount={total}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const selected = item.index === selectedIndex;
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 1}
+                aria-selected={selected}
+                data-track-id={row?.id}
+                className={`table__row${selected ? ' table__row--selected' : ''}${row && row.id === openId ? ' table__row--open' : ''}${item.index % 2 ? ' table__row--odd' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => {
+                  select(item.index);
+                  openSelected(item.index);
+                }}
+              >
+                {row
+                  ? columns.map((column) => (
+                      <div key={column.id} role="gridcell" className={`table__cell table__cell--${column.id}${column.align ? ' table__cell--end' : ''}`}>
+                        {column.render(row)}
+                      </div>
+                    ))
+                  : columns.map((column) => (
+                      <div key={column.id} className={`table__cell table__cell--${column.id}`}>
+                        <span className="skeleton" />
+                      </div>
+                    ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
