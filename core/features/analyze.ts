@@ -54,8 +54,7 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
   const hopLength = ANALYSIS_HOP_LENGTH;
   const nFft = ANALYSIS_N_FFT;
   const magnitude = stftMagnitude(y, { nFft, hopLength });
-  // stft**2 in float32, as librosa squares its float32 magnitudes.
-  const power: TimeFrequency = { ...magnitude, data: magnitude.data.map((v) => v * v) };
+  const power = squared(magnitude);
 
   const melDb = powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
   const onsetEnvelope = onsetStrength(melDb, { aggregate: 'median', nFft, hopLength });
@@ -74,6 +73,22 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
     mfcc: mfccFromMelDb(melDb, { nMfcc: 20 }),
   };
   return { fma518: assembleFma518(features), tempoBpm, melDb };
+}
+
+/**
+ * Only the log-mel part of analyzeSignal: power_to_db(ref 1, amin 1e-10, top_db 80) of the 128-band
+ * Slaney mel power spectrogram (n_fft 2048, hop 512), frames × mels.
+ */
+export function logMelSpectrogram(y: Float32Array, sr = 22050): TimeFrequency {
+  const power = squared(stftMagnitude(y, { nFft: ANALYSIS_N_FFT, hopLength: ANALYSIS_HOP_LENGTH }));
+  return powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
+}
+
+/** stft**2 in float32, as librosa squares its float32 magnitudes. */
+function squared(magnitude: TimeFrequency): TimeFrequency {
+  const data = new Float32Array(magnitude.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = magnitude.data[i] * magnitude.data[i];
+  return { data, nFrames: magnitude.nFrames, nBins: magnitude.nBins };
 }
 
 /** A per-frame series as a one-coefficient time-frequency matrix. */
