@@ -4,7 +4,7 @@ import type { JobRow } from '../db/repos/jobs.js';
 import type { TracksRepo } from '../db/repos/tracks.js';
 import type { AnalysisProgress } from '../library/types.js';
 import type { AnalyseReply } from '../workers/protocol.js';
-import type { WorkerPool } from '../workers/pool.js';
+import type { AnalysisExecutor } from '../workers/pool.js';
 import { ANALYSIS_VERSION, type AnalysisQueue } from './analysis-queue.js';
 
 export interface RunnerDeps {
@@ -12,7 +12,7 @@ export interface RunnerDeps {
   queue: AnalysisQueue;
   tracks: TracksRepo;
   features: FeaturesRepo;
-  pool: WorkerPool;
+  pool: AnalysisExecutor;
   /** Called after a track's row changed (claimed, analysed, failed). */
   onTrackChanged(trackId: number): void;
   onProgress(progress: AnalysisProgress): void;
@@ -129,7 +129,8 @@ export class AnalysisRunner {
 
   progress(): AnalysisProgress {
     const now = Date.now();
-    const remaining = Math.max(0, this.deps.queue.outstanding() - this.finished.length);
+    // Finished but not yet committed results still count as outstanding: the counts only move on commit.
+    const remaining = this.deps.queue.outstanding();
     const windowStart = Math.max(this.session.startedAt, now - RATE_WINDOW_MS);
     while (this.completionTimes.length && this.completionTimes[0] < now - RATE_WINDOW_MS) this.completionTimes.shift();
     const elapsedSec = (now - windowStart) / 1000;

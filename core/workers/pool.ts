@@ -8,6 +8,13 @@ export interface PoolOptions {
   workerUrl?: URL;
 }
 
+/** What the job runner needs from a pool (tests substitute their own). */
+export interface AnalysisExecutor {
+  readonly idle: number;
+  analyse(trackId: number, path: string): Promise<AnalyseReply>;
+  close(): Promise<void>;
+}
+
 interface Slot {
   worker: Worker;
   task: { request: AnalyseRequest; resolve: (reply: AnalyseReply) => void; timer: NodeJS.Timeout } | null;
@@ -21,7 +28,7 @@ const WORKER_HEAP_MB = 1024;
  * A fixed set of analysis worker threads, one track at a time each. A worker that crashes or hangs is
  * replaced and its track answered with a retryable failure, so the pool never loses a request.
  */
-export class WorkerPool {
+export class WorkerPool implements AnalysisExecutor {
   private readonly slots: Slot[] = [];
   private readonly poolSize: number;
   private readonly timeoutMs: number;

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { openDatabase } from '../../core/db/open.js';
+import { FeaturesRepo } from '../../core/db/repos/features.js';
+import { JobsRepo } from '../../core/db/repos/jobs.js';
+import { TracksRepo } from '../../core/db/repos/tracks.js';
+import { AnalysisQueue } from '../../core/jobs/analysis-queue.js';
+import { AnalysisRunner } from '../../core/jobs/runner.js';
+import type { AnalysisProgress } from '../../core/library/types.js';
+import type { AnalysisExecutor } from '../../core/workers/pool.js';
+import type { AnalyseReply } from '../../core/workers/protocol.js';
+
+/** A pool whose analyses finish when the test says so. */
+class ManualPool implements AnalysisExecutor {
+  readonly started: Array<{ trackId: number; path: string; finish(reply: 'ok' | { error: string; retryable: boolean }): void }> = [];
+  private busy = 0;
+  constructor(private readonly size: number) {}
+
+  get idle(): number {
+    return this.size - this.busy;
+  }
+
+  analyse(trackId: number, path: string): Promise<AnalyseReply> {
+    this.busy++;
+    return new Promise((resolve) => {
+      this.started.push({
+        trackId,
+        path,
+        finish: (outcome) => {
+          this.busy--;
+          resolve(
+            outcome === 'ok'
+              ? {
+                  type: 'analysed',
+                  seq: 0,
+                  trackId,
+                  tags: { title: `T${trackId}`, artist: null, album: null, year: null, genres: ['Jazz'], durationSec: 3, bitrate: null, sampleRate: 22050 },
+                  features: {
+                    fma518: new Float32Array(518).fill(trackId),
+                    tempoBpm: 120,
+                    melPreview: { bands: 2, frames: 1, secondsPerFrame: 0.02, dbMin: -80, dbMax: 0, data: new Uint8Array([0, 255]) },
+                  },
+                  predictions: null,
+                  timings: { tagsMs: 0, decodeMs: 0, analyseMs: 0 },
+                }
+              : { type: 'failed', seq: 0, trackId, error: outcome.error, retryable: outcome.retryable, tags: null },
+          );
+        },
+      });
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+function setUp(trackCount: number, poolSize: number) {
+  const db = openDatabase(':memory:');
+  db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/music', 0)`).run();
+  const tracks = new TracksRepo(db);
+  const features = new FeaturesRepo(db);
+  const queue = new AnalysisQueue(new JobsRepo(db));
+  for (let i = 1; i <= trackCount; i++) {
+    const id = tracks.insert({ folderId: 1, path: `/music/${i}.wav`, size: 1, mtimeMs: 1, fingerprint: null, status: 'pending', error: null });
+    queue.enqueue(id);
+  }
+  const pool = new ManualPool(poolSize);
+  const progress: AnalysisProgress[] = [];
+  const runner = new AnalysisRunner({
+    db,
+    queue,
+    tracks,
+    features,
+    pool,
+    onTrackChanged: () => undefined,
+    onProgress: (p) => progress.push(p),
+  });
+  return { db, tracks, features, queue, pool, runner, progress };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+describe('analysis runner', () => {
+  it('keeps every worker busy and commits results with their tags and features', async () => {
+    const { pool, runner, tracks, features, queue } = setUp(3, 2);
+    runner.start();
+    assert.equal(pool.started.length, 2, 'one job per worker');
+    assert.equal(tracks.summary(1)!.status, 'analysing');
+    pool.started[0].finish('ok');
+    await settle();
+    assert.equal(pool.started.length, 3, 'the freed worker took the next job');
+    const done = tracks.summary(1)!;
+    assert.equal(done.status, 'done');
+    assert.equal(done.title, 'T1');
+    assert.deepEqual(done.genres, ['Jazz']);
+    assert.equal(done.tempoBpm, 120);
+    assert.equal(features.get(1)!.fma518[517], 1);
+    pool.started[1].finish('ok');
+    pool.started[2].finish('ok');
+    await runner.whenIdle();
+    assert.equal(queue.outstanding(), 0);
+    assert.deepEqual(
+      { done: runner.progress().done, failed: runner.progress().failed, total: runner.progress().total },
+      { done: 3, failed: 0, total: 3 },
+    );
+  });
+
+  it('records a readable error for a bad file and goes on', async () => {
+    const { pool, runner, tracks } = setUp(2, 1);
+    runner.start();
+    pool.started[0].finish({ error: 'not a decodable audio file (invalid data)', retryable: false });
+    await settle();
+    pool.started[1].finish('ok');
+    await runner.whenIdle();
+    assert.equal(tracks.summary(1)!.status, 'error');
+    assert.equal(tracks.summary(1)!.error, 'not a decodable audio file (invalid data)');
+    assert.equal(tracks.summary(2)!.status, 'done');
+    assert.equal(runner.progress().failed, 1);
+  });
+
+  it('retries a crashed worker’s track', async () => {
+    const { pool, runner, tracks } = setUp(1, 1);
+    runner.start();
+    pool.started[0].finish({ error: 'the analysis worker crashed', retryable: true });
+    await settle();
+    assert.equal(pool.started.length, 2);
+    assert.equal(pool.started[1].trackId, 1);
+    pool.started[1].finish('ok');
+    await runner.whenIdle();
+    assert.equal(tracks.summary(1)!.status, 'done');
+  });
+
+  it('pauses, resumes and cancels', async () => {
+    const { pool, runner, tracks, queue } = setUp(4, 1);
+    runner.start();
+    runner.pause();
+    pool.started[0].finish('ok');
+    await runner.whenIdle();
+    assert.equal(pool.started.length, 1, 'nothing new starts while paused');
+    assert.equal(runner.progress().paused, true);
+    runner.resume();
+    assert.equal(pool.started.length, 2);
+    runner.cancel();
+    assert.equal(queue.outstanding(), 1, 'only the running job is left');
+    pool.started[1].finish('ok');
+    await runner.whenIdle();
+    assert.equal(tracks.summary(2)!.status, 'done');
+    assert.equal(tracks.summary(3)!.status, 'pending');
+  });
+
+  it('reports progress with counts, a rate and an ETA', async () => {
+    const { pool, runner, progress } = setUp(4, 1);
+    runner.start();
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      pool.started[i].finish('ok');
+      await settle();
+    }
+    const latest = runner.progress();
+    assert.equal(latest.done, 2);
+    assert.equal(latest.total, 4);
+    assert.ok(latest.ratePerSec > 0.5 && latest.ratePerSec < 10, `rate ${latest.ratePerSec}`);
+    assert.ok(latest.etaSec !== null && latest.etaSec > 0);
+    assert.ok(progress.length > 0, 'progress events were emitted');
+    pool.started[2].finish('ok');
+    await settle();
+    pool.started[3].finish('ok');
+    await runner.whenIdle();
+    assert.equal(runner.progress().etaSec, 0);
+  });
+});
