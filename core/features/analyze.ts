@@ -1,4 +1,6 @@
 import { chromaStft } from '../dsp/chroma.js';
+import { cqtMagnitude } from '../dsp/cqt.js';
+import { chromaCens, chromaCqt, tonnetz } from '../dsp/cqt-chroma.js';
 import { applyFilterBank, melFilterBank, powerToDbTf, type FilterBank } from '../dsp/mel.js';
 import { mfccFromMelDb } from '../dsp/mfcc.js';
 import { onsetStrength } from '../dsp/onset.js';
@@ -96,18 +98,20 @@ function column(values: Float32Array): TimeFrequency {
   return { data: values, nFrames: values.length, nBins: 1 };
 }
 
-/** chroma_cqt, chroma_cens and tonnetz: pending core/dsp/cqt.ts (H2); NaN until it lands. */
+/**
+ * chroma_cqt, chroma_cens and tonnetz as FMA computes them: from |cqt(hop 512, 84 bins, 12 per
+ * octave)| tuned by librosa.estimate_tuning(y=y), which piptracks the magnitude STFT we already have.
+ */
 function cqtFamily(
   y: Float32Array,
   sr: number,
   magnitude: TimeFrequency,
 ): Pick<Record<Fma518Feature, TimeFrequency>, 'chroma_cqt' | 'chroma_cens' | 'tonnetz'> {
-  void y;
-  void sr;
-  const nan = (nBins: number): TimeFrequency => ({
-    data: new Float32Array(magnitude.nFrames * nBins).fill(NaN),
-    nFrames: magnitude.nFrames,
-    nBins,
-  });
-  return { chroma_cqt: nan(12), chroma_cens: nan(12), tonnetz: nan(6) };
+  const tuning = estimateTuning(magnitude, { sr, nFft: ANALYSIS_N_FFT });
+  const C = cqtMagnitude(y, { sr, hopLength: ANALYSIS_HOP_LENGTH, nBins: 84, binsPerOctave: 12, tuning });
+  // FMA calls chroma_cqt/chroma_cens(C=cqt) without bins_per_octave, so librosa folds the 12-per-octave
+  // CQT with its default of 36; the golden values confirm that quirk, so we reproduce it.
+  const folding = { binsPerOctave: 36 };
+  const cens = chromaCens(C, folding);
+  return { chroma_cqt: chromaCqt(C, folding), chroma_cens: cens, tonnetz: tonnetz(cens) };
 }
