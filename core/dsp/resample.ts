@@ -53,25 +53,35 @@ const halfBandTaps = firwinKaiser(2 * HALF_BAND_HALF_LENGTH + 1, 0.5, 5.0);
 export function downsampleByTwo(y: Float32Array): Float32Array {
   const n = y.length;
   const out = new Float32Array(Math.ceil(n / 2));
-  const h = halfBandTaps;
-  const half = HALF_BAND_HALF_LENGTH;
-  const gain = Math.SQRT2;
   // Output m is centred on input 2m. The filter is symmetric, so fold the pair y[c-d] + y[c+d];
   // it is half-band (sinc(d/2) = 0 at even d ≠ 0, up to rounding at the 1e-17 level), so only
-  // the centre and odd offsets contribute.
-  for (let m = 0; m < out.length; m++) {
+  // the centre and the ten odd offsets contribute. The sqrt(2) gain is folded into the taps.
+  const g = Array.from({ length: HALF_BAND_HALF_LENGTH + 1 }, (_, d) => halfBandTaps[HALF_BAND_HALF_LENGTH + d] * Math.SQRT2);
+  const [g0, g1, g3, g5, g7, g9, g11, g13, g15, g17, g19] = [g[0], g[1], g[3], g[5], g[7], g[9], g[11], g[13], g[15], g[17], g[19]];
+  const sample = (i: number): number => (i >= 0 && i < n ? y[i] : 0);
+  const edge = (c: number): number => {
+    let acc = g[0] * y[c];
+    for (let d = 1; d <= HALF_BAND_HALF_LENGTH; d += 2) acc += g[d] * (sample(c - d) + sample(c + d));
+    return acc;
+  };
+  const firstInterior = Math.min(out.length, Math.ceil(HALF_BAND_HALF_LENGTH / 2));
+  const lastInterior = Math.floor((n - 1 - HALF_BAND_HALF_LENGTH) / 2);
+  for (let m = 0; m < firstInterior; m++) out[m] = edge(2 * m);
+  for (let m = firstInterior; m <= lastInterior; m++) {
     const c = 2 * m;
-    let acc = h[half] * y[c];
-    if (c - half >= 0 && c + half < n) {
-      for (let d = 1; d <= half; d += 2) acc += h[half + d] * (y[c - d] + y[c + d]);
-    } else {
-      for (let d = 1; d <= half; d += 2) {
-        const left = c - d >= 0 ? y[c - d] : 0;
-        const right = c + d < n ? y[c + d] : 0;
-        acc += h[half + d] * (left + right);
-      }
-    }
-    out[m] = acc * gain;
+    out[m] =
+      g0 * y[c] +
+      g1 * (y[c - 1] + y[c + 1]) +
+      g3 * (y[c - 3] + y[c + 3]) +
+      g5 * (y[c - 5] + y[c + 5]) +
+      g7 * (y[c - 7] + y[c + 7]) +
+      g9 * (y[c - 9] + y[c + 9]) +
+      g11 * (y[c - 11] + y[c + 11]) +
+      g13 * (y[c - 13] + y[c + 13]) +
+      g15 * (y[c - 15] + y[c + 15]) +
+      g17 * (y[c - 17] + y[c + 17]) +
+      g19 * (y[c - 19] + y[c + 19]);
   }
+  for (let m = Math.max(firstInterior, lastInterior + 1); m < out.length; m++) out[m] = edge(2 * m);
   return out;
 }
