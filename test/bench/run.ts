@@ -18,7 +18,9 @@ interface BenchSuite {
   run(): Promise<BenchResult[]>;
 }
 
-const suites: Record<string, () => Promise<BenchSuite>> = {};
+const suites: Record<string, () => Promise<BenchSuite>> = {
+  dsp: () => import('./dsp.js'),
+};
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
