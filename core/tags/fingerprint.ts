@@ -18,8 +18,10 @@ export class StaleFileError extends Error {
   constructor(
     readonly path: string,
     readonly difference: string,
+    since = 'Timbre read it',
+    outcome = 'nothing was written; rescan the file and try again',
   ) {
-    super(`${path} changed since Timbre read it (${difference}); nothing was written. Rescan the file and try again.`);
+    super(`${path} changed since ${since} (${difference}); ${outcome}`);
   }
 }
 

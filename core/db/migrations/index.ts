@@ -1,5 +1,7 @@
 import type { Migration } from './types.js';
 import { migration as initial } from './0001-initial.js';
+import { migration as genreVocabulary } from './0002-genre-vocabulary.js';
+import { migration as editJournal } from './0003-edit-journal.js';
 
 /** Every migration, in order. New ones take the next number: NNNN-name.ts, each with a test. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, genreVocabulary, editJournal];
