@@ -1,0 +1,13 @@
+/** A stand-in analysis worker for pool tests: the request's path says how to misbehave. */
+import { parentPort } from 'node:worker_threads';
+import type { AnalyseRequest, AnalyseReply } from '../../core/workers/protocol.js';
+
+parentPort!.on('message', (request: AnalyseRequest) => {
+  if (request.path === 'throw') throw new Error('boom');
+  if (request.path === 'exit') process.exit(3);
+  if (request.path === 'hang') return;
+  const reply: AnalyseReply = { type: 'failed', seq: request.seq, trackId: request.trackId, error: `echo ${request.path}`, retryable: false, tags: null };
+  // A stale reply first: the pool must ignore a sequence number it is not waiting for.
+  parentPort!.postMessage({ ...reply, seq: request.seq - 1, error: 'stale' });
+  parentPort!.postMessage(reply);
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { join } from 'node:path';
+import { readTags } from '../../core/library/tags.js';
+import { synthesize } from '../helpers/audio.js';
+import { makeTempDir } from '../helpers/temp.js';
+
+describe('tags', () => {
+  it('reads title, artist, album, year, genres and stream properties', async () => {
+    const temp = makeTempDir();
+    try {
+      const path = join(temp.dir, 'tagged.flac');
+      synthesize(path, {
+        seconds: 2,
+        tags: { title: 'Tone', artist: 'Oscillator', album: 'Lab', date: '1999', genre: 'Ambient; Drone' },
+        outputArgs: ['-ar', '44100'],
+      });
+      const tags = await readTags(path);
+      assert.equal(tags.title, 'Tone');
+      assert.equal(tags.artist, 'Oscillator');
+      assert.equal(tags.album, 'Lab');
+      assert.equal(tags.year, 1999);
+      assert.deepEqual(tags.genres, ['Ambient', 'Drone']);
+      assert.equal(tags.sampleRate, 44100);
+      assert.ok(Math.abs(tags.durationSec! - 2) < 0.05, `duration ${tags.durationSec}`);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it('finds the duration of an MP3 without a Xing header (second, scanning pass)', async () => {
+    const temp = makeTempDir();
+    try {
+      const path = join(temp.dir, 'plain.mp3');
+      synthesize(path, { seconds: 4, outputArgs: ['-write_xing', '0', '-b:a', '64k'] });
+      const tags = await readTags(path);
+      assert.ok(tags.durationSec && Math.abs(tags.durationSec - 4) < 0.2, `duration ${tags.durationSec}`);
+      assert.equal(tags.title, null);
+      assert.deepEqual(tags.genres, []);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { join } from 'node:path';
+import { WorkerPool } from '../../core/workers/pool.js';
+import { toneSamples, writeWav } from '../helpers/audio.js';
+import { makeTempDir } from '../helpers/temp.js';
+
+const misbehaving = new URL('../helpers/misbehaving-worker.js', import.meta.url);
+
+describe('worker pool', () => {
+  it('analyses a track in a worker thread and returns features, preview and a predictions slot', async () => {
+    const temp = makeTempDir();
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      const path = join(temp.dir, 'tone.wav');
+      writeWav(path, toneSamples(3));
+      const reply = await pool.analyse(7, path);
+      assert.equal(reply.type, 'analysed', reply.type === 'failed' ? reply.error : '');
+      if (reply.type !== 'analysed') return;
+      assert.equal(reply.trackId, 7);
+      assert.equal(reply.features.fma518.length, 518);
+      assert.ok(reply.features.fma518.every(Number.isFinite));
+      assert.ok(reply.features.melPreview.frames > 100);
+      assert.equal(reply.predictions, null);
+      assert.ok(Math.abs(reply.tags!.durationSec! - 3) < 0.01);
+    } finally {
+      await pool.close();
+      temp.cleanup();
+    }
+  });
+
+  it('matches replies by sequence number', async () => {
+    const pool = new WorkerPool({ size: 1, workerUrl: misbehaving });
+    try {
+      const reply = await pool.analyse(1, 'fine');
+      assert.equal(reply.type === 'failed' && reply.error, 'echo fine');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers a crashed or exited worker’s track with a retryable failure and keeps serving', async () => {
+    const pool = new WorkerPool({ size: 1, workerUrl: misbehaving });
+    try {
+      const crashed = await pool.analyse(1, 'throw');
+      assert.deepEqual([crashed.type, crashed.type === 'failed' && crashed.retryable], ['failed', true]);
+      assert.match(crashed.type === 'failed' ? crashed.error : '', /analysis worker crashed: boom/);
+      const exited = await pool.analyse(2, 'exit');
+      assert.match(exited.type === 'failed' ? exited.error : '', /exited unexpectedly/);
+      assert.equal(pool.idle, 1);
+      const after = await pool.analyse(3, 'fine');
+      assert.equal(after.type === 'failed' && after.error, 'echo fine');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops a track that takes too long', async () => {
+    const pool = new WorkerPool({ size: 1, workerUrl: misbehaving, taskTimeoutMs: 200 });
+    try {
+      const reply = await pool.analyse(1, 'hang');
+      assert.equal(reply.type === 'failed' && reply.retryable, true);
+      assert.match(reply.type === 'failed' ? reply.error : '', /took longer than/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
