@@ -55,6 +55,14 @@ function useCoreSubscriptions(): void {
   }, []);
 }
 
+const SHORTCUTS: Array<[string[], string]> = [
+  [['/'], 'search'],
+  [['↑', '↓'], 'move'],
+  [['Enter'], 'open'],
+  [['Space'], 'play'],
+  [['Esc'], 'close'],
+];
+
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 
@@ -63,6 +71,8 @@ export function App() {
   const fatal = useAppStore((state) => state.fatal);
   const { view, setView, facets, libraryTotal } = useLibraryStore();
   const trackOpen = useTrackStore((state) => state.openId !== null);
+  // Before the first folder, the main area's empty state holds the folder form.
+  const hasFolders = useFoldersStore((state) => state.folders.length > 0);
   useCoreSubscriptions();
 
   useEffect(() => {
@@ -107,13 +117,21 @@ export function App() {
         </div>
         <h2 className="sidebar__heading">Folders</h2>
         <FolderList />
-        <AddFolder />
+        {hasFolders && <AddFolder />}
         <div className="sidebar__spacer" />
         <ScanStatus />
-        <p className="sidebar__keys">
-          <kbd>/</kbd> search · <kbd>↑</kbd>
-          <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>Space</kbd> play · <kbd>Esc</kbd> close
-        </p>
+        <dl className="sidebar__keys" aria-label="Keyboard shortcuts">
+          {SHORTCUTS.map(([keys, action]) => (
+            <div key={action}>
+              <dt>
+                {keys.map((key) => (
+                  <kbd key={key}>{key}</kbd>
+                ))}
+              </dt>
+              <dd>{action}</dd>
+            </div>
+          ))}
+        </dl>
       </nav>
       {fatal ? (
         <main className="library">

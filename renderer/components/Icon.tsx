@@ -5,7 +5,7 @@ const paths = {
   close: 'M6 6l12 12M18 6L6 18',
   search: 'M11 4a7 7 0 1 1 0 14a7 7 0 0 1 0-14zM20 20l-4-4',
   play: 'M8 5.5v13l11-6.5z',
-  pause: 'M8 5h3v14H8zM13 5h3v14h-3z',
+  pause: 'M6.5 5h4v14h-4zM13.5 5h4v14h-4z',
   alert: 'M12 3l10 18H2zM12 10v5M12 18v.5',
   music: 'M9 18V6l11-2v12M9 18a3 3 0 1 1-6 0a3 3 0 0 1 6 0zM20 16a3 3 0 1 1-6 0a3 3 0 0 1 6 0z',
   library: 'M4 5h4v14H4zM10 5h4v14h-4zM16 6l3.5-1 3 13.5-3.5 1z',
@@ -17,14 +17,15 @@ const paths = {
 export type IconName = keyof typeof paths;
 
 export function Icon({ name, size = 16, label }: { name: IconName; size?: number; label?: string }) {
+  const filled = name === 'play' || name === 'pause';
   return (
     <svg
       className="icon"
       width={size}
       height={size}
       viewBox="0 0 24 24"
-      fill={name === 'play' || name === 'pause' ? 'currentColor' : 'none'}
-      stroke="currentColor"
+      fill={filled ? 'currentColor' : 'none'}
+      stroke={filled ? 'none' : 'currentColor'}
       strokeWidth={1.8}
       strokeLinecap="round"
       strokeLinejoin="round"

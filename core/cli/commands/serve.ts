@@ -34,7 +34,11 @@ export async function run(args: string[]): Promise<number> {
 
   const core = await createCore({ dbPath: values.db, jobs, watch: true });
   const dispatcher = createDispatcher(core, { mode: 'web', version: appVersion() });
-  const server = await startWebServer({ dispatcher, port });
+  const server = await startWebServer({ dispatcher, port }).catch(async (error: unknown) => {
+    dispatcher.close();
+    await core.shutdown();
+    throw error;
+  });
   console.log(`Timbre (web mode) is serving ${core.dbPath}`);
   console.log(`Open ${server.url}`);
 

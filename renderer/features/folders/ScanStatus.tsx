@@ -24,7 +24,9 @@ export function ScanStatus() {
       <ProgressBar value={fraction} label="Analysis progress" paused={progress.paused} />
       <div className="scan__meta">
         {complete ? (
-          <span>{Math.round(fraction * 100)}%</span>
+          <span>
+            100% · {numberFormat.format(progress.done)} analysed{progress.failed ? `, ${numberFormat.format(progress.failed)} failed` : ''}
+          </span>
         ) : (
           <span>
             {Math.round(fraction * 100)}% · {progress.ratePerSec > 0 ? `${progress.ratePerSec.toFixed(1)} tracks/s · ` : ''}

@@ -39,7 +39,7 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
         <>
           <select
             className="select"
-            aria-label="Genre filter"
+            aria-label="Tag genre filter"
             value={filters.genre ?? ''}
             onChange={(event) => setFilters({ genre: event.target.value || null })}
           >

@@ -28,7 +28,7 @@ const LIBRARY_COLUMNS: Column[] = [
 
 const PROBLEM_COLUMNS: Column[] = [
   { id: 'file', label: 'File', sortKey: 'title', render: (row) => <span className="cell-strong">{row.fileName}</span> },
-  { id: 'error', label: 'Problem', render: (row) => <span className="cell-error">{row.error ?? 'Unknown error'}</span> },
+  { id: 'error', label: 'Problem', render: (row) => <span className="cell-error" title={row.error ?? undefined}>{row.error ?? 'Unknown error'}</span> },
 ];
 
 function TitleCell({ row }: { row: TrackRow }) {

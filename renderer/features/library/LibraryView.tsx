@@ -71,9 +71,9 @@ export function LibraryView({ searchRef }: { searchRef: Ref<HTMLInputElement> })
       <header className="library__header">
         <div className="library__title">
           <h1>{heading}</h1>
-          {ready && <span className="library__count" data-testid="track-count">{count}</span>}
+          {ready && libraryTotal > 0 && <span className="library__count" data-testid="track-count">{count}</span>}
         </div>
-        <FilterBar ref={searchRef} />
+        {(libraryTotal > 0 || view === 'problems') && <FilterBar ref={searchRef} />}
       </header>
       <div className="library__body">{body}</div>
     </main>
