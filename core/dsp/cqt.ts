@@ -1,6 +1,6 @@
 import FFT from 'fft.js';
 import { downsampleByTwo } from './resample.js';
-import { forEachStftFrame, hannWindow, stftFrameCount } from './stft.js';
+import { hannWindow, stftFrameCount } from './stft.js';
 import { timeFrequency, type TimeFrequency } from './types.js';
 
 /** librosa.note_to_hz('C1'): the default lowest CQT frequency. */
@@ -29,6 +29,9 @@ interface OctaveBasis {
   nFilters: number;
   nFft: number;
   hopLength: number;
+  /** The FFT bins any filter of this octave uses: [lowBin, highBin]. Columns are relative to lowBin. */
+  lowBin: number;
+  highBin: number;
   rowStart: Int32Array;
   columns: Int32Array;
   re: Float64Array;
@@ -152,11 +155,15 @@ function octaveBasis(
     }
     rowStart[k + 1] = columns.length;
   }
+  const lowBin = Math.min(...columns);
+  const highBin = Math.max(...columns);
   return {
     nFilters,
     nFft,
+    lowBin,
+    highBin,
     rowStart,
-    columns: Int32Array.from(columns),
+    columns: Int32Array.from(columns, (j) => j - lowBin),
     re: Float64Array.from(re),
     im: Float64Array.from(im),
   };
@@ -220,29 +227,82 @@ export function cqtMagnitude(y: Float32Array, options: CqtOptions): TimeFrequenc
   }
 
   const result = timeFrequency(nFrames, nBins);
-  const out = result.data;
   let signal = y;
   for (let i = 0; i < plan.octaves.length; i++) {
     const octave = plan.octaves[i];
-    const { rowStart, columns, re, im, firstBin, nFilters } = octave;
-    forEachStftFrame(signal, { nFft: octave.nFft, hopLength: octave.hopLength, window: 'ones' }, (t, spectrum) => {
-      if (t >= nFrames) return;
-      const row = t * nBins + firstBin;
-      for (let k = 0; k < nFilters; k++) {
-        let sumRe = 0;
-        let sumIm = 0;
-        for (let p = rowStart[k]; p < rowStart[k + 1]; p++) {
-          const j = 2 * columns[p];
-          const dRe = spectrum[j];
-          const dIm = spectrum[j + 1];
-          sumRe += re[p] * dRe - im[p] * dIm;
-          sumIm += re[p] * dIm + im[p] * dRe;
-        }
-        out[row + k] = Math.sqrt(sumRe * sumRe + sumIm * sumIm) * plan.outputScale[firstBin + k];
-      }
-    });
+    addOctaveResponse(signal, octave, plan.outputScale, result);
     const next = plan.octaves[i + 1];
     if (next && next.hopLength !== octave.hopLength) signal = downsampleByTwo(signal);
   }
   return result;
+}
+
+/**
+ * librosa's __cqt_response for one octave: basis · stft(signal, n_fft, hop, window='ones',
+ * center=True, pad_mode='constant'), written as magnitudes times `outputScale` into the octave's
+ * rows of `result`. Only the FFT bins the sparse basis touches are formed: a real frame of N
+ * samples read as N/2 complex values takes one half-size complex FFT, and each needed bin comes
+ * from two of its outputs.
+ */
+function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScale: Float64Array, result: TimeFrequency): void {
+  const { nFft, hopLength, lowBin, highBin, rowStart, columns, re, im, firstBin, nFilters } = octave;
+  const { nFrames, nBins, data: out } = result;
+  const half = nFft >> 1;
+  const fft = new FFT(half);
+  const frame = new Float64Array(nFft);
+  const z = new Float64Array(nFft);
+  const nUsed = highBin - lowBin + 1;
+  const dRe = new Float64Array(nUsed);
+  const dIm = new Float64Array(nUsed);
+  const twiddleRe = new Float64Array(nUsed);
+  const twiddleIm = new Float64Array(nUsed);
+  const zIndex = new Int32Array(nUsed);
+  const zMirror = new Int32Array(nUsed);
+  for (let u = 0; u < nUsed; u++) {
+    const k = lowBin + u;
+    twiddleRe[u] = Math.cos((2 * Math.PI * k) / nFft);
+    twiddleIm[u] = -Math.sin((2 * Math.PI * k) / nFft);
+    zIndex[u] = 2 * (k % half);
+    zMirror[u] = 2 * ((half - k + half) % half);
+  }
+  const scale = outputScale.subarray(firstBin, firstBin + nFilters);
+  const length = signal.length;
+  for (let t = 0; t < nFrames; t++) {
+    // Frame t is centred on sample t*hop; samples outside the signal are zero (pad_mode='constant').
+    const start = t * hopLength - half;
+    if (start >= 0 && start + nFft <= length) {
+      for (let i = 0; i < nFft; i++) frame[i] = signal[start + i];
+    } else {
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i;
+        frame[i] = j >= 0 && j < length ? signal[j] : 0;
+      }
+    }
+    fft.transform(z, frame);
+    for (let u = 0; u < nUsed; u++) {
+      // Even samples' spectrum E = (Z_k + conj Z_{N/2-k}) / 2, odd samples' O = (Z_k − conj Z_{N/2-k}) / 2i,
+      // X_k = E + e^{-2πik/N} O.
+      const zr = z[zIndex[u]];
+      const zi = z[zIndex[u] + 1];
+      const cr = z[zMirror[u]];
+      const ci = -z[zMirror[u] + 1];
+      const er = 0.5 * (zr + cr);
+      const ei = 0.5 * (zi + ci);
+      const or = 0.5 * (zi - ci);
+      const oi = -0.5 * (zr - cr);
+      dRe[u] = er + twiddleRe[u] * or - twiddleIm[u] * oi;
+      dIm[u] = ei + twiddleRe[u] * oi + twiddleIm[u] * or;
+    }
+    const row = t * nBins + firstBin;
+    for (let k = 0; k < nFilters; k++) {
+      let sumRe = 0;
+      let sumIm = 0;
+      for (let p = rowStart[k]; p < rowStart[k + 1]; p++) {
+        const j = columns[p];
+        sumRe += re[p] * dRe[j] - im[p] * dIm[j];
+        sumIm += re[p] * dIm[j] + im[p] * dRe[j];
+      }
+      out[row + k] = Math.sqrt(sumRe * sumRe + sumIm * sumIm) * scale[k];
+    }
+  }
 }

@@ -38,29 +38,40 @@ export function piptrack(S: TimeFrequency, options: PiptrackOptions): PitchPeaks
   lo = Math.max(lo, 1);
   hi = Math.min(hi, nBins - 1);
 
-  const pitches: number[] = [];
-  const magnitudes: number[] = [];
+  // A peak needs a strictly smaller lower neighbour, so at most every other bin is one.
+  const capacity = nFrames * Math.max(0, Math.ceil((hi - lo) / 2));
+  const pitches = new Float32Array(capacity);
+  const magnitudes = new Float32Array(capacity);
+  let count = 0;
   for (let t = 0; t < nFrames; t++) {
     const row = t * nBins;
     let max = 0;
     for (let f = 0; f < nBins; f++) if (data[row + f] > max) max = data[row + f];
     const ref = f32(threshold * max);
     // util.localmax on S * (S > ref): strictly above the lower neighbour, at least the upper one.
-    const gated = (f: number): number => (data[row + f] > ref ? data[row + f] : 0);
+    let below = data[row + lo - 1];
+    let here = data[row + lo];
+    let gatedBelow = below > ref ? below : 0;
+    let gatedHere = here > ref ? here : 0;
     for (let f = lo; f < hi; f++) {
-      const here = gated(f);
-      if (!(here > gated(f - 1) && here >= gated(f + 1))) continue;
-      const below = data[row + f - 1];
       const above = data[row + f + 1];
-      const a = above + below - 2 * data[row + f];
-      const b = (above - below) / 2;
-      const shift = Math.abs(b) >= Math.abs(a) ? 0 : f32(-b / a);
-      const gradient = f32((above - below) / 2);
-      pitches.push(f32(((f + shift) * sr) / nFft));
-      magnitudes.push(f32(data[row + f] + f32(f32(0.5 * gradient) * shift)));
+      const gatedAbove = above > ref ? above : 0;
+      if (gatedHere > gatedBelow && gatedHere >= gatedAbove) {
+        const a = above + below - 2 * here;
+        const b = (above - below) / 2;
+        const shift = Math.abs(b) >= Math.abs(a) ? 0 : f32(-b / a);
+        const gradient = f32(b);
+        pitches[count] = ((f + shift) * sr) / nFft;
+        magnitudes[count] = here + f32(f32(0.5 * gradient) * shift);
+        count++;
+      }
+      below = here;
+      here = above;
+      gatedBelow = gatedHere;
+      gatedHere = gatedAbove;
     }
   }
-  return { pitches: Float32Array.from(pitches), magnitudes: Float32Array.from(magnitudes) };
+  return { pitches: pitches.subarray(0, count), magnitudes: magnitudes.subarray(0, count) };
 }
 
 export interface PitchTuningOptions {
@@ -116,12 +127,46 @@ export function estimateTuning(S: TimeFrequency, options: EstimateTuningOptions)
   const { pitches, magnitudes } = piptrack(S, { sr: options.sr, nFft: options.nFft });
   const tuningOptions = { resolution: options.resolution, binsPerOctave: options.binsPerOctave };
   // estimate_tuning's mask counts only pitch > 0 (a parabolic shift can push bin 1 to 0 Hz at most).
-  const voiced: number[] = [];
-  for (let i = 0; i < pitches.length; i++) if (pitches[i] > 0) voiced.push(i);
+  const voiced = magnitudes.filter((_, i) => pitches[i] > 0);
   if (voiced.length === 0) return pitchTuning([], tuningOptions);
-  const sorted = Float32Array.from(voiced, (i) => magnitudes[i]).sort();
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : f32(f32(sorted[mid - 1] + sorted[mid]) / 2);
-  const strong = voiced.filter((i) => magnitudes[i] >= median).map((i) => pitches[i]);
+  const median = float32Median(voiced);
+  const strong = pitches.filter((p, i) => p > 0 && magnitudes[i] >= median);
   return pitchTuning(strong, tuningOptions);
+}
+
+/** np.median of float32 values: the middle value, or the float32 mean of the middle two. Reorders `values`. */
+function float32Median(values: Float32Array): number {
+  const n = values.length;
+  const upper = selectKth(values, n >> 1);
+  if (n % 2) return upper;
+  // After selection everything left of n/2 is <= upper; the lower middle is their maximum.
+  let lower = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (values[i] > lower) lower = values[i];
+  return f32(f32(lower + upper) / 2);
+}
+
+/** Quickselect: rearranges `values` so that values[k] is the k-th smallest, smaller ones before it. */
+function selectKth(values: Float32Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k];
 }
