@@ -90,34 +90,44 @@ export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): Ti
   const nFft = 2 * (nBins - 1);
   const dense = chromaFilterBank({ sr: options.sr, nFft, nChroma, tuning: options.tuning });
 
-  // Bin-major sparse form: for bin f, entries [offsets[f], offsets[f+1]) of (chroma, weight).
-  const chromaOf: number[] = [];
-  const weightOf: number[] = [];
-  const offsets = new Int32Array(nBins + 1);
+  // Per chroma, the runs of consecutive bins with non-negligible weight: [runStart, runEnd) bins,
+  // their weights laid out one after another in runWeights.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const chromaRuns = new Int32Array(nChroma + 1);
+  const kept: number[] = [];
+  const columnMax = new Float64Array(nBins);
   for (let f = 0; f < nBins; f++) {
-    let max = 0;
-    for (let c = 0; c < nChroma; c++) max = Math.max(max, dense[c * nBins + f]);
-    for (let c = 0; c < nChroma; c++) {
-      const w = dense[c * nBins + f];
-      if (w > NEGLIGIBLE_WEIGHT * max) {
-        chromaOf.push(c);
-        weightOf.push(w);
-      }
-    }
-    offsets[f + 1] = chromaOf.length;
+    for (let c = 0; c < nChroma; c++) columnMax[f] = Math.max(columnMax[f], dense[c * nBins + f]);
   }
-  const chromaIndex = Int32Array.from(chromaOf);
-  const weight = Float64Array.from(weightOf);
+  for (let c = 0; c < nChroma; c++) {
+    let f = 0;
+    while (f < nBins) {
+      while (f < nBins && !(dense[c * nBins + f] > NEGLIGIBLE_WEIGHT * columnMax[f])) f++;
+      if (f === nBins) break;
+      starts.push(f);
+      while (f < nBins && dense[c * nBins + f] > NEGLIGIBLE_WEIGHT * columnMax[f]) kept.push(dense[c * nBins + f++]);
+      ends.push(f);
+    }
+    chromaRuns[c + 1] = starts.length;
+  }
+  const runStart = Int32Array.from(starts);
+  const runEnd = Int32Array.from(ends);
+  const runWeights = Float64Array.from(kept);
 
   const out = timeFrequency(power.nFrames, nChroma);
   const frame = new Float64Array(nChroma);
+  const data = power.data;
   for (let t = 0; t < power.nFrames; t++) {
-    frame.fill(0);
     const row = t * nBins;
-    for (let f = 0; f < nBins; f++) {
-      const v = power.data[row + f];
-      if (v === 0) continue;
-      for (let j = offsets[f]; j < offsets[f + 1]; j++) frame[chromaIndex[j]] += weight[j] * v;
+    let w = 0;
+    for (let c = 0; c < nChroma; c++) {
+      let acc = 0;
+      for (let r = chromaRuns[c]; r < chromaRuns[c + 1]; r++) {
+        const end = row + runEnd[r];
+        for (let i = row + runStart[r]; i < end; i++) acc += runWeights[w++] * data[i];
+      }
+      frame[c] = acc;
     }
     let max = 0;
     for (let c = 0; c < nChroma; c++) max = Math.max(max, Math.abs(frame[c]));

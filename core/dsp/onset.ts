@@ -1,3 +1,4 @@
+import { medianBySelection } from './stats.js';
 import type { TimeFrequency } from './types.js';
 
 export interface OnsetStrengthOptions {
@@ -39,14 +40,7 @@ export function onsetStrength(logMel: TimeFrequency, options: OnsetStrengthOptio
       increases[b] = increase;
       sum += increase;
     }
-    out[target] = aggregate === 'mean' ? sum / nBins : medianInPlace(increases);
+    out[target] = aggregate === 'mean' ? sum / nBins : medianBySelection(increases);
   }
   return out;
-}
-
-/** np.median of the values (reorders them): the mean of the two middle values for even lengths. */
-function medianInPlace(values: Float32Array): number {
-  values.sort();
-  const mid = values.length >> 1;
-  return values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }

@@ -1,6 +1,5 @@
 import FFT from 'fft.js';
 import { hannWindow } from './stft.js';
-import { timeFrequency, type TimeFrequency } from './types.js';
 
 /** Smallest normal float64: util.normalize leaves frames whose norm is below it unscaled. */
 const FLOAT64_TINY = 2.2250738585072014e-308;
@@ -11,12 +10,16 @@ export interface TempogramOptions {
 }
 
 /**
- * librosa.feature.tempogram(onset_envelope, win_length, center, window='hann', norm=np.inf): the
- * autocorrelation of each Hann-windowed stretch of the onset envelope (hop 1, centred with linear
- * ramps down to zero at both ends), each frame scaled so its largest lag is 1. Returns
- * frames × winLength (lag-major within a frame).
+ * np.mean(librosa.feature.tempogram(onset_envelope, win_length, center, window='hann',
+ * norm=np.inf), axis=-1): the time-average of the autocorrelations of the Hann-windowed stretches of
+ * the onset envelope (hop 1, centred with linear ramps to zero at both ends), each scaled so its
+ * largest value (lag 0, the stretch's energy) is 1. Returns winLength values, lag 0 first.
+ *
+ * Averaging commutes with the inverse FFT, and each frame's scale (its energy) is known in the time
+ * domain, so this sums the frames' scaled power spectra and transforms back once, instead of
+ * producing the full frames × lags tempogram.
  */
-export function tempogram(onsetEnvelope: Float32Array, options: TempogramOptions = {}): TimeFrequency {
+export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOptions = {}): Float64Array {
   const winLength = options.winLength ?? 384;
   const center = options.center ?? true;
   if (winLength < 1) throw new Error('tempogram: winLength must be positive');
@@ -32,55 +35,68 @@ export function tempogram(onsetEnvelope: Float32Array, options: TempogramOptions
     }
   }
   const nFrames = center ? n : Math.max(0, padded.length - winLength + 1);
-  const result = timeFrequency(nFrames, winLength);
-  if (nFrames === 0) return result;
+  const mean = new Float64Array(winLength);
+  if (nFrames === 0) return mean;
 
-  // Linear autocorrelation by FFT, two real frames per complex transform (one as the real part,
-  // one as the imaginary part), and both power spectra back through one inverse transform.
+  // Linear (not circular) autocorrelation needs a transform of at least 2·winLength − 1 points.
   let size = 1;
   while (size < 2 * winLength - 1) size <<= 1;
   const fft = new FFT(size);
   const window = hannWindow(winLength);
-  const input = fft.createComplexArray() as number[];
-  const spectrum = fft.createComplexArray() as number[];
-  const powers = fft.createComplexArray() as number[];
-  const lags = fft.createComplexArray() as number[];
+  const input = new Float64Array(2 * size);
+  const spectrum = new Float64Array(2 * size);
+  // Σ_t |X_t|² / energy_t, real and even, so only bins 0..size/2 are accumulated.
+  const summed = new Float64Array((size >> 1) + 1);
+  const frameA = new Float64Array(winLength);
+  const frameB = new Float64Array(winLength);
   for (let t = 0; t < nFrames; t += 2) {
+    // Two real frames per complex transform: frame t as the real part, frame t+1 as the imaginary.
     const hasPair = t + 1 < nFrames;
+    const energyA = windowedFrame(padded, t, window, frameA);
+    const energyB = hasPair ? windowedFrame(padded, t + 1, window, frameB) : 0;
     input.fill(0);
     for (let i = 0; i < winLength; i++) {
-      if (t + i < padded.length) input[2 * i] = padded[t + i] * window[i];
-      if (hasPair && t + 1 + i < padded.length) input[2 * i + 1] = padded[t + 1 + i] * window[i];
+      input[2 * i] = frameA[i];
+      input[2 * i + 1] = hasPair ? frameB[i] : 0;
     }
     fft.transform(spectrum, input);
-    for (let k = 0; k < size; k++) {
+    // A frame of zeros stays zero in librosa's normalisation; it adds nothing.
+    const weightA = energyA < FLOAT64_TINY ? 0 : 1 / (4 * energyA);
+    const weightB = energyB < FLOAT64_TINY ? 0 : 1 / (4 * energyB);
+    for (let k = 0; k <= size >> 1; k++) {
       const mirror = k === 0 ? 0 : size - k;
       const re = spectrum[2 * k];
       const im = spectrum[2 * k + 1];
       const reMirror = spectrum[2 * mirror];
       const imMirror = spectrum[2 * mirror + 1];
-      // X_a = (Z_k + conj Z_{-k}) / 2, X_b = (Z_k − conj Z_{-k}) / 2j.
+      // X_a = (Z_k + conj Z_{-k}) / 2 and X_b = (Z_k − conj Z_{-k}) / 2j; |X|² carries the 1/4.
       const aRe = re + reMirror;
       const aIm = im - imMirror;
       const bRe = im + imMirror;
       const bIm = reMirror - re;
-      powers[2 * k] = (aRe * aRe + aIm * aIm) / 4;
-      powers[2 * k + 1] = (bRe * bRe + bIm * bIm) / 4;
+      summed[k] += weightA * (aRe * aRe + aIm * aIm) + weightB * (bRe * bRe + bIm * bIm);
     }
-    fft.inverseTransform(lags, powers);
-    storeNormalised(result, t, lags, 0);
-    if (hasPair) storeNormalised(result, t + 1, lags, 1);
   }
-  return result;
+  // Back to lags: the inverse DFT of a real even spectrum, divided by the number of frames.
+  const cosines = new Float64Array(size);
+  for (let m = 0; m < size; m++) cosines[m] = Math.cos((2 * Math.PI * m) / size);
+  for (let k = 0; k < winLength; k++) {
+    let acc = summed[0] + (k % 2 === 0 ? 1 : -1) * summed[size >> 1];
+    for (let f = 1; f < size >> 1; f++) acc += 2 * summed[f] * cosines[(f * k) % size];
+    mean[k] = acc / size / nFrames;
+  }
+  return mean;
 }
 
-/** Copies lags 0..winLength-1 (the real or imaginary part of `lags`) into frame t, max-normalised. */
-function storeNormalised(result: TimeFrequency, t: number, lags: number[], part: 0 | 1): void {
-  const winLength = result.nBins;
-  let max = 0;
-  for (let k = 0; k < winLength; k++) max = Math.max(max, Math.abs(lags[2 * k + part]));
-  const scale = max < FLOAT64_TINY ? 1 : 1 / max;
-  for (let k = 0; k < winLength; k++) result.data[t * winLength + k] = lags[2 * k + part] * scale;
+/** Writes padded[t..t+winLength) × window into frame and returns its energy (lag-0 autocorrelation). */
+function windowedFrame(padded: Float64Array, t: number, window: Float64Array, frame: Float64Array): number {
+  let energy = 0;
+  for (let i = 0; i < window.length; i++) {
+    const v = t + i < padded.length ? padded[t + i] * window[i] : 0;
+    frame[i] = v;
+    energy += v * v;
+  }
+  return energy;
 }
 
 /** librosa.tempo_frequencies(n_bins, hop_length, sr): the tempo in BPM of each autocorrelation lag (lag 0: ∞). */
@@ -114,11 +130,7 @@ export function tempo(onsetEnvelope: Float32Array, options: TempoOptions): numbe
   const maxTempo = options.maxTempo === undefined ? 320 : options.maxTempo;
   if (startBpm <= 0) throw new Error('tempo: startBpm must be positive');
   const winLength = Math.floor((acSize * sr) / hopLength);
-  const tg = tempogram(onsetEnvelope, { winLength });
-  const mean = new Float64Array(winLength);
-  for (let t = 0; t < tg.nFrames; t++) {
-    for (let k = 0; k < winLength; k++) mean[k] += tg.data[t * winLength + k];
-  }
+  const mean = meanTempogram(onsetEnvelope, { winLength });
   const bpms = tempoFrequencies(winLength, { sr, hopLength });
   let firstAllowed = 0;
   if (maxTempo !== null) {
@@ -130,7 +142,7 @@ export function tempo(onsetEnvelope: Float32Array, options: TempoOptions): numbe
   let bestScore = -Infinity;
   for (let k = firstAllowed; k < winLength; k++) {
     const prior = -0.5 * ((Math.log2(bpms[k]) - Math.log2(startBpm)) / stdBpm) ** 2;
-    const score = Math.log1p(1e6 * (mean[k] / Math.max(1, tg.nFrames))) + prior;
+    const score = Math.log1p(1e6 * mean[k]) + prior;
     if (score > bestScore) {
       bestScore = score;
       best = k;

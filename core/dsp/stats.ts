@@ -45,8 +45,54 @@ export function momentsOf(values: ArrayLike<number>): Record<Moment, number> {
   };
 }
 
+/** np.median of the values (left untouched). */
 export function medianOf(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values as ArrayLike<number>).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return medianBySelection(Float64Array.from(values as ArrayLike<number>));
+}
+
+/**
+ * np.median of a scratch array, which it reorders: the middle value, or the mean of the two middle
+ * values for an even count, found by selection in O(n) rather than by sorting.
+ */
+export function medianBySelection(values: Float32Array | Float64Array): number {
+  const n = values.length;
+  if (n === 0) throw new Error('median of no values');
+  const mid = n >> 1;
+  selectInPlace(values, mid);
+  if (n % 2) return values[mid];
+  // Selection leaves the mid smallest values before index mid: the lower middle is their maximum.
+  let lowerMiddle = values[0];
+  for (let i = 1; i < mid; i++) if (values[i] > lowerMiddle) lowerMiddle = values[i];
+  return (lowerMiddle + values[mid]) / 2;
+}
+
+/** Reorders a so that a[k] is its k-th smallest value, with nothing larger before it or smaller after. */
+function selectInPlace(a: Float32Array | Float64Array, k: number): void {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    // Median-of-three pivot, then a Hoare partition.
+    const middle = (left + right) >> 1;
+    if (a[middle] < a[left]) swap(a, middle, left);
+    if (a[right] < a[left]) swap(a, right, left);
+    if (a[right] < a[middle]) swap(a, right, middle);
+    const pivot = a[middle];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    // Now a[left..j] <= pivot <= a[i..right], and everything strictly between equals the pivot.
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(a: Float32Array | Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
