@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   watch: () => import('./commands/watch.js'),
   tracks: () => import('./commands/tracks.js'),
   features: () => import('./commands/features.js'),
+  genre: () => import('./commands/genre.js'),
 };
 
 export async function main(argv: string[]): Promise<number> {

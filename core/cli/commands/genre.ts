@@ -1,0 +1,131 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Db } from '../../db/open.js';
+import { TracksRepo } from '../../db/repos/tracks.js';
+import { resolveDbPath } from '../../paths.js';
+import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
+
+export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | list | rename | merge: fix genres';
+
+const USAGE = `usage:
+  timbre genre set FILE GENRE... [--write-tags] [--dry-run] [--db FILE] [--json]
+      Confirms GENRE(s) as the genre of FILE (a track of the library). With --write-tags the genre is
+      also written into the file's tags (ID3v2 TCON, Vorbis GENRE, MP4 ©gen, ...), journaled and
+      undoable; a file outside the library then gets its tags written only. --dry-run shows the change.
+  timbre genre undo [--db FILE]        reverts the last genre edit (tag writes are restored byte for byte)
+  timbre genre redo [--db FILE]        re-applies the last undone edit
+  timbre genre list [--db FILE] [--json]
+  timbre genre rename GENRE NEW_NAME [--db FILE]
+  timbre genre merge GENRE INTO_GENRE [--db FILE]`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      'write-tags': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [action, ...rest] = positionals;
+  if (values.help || !action) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const arity: Record<string, [number, number]> = { set: [2, Infinity], undo: [0, 0], redo: [0, 0], list: [0, 0], rename: [2, 2], merge: [2, 2] };
+  const expected = arity[action];
+  if (!expected || rest.length < expected[0] || rest.length > expected[1]) {
+    console.error(`timbre genre: ${expected ? `wrong arguments for '${action}'` : `unknown action '${action}'`}\n${USAGE}`);
+    return 2;
+  }
+
+  const db = openDatabase(resolveDbPath(values.db));
+  try {
+    const service = new GenreService(db);
+    switch (action) {
+      case 'set':
+        return setGenre(db, service, rest[0], rest.slice(1), { writeTags: !!values['write-tags'], dryRun: !!values['dry-run'], json: !!values.json });
+      case 'undo':
+      case 'redo': {
+        const result = action === 'undo' ? service.undo() : service.redo();
+        const files = result.files.length ? `; ${result.files.length} file(s) ${action === 'undo' ? 'restored' : 'rewritten'} byte for byte` : '';
+        console.log(`${action === 'undo' ? 'undid' : 'redid'} edit #${result.editId}: ${result.summary}${files}`);
+        return 0;
+      }
+      case 'list': {
+        const genres = service.genres.list();
+        if (values.json) console.log(JSON.stringify(genres, null, 2));
+        else for (const genre of genres) console.log(`${String(genre.trackCount).padStart(6)}  ${genre.name}`);
+        return 0;
+      }
+      case 'rename':
+        console.log(`edit #${service.renameGenre(rest[0], rest[1])}: renamed ${rest[0]} → ${rest[1]}`);
+        return 0;
+      case 'merge':
+        console.log(`edit #${service.mergeGenres(rest[0], rest[1])}: merged ${rest[0]} into ${rest[1]}`);
+        return 0;
+    }
+    return 2;
+  } catch (error) {
+    if (error instanceof NothingToUndoError) {
+      console.error(`timbre genre: ${error.message}`);
+      return 1;
+    }
+    console.error(`timbre genre ${action}: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+function setGenre(
+  db: Db,
+  service: GenreService,
+  file: string,
+  genres: string[],
+  options: { writeTags: boolean; dryRun: boolean; json: boolean },
+): number {
+  const path = existsSync(file) ? realpathSync(file) : resolve(file);
+  if (!existsSync(path)) {
+    console.error(`timbre genre set: no such file: ${file}`);
+    return 1;
+  }
+  const tracks = new TracksRepo(db);
+  const trackId = tracks.idByPath(path) ?? tracks.idByPath(resolve(file));
+  if (trackId === null && !options.writeTags) {
+    console.error(`timbre genre set: ${path} is not in the library (scan its folder first), or pass --write-tags to write its tags only`);
+    return 1;
+  }
+  const row = trackId === null ? null : tracks.fileRow(trackId);
+  const result = service.setGenres({
+    targets: [{ path, trackId, known: row ? { size: row.size, mtimeMs: row.mtimeMs } : undefined }],
+    genres,
+    writeTags: options.writeTags,
+    dryRun: options.dryRun,
+  });
+  if (options.json) console.log(JSON.stringify(result, null, 2));
+  else printResult(result);
+  return result.files.some((change) => change.error) ? 1 : 0;
+}
+
+function printResult(result: SetGenresResult): void {
+  for (const track of result.tracks) {
+    console.log(`track ${track.trackId}: confirmed genre ${list(track.before)} → ${list(track.after)}`);
+  }
+  for (const file of result.files) {
+    for (const field of file.fields) console.log(`${file.path}: ${field.tag} ${field.field} ${list(field.before)} → ${list(field.after)}`);
+    if (!file.changed) console.log(`${file.path}: tags already hold ${list(result.genres)}; file left untouched`);
+    else if (file.error) console.error(`${file.path}: NOT written: ${file.error}`);
+    else if (file.writeId !== null) console.log(`${file.path}: tags written (journal #${file.writeId})`);
+  }
+  if (result.dryRun) console.log('dry run: nothing was changed');
+  else if (result.editId !== null) console.log(`edit #${result.editId} recorded; 'timbre genre undo' reverts it`);
+}
+
+function list(values: readonly string[]): string {
+  return values.length ? values.map((value) => `'${value}'`).join(', ') : '(none)';
+}
