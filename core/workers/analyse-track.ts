@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
 import { decodeAnalysisExcerpt } from '../audio/windows.js';
 import { analyzeSignal } from '../features/analyze.js';
@@ -32,6 +32,7 @@ export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseRepl
     const info = await stat(path);
     if (!info.isFile()) return fail('not a regular file');
     if (info.size === 0) return fail('the file is empty (0 bytes)');
+    await access(path, constants.R_OK);
   } catch (error) {
     return fail(describeFileError(error));
   }

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { synthesize, toneSamples, writeWav } from '../helpers/audio.js';
+import { listTracksJson, runTimbre } from '../helpers/cli.js';
+import { makeTempDir } from '../helpers/temp.js';
+
+/** One short file per common format, each with tags where the container carries them. */
+const FORMATS: Array<{ name: string; outputArgs?: string[] }> = [
+  { name: 'mpeg.mp3' },
+  { name: 'lossless.flac' },
+  { name: 'vorbis.ogg', outputArgs: ['-c:a', 'libvorbis'] },
+  { name: 'opus.opus', outputArgs: ['-c:a', 'libopus'] },
+  { name: 'aac.m4a', outputArgs: ['-c:a', 'aac'] },
+  { name: 'apple.aiff' },
+];
+
+describe('timbre scan', () => {
+  const temp = makeTempDir();
+  const music = join(temp.dir, 'music');
+  const db = join(temp.dir, 'library.db');
+  before(() => {
+    mkdirSync(join(music, 'album'), { recursive: true });
+    FORMATS.forEach(({ name, outputArgs }, i) =>
+      synthesize(join(music, 'album', name), {
+        source: `sine=frequency=${220 * (i + 1)}`,
+        seconds: 2,
+        tags: { title: `Track ${i + 1}`, artist: 'Synth', album: 'Formats', genre: 'Test' },
+        outputArgs,
+      }),
+    );
+    writeWav(join(music, 'plain.wav'), toneSamples(2));
+  });
+  after(() => temp.cleanup());
+
+  it('analyses every format, exits 0 and lists tags, duration and status', async () => {
+    const result = await runTimbre(['scan', music, '--db', db, '--jobs', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /7 audio files \(7 new/);
+    assert.match(result.stderr, /analysed 7 tracks/);
+
+    const tracks = await listTracksJson(db);
+    assert.equal(tracks.length, 7);
+    for (const track of tracks) {
+      assert.equal(track.status, 'done', `${track.path}: ${track.error}`);
+      assert.equal(track.error, null);
+      assert.ok(Math.abs((track.durationSec as number) - 2) < 0.1, `${track.path} duration ${track.durationSec}`);
+    }
+    const mp3 = tracks.find((track) => track.path.endsWith('mpeg.mp3'))!;
+    assert.deepEqual([mp3.title, mp3.artist, mp3.album, mp3.genres], ['Track 1', 'Synth', 'Formats', ['Test']]);
+    assert.ok(typeof mp3.tempoBpm === 'number');
+  });
+
+  it('a second scan finds nothing to do', async () => {
+    const result = await runTimbre(['scan', music, '--db', db]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /7 audio files \(0 new, 0 changed, 0 moved, 0 removed\); 0 to analyse/);
+  });
+
+  it('rejects a folder that does not exist, with a clear message and exit code 1', async () => {
+    const result = await runTimbre(['scan', join(temp.dir, 'nope'), '--db', db]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /folder not found/);
+  });
+});
