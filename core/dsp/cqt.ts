@@ -22,18 +22,24 @@ export interface CqtOptions {
   sparsity?: number;
 }
 
-/** One octave's filters in the frequency domain, stored sparsely (CSR rows over FFT bins). */
+/**
+ * One octave's filters in the frequency domain. Each sparsified filter is kept as the band of FFT
+ * bins from its first to its last nonzero (zeros inside the band, which are rare, are stored too):
+ * dense loops over short bands beat index lookups.
+ */
 interface OctaveBasis {
   /** Index of this octave's first CQT bin in the output. */
   firstBin: number;
   nFilters: number;
   nFft: number;
   hopLength: number;
-  /** The FFT bins any filter of this octave uses: [lowBin, highBin]. Columns are relative to lowBin. */
+  /** The FFT bins any filter of this octave uses: [lowBin, highBin]. */
   lowBin: number;
   highBin: number;
-  rowStart: Int32Array;
-  columns: Int32Array;
+  /** Filter k's coefficients are re/im[bandStart[k] + i] for FFT bin lowBin + bandFirstBin[k] + i, i < bandLength[k]. */
+  bandStart: Int32Array;
+  bandFirstBin: Int32Array;
+  bandLength: Int32Array;
   re: Float64Array;
   im: Float64Array;
 }
@@ -122,8 +128,9 @@ function octaveBasis(
   const rowIm = new Float64Array(nKeep);
   const downsampleGain = Math.sqrt(sr / octaveSr);
 
-  const rowStart = new Int32Array(nFilters + 1);
-  const columns: number[] = [];
+  const bandStart = new Int32Array(nFilters);
+  const bandFirst = new Int32Array(nFilters);
+  const bandLength = new Int32Array(nFilters);
   const re: number[] = [];
   const im: number[] = [];
   for (let k = 0; k < nFilters; k++) {
@@ -148,22 +155,28 @@ function octaveBasis(
       rowRe[j] = spectrum[2 * j];
       rowIm[j] = spectrum[2 * j + 1];
     }
-    for (const j of sparsifyRow(rowRe, rowIm, sparsity)) {
-      columns.push(j);
-      re.push(rowRe[j] * downsampleGain);
-      im.push(rowIm[j] * downsampleGain);
+    const kept = sparsifyRow(rowRe, rowIm, sparsity);
+    const first = kept[0];
+    const last = kept[kept.length - 1];
+    bandStart[k] = re.length;
+    bandFirst[k] = first;
+    bandLength[k] = last - first + 1;
+    const keep = new Set(kept);
+    for (let j = first; j <= last; j++) {
+      re.push(keep.has(j) ? rowRe[j] * downsampleGain : 0);
+      im.push(keep.has(j) ? rowIm[j] * downsampleGain : 0);
     }
-    rowStart[k + 1] = columns.length;
   }
-  const lowBin = Math.min(...columns);
-  const highBin = Math.max(...columns);
+  const lowBin = Math.min(...bandFirst);
+  const highBin = Math.max(...bandFirst.map((first, k) => first + bandLength[k] - 1));
   return {
     nFilters,
     nFft,
     lowBin,
     highBin,
-    rowStart,
-    columns: Int32Array.from(columns, (j) => j - lowBin),
+    bandStart,
+    bandFirstBin: bandFirst.map((first) => first - lowBin),
+    bandLength,
     re: Float64Array.from(re),
     im: Float64Array.from(im),
   };
@@ -245,11 +258,10 @@ export function cqtMagnitude(y: Float32Array, options: CqtOptions): TimeFrequenc
  * from two of its outputs.
  */
 function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScale: Float64Array, result: TimeFrequency): void {
-  const { nFft, hopLength, lowBin, highBin, rowStart, columns, re, im, firstBin, nFilters } = octave;
+  const { nFft, hopLength, lowBin, highBin, bandStart, bandFirstBin, bandLength, re, im, firstBin, nFilters } = octave;
   const { nFrames, nBins, data: out } = result;
   const half = nFft >> 1;
   const fft = new FFT(half);
-  const frame = new Float64Array(nFft);
   const z = new Float64Array(nFft);
   const nUsed = highBin - lowBin + 1;
   const dRe = new Float64Array(nUsed);
@@ -266,18 +278,11 @@ function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScal
     zMirror[u] = 2 * ((half - k + half) % half);
   }
   const scale = outputScale.subarray(firstBin, firstBin + nFilters);
-  const length = signal.length;
+  // The signal centred in zeros (pad_mode='constant'), in float64 so frames are views, not copies.
+  const padded = new Float64Array(half + Math.max(signal.length, (nFrames - 1) * hopLength + half) + half);
+  padded.set(signal, half);
   for (let t = 0; t < nFrames; t++) {
-    // Frame t is centred on sample t*hop; samples outside the signal are zero (pad_mode='constant').
-    const start = t * hopLength - half;
-    if (start >= 0 && start + nFft <= length) {
-      for (let i = 0; i < nFft; i++) frame[i] = signal[start + i];
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i;
-        frame[i] = j >= 0 && j < length ? signal[j] : 0;
-      }
-    }
+    const frame = padded.subarray(t * hopLength, t * hopLength + nFft);
     fft.transform(z, frame);
     for (let u = 0; u < nUsed; u++) {
       // Even samples' spectrum E = (Z_k + conj Z_{N/2-k}) / 2, odd samples' O = (Z_k − conj Z_{N/2-k}) / 2i,
@@ -297,8 +302,11 @@ function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScal
     for (let k = 0; k < nFilters; k++) {
       let sumRe = 0;
       let sumIm = 0;
-      for (let p = rowStart[k]; p < rowStart[k + 1]; p++) {
-        const j = columns[p];
+      const p0 = bandStart[k];
+      const j0 = bandFirstBin[k];
+      for (let i = 0; i < bandLength[k]; i++) {
+        const p = p0 + i;
+        const j = j0 + i;
         sumRe += re[p] * dRe[j] - im[p] * dIm[j];
         sumIm += re[p] * dIm[j] + im[p] * dRe[j];
       }
