@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { resolveFfmpeg } from '../../audio/ffmpeg.js';
+import { initBackend, type BackendReport } from '../../ml/backend.js';
+import { ANALYSIS_INPUT_SPEC, inputSpecMismatches } from '../../ml/input-spec.js';
+import { defaultModelsDirectory, findEntry, readRegistry } from '../../ml/registry.js';
+
+export const summary = 'check the environment: TensorFlow.js backend (and why), ffmpeg, the default genre model';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    console.log('usage: timbre doctor [--json]\n\nSet TIMBRE_TF_BACKEND (tfjs-node-gpu, tfjs-node, wasm, cpu) to start the backend ladder lower.');
+    return 0;
+  }
+  const checks: Check[] = [];
+  let backend: BackendReport | null = null;
+  try {
+    backend = await initBackend();
+    checks.push({ name: 'tensorflow.js backend', ok: true, detail: `${backend.active} (${backend.provider})` });
+  } catch (error) {
+    checks.push({ name: 'tensorflow.js backend', ok: false, detail: message(error) });
+  }
+  try {
+    const ffmpeg = resolveFfmpeg();
+    checks.push({ name: 'ffmpeg', ok: true, detail: `${ffmpeg.path} (from ${ffmpeg.source})` });
+  } catch (error) {
+    checks.push({ name: 'ffmpeg', ok: false, detail: message(error) });
+  }
+  try {
+    const directory = defaultModelsDirectory();
+    const entry = findEntry(await readRegistry(directory));
+    const mismatches = inputSpecMismatches(entry.inputSpec, ANALYSIS_INPUT_SPEC);
+    checks.push({
+      name: 'genre model',
+      ok: mismatches.length === 0,
+      detail: mismatches.length
+        ? `${entry.id} ${entry.version} does not fit the analysis: ${mismatches.join('; ')}`
+        : `${entry.id} ${entry.version} (${entry.labels.join(', ')}) in ${directory}`,
+    });
+  } catch (error) {
+    checks.push({ name: 'genre model', ok: false, detail: message(error) });
+  }
+
+  if (values.json) {
+    console.log(JSON.stringify({ checks, backendLadder: backend?.attempts ?? [] }, null, 2));
+  } else {
+    for (const check of checks) console.log(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(22)} ${check.detail}`);
+    if (backend) {
+      console.log('\nbackend ladder (first that works is used):');
+      for (const attempt of backend.attempts) console.log(`  ${attempt.ok ? '✓' : '✗'} ${attempt.backend.padEnd(30)} ${attempt.reason}`);
+    }
+  }
+  return checks.every((check) => check.ok) ? 0 : 1;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

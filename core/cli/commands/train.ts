@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../ml/backend.js';
+import { readFolderDataset } from '../../ml/dataset.js';
+import { loadDatasetMels, trainRecipe } from '../../ml/experiment.js';
+import { FeatureCache } from '../../ml/feature-cache.js';
+import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
+import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
+
+export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
+
+const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+
+DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). A group of artists
+is held out for validation; training stops when the validation loss has not improved for 2 epochs.
+--out       where model.json and weights.bin go (default: ./timbre-model-<id>)
+--epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
+--register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      epochs: { type: 'string' },
+      seed: { type: 'string' },
+      id: { type: 'string' },
+      'model-version': { type: 'string' },
+      register: { type: 'boolean' },
+      default: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.data) {
+    console.error(`timbre train: --data DIR is required\n${USAGE}`);
+    return 2;
+  }
+  const epochs = positiveInteger(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs');
+  const seed = positiveInteger(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed');
+  if (epochs === null || seed === null) return 2;
+  const id = values.id ?? 'genre-cnn-lstm-custom';
+  const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
+  const out = path.resolve(values.out ?? `timbre-model-${id}`);
+
+  const backend = await initBackend();
+  console.error(`backend: ${backend.active} (${backend.provider})`);
+  const dataset = await readFolderDataset(values.data);
+  console.error(`${dataset.clips.length} clips, genres: ${dataset.labels.join(', ')}; validation split by ${dataset.groupedByArtist ? 'artist' : 'clip (no artists.tsv)'}`);
+  const started = performance.now();
+  const items = await loadDatasetMels(dataset, values['no-cache'] ? null : new FeatureCache(), (done, total) => {
+    if (done % 20 === 0 || done === total) console.error(`features ${done}/${total}`);
+  });
+  const featureSeconds = (performance.now() - started) / 1000;
+  const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, seed };
+  const result = await trainRecipe(items, dataset.labels, options, (report) => {
+    console.log(
+      `epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
+        `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  (${report.seconds.toFixed(1)} s)`,
+    );
+  });
+  const trainSeconds = (performance.now() - started) / 1000 - featureSeconds;
+  await writeModelFolder(out, result.model, {
+    id,
+    version,
+    inputSpec: ANALYSIS_INPUT_SPEC,
+    training: {
+      data: path.basename(path.resolve(values.data)),
+      clips: items.length,
+      trainClips: result.trainCount,
+      validationClips: result.validationCount,
+      validationSplit: dataset.groupedByArtist ? 'artist' : 'clip',
+      classWeights: result.classWeights,
+      bestEpoch: result.bestEpoch,
+      epochs: result.epochs,
+      options,
+      backend: backend.active,
+      featureSeconds: Math.round(featureSeconds),
+      trainSeconds: Math.round(trainSeconds),
+    },
+  });
+  result.model.dispose();
+  console.log(`kept epoch ${result.bestEpoch} (lowest val_loss); trained in ${trainSeconds.toFixed(0)} s (+ ${featureSeconds.toFixed(0)} s features); wrote ${out}`);
+  if (values.register) {
+    const modelsDirectory = defaultModelsDirectory();
+    await registerModel(
+      { id, version, labels: dataset.labels, inputSpec: ANALYSIS_INPUT_SPEC, path: path.relative(modelsDirectory, out), default: values.default || undefined },
+      modelsDirectory,
+    );
+    console.log(`registered ${id} ${version} in ${path.join(modelsDirectory, 'registry.json')}${values.default ? ' as the default' : ''}`);
+  }
+  return 0;
+}
+
+function positiveInteger(text: string | undefined, fallback: number, flag: string): number | null {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (Number.isInteger(value) && value > 0) return value;
+  console.error(`timbre train: ${flag} must be a positive integer, not '${text}'`);
+  return null;
+}

@@ -1,0 +1,101 @@
+import type { TimeFrequency } from '../dsp/types.js';
+import type { TimeWindow } from '../audio/decode.js';
+import { initBackend } from './backend.js';
+import { predictTrack } from './inference.js';
+import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
+import type { CnnLstmModel } from './model.js';
+import { defaultModelsDirectory, loadRegisteredModel } from './registry.js';
+
+export interface GenreSegment {
+  /** Seconds from the start of the analysed audio. */
+  start: number;
+  end: number;
+  genre: string;
+  probabilities: Record<string, number>;
+}
+
+export interface GenrePrediction {
+  genre: string;
+  /** The probability of `genre`. */
+  confidence: number;
+  probabilities: Record<string, number>;
+  /** The genre timeline: one ~3-s segment after another. */
+  segments: GenreSegment[];
+  /** Fixed-size, L2-normalised track embedding (cosine similarity = dot product). */
+  embedding: Float32Array;
+}
+
+export interface GenreClassifier {
+  modelId: string;
+  version: string;
+  labels: string[];
+  /** Classifies a log-mel spectrogram (analyzeSignal's melDb: frames × 128 Slaney mels, dB). */
+  classifyMel(melDb: TimeFrequency): GenrePrediction;
+  /** Frees the model's tensors. */
+  dispose(): void;
+}
+
+/**
+ * Loads a registered model (the default when `modelId` is absent) on the best available backend,
+ * after checking that its input spec matches the analysis parameters.
+ */
+export async function loadClassifier(modelId?: string, modelsDirectory = defaultModelsDirectory()): Promise<GenreClassifier> {
+  await initBackend();
+  const { entry, model } = await loadRegisteredModel(modelId, modelsDirectory);
+  return {
+    modelId: entry.id,
+    version: entry.version,
+    labels: [...entry.labels],
+    classifyMel: (melDb) => classifyWithModel(model, melDb),
+    dispose: () => model.dispose(),
+  };
+}
+
+export function classifyWithModel(model: CnnLstmModel, melDb: TimeFrequency): GenrePrediction {
+  const labels = model.config.labels;
+  const prediction = predictTrack(model, melDb);
+  const secondsPerFrame = ANALYSIS_INPUT_SPEC.hopLength / ANALYSIS_INPUT_SPEC.sampleRate;
+  const probabilities = labelled(labels, prediction.probabilities);
+  const genre = topLabel(labels, prediction.probabilities);
+  return {
+    genre,
+    confidence: probabilities[genre],
+    probabilities,
+    segments: prediction.segmentProbabilities.map((row, i) => ({
+      start: round(prediction.segmentFrames[i][0] * secondsPerFrame),
+      end: round(prediction.segmentFrames[i][1] * secondsPerFrame),
+      genre: topLabel(labels, row),
+      probabilities: labelled(labels, row),
+    })),
+    embedding: prediction.embedding,
+  };
+}
+
+/**
+ * Maps a time in the analysed excerpt (windows decoded and concatenated, see core/audio/windows.ts)
+ * back to track time.
+ */
+export function excerptToTrackTime(seconds: number, windows: readonly TimeWindow[]): number {
+  let excerptStart = 0;
+  for (const [i, window] of windows.entries()) {
+    const last = i === windows.length - 1;
+    if (seconds <= excerptStart + window.durationSeconds || last) return round(window.offsetSeconds + seconds - excerptStart);
+    excerptStart += window.durationSeconds;
+  }
+  return seconds;
+}
+
+function labelled(labels: string[], values: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(labels.map((label, i) => [label, round(values[i], 4)]));
+}
+
+function topLabel(labels: string[], values: ArrayLike<number>): string {
+  let best = 0;
+  for (let i = 1; i < labels.length; i++) if (values[i] > values[best]) best = i;
+  return labels[best];
+}
+
+function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

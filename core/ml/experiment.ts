@@ -1,0 +1,147 @@
+import type { TimeFrequency } from '../dsp/types.js';
+import { trainLogisticBaseline, predictLogisticBaseline } from './baseline.js';
+import type { FolderDataset } from './dataset.js';
+import { FeatureCache } from './feature-cache.js';
+import { fileLogMel } from './features.js';
+import { predictTrack } from './inference.js';
+import { classificationReport, type ClassificationReport } from './metrics.js';
+import { DEFAULT_CONFIG, type CnnLstmConfig } from './model.js';
+import { groupedFolds } from './splits.js';
+import { argMax, DEFAULT_TRAIN_OPTIONS, trainCnnLstm, type EpochReport, type TrainOptions, type TrainResult } from './train.js';
+
+export interface DatasetItem {
+  file: string;
+  label: number;
+  group: string;
+  mel: TimeFrequency;
+}
+
+/** Log-mels of every clip of a folder dataset (decoded once, then read from the cache). */
+export async function loadDatasetMels(
+  dataset: FolderDataset,
+  cache: FeatureCache | null,
+  onProgress?: (done: number, total: number) => void,
+): Promise<DatasetItem[]> {
+  const items: DatasetItem[] = [];
+  for (const clip of dataset.clips) {
+    items.push({ file: clip.file, label: dataset.labels.indexOf(clip.label), group: clip.group, mel: await fileLogMel(clip.file, cache) });
+    onProgress?.(items.length, dataset.clips.length);
+  }
+  return items;
+}
+
+/** Share of training groups (artists) held out for early stopping: one of this many inner folds. */
+const VALIDATION_FOLDS = 6;
+
+/** Splits training items into train and validation by group (artist), balanced by label. */
+export function splitForValidation<T extends { label: number; group: string }>(items: T[], classes: number, seed: number): { train: T[]; validation: T[] } {
+  const folds = groupedFolds(items, VALIDATION_FOLDS, seed, classes);
+  return { train: items.filter((_, i) => folds[i] !== 0), validation: items.filter((_, i) => folds[i] === 0) };
+}
+
+/** Trains the CNN-LSTM recipe on `items` (validation split by artist inside). */
+export async function trainRecipe(
+  items: DatasetItem[],
+  labels: string[],
+  options: TrainOptions,
+  onEpoch?: (report: EpochReport) => void,
+  config: Omit<CnnLstmConfig, 'labels'> = DEFAULT_CONFIG,
+): Promise<TrainResult & { trainCount: number; validationCount: number }> {
+  const { train, validation } = splitForValidation(items, labels.length, options.seed);
+  const result = await trainCnnLstm({ ...config, labels }, train, validation, options, onEpoch);
+  return { ...result, trainCount: train.length, validationCount: validation.length };
+}
+
+export interface CrossValidationReport {
+  folds: number;
+  groupedBy: 'artist' | 'clip';
+  seed: number;
+  cnnLstm: ClassificationReport & { foldAccuracies: number[]; epochsPerFold: number[]; trainSeconds: number };
+  baseline?: ClassificationReport & { foldAccuracies: number[]; features: string };
+}
+
+export interface CrossValidationOptions {
+  folds: number;
+  train: TrainOptions;
+  /** The 518 MIR statistics per item, for the baseline; absent: no baseline. */
+  statistics?: Float64Array[];
+  onEpoch?: (fold: number, report: EpochReport) => void;
+  onFold?: (fold: number, cnnAccuracy: number, baselineAccuracy: number | null) => void;
+}
+
+/**
+ * Group k-fold cross-validation (artists never straddle train and test) of the CNN-LSTM recipe
+ * and, on the very same splits, of the MIR-statistics baseline. Predictions of all folds are pooled
+ * into one report per model.
+ */
+export async function crossValidate(
+  items: DatasetItem[],
+  labels: string[],
+  groupedByArtist: boolean,
+  options: CrossValidationOptions,
+): Promise<CrossValidationReport> {
+  const seed = options.train.seed;
+  const assignment = groupedFolds(items, options.folds, seed, labels.length);
+  const truth: number[] = [];
+  const cnnPredictions: number[] = [];
+  const baselinePredictions: number[] = [];
+  const cnnFoldAccuracies: number[] = [];
+  const baselineFoldAccuracies: number[] = [];
+  const epochsPerFold: number[] = [];
+  const started = performance.now();
+  for (let fold = 0; fold < options.folds; fold++) {
+    const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
+    const testIndices = items.map((_, i) => i).filter((i) => assignment[i] === fold);
+    const result = await trainRecipe(
+      trainIndices.map((i) => items[i]),
+      labels,
+      { ...options.train, seed: seed + 1000 * (fold + 1) },
+      (report) => options.onEpoch?.(fold, report),
+    );
+    epochsPerFold.push(result.bestEpoch);
+    let cnnCorrect = 0;
+    for (const i of testIndices) {
+      const predicted = argMax(predictTrack(result.model, items[i].mel).probabilities);
+      truth.push(items[i].label);
+      cnnPredictions.push(predicted);
+      if (predicted === items[i].label) cnnCorrect++;
+    }
+    result.model.dispose();
+    cnnFoldAccuracies.push(cnnCorrect / testIndices.length);
+    let baselineAccuracy: number | null = null;
+    if (options.statistics) {
+      const statistics = options.statistics;
+      const baseline = trainLogisticBaseline(
+        trainIndices.map((i) => statistics[i]),
+        trainIndices.map((i) => items[i].label),
+        labels.length,
+      );
+      const probabilities = predictLogisticBaseline(baseline, testIndices.map((i) => statistics[i]));
+      let correct = 0;
+      testIndices.forEach((i, k) => {
+        const predicted = argMax(probabilities[k]);
+        baselinePredictions.push(predicted);
+        if (predicted === items[i].label) correct++;
+      });
+      baselineAccuracy = correct / testIndices.length;
+      baselineFoldAccuracies.push(baselineAccuracy);
+    }
+    options.onFold?.(fold, cnnFoldAccuracies[fold], baselineAccuracy);
+  }
+  return {
+    folds: options.folds,
+    groupedBy: groupedByArtist ? 'artist' : 'clip',
+    seed,
+    cnnLstm: {
+      ...classificationReport(truth, cnnPredictions, labels),
+      foldAccuracies: cnnFoldAccuracies,
+      epochsPerFold,
+      trainSeconds: (performance.now() - started) / 1000,
+    },
+    baseline: options.statistics
+      ? { ...classificationReport(truth, baselinePredictions, labels), foldAccuracies: baselineFoldAccuracies, features: 'FMA 518 statistics, standardised; logistic regression' }
+      : undefined,
+  };
+}
+
+export { DEFAULT_TRAIN_OPTIONS };

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TimeFrequency } from '../dsp/types.js';
+import type { CnnLstmModel } from './model.js';
+
+export interface TrackPrediction {
+  /** Track probabilities, in label order: the mean over the ~30-s LSTM windows. */
+  probabilities: Float32Array;
+  /** One row per patch (segment), in label order. */
+  segmentProbabilities: Float32Array[];
+  /** Frame ranges [start, end) of the segments. */
+  segmentFrames: Array<[number, number]>;
+  /** Mean LSTM state over the windows, L2-normalised: compare tracks with a dot product. */
+  embedding: Float32Array;
+}
+
+/**
+ * Start frames of the patches that tile a track: consecutive, non-overlapping; the last one is
+ * moved back to end with the track so its final seconds count. Tracks shorter than a patch get one
+ * patch, padded (see patchTensor).
+ */
+export function patchStarts(nFrames: number, patchFrames: number): number[] {
+  if (nFrames <= patchFrames) return [0];
+  const starts: number[] = [];
+  for (let start = 0; start + patchFrames <= nFrames; start += patchFrames) starts.push(start);
+  const tail = nFrames - patchFrames;
+  if (starts[starts.length - 1] < tail && nFrames - (starts[starts.length - 1] + patchFrames) >= patchFrames / 2) starts.push(tail);
+  return starts;
+}
+
+/** Consecutive runs of `length` patch indices with stride length/2 covering all patches (one shorter run for short tracks). */
+export function sequenceWindows(nPatches: number, length: number): number[][] {
+  if (nPatches <= length) return [Array.from({ length: nPatches }, (_, i) => i)];
+  const stride = Math.max(1, Math.floor(length / 2));
+  const firsts: number[] = [];
+  for (let first = 0; first + length <= nPatches; first += stride) firsts.push(first);
+  if (firsts[firsts.length - 1] !== nPatches - length) firsts.push(nPatches - length);
+  return firsts.map((first) => Array.from({ length }, (_, i) => first + i));
+}
+
+/**
+ * Copies patches of `mel` into one [starts, patchFrames, nBins] buffer. Frames past the end of a
+ * short track repeat the track from its start, so a 2-s clip still fills a 3-s patch with music.
+ */
+export function copyPatches(mel: TimeFrequency, starts: number[], patchFrames: number, into?: Float32Array, offset = 0): Float32Array {
+  const size = patchFrames * mel.nBins;
+  const out = into ?? new Float32Array(starts.length * size);
+  starts.forEach((start, p) => {
+    const base = offset + p * size;
+    if (start + patchFrames <= mel.nFrames) {
+      out.set(mel.data.subarray(start * mel.nBins, (start + patchFrames) * mel.nBins), base);
+      return;
+    }
+    for (let f = 0; f < patchFrames; f++) {
+      const frame = (start + f) % mel.nFrames;
+      out.set(mel.data.subarray(frame * mel.nBins, (frame + 1) * mel.nBins), base + f * mel.nBins);
+    }
+  });
+  return out;
+}
+
+/** Runs the model over a whole track (log-mel dB, frames × nMels). */
+export function predictTrack(model: CnnLstmModel, mel: TimeFrequency): TrackPrediction {
+  const { patchFrames, sequencePatches, nMels } = model.config;
+  if (mel.nBins !== nMels) throw new Error(`the model expects ${nMels} mel bands, the input has ${mel.nBins}`);
+  if (mel.nFrames === 0) throw new Error('the track has no frames');
+  const starts = patchStarts(mel.nFrames, patchFrames);
+  const windows = sequenceWindows(starts.length, sequencePatches);
+  const classes = model.config.labels.length;
+  const [segmentData, trackData, hiddenData] = tf.tidy(() => {
+    const patches = tf.tensor3d(copyPatches(mel, starts, patchFrames), [starts.length, patchFrames, nMels]);
+    const embeddings = model.embedPatches(patches);
+    const segments = model.patchLogits(embeddings).softmax();
+    const sequences = tf.gather(embeddings, windows.flat()).reshape([windows.length, windows[0].length, -1]) as tf.Tensor3D;
+    const { hidden, logits } = model.sequence(sequences);
+    return [segments.dataSync(), logits.softmax().mean(0).dataSync(), hidden.mean(0).dataSync()];
+  });
+  const norm = Math.hypot(...hiddenData) || 1;
+  return {
+    probabilities: Float32Array.from(trackData),
+    segmentProbabilities: starts.map((_, p) => Float32Array.from(segmentData.subarray(p * classes, (p + 1) * classes))),
+    segmentFrames: starts.map((start) => [start, Math.min(mel.nFrames, start + patchFrames)]),
+    embedding: Float32Array.from(hiddenData, (value) => value / norm),
+  };
+}

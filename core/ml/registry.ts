@@ -1,0 +1,155 @@
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { CnnLstmModel, weightSpecs, type CnnLstmConfig } from './model.js';
+import { ANALYSIS_INPUT_SPEC, inputSpecMismatches, type InputSpec } from './input-spec.js';
+
+/** One entry of models/registry.json. */
+export interface RegistryEntry {
+  id: string;
+  version: string;
+  labels: string[];
+  inputSpec: InputSpec;
+  /** Folder holding model.json and weights.bin, relative to the registry file. */
+  path: string;
+  default?: boolean;
+}
+
+export interface Registry {
+  models: RegistryEntry[];
+}
+
+/** models/<id>/model.json: the definition (architecture) and how the weights were made. */
+export interface ModelDefinition {
+  id: string;
+  version: string;
+  architecture: 'cnn-lstm';
+  config: CnnLstmConfig;
+  inputSpec: InputSpec;
+  weightsFile: string;
+  weights: Array<{ name: string; shape: number[] }>;
+  training?: Record<string, unknown>;
+}
+
+/** The repository's models/ folder; $TIMBRE_MODELS_DIR overrides it. */
+export function defaultModelsDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TIMBRE_MODELS_DIR) return env.TIMBRE_MODELS_DIR;
+  // This file is core/ml/registry.ts, compiled to dist/core/ml/registry.js.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = path.basename(path.resolve(here, '../..')) === 'dist' ? path.resolve(here, '../../..') : path.resolve(here, '../..');
+  return path.join(root, 'models');
+}
+
+export async function readRegistry(modelsDirectory = defaultModelsDirectory()): Promise<Registry> {
+  const file = path.join(modelsDirectory, 'registry.json');
+  const registry = JSON.parse(await readFile(file, 'utf8')) as Registry;
+  if (!Array.isArray(registry.models)) throw new Error(`${file}: expected { "models": [...] }`);
+  return registry;
+}
+
+/** The entry for `modelId`, or the default one. */
+export function findEntry(registry: Registry, modelId?: string): RegistryEntry {
+  const entry = modelId ? registry.models.find((model) => model.id === modelId) : (registry.models.find((model) => model.default) ?? registry.models[0]);
+  if (!entry) {
+    const known = registry.models.map((model) => model.id).join(', ') || 'none';
+    throw new Error(modelId ? `no model '${modelId}' in the registry (known: ${known})` : 'the model registry is empty');
+  }
+  return entry;
+}
+
+export class InputSpecMismatchError extends Error {
+  constructor(
+    readonly modelId: string,
+    readonly mismatches: string[],
+  ) {
+    super(`model ${modelId} does not fit this analysis: ${mismatches.join('; ')}`);
+    this.name = 'InputSpecMismatchError';
+  }
+}
+
+export interface LoadedModel {
+  entry: RegistryEntry;
+  definition: ModelDefinition;
+  model: CnnLstmModel;
+}
+
+/**
+ * Loads a registered model after checking its input spec against the analysis parameters
+ * (`analysisSpec`, normally ANALYSIS_INPUT_SPEC): a model trained on other spectrograms is refused.
+ */
+export async function loadRegisteredModel(
+  modelId?: string,
+  modelsDirectory = defaultModelsDirectory(),
+  analysisSpec: InputSpec = ANALYSIS_INPUT_SPEC,
+): Promise<LoadedModel> {
+  const entry = findEntry(await readRegistry(modelsDirectory), modelId);
+  const mismatches = inputSpecMismatches(entry.inputSpec, analysisSpec);
+  if (mismatches.length) throw new InputSpecMismatchError(entry.id, mismatches);
+  const folder = path.resolve(modelsDirectory, entry.path);
+  const { definition, model } = await readModelFolder(folder);
+  const definitionMismatches = inputSpecMismatches(definition.inputSpec, analysisSpec);
+  if (definitionMismatches.length) throw new InputSpecMismatchError(entry.id, definitionMismatches);
+  if (definition.config.labels.join() !== entry.labels.join()) {
+    model.dispose();
+    throw new Error(`model ${entry.id}: registry labels ${entry.labels.join(',')} differ from the definition's ${definition.config.labels.join(',')}`);
+  }
+  return { entry, definition, model };
+}
+
+/** Reads model.json + weights.bin from a model folder. */
+export async function readModelFolder(folder: string): Promise<{ definition: ModelDefinition; model: CnnLstmModel }> {
+  const definition = JSON.parse(await readFile(path.join(folder, 'model.json'), 'utf8')) as ModelDefinition;
+  if (definition.architecture !== 'cnn-lstm') throw new Error(`${folder}: unknown architecture ${definition.architecture}`);
+  const bytes = await readFile(path.join(folder, definition.weightsFile));
+  const expected = weightSpecs(definition.config);
+  const arrays: Float32Array[] = [];
+  let offset = 0;
+  for (const spec of expected) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (offset + size * 4 > bytes.length) throw new Error(`${folder}: weights file too short for ${spec.name}`);
+    const array = new Float32Array(size);
+    new Uint8Array(array.buffer).set(bytes.subarray(offset, offset + size * 4));
+    arrays.push(array);
+    offset += size * 4;
+  }
+  if (offset !== bytes.length) throw new Error(`${folder}: weights file has ${bytes.length - offset} unexpected trailing bytes`);
+  return { definition, model: CnnLstmModel.fromArrays(definition.config, arrays) };
+}
+
+/** Writes model.json + weights.bin (float32, little-endian, in weightSpecs order) into `folder`. */
+export async function writeModelFolder(
+  folder: string,
+  model: CnnLstmModel,
+  meta: { id: string; version: string; inputSpec?: InputSpec; training?: Record<string, unknown> },
+): Promise<ModelDefinition> {
+  await mkdir(folder, { recursive: true });
+  const definition: ModelDefinition = {
+    id: meta.id,
+    version: meta.version,
+    architecture: 'cnn-lstm',
+    config: model.config,
+    inputSpec: meta.inputSpec ?? ANALYSIS_INPUT_SPEC,
+    weightsFile: 'weights.bin',
+    weights: weightSpecs(model.config),
+    training: meta.training,
+  };
+  const arrays = model.toArrays();
+  await writeFile(path.join(folder, 'weights.bin'), Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  await writeFile(path.join(folder, 'model.json'), JSON.stringify(definition, null, 2) + '\n');
+  return definition;
+}
+
+/** Adds or replaces `entry` in the registry file (creating it), keeping one default. */
+export async function registerModel(entry: RegistryEntry, modelsDirectory = defaultModelsDirectory()): Promise<void> {
+  let registry: Registry = { models: [] };
+  try {
+    registry = await readRegistry(modelsDirectory);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+  const models = registry.models.filter((model) => model.id !== entry.id);
+  if (entry.default) for (const model of models) delete model.default;
+  models.push(entry);
+  await mkdir(modelsDirectory, { recursive: true });
+  await writeFile(path.join(modelsDirectory, 'registry.json'), JSON.stringify({ models }, null, 2) + '\n');
+}

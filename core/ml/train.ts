@@ -1,0 +1,252 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TimeFrequency } from '../dsp/types.js';
+import { CnnLstmModel, pooledBands, type CnnLstmConfig } from './model.js';
+import { copyPatches, predictTrack } from './inference.js';
+import { SeededRandom } from './random.js';
+
+export interface TrainingClip {
+  mel: TimeFrequency;
+  /** Index into config.labels. */
+  label: number;
+}
+
+export interface TrainOptions {
+  seed: number;
+  maxEpochs: number;
+  /** Early stopping: epochs without a lower validation loss before training stops (the study used 2). */
+  patience: number;
+  batchSequences: number;
+  /** Random ~30-s windows drawn from each training clip per epoch. */
+  windowsPerClip: number;
+  learningRate: number;
+  /** Weight of the per-patch (timeline) loss beside the track loss. */
+  patchLossWeight: number;
+  /** SpecAugment: widest frequency and time mask, per patch. */
+  maxFrequencyMask: number;
+  maxTimeMask: number;
+  /** Random level change, ± dB, per window. */
+  maxGainDb: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  seed: 1,
+  maxEpochs: 30,
+  patience: 2,
+  batchSequences: 12,
+  windowsPerClip: 2,
+  learningRate: 1e-3,
+  patchLossWeight: 0.5,
+  maxFrequencyMask: 12,
+  maxTimeMask: 16,
+  maxGainDb: 6,
+};
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  model: CnnLstmModel;
+  epochs: EpochReport[];
+  /** The epoch whose weights were kept (lowest validation loss). */
+  bestEpoch: number;
+  classWeights: number[];
+}
+
+/**
+ * Trains a CNN-LSTM on labelled clips. Each epoch draws random ~30-s windows from every training
+ * clip (with SpecAugment masks and a level change), weights the loss by inverse class frequency,
+ * and stops once the validation loss has not improved for `patience` epochs, keeping the best
+ * weights. Every random choice comes from `seed`.
+ */
+export async function trainCnnLstm(
+  config: CnnLstmConfig,
+  train: TrainingClip[],
+  validation: TrainingClip[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  onEpoch?: (report: EpochReport) => void,
+): Promise<TrainResult> {
+  if (train.length === 0 || validation.length === 0) throw new Error('training needs training and validation clips');
+  const random = new SeededRandom(options.seed);
+  const model = CnnLstmModel.create(config, random.seed());
+  const { mean, std } = pooledBandStatistics(train.map((clip) => clip.mel), config);
+  model.setNormalisation(mean, std);
+  const bandMean = bandStatistics(train.map((clip) => clip.mel), config.nMels).mean;
+  const classWeights = inverseFrequencyWeights(train, config.labels.length);
+  const optimizer = tf.train.adam(options.learningRate);
+  const epochs: EpochReport[] = [];
+  let best = { loss: Infinity, epoch: 0, weights: model.toArrays() };
+  try {
+    for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
+      const started = performance.now();
+      const windows = random.shuffle(train.flatMap((clip) => Array.from({ length: options.windowsPerClip }, () => clip)));
+      let lossSum = 0;
+      let correct = 0;
+      for (let first = 0; first < windows.length; first += options.batchSequences) {
+        const batch = windows.slice(first, first + options.batchSequences);
+        const { loss, correctInBatch } = trainStep(model, optimizer, batch, classWeights, options, random, bandMean);
+        lossSum += loss * batch.length;
+        correct += correctInBatch;
+        await tf.nextFrame();
+      }
+      const val = evaluateClips(model, validation, classWeights);
+      const report: EpochReport = {
+        epoch,
+        loss: lossSum / windows.length,
+        accuracy: correct / windows.length,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        seconds: (performance.now() - started) / 1000,
+      };
+      epochs.push(report);
+      onEpoch?.(report);
+      if (val.loss < best.loss) best = { loss: val.loss, epoch, weights: model.toArrays() };
+      else if (epoch - best.epoch >= options.patience) break;
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  model.assign(best.weights);
+  return { model, epochs, bestEpoch: best.epoch, classWeights };
+}
+
+function trainStep(
+  model: CnnLstmModel,
+  optimizer: tf.Optimizer,
+  batch: TrainingClip[],
+  classWeights: number[],
+  options: TrainOptions,
+  random: SeededRandom,
+  bandMean: Float32Array,
+): { loss: number; correctInBatch: number } {
+  const { patchFrames, sequencePatches, nMels, labels } = model.config;
+  const patchSize = patchFrames * nMels;
+  const input = new Float32Array(batch.length * sequencePatches * patchSize);
+  batch.forEach((clip, b) => {
+    const span = sequencePatches * patchFrames;
+    const first = clip.mel.nFrames > span ? random.int(clip.mel.nFrames - span + 1) : 0;
+    const starts = Array.from({ length: sequencePatches }, (_, p) => first + p * patchFrames);
+    const offset = b * sequencePatches * patchSize;
+    copyPatches(clip.mel, starts, patchFrames, input, offset);
+    const gain = (2 * random.next() - 1) * options.maxGainDb;
+    for (let i = offset; i < offset + sequencePatches * patchSize; i++) input[i] += gain;
+    for (let p = 0; p < sequencePatches; p++) maskPatch(input, offset + p * patchSize, patchFrames, nMels, bandMean, options, random);
+  });
+  const labelsOfBatch = batch.map((clip) => clip.label);
+  const dropoutSeeds = [random.seed(), random.seed()];
+  let predicted: Int32Array | Uint8Array | Float32Array = new Int32Array();
+  const loss = tf.tidy(() => {
+    const x = tf.tensor3d(input, [batch.length * sequencePatches, patchFrames, nMels]);
+    const trackTargets = tf.oneHot(tf.tensor1d(labelsOfBatch, 'int32'), labels.length);
+    const patchTargets = tf.oneHot(tf.tensor1d(labelsOfBatch.flatMap((label) => Array(sequencePatches).fill(label)), 'int32'), labels.length);
+    const trackWeights = tf.tensor1d(labelsOfBatch.map((label) => classWeights[label]));
+    const patchWeights = tf.tensor1d(labelsOfBatch.flatMap((label) => Array(sequencePatches).fill(classWeights[label])));
+    const value = optimizer.minimize(
+      () => {
+        const embeddings = model.embedPatches(x, model.config.dropout, dropoutSeeds[0]);
+        const { logits } = model.sequence(embeddings.reshape([batch.length, sequencePatches, -1]), model.config.dropout, dropoutSeeds[1]);
+        predicted = logits.argMax(1).dataSync() as Int32Array;
+        const trackLoss = tf.losses.softmaxCrossEntropy(trackTargets, logits, trackWeights);
+        const patchLoss = tf.losses.softmaxCrossEntropy(patchTargets, model.patchLogits(embeddings), patchWeights);
+        return trackLoss.add(patchLoss.mul(options.patchLossWeight)) as tf.Scalar;
+      },
+      true,
+      model.trainableVariables(),
+    )!;
+    return value.dataSync()[0];
+  });
+  const correctInBatch = labelsOfBatch.filter((label, i) => predicted[i] === label).length;
+  return { loss, correctInBatch };
+}
+
+/** SpecAugment: one frequency band and one time stretch of the patch set to the band means. */
+function maskPatch(
+  data: Float32Array,
+  offset: number,
+  frames: number,
+  bands: number,
+  bandMean: Float32Array,
+  options: TrainOptions,
+  random: SeededRandom,
+): void {
+  const bandWidth = random.int(options.maxFrequencyMask + 1);
+  const firstBand = random.int(bands - bandWidth + 1);
+  for (let t = 0; t < frames; t++) {
+    for (let f = firstBand; f < firstBand + bandWidth; f++) data[offset + t * bands + f] = bandMean[f];
+  }
+  const timeWidth = random.int(options.maxTimeMask + 1);
+  const firstFrame = random.int(frames - timeWidth + 1);
+  for (let t = firstFrame; t < firstFrame + timeWidth; t++) {
+    for (let f = 0; f < bands; f++) data[offset + t * bands + f] = bandMean[f];
+  }
+}
+
+/** Class-weighted cross-entropy and accuracy of whole-track predictions. */
+export function evaluateClips(model: CnnLstmModel, clips: TrainingClip[], classWeights: number[]): { loss: number; accuracy: number } {
+  let loss = 0;
+  let weightSum = 0;
+  let correct = 0;
+  for (const clip of clips) {
+    const { probabilities } = predictTrack(model, clip.mel);
+    const weight = classWeights[clip.label];
+    loss -= weight * Math.log(Math.max(probabilities[clip.label], 1e-7));
+    weightSum += weight;
+    if (argMax(probabilities) === clip.label) correct++;
+  }
+  return { loss: loss / weightSum, accuracy: correct / clips.length };
+}
+
+/** Mean and standard deviation of each mel band over every frame of the training clips. */
+export function bandStatistics(mels: TimeFrequency[], nBands: number): { mean: Float32Array; std: Float32Array } {
+  const sum = new Float64Array(nBands);
+  const squares = new Float64Array(nBands);
+  let frames = 0;
+  for (const mel of mels) {
+    for (let t = 0; t < mel.nFrames; t++) {
+      for (let f = 0; f < nBands; f++) {
+        const value = mel.data[t * nBands + f];
+        sum[f] += value;
+        squares[f] += value * value;
+      }
+    }
+    frames += mel.nFrames;
+  }
+  const mean = Float32Array.from(sum, (s) => s / frames);
+  const std = Float32Array.from(squares, (s, f) => Math.sqrt(Math.max(s / frames - mean[f] * mean[f], 1e-6)));
+  return { mean, std };
+}
+
+/** bandStatistics of the input after the model's fixed input pooling (what the normalisation sees). */
+export function pooledBandStatistics(mels: TimeFrequency[], config: CnnLstmConfig): { mean: Float32Array; std: Float32Array } {
+  const { frames, bands } = config.inputPool;
+  const outBands = pooledBands(config);
+  const pooled = mels.map((mel) => {
+    const outFrames = Math.floor(mel.nFrames / frames);
+    const data = new Float32Array(outFrames * outBands);
+    for (let t = 0; t < outFrames * frames; t++) {
+      for (let f = 0; f < outBands * bands; f++) {
+        data[Math.floor(t / frames) * outBands + Math.floor(f / bands)] += mel.data[t * mel.nBins + f] / (frames * bands);
+      }
+    }
+    return { data, nFrames: outFrames, nBins: outBands };
+  });
+  return bandStatistics(pooled, outBands);
+}
+
+/** n / (classes × count): each class contributes equally to the loss. */
+export function inverseFrequencyWeights(clips: Array<{ label: number }>, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const clip of clips) counts[clip.label]++;
+  return counts.map((count) => (count > 0 ? clips.length / (classes * count) : 0));
+}
+
+export function argMax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}

@@ -1,0 +1,185 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../core/ml/backend.js';
+import { classifyWithModel, excerptToTrackTime, loadClassifier } from '../../core/ml/classifier.js';
+import { logMelSpectrogram } from '../../core/ml/features.js';
+import { patchStarts, predictTrack, sequenceWindows } from '../../core/ml/inference.js';
+import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
+import { CnnLstmModel, type CnnLstmConfig } from '../../core/ml/model.js';
+import { SeededRandom } from '../../core/ml/random.js';
+import { InputSpecMismatchError, loadRegisteredModel, readModelFolder, registerModel, writeModelFolder } from '../../core/ml/registry.js';
+import { DEFAULT_TRAIN_OPTIONS, trainCnnLstm, type TrainingClip } from '../../core/ml/train.js';
+
+const SR = ANALYSIS_INPUT_SPEC.sampleRate;
+
+/** A small model of the same architecture: 0.74-s patches, 2-patch sequences, thin convolutions. */
+const SMALL: CnnLstmConfig = {
+  labels: ['tonal', 'noise'],
+  nMels: 128,
+  patchFrames: 32,
+  sequencePatches: 2,
+  inputPool: { frames: 2, bands: 2 },
+  conv: [
+    { kernel: 3, filters: 8, pool: 2 },
+    { kernel: 3, filters: 8, pool: 1 },
+  ],
+  lstmUnits: 8,
+  dropout: 0.1,
+};
+
+/** Synthesized clips: chords of sines (class 0) or white noise (class 1), random levels. */
+function synthesizedClip(kind: 0 | 1, seconds: number, random: SeededRandom): Float32Array {
+  const y = new Float32Array(Math.round(seconds * SR));
+  const level = 0.05 + 0.2 * random.next();
+  if (kind === 0) {
+    const freqs = [0, 1, 2].map(() => 110 * 2 ** (random.next() * 4));
+    for (let i = 0; i < y.length; i++) y[i] = level * freqs.reduce((sum, f) => sum + Math.sin((2 * Math.PI * f * i) / SR), 0) / 3;
+  } else {
+    for (let i = 0; i < y.length; i++) y[i] = level * (2 * random.next() - 1);
+  }
+  return y;
+}
+
+function dataset(count: number, seed: number): TrainingClip[] {
+  const random = new SeededRandom(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const label = (i % 2) as 0 | 1;
+    return { label, mel: logMelSpectrogram(synthesizedClip(label, 2.5, random)) };
+  });
+}
+
+before(async () => {
+  await initBackend();
+});
+
+test('the CNN-LSTM builds, trains on synthesized audio, and its loss falls', async () => {
+  const result = await trainCnnLstm(SMALL, dataset(12, 1), dataset(4, 2), {
+    ...DEFAULT_TRAIN_OPTIONS,
+    seed: 5,
+    maxEpochs: 6,
+    patience: 6,
+    batchSequences: 6,
+    windowsPerClip: 2,
+    learningRate: 1e-2,
+    maxFrequencyMask: 4,
+    maxTimeMask: 4,
+  });
+  const losses = result.epochs.map((epoch) => epoch.loss);
+  assert.equal(losses.length, 6);
+  assert.ok(losses.every(Number.isFinite), `losses ${losses}`);
+  assert.ok(losses[losses.length - 1] < 0.6 * losses[0], `loss did not fall: ${losses.map((l) => l.toFixed(3))}`);
+  const test = dataset(6, 3);
+  const correct = test.filter((clip) => {
+    const p = predictTrack(result.model, clip.mel).probabilities;
+    return (p[1] > p[0] ? 1 : 0) === clip.label;
+  }).length;
+  assert.ok(correct >= 5, `only ${correct}/6 held-out synthesized clips classified correctly`);
+  result.model.dispose();
+});
+
+test('training with the same seed is reproducible', async () => {
+  const options = { ...DEFAULT_TRAIN_OPTIONS, seed: 9, maxEpochs: 2, patience: 2, batchSequences: 4, windowsPerClip: 1 };
+  const [a, b] = [await trainCnnLstm(SMALL, dataset(4, 1), dataset(2, 2), options), await trainCnnLstm(SMALL, dataset(4, 1), dataset(2, 2), options)];
+  assert.deepEqual(
+    a.epochs.map((epoch) => epoch.loss),
+    b.epochs.map((epoch) => epoch.loss),
+  );
+  assert.deepEqual(a.model.toArrays(), b.model.toArrays());
+  a.model.dispose();
+  b.model.dispose();
+});
+
+test('a saved model loads back with identical outputs', async () => {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'timbre-ml-'));
+  try {
+    const model = CnnLstmModel.create(SMALL, 3);
+    model.setNormalisation(new Float32Array(64).fill(-30), new Float32Array(64).fill(12));
+    const mel = dataset(1, 4)[0].mel;
+    const before = predictTrack(model, mel);
+    await writeModelFolder(path.join(directory, 'small'), model, { id: 'small', version: 't1' });
+    const { model: loaded, definition } = await readModelFolder(path.join(directory, 'small'));
+    assert.equal(definition.id, 'small');
+    const after = predictTrack(loaded, mel);
+    assert.deepEqual(after.probabilities, before.probabilities);
+    assert.deepEqual(after.segmentProbabilities, before.segmentProbabilities);
+    assert.deepEqual(after.embedding, before.embedding);
+    assert.deepEqual(loaded.toArrays(), model.toArrays());
+    model.dispose();
+    loaded.dispose();
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});
+
+test('the registry refuses a model whose input spec differs from the analysis parameters', async () => {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'timbre-registry-'));
+  try {
+    const model = CnnLstmModel.create(SMALL, 1);
+    await writeModelFolder(path.join(directory, 'ok'), model, { id: 'ok', version: '1' });
+    await writeModelFolder(path.join(directory, 'other-hop'), model, { id: 'other-hop', version: '1', inputSpec: { ...ANALYSIS_INPUT_SPEC, hopLength: 256 } });
+    model.dispose();
+    await registerModel({ id: 'ok', version: '1', labels: SMALL.labels, inputSpec: ANALYSIS_INPUT_SPEC, path: 'ok', default: true }, directory);
+    await registerModel({ id: 'other-hop', version: '1', labels: SMALL.labels, inputSpec: { ...ANALYSIS_INPUT_SPEC, hopLength: 256 }, path: 'other-hop' }, directory);
+    await registerModel({ id: 'other-mels', version: '1', labels: SMALL.labels, inputSpec: { ...ANALYSIS_INPUT_SPEC, nMels: 96 }, path: 'ok' }, directory);
+
+    await assert.rejects(loadRegisteredModel('other-hop', directory), (error: unknown) => {
+      assert.ok(error instanceof InputSpecMismatchError);
+      assert.match(error.message, /hopLength: model expects 256, analysis gives 512/);
+      return true;
+    });
+    await assert.rejects(loadRegisteredModel('other-mels', directory), /nMels: model expects 96, analysis gives 128/);
+    await assert.rejects(loadRegisteredModel('missing', directory), /no model 'missing'/);
+
+    const classifier = await loadClassifier(undefined, directory);
+    assert.equal(classifier.modelId, 'ok');
+    const prediction = classifier.classifyMel(dataset(1, 5)[0].mel);
+    assert.ok(SMALL.labels.includes(prediction.genre));
+    const total = Object.values(prediction.probabilities).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - 1) < 1e-3);
+    assert.equal(prediction.confidence, prediction.probabilities[prediction.genre]);
+    assert.ok(prediction.segments.length >= 3);
+    assert.equal(prediction.embedding.length, SMALL.lstmUnits);
+    classifier.dispose();
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});
+
+test('tracks are cut into consecutive patches and ~30-s LSTM windows', () => {
+  assert.deepEqual(patchStarts(100, 128), [0]);
+  assert.deepEqual(patchStarts(300, 128), [0, 128]);
+  assert.deepEqual(patchStarts(330, 128), [0, 128, 202], 'a tail of ≥ half a patch gets a patch aligned to the end');
+  assert.deepEqual(sequenceWindows(3, 10), [[0, 1, 2]]);
+  assert.deepEqual(sequenceWindows(12, 10), [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+  ]);
+  assert.deepEqual(sequenceWindows(20, 10).map((window) => window[0]), [0, 5, 10]);
+});
+
+test('segment times map from the analysed excerpt back to track time', () => {
+  const windows = [
+    { offsetSeconds: 30, durationSeconds: 20 },
+    { offsetSeconds: 90, durationSeconds: 20 },
+  ];
+  assert.equal(excerptToTrackTime(0, windows), 30);
+  assert.equal(excerptToTrackTime(19, windows), 49);
+  assert.equal(excerptToTrackTime(23, windows), 93);
+  assert.equal(excerptToTrackTime(5, [{ offsetSeconds: 0, durationSeconds: 60 }]), 5);
+});
+
+test('classifyWithModel labels probabilities and segments, and leaks no tensors', () => {
+  const model = CnnLstmModel.create(SMALL, 2);
+  const mel = dataset(1, 6)[0].mel;
+  const tensorsBefore = tf.memory().numTensors;
+  const prediction = classifyWithModel(model, mel);
+  assert.deepEqual(Object.keys(prediction.probabilities), SMALL.labels);
+  assert.equal(prediction.segments[0].start, 0);
+  assert.ok(Math.abs(prediction.segments[0].end - (32 * 512) / SR) < 0.01);
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+  model.dispose();
+});
