@@ -15,6 +15,10 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   tracks: () => import('./commands/tracks.js'),
   features: () => import('./commands/features.js'),
   genre: () => import('./commands/genre.js'),
+  train: () => import('./commands/train.js'),
+  eval: () => import('./commands/eval.js'),
+  classify: () => import('./commands/classify.js'),
+  doctor: () => import('./commands/doctor.js'),
 };
 
 export async function main(argv: string[]): Promise<number> {
