@@ -56,7 +56,9 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
 /** Whether a URL belongs to the app itself; everything else is refused (navigation, IPC senders). */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // Compared by parts: Node's URL gives non-special schemes an opaque origin.
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === 'app';
   } catch {
     return false;
   }
