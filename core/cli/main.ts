@@ -9,6 +9,8 @@ export interface CliCommand {
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   'eval-similar': () => import('./commands/eval-similar.js'),
+  similar: () => import('./commands/similar.js'),
+  playlist: () => import('./commands/playlist.js'),
   serve: () => import('./commands/serve.js'),
   scan: () => import('./commands/scan.js'),
   watch: () => import('./commands/watch.js'),

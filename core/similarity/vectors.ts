@@ -125,12 +125,26 @@ export function packVectors(vectors: readonly Float32Array[], dim: number): Floa
 
 /** JSON form of a space, for storing beside the index. */
 export function serializeSpace(space: SimilaritySpace): string {
-  return JSON.stringify({ ...space, mirMean: Array.from(space.mirMean), mirStd: Array.from(space.mirStd) });
+  return JSON.stringify({
+    ...space,
+    mirMean: Array.from(space.mirMean),
+    mirStd: Array.from(space.mirStd),
+    zClip: Number.isFinite(space.zClip) ? space.zClip : null, // JSON has no Infinity
+  });
 }
 
 export function deserializeSpace(json: string): SimilaritySpace {
-  const raw = JSON.parse(json) as Omit<SimilaritySpace, 'mirMean' | 'mirStd'> & { mirMean: number[]; mirStd: number[] };
-  return { ...raw, mirMean: Float64Array.from(raw.mirMean), mirStd: Float64Array.from(raw.mirStd) };
+  const raw = JSON.parse(json) as Omit<SimilaritySpace, 'mirMean' | 'mirStd' | 'zClip'> & {
+    mirMean: number[];
+    mirStd: number[];
+    zClip: number | null;
+  };
+  return {
+    ...raw,
+    mirMean: Float64Array.from(raw.mirMean),
+    mirStd: Float64Array.from(raw.mirStd),
+    zClip: raw.zClip ?? Infinity,
+  };
 }
 
 export function norm(values: ArrayLike<number>): number {

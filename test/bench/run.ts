@@ -20,6 +20,7 @@ interface BenchSuite {
 
 const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
+  similarity: () => import('./similarity.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { decodeAnalysisExcerpt } from '../../audio/windows.js';
+import { analyzeSignal } from '../../features/analyze.js';
+import { findTrackByFile, openLibrarySimilarity } from '../../similarity/library-db.js';
+import type { Seed } from '../../similarity/library.js';
+
+export const summary = 'similar FILE [--db FILE] [-n N] [--json]: the library tracks that sound most like FILE, with reasons';
+
+const USAGE = `usage: timbre similar FILE [--db FILE] [-n N] [--json]
+
+FILE is a track of the library, or any audio file (analysed on the fly). Prints its N (default 10)
+nearest library tracks, best first, without FILE itself; --json prints [{file, score, reasons}].`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      n: { type: 'string', short: 'n', default: '10' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || positionals.length !== 1) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const count = Number(values.n);
+  if (!Number.isInteger(count) || count < 1) {
+    console.error(`similar: -n must be a positive integer, got '${values.n}'`);
+    return 2;
+  }
+  const [file] = positionals;
+
+  const { similarity, close } = openLibrarySimilarity(values.db);
+  try {
+    const inLibrary = findTrackByFile(similarity.tracks, file);
+    let seed: Seed;
+    if (inLibrary) {
+      seed = { trackId: inLibrary.id };
+    } else {
+      console.error(`similar: ${file} is not an analysed library track; analysing it now`);
+      const analysis = analyzeSignal((await decodeAnalysisExcerpt(file)).samples);
+      seed = { features: { mir: analysis.fma518, tempoBpm: analysis.tempoBpm } };
+    }
+    const neighbours = similarity.similar(seed, count);
+    if (values.json) {
+      const rows = neighbours.map(({ track, score, reasons }) => ({ file: track.path, score: round(score), reasons }));
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    } else {
+      for (const { track, score, reasons } of neighbours) {
+        const name = [track.artist, track.title].filter(Boolean).join(' – ') || track.path;
+        console.log(`${score.toFixed(3)}  ${name}${reasons.length ? `  (${reasons.map((reason) => reason.text).join('; ')})` : ''}`);
+      }
+    }
+    return 0;
+  } finally {
+    close();
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}

@@ -1,0 +1,59 @@
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase, type Db } from '../db/open.js';
+import { FeaturesRepo } from '../db/repos/features.js';
+import { TracksRepo } from '../db/repos/tracks.js';
+import { resolveDbPath } from '../paths.js';
+import { LibrarySimilarity, type SimilarityTrack } from './library.js';
+
+/**
+ * Every analysed track of the library database with what similarity needs: tags, tempo and the
+ * 518 MIR statistics. A user-assigned genre counts as one of the track's genres.
+ */
+export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
+  const tracks = new TracksRepo(db);
+  const features = new FeaturesRepo(db);
+  const result: SimilarityTrack[] = [];
+  for (const row of tracks.summaries()) {
+    if (row.status !== 'done') continue;
+    const stored = features.get(row.id);
+    if (!stored) continue;
+    const genres = row.userGenre && !row.genres.includes(row.userGenre) ? [...row.genres, row.userGenre] : row.genres;
+    result.push({
+      id: row.id,
+      path: row.path,
+      title: row.title,
+      artist: row.artist,
+      album: row.album,
+      genres,
+      durationSec: row.durationSec,
+      tempoBpm: stored.tempoBpm,
+      mir: stored.fma518,
+    });
+  }
+  return result;
+}
+
+/** The library track at `file` (matched by resolved or real path), or null. */
+export function findTrackByFile(tracks: readonly SimilarityTrack[], file: string): SimilarityTrack | null {
+  const candidates = new Set([path.resolve(file)]);
+  try {
+    candidates.add(realpathSync(file));
+  } catch {
+    // A file that no longer exists can still be matched by the path the library recorded.
+  }
+  return tracks.find((track) => candidates.has(track.path)) ?? null;
+}
+
+/** Opens the library database (see resolveDbPath) and builds its similarity view. */
+export function openLibrarySimilarity(dbPath: string | undefined): { similarity: LibrarySimilarity; close(): void } {
+  const resolved = resolveDbPath(dbPath);
+  if (!existsSync(resolved)) throw new Error(`no library database at ${resolved}: run 'timbre scan FOLDER' first`);
+  const db = openDatabase(resolved);
+  try {
+    return { similarity: new LibrarySimilarity(loadSimilarityTracks(db)), close: () => db.close() };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
