@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,7 +54,9 @@ export function parseM3u8(text: string, playlistFile: string): PlaylistEntry[] {
   return entries;
 }
 
+/** Writes the playlist, creating its folder if needed. */
 export async function writeM3u8File(file: string, entries: readonly PlaylistEntry[], style: PathStyle = 'relative'): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, formatM3u8(entries, file, style), 'utf8');
 }
 
