@@ -55,7 +55,7 @@ describe('timbre scan', () => {
   it('a second scan finds nothing to do', async () => {
     const result = await runTimbre(['scan', music, '--db', db]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /7 audio files \(0 new, 0 changed, 0 moved, 0 removed\); 0 to analyse/);
+    assert.match(result.stderr, /7 audio files \(0 new, 0 changed, 0 moved, 0 removed\)\n0 tracks to analyse/);
   });
 
   it('rejects a folder that does not exist, with a clear message and exit code 1', async () => {

@@ -23,13 +23,15 @@ export async function run(args: string[]): Promise<number> {
         const result = await core.library.scanFolder(folder.id);
         console.error(
           `${folder.path}: ${result.files} audio files (${result.added} new, ${result.changed} changed, ` +
-            `${result.moved} moved, ${result.removed} removed); ${result.queued} to analyse`,
+            `${result.moved} moved, ${result.removed} removed)`,
         );
       } catch (error) {
         console.error(`timbre scan: ${error instanceof Error ? error.message : String(error)}`);
         exitCode = 1;
       }
     }
+    const { total } = core.library.progress();
+    console.error(`${total} track${total === 1 ? '' : 's'} to analyse`);
     await core.library.whenIdle();
     const { done, failed } = core.library.progress();
     bar.finish(
