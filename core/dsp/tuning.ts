@@ -127,11 +127,15 @@ export function estimateTuning(S: TimeFrequency, options: EstimateTuningOptions)
   const { pitches, magnitudes } = piptrack(S, { sr: options.sr, nFft: options.nFft });
   const tuningOptions = { resolution: options.resolution, binsPerOctave: options.binsPerOctave };
   // estimate_tuning's mask counts only pitch > 0 (a parabolic shift can push bin 1 to 0 Hz at most).
-  const voiced = magnitudes.filter((_, i) => pitches[i] > 0);
-  if (voiced.length === 0) return pitchTuning([], tuningOptions);
-  const median = float32Median(voiced);
-  const strong = pitches.filter((p, i) => p > 0 && magnitudes[i] >= median);
-  return pitchTuning(strong, tuningOptions);
+  const voiced = new Float32Array(pitches.length);
+  let nVoiced = 0;
+  for (let i = 0; i < pitches.length; i++) if (pitches[i] > 0) voiced[nVoiced++] = magnitudes[i];
+  if (nVoiced === 0) return pitchTuning([], tuningOptions);
+  const median = float32Median(voiced.subarray(0, nVoiced));
+  const strong = new Float32Array(nVoiced);
+  let nStrong = 0;
+  for (let i = 0; i < pitches.length; i++) if (pitches[i] > 0 && magnitudes[i] >= median) strong[nStrong++] = pitches[i];
+  return pitchTuning(strong.subarray(0, nStrong), tuningOptions);
 }
 
 /** np.median of float32 values: the middle value, or the float32 mean of the middle two. Reorders `values`. */
