@@ -182,7 +182,9 @@ function octaveBasis(
   };
 }
 
+/** Plans by parameters. Estimated tunings fall on a 0.01-bin grid, so a track library needs at most ~100. */
 const planCache = new Map<string, CqtPlan>();
+const PLAN_CACHE_LIMIT = 128;
 
 function cqtPlan(sr: number, hopLength: number, nBins: number, binsPerOctave: number, fMin: number, sparsity: number): CqtPlan {
   const key = [sr, hopLength, nBins, binsPerOctave, fMin, sparsity].join('|');
@@ -215,6 +217,7 @@ function cqtPlan(sr: number, hopLength: number, nBins: number, binsPerOctave: nu
   }
   const outputScale = freqs.map((f, k) => 1 / Math.sqrt(((1 / alpha[k]) * sr) / f));
   const plan = { octaves, outputScale };
+  if (planCache.size >= PLAN_CACHE_LIMIT) planCache.delete(planCache.keys().next().value as string);
   planCache.set(key, plan);
   return plan;
 }
