@@ -21,6 +21,7 @@ interface BenchSuite {
 const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
   similarity: () => import('./similarity.js'),
+  rescan: () => import('./rescan.js'),
 };
 
 async function main(): Promise<void> {
