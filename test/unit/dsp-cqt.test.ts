@@ -45,6 +45,20 @@ test('a pure tone lands in its CQT bin in every octave, with magnitude A/2 * sqr
   }
 });
 
+test('a hop with few factors of two stops the octave halving (500 = 4 · 125) yet keeps tones centred', () => {
+  const freqs = cqtFrequencies(84, C1_HZ, 12);
+  const alpha = relativeBandwidth(freqs);
+  for (const bin of [5, 30, 60]) {
+    const y = sine(freqs[bin], 3, 0.4);
+    const C = cqtMagnitude(y, { ...cqtOptions, hopLength: 500 });
+    assert.equal(C.nFrames, 1 + Math.floor(y.length / 500));
+    const row = C.data.subarray(60 * 84, 61 * 84);
+    assert.equal(peakBin(row), bin);
+    const expected = 0.2 * Math.sqrt(sr / (alpha[bin] * freqs[bin]));
+    assert.ok(Math.abs(row[bin] / expected - 1) < 0.02, `bin ${bin}: ${row[bin]} vs ${expected}`);
+  }
+});
+
 test('tuning shifts the grid: a tone 30 cents sharp is centred only when tuning = 0.3', () => {
   const sharpA = 440 * 2 ** (0.3 / 12);
   const amplitude = 0.5;
