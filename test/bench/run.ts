@@ -22,6 +22,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
   similarity: () => import('./similarity.js'),
   rescan: () => import('./rescan.js'),
+  scan: () => import('./scan.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,105 @@
+/**
+ * `npm run bench -- scan`: `timbre scan` of a real-music corpus against ffmpeg's bare decode of the same
+ * files (`ffmpeg -i FILE -f null -`), both at the machine's parallelism. The issue's target: at most 1.5×.
+ *
+ * Corpus: the free game soundtracks wesnoth-1.16-music and warzone2100-music, fetched with
+ * `apt-get download` into .bench/corpus (cached; skipped with a message where apt is unavailable), plus
+ * ../shared/datasets/emotify-dev when present.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
+import { listAudioFiles } from '../../core/library/files.js';
+import { readTags } from '../../core/library/tags.js';
+import type { BenchResult } from './run.js';
+
+export const name = 'scan';
+
+const PACKAGES = ['wesnoth-1.16-music', 'warzone2100-music'];
+const TARGET_RATIO = 1.5;
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export async function run(): Promise<BenchResult[]> {
+  const roots = corpusRoots();
+  if (roots.length === 0) {
+    console.error('bench scan: no corpus (apt-get download failed and ../shared/datasets/emotify-dev is missing); skipped');
+    return [];
+  }
+  const files = (await Promise.all(roots.map((root) => listAudioFiles(root)))).flat().map((file) => file.path);
+  let audioSeconds = 0;
+  for (const file of files) audioSeconds += (await readTags(file).catch(() => null))?.durationSec ?? 0;
+  const parallel = availableParallelism();
+  console.error(`bench scan: ${files.length} files, ${(audioSeconds / 3600).toFixed(2)} h of audio, parallelism ${parallel}`);
+
+  const decodeSeconds = await bareDecodeSeconds(files, parallel);
+
+  const dbPath = join(repoRoot, '.bench', 'scan-bench.db');
+  rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}-wal`, { force: true });
+  rmSync(`${dbPath}-shm`, { force: true });
+  const start = performance.now();
+  const scan = spawnSync(process.execPath, [join(repoRoot, 'bin', 'timbre.js'), 'scan', ...roots, '--db', dbPath, '--jobs', String(parallel)], {
+    encoding: 'utf8',
+  });
+  const scanSeconds = (performance.now() - start) / 1000;
+  if (scan.status !== 0) throw new Error(`timbre scan failed: ${scan.stderr}`);
+  const failed = /(\d+) failed/.exec(scan.stderr)?.[1] ?? '0';
+
+  const ratio = scanSeconds / decodeSeconds;
+  const detail = `${files.length} files, ${(audioSeconds / 3600).toFixed(2)} h, ${parallel} in parallel, ${failed} failed`;
+  return [
+    { metric: 'ffmpeg bare decode of the corpus', value: decodeSeconds, unit: 's', detail },
+    { metric: 'timbre scan of the corpus (CLI, end to end)', value: scanSeconds, unit: 's', detail },
+    { metric: 'timbre scan / bare decode', value: ratio, unit: '×', target: `<= ${TARGET_RATIO}×`, met: ratio <= TARGET_RATIO },
+  ];
+}
+
+/** The corpus folders: extracted apt packages (downloaded once into .bench/corpus) and emotify-dev. */
+function corpusRoots(): string[] {
+  const cache = join(repoRoot, '.bench', 'corpus');
+  mkdirSync(cache, { recursive: true });
+  const roots: string[] = [];
+  for (const pkg of PACKAGES) {
+    const extracted = join(cache, pkg);
+    if (!existsSync(extracted)) {
+      const download = spawnSync('apt-get', ['download', pkg], { cwd: cache, encoding: 'utf8' });
+      const deb = readdirSync(cache).find((file) => file.startsWith(`${pkg}_`) && file.endsWith('.deb'));
+      if (download.status !== 0 || !deb) {
+        console.error(`bench scan: could not apt-get download ${pkg} (${download.error?.message ?? download.stderr.trim()}); going on without it`);
+        continue;
+      }
+      const unpack = spawnSync('dpkg-deb', ['-x', join(cache, deb), extracted], { encoding: 'utf8' });
+      if (unpack.status !== 0) {
+        rmSync(extracted, { recursive: true, force: true });
+        console.error(`bench scan: dpkg-deb could not unpack ${deb}: ${unpack.stderr}`);
+        continue;
+      }
+      rmSync(join(cache, deb));
+    }
+    roots.push(extracted);
+  }
+  const emotify = resolve(repoRoot, '..', 'shared', 'datasets', 'emotify-dev');
+  if (existsSync(emotify)) roots.push(emotify);
+  return roots;
+}
+
+/** Wall time of `ffmpeg -i FILE -f null -` over all files, `parallel` at a time. */
+async function bareDecodeSeconds(files: string[], parallel: number): Promise<number> {
+  const ffmpeg = resolveFfmpeg().path;
+  const start = performance.now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++];
+      await new Promise<void>((done) => {
+        spawn(ffmpeg, ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], { stdio: 'ignore' }).on('close', () => done());
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+  return (performance.now() - start) / 1000;
+}
