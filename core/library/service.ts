@@ -46,6 +46,8 @@ const RMS_MEAN = FMA518_KEYS.indexOf('rmse.mean.01');
 export class Library implements LibraryService {
   private readonly scans = new Map<number, Promise<ScanSummary>>();
   private readonly watchers = new Map<number, FSWatcher>();
+  /** Watchers being started (chokidar's initial listing can take a while), so none starts twice. */
+  private readonly watchStarts = new Map<number, Promise<void>>();
   private readonly removalTimers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -160,6 +162,7 @@ export class Library implements LibraryService {
     this.closed = true;
     for (const timer of this.removalTimers) clearTimeout(timer);
     this.removalTimers.clear();
+    await Promise.allSettled(this.watchStarts.values());
     await Promise.all([...this.watchers.keys()].map((id) => this.stopWatching(id)));
     await Promise.allSettled(this.scans.values());
   }
@@ -178,8 +181,17 @@ export class Library implements LibraryService {
     }
   }
 
-  private async startWatching(folder: FolderRow): Promise<void> {
-    if (this.watchers.has(folder.id) || this.closed) return;
+  private startWatching(folder: FolderRow): Promise<void> {
+    if (this.watchers.has(folder.id) || this.closed) return Promise.resolve();
+    let starting = this.watchStarts.get(folder.id);
+    if (!starting) {
+      starting = this.openWatcher(folder).finally(() => this.watchStarts.delete(folder.id));
+      this.watchStarts.set(folder.id, starting);
+    }
+    return starting;
+  }
+
+  private async openWatcher(folder: FolderRow): Promise<void> {
     try {
       const watcher = await watchFolder(folder.path, {
         onFile: (path) => this.onFileEvent(folder.id, path),
@@ -201,6 +213,7 @@ export class Library implements LibraryService {
   }
 
   private async stopWatching(id: number): Promise<void> {
+    await this.watchStarts.get(id);
     const watcher = this.watchers.get(id);
     if (!watcher) return;
     this.watchers.delete(id);
