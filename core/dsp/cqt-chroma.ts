@@ -4,11 +4,15 @@ import { timeFrequency, type TimeFrequency } from './types.js';
 /** Below this a column counts as empty and is left unnormalised (np.finfo(np.float32).tiny). */
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
+/** A per-frame norm as librosa.util.normalize takes it: 1, 2, or Infinity (np.inf, the max). */
+export type FrameNorm = number;
+
 /**
  * librosa.util.normalize(S, norm, axis=-2) on a frames × bins matrix, in place: every frame is
  * divided by its L1, L2 or max norm; frames whose norm is below float32's tiny stay as they are.
  */
-function normalizeFrames(S: TimeFrequency, norm: 1 | 2 | typeof Infinity): void {
+function normalizeFrames(S: TimeFrequency, norm: FrameNorm): void {
+  if (norm !== 1 && norm !== 2 && norm !== Infinity) throw new RangeError(`unsupported norm ${norm}: use 1, 2 or Infinity`);
   const { data, nFrames, nBins } = S;
   for (let t = 0; t < nFrames; t++) {
     const row = t * nBins;
@@ -55,14 +59,15 @@ export function cqToChroma(nInput: number, options: CqToChromaOptions = {}): Int
 
 export interface ChromaCqtOptions extends CqToChromaOptions {
   /** Per-frame normalisation; librosa's default is the max norm. `null` leaves frames unnormalised. */
-  norm?: 1 | 2 | typeof Infinity | null;
+  norm?: FrameNorm | null;
   threshold?: number;
 }
 
 /**
  * librosa.feature.chroma_cqt(C=C, n_chroma, bins_per_octave, fmin, norm, threshold), frames ×
- * nChroma. C is a CQT magnitude (frames × bins). librosa's bins_per_octave default is 36 whatever
- * the CQT used; pass the CQT's own value to fold it correctly.
+ * nChroma. C is a CQT magnitude (frames × bins). bins_per_octave describes how C is folded, not
+ * how it was computed; its default stays librosa's 36 even for a 12-per-octave C, as the FMA
+ * recipe (and so the golden values) leaves it.
  */
 export function chromaCqt(C: TimeFrequency, options: ChromaCqtOptions = {}): TimeFrequency {
   const nChroma = options.nChroma ?? 12;
@@ -85,7 +90,7 @@ export function chromaCqt(C: TimeFrequency, options: ChromaCqtOptions = {}): Tim
 export interface ChromaCensOptions extends CqToChromaOptions {
   /** Length of the Hann smoothing window in frames (librosa's win_len_smooth); 0 disables smoothing. */
   winLenSmooth?: number;
-  norm?: 1 | 2 | typeof Infinity;
+  norm?: FrameNorm;
 }
 
 const CENS_STEPS = [0.4, 0.2, 0.1, 0.05];
@@ -115,9 +120,10 @@ export function chromaCens(C: TimeFrequency, options: ChromaCensOptions = {}): T
     let sum = 0;
     for (let i = 0; i < n; i++) sum += window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
     for (let i = 0; i < n; i++) window[i] /= sum;
-    const centre = n >> 1;
+    // scipy.ndimage.convolve(mode='constant'): the window is symmetric, so the flip changes nothing
+    // but the centre, which convolve puts at n/2 − 1 for even n.
+    const centre = (n - 1) >> 1;
     cens = timeFrequency(nFrames, nChroma);
-    // scipy.ndimage.convolve(mode='constant'); the window is symmetric so no flip is needed.
     for (let t = 0; t < nFrames; t++) {
       const from = Math.max(0, t - centre);
       const to = Math.min(nFrames - 1, t + (n - 1 - centre));

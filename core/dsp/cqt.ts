@@ -192,7 +192,9 @@ function cqtPlan(sr: number, hopLength: number, nBins: number, binsPerOctave: nu
   if (cached) return cached;
 
   const freqs = cqtFrequencies(nBins, fMin, binsPerOctave);
-  const alpha = relativeBandwidth(freqs);
+  // A single bin has no neighbours to measure; librosa then uses the equal-tempered bandwidth.
+  const etRatio = 2 ** (2 / binsPerOctave);
+  const alpha = nBins > 1 ? relativeBandwidth(freqs) : Float64Array.of((etRatio - 1) / (etRatio + 1));
   // wavelet_lengths' cutoff: the highest filter's upper band edge must stay below Nyquist.
   let cutoff = 0;
   for (let k = 0; k < nBins; k++) cutoff = Math.max(cutoff, freqs[k] * (1 + 0.5 * HANN_BANDWIDTH * alpha[k]));
