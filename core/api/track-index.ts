@@ -8,6 +8,8 @@ import type { SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow } from './co
  */
 interface Entry {
   row: TrackRow;
+  /** Position in id order, set when the search corpus is built. */
+  ordinal: number;
   /** Lower-cased title, artist, album and file name, joined, for substring search. */
   haystack: string;
   genresLower: string[];
@@ -21,10 +23,12 @@ export class TrackIndex {
   /** Entries in id order, rebuilt lazily after a change. */
   private ordered: Entry[] | null = null;
   private readonly sorted = new Map<SortKey, Entry[]>();
+  /** Every haystack in id order, joined by newlines (which no search word contains), and where each starts. */
+  private corpus: { text: string; starts: Int32Array } | null = null;
   private lastQuery: { key: string; matches: Entry[] } | null = null;
 
   constructor(rows: Iterable<TrackRow> = []) {
-    for (const row of rows) this.entries.set(row.id, toEntry(row));
+    this.reset(rows);
   }
 
   get size(): number {
@@ -45,6 +49,8 @@ export class TrackIndex {
     this.entries.clear();
     for (const row of rows) this.entries.set(row.id, toEntry(row));
     this.invalidate();
+    // Ready before the first page is asked for: the app's first paint should not pay for it.
+    this.searchCorpus();
   }
 
   query(query: TrackQuery): TrackPage {
@@ -74,6 +80,7 @@ export class TrackIndex {
 
   private invalidate(): void {
     this.ordered = null;
+    this.corpus = null;
     this.sorted.clear();
     this.lastQuery = null;
   }
@@ -84,11 +91,49 @@ export class TrackIndex {
     const key = JSON.stringify(shape);
     if (this.lastQuery?.key === key) return this.lastQuery.matches;
     const base = query.sort ? this.sortedBy(query.sort.key) : this.inIdOrder();
-    const keep = compileFilter(query);
+    const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const keep = compileFilter(query, words.length ? this.searchMask(words) : null);
     let matches = keep ? base.filter(keep) : base;
     if (query.sort?.direction === 'desc') matches = reverseKeepingBlanksLast(matches, query.sort.key);
     this.lastQuery = { key, matches };
     return matches;
+  }
+
+  /**
+   * Marks (by id-order position) the entries containing every word. One indexOf pass over the joined
+   * corpus per word is several times faster than testing 100,000 separate strings.
+   */
+  private searchMask(words: string[]): Uint8Array {
+    const { text, starts } = this.searchCorpus();
+    const count = starts.length - 1;
+    let mask: Uint8Array | null = null;
+    for (const word of words) {
+      const found = new Uint8Array(count);
+      for (let at = text.indexOf(word); at >= 0; ) {
+        const ordinal = entryContaining(starts, at);
+        found[ordinal] = 1;
+        at = text.indexOf(word, starts[ordinal + 1]);
+      }
+      if (mask) for (let i = 0; i < count; i += 1) mask[i] &= found[i];
+      else mask = found;
+    }
+    return mask!;
+  }
+
+  private searchCorpus(): { text: string; starts: Int32Array } {
+    if (!this.corpus) {
+      const ordered = this.inIdOrder();
+      const starts = new Int32Array(ordered.length + 1);
+      let offset = 0;
+      ordered.forEach((entry, ordinal) => {
+        entry.ordinal = ordinal;
+        starts[ordinal] = offset;
+        offset += entry.haystack.length + 1;
+      });
+      starts[ordered.length] = offset;
+      this.corpus = { text: ordered.map((entry) => entry.haystack).join('\n'), starts };
+    }
+    return this.corpus;
   }
 
   private inIdOrder(): Entry[] {
@@ -109,6 +154,7 @@ export class TrackIndex {
 function toEntry(row: TrackRow): Entry {
   return {
     row,
+    ordinal: -1,
     haystack: [row.title, row.artist, row.album, row.fileName].filter(Boolean).join('\u0000').toLowerCase(),
     genresLower: row.genres.map((genre) => genre.toLowerCase()),
     predictedLower: row.predictedGenre?.toLowerCase() ?? null,
@@ -149,10 +195,21 @@ function reverseKeepingBlanksLast(entries: Entry[], key: SortKey): Entry[] {
   return entries.slice(0, firstBlank).reverse().concat(entries.slice(firstBlank));
 }
 
-function compileFilter(query: TrackQuery): ((entry: Entry) => boolean) | null {
+/** The last entry starting at or before a corpus offset (binary search). */
+function entryContaining(starts: Int32Array, offset: number): number {
+  let low = 0;
+  let high = starts.length - 2;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function compileFilter(query: TrackQuery, searchMask: Uint8Array | null): ((entry: Entry) => boolean) | null {
   const tests: Array<(entry: Entry) => boolean> = [];
-  const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length) tests.push((entry) => words.every((word) => entry.haystack.includes(word)));
+  if (searchMask) tests.push((entry) => searchMask[entry.ordinal] === 1);
   if (query.genre) {
     const genre = query.genre.toLowerCase();
     tests.push((entry) => entry.genresLower.includes(genre));

@@ -23,6 +23,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   similarity: () => import('./similarity.js'),
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
+  ui: () => import('./ui.js'),
 };
 
 async function main(): Promise<void> {
