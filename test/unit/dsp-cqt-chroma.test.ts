@@ -73,6 +73,34 @@ test('chroma_cens frames are unit-L2, non-negative, and concentrate on the playe
   assert.ok(silent.data.every((v) => v === 0));
 });
 
+test('chroma_cqt sums CQT bins per pitch class before thresholding and normalising', () => {
+  // Two frames of a 24-bin, 12-per-octave CQT: frame 0 has A in both octaves plus a faint C.
+  const C = timeFrequency(2, 24);
+  C.data[A] = 0.5;
+  C.data[12 + A] = 1.5;
+  C.data[0] = 0.1;
+  C.data[24 + 4] = 3; // frame 1: E only
+  const raw = chromaCqt(C, { binsPerOctave: 12, norm: null });
+  assert.deepEqual(frame(raw, 0).map((v) => Math.round(v * 1e6) / 1e6), [0.1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0]);
+  const gated = chromaCqt(C, { binsPerOctave: 12, threshold: 0.2 });
+  assert.deepEqual(frame(gated, 0), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+  assert.deepEqual(frame(gated, 1), [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  assert.throws(() => chromaCqt(C, { binsPerOctave: 12, norm: 3 }), RangeError);
+});
+
+test('chroma_cens without smoothing is the L2-normalised quantised L1 chroma', () => {
+  // L1 chroma of [0.5 at A, 0.3 at E, 0.16 at C#, 0.04 at C] quantises to [1, 0.75, 0.5, 0].
+  const C = timeFrequency(1, 12);
+  C.data[A] = 0.5;
+  C.data[4] = 0.3;
+  C.data[1] = 0.16;
+  C.data[0] = 0.04;
+  const cens = chromaCens(C, { binsPerOctave: 12, winLenSmooth: 0 });
+  const norm = Math.hypot(1, 0.75, 0.5);
+  const expected = [0, 0.5, 0, 0, 0.75, 0, 0, 0, 0, 1, 0, 0].map((v) => v / norm);
+  frame(cens, 0).forEach((v, c) => assert.ok(Math.abs(v - expected[c]) < 1e-6, `chroma ${c}: ${v}`));
+});
+
 test('tonnetz projects pitch classes onto fifths / minor-third / major-third circles', () => {
   const chroma = timeFrequency(3, 12);
   chroma.data[0] = 1; // frame 0: C
