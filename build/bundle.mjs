@@ -25,6 +25,7 @@ await Promise.all([
     logLevel: 'warning',
   }),
   copyFile(`${root}renderer/index.html`, `${root}dist/renderer/index.html`),
+  copyFile(`${root}build/icons/icon.svg`, `${root}dist/renderer/icon.svg`),
   build({
     absWorkingDir: root,
     entryPoints: ['electron/preload/preload.ts'],
