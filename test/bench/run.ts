@@ -20,6 +20,7 @@ interface BenchSuite {
 
 const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
+  cqt: () => import('./cqt.js'),
   similarity: () => import('./similarity.js'),
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
