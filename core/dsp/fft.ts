@@ -30,16 +30,16 @@ export class RealFft {
   }
 
   /**
-   * Writes bins 0..size/2 of X_k = Σ x_n e^{-2πikn/size} into outRe/outIm (length size/2 + 1).
-   * `input` (length size) is not modified.
+   * Writes bins 0..size/2 of X_k = Σ x_n e^{-2πikn/size} into `spectrum` (length size + 2),
+   * interleaved (re, im). `input` (length size) is not modified.
    */
-  forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+  forward(input: Float64Array, spectrum: Float64Array): void {
     const { half, z, splitCos, splitSin } = this;
     this.complex.transform(z, input);
-    outRe[0] = z[0] + z[1];
-    outIm[0] = 0;
-    outRe[half] = z[0] - z[1];
-    outIm[half] = 0;
+    spectrum[0] = z[0] + z[1];
+    spectrum[1] = 0;
+    spectrum[2 * half] = z[0] - z[1];
+    spectrum[2 * half + 1] = 0;
     for (let k = 1; k < half; k++) {
       const m = half - k;
       const zr = z[2 * k];
@@ -53,8 +53,35 @@ export class RealFft {
       const oi = -0.5 * (zr - cr);
       const wr = splitCos[k];
       const wi = splitSin[k];
-      outRe[k] = er + wr * or - wi * oi;
-      outIm[k] = ei + wr * oi + wi * or;
+      spectrum[2 * k] = er + wr * or - wi * oi;
+      spectrum[2 * k + 1] = ei + wr * oi + wi * or;
+    }
+  }
+
+  /**
+   * Writes |X_k| for bins 0..size/2 into out[offset..offset+size/2], as float32: forward() fused
+   * with the magnitude (same even/odd split), for the magnitude STFT's hot loop.
+   */
+  forwardMagnitude(input: Float64Array, out: Float32Array, offset: number): void {
+    const { half, z, splitCos, splitSin } = this;
+    this.complex.transform(z, input);
+    out[offset] = Math.abs(z[0] + z[1]);
+    out[offset + half] = Math.abs(z[0] - z[1]);
+    for (let k = 1; k < half; k++) {
+      const m = half - k;
+      const zr = z[2 * k];
+      const zi = z[2 * k + 1];
+      const cr = z[2 * m];
+      const ci = -z[2 * m + 1];
+      const er = 0.5 * (zr + cr);
+      const ei = 0.5 * (zi + ci);
+      const or = 0.5 * (zi - ci);
+      const oi = -0.5 * (zr - cr);
+      const wr = splitCos[k];
+      const wi = splitSin[k];
+      const re = er + wr * or - wi * oi;
+      const im = ei + wr * oi + wi * or;
+      out[offset + k] = Math.sqrt(re * re + im * im);
     }
   }
 }

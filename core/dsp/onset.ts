@@ -28,7 +28,7 @@ export function onsetStrength(logMel: TimeFrequency, options: OnsetStrengthOptio
   const delay = lag + (center ? Math.floor(nFft / (2 * hopLength)) : 0);
   const length = center ? nFrames : nFrames - lag + delay;
   const out = new Float32Array(Math.max(0, length));
-  const increases = new Float32Array(nBins);
+  const increases = new Float64Array(nBins);
   for (let t = lag; t < nFrames; t++) {
     const target = t - lag + delay;
     if (target >= out.length) break;

@@ -230,6 +230,8 @@ export function spectralContrast(S: TimeFrequency, options: ContrastOptions): Ti
 /**
  * Fills smallest[0..take) and largest[0..take) with the `take` smallest and largest of
  * values[offset..offset+count), each kept sorted by insertion (take is a handful of values).
+ * Magnitudes mostly fall with frequency, so the smallest are sought from the top of the band down
+ * and the largest from the bottom up: most values then fail the first comparison.
  */
 function extremes(
   values: Float32Array,
@@ -239,17 +241,14 @@ function extremes(
   smallest: Float64Array,
   largest: Float64Array,
 ): void {
-  let filled = 0;
-  for (let i = 0; i < count; i++) {
-    const v = values[offset + i];
-    if (filled < take) {
-      insertAscending(smallest, filled, v);
-      insertDescending(largest, filled, v);
-      filled++;
-      continue;
-    }
-    if (v < smallest[take - 1]) insertAscending(smallest, take - 1, v);
-    if (v > largest[take - 1]) insertDescending(largest, take - 1, v);
+  const last = offset + count - 1;
+  for (let i = 0; i < take; i++) insertAscending(smallest, i, values[last - i]);
+  for (let i = last - take; i >= offset; i--) {
+    if (values[i] < smallest[take - 1]) insertAscending(smallest, take - 1, values[i]);
+  }
+  for (let i = 0; i < take; i++) insertDescending(largest, i, values[offset + i]);
+  for (let i = offset + take; i <= last; i++) {
+    if (values[i] > largest[take - 1]) insertDescending(largest, take - 1, values[i]);
   }
 }
 

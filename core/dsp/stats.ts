@@ -54,7 +54,7 @@ export function medianOf(values: ArrayLike<number>): number {
  * np.median of a scratch array, which it reorders: the middle value, or the mean of the two middle
  * values for an even count, found by selection in O(n) rather than by sorting.
  */
-export function medianBySelection(values: Float32Array | Float64Array): number {
+export function medianBySelection(values: Float64Array): number {
   const n = values.length;
   if (n === 0) throw new Error('median of no values');
   const mid = n >> 1;
@@ -66,10 +66,13 @@ export function medianBySelection(values: Float32Array | Float64Array): number {
   return (lowerMiddle + values[mid]) / 2;
 }
 
-/** Reorders a so that a[k] is its k-th smallest value, with nothing larger before it or smaller after. */
-function selectInPlace(a: Float32Array | Float64Array, k: number): void {
-  let left = 0;
-  let right = a.length - 1;
+/**
+ * Reorders a[from..to) so that a[k] holds the value it would have if that range were sorted, with
+ * nothing larger before it and nothing smaller after it (quickselect).
+ */
+export function selectInPlace(a: Float64Array, k: number, from = 0, to = a.length): void {
+  let left = from;
+  let right = to - 1;
   while (right > left) {
     // Median-of-three pivot, then a Hoare partition.
     const middle = (left + right) >> 1;
@@ -91,7 +94,7 @@ function selectInPlace(a: Float32Array | Float64Array, k: number): void {
   }
 }
 
-function swap(a: Float32Array | Float64Array, i: number, j: number): void {
+function swap(a: Float64Array, i: number, j: number): void {
   const t = a[i];
   a[i] = a[j];
   a[j] = t;

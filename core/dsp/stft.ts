@@ -21,40 +21,22 @@ export function stftFrameCount(length: number, nFft: number, hopLength: number):
 }
 
 /**
- * Calls `onFrame(t, re, im)` for each frame of librosa.stft(y, center=True, pad_mode='constant') with
- * the nFft/2+1 bins' real and imaginary parts. The buffers are reused between frames.
+ * Writes frame t of librosa.stft(y, center=True, pad_mode='constant') into `frame`: nFft samples
+ * centred on sample t·hop (zeros outside the signal), times the window unless it is rectangular.
  */
-function forEachStftSpectrum(
-  y: Float32Array,
-  options: StftOptions,
-  onFrame: (t: number, re: Float64Array, im: Float64Array) => void,
-): number {
-  const nFft = options.nFft ?? 2048;
-  const hopLength = options.hopLength ?? nFft / 4;
-  const window = options.window === 'ones' ? null : hannWindow(nFft);
-  const nFrames = stftFrameCount(y.length, nFft, hopLength);
-  const fft = new RealFft(nFft);
-  const frame = new Float64Array(nFft);
-  const re = new Float64Array((nFft >> 1) + 1);
-  const im = new Float64Array((nFft >> 1) + 1);
-  const half = nFft >> 1;
-  for (let t = 0; t < nFrames; t++) {
-    // Frame t is centred on sample t*hop; samples outside the signal are zero (pad_mode='constant').
-    const start = t * hopLength - half;
-    if (start >= 0 && start + nFft <= y.length) {
-      if (window) for (let i = 0; i < nFft; i++) frame[i] = y[start + i] * window[i];
-      else for (let i = 0; i < nFft; i++) frame[i] = y[start + i];
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i;
-        const sample = j >= 0 && j < y.length ? y[j] : 0;
-        frame[i] = window ? sample * window[i] : sample;
-      }
-    }
-    fft.forward(frame, re, im);
-    onFrame(t, re, im);
+function fillFrame(y: Float32Array, t: number, hopLength: number, window: Float64Array | null, frame: Float64Array): void {
+  const nFft = frame.length;
+  const start = t * hopLength - (nFft >> 1);
+  if (start >= 0 && start + nFft <= y.length) {
+    if (window) for (let i = 0; i < nFft; i++) frame[i] = y[start + i] * window[i];
+    else for (let i = 0; i < nFft; i++) frame[i] = y[start + i];
+    return;
   }
-  return nFrames;
+  for (let i = 0; i < nFft; i++) {
+    const j = start + i;
+    const sample = j >= 0 && j < y.length ? y[j] : 0;
+    frame[i] = window ? sample * window[i] : sample;
+  }
 }
 
 /**
@@ -66,27 +48,33 @@ export function forEachStftFrame(
   options: StftOptions,
   onFrame: (t: number, spectrum: Float64Array) => void,
 ): number {
-  const nBins = ((options.nFft ?? 2048) >> 1) + 1;
-  const spectrum = new Float64Array(2 * nBins);
-  return forEachStftSpectrum(y, options, (t, re, im) => {
-    for (let f = 0; f < nBins; f++) {
-      spectrum[2 * f] = re[f];
-      spectrum[2 * f + 1] = im[f];
-    }
+  const nFft = options.nFft ?? 2048;
+  const hopLength = options.hopLength ?? nFft / 4;
+  const window = options.window === 'ones' ? null : hannWindow(nFft);
+  const nFrames = stftFrameCount(y.length, nFft, hopLength);
+  const fft = new RealFft(nFft);
+  const frame = new Float64Array(nFft);
+  const spectrum = new Float64Array(nFft + 2);
+  for (let t = 0; t < nFrames; t++) {
+    fillFrame(y, t, hopLength, window, frame);
+    fft.forward(frame, spectrum);
     onFrame(t, spectrum);
-  });
+  }
+  return nFrames;
 }
 
 /** |librosa.stft(y, n_fft, hop_length, window='hann', center=True, pad_mode='constant')|, time-major. */
 export function stftMagnitude(y: Float32Array, options: StftOptions = {}): TimeFrequency {
   const nFft = options.nFft ?? 2048;
   const hopLength = options.hopLength ?? nFft / 4;
-  const nBins = nFft / 2 + 1;
+  const window = options.window === 'ones' ? null : hannWindow(nFft);
+  const nBins = (nFft >> 1) + 1;
   const result = timeFrequency(stftFrameCount(y.length, nFft, hopLength), nBins);
-  const data = result.data;
-  forEachStftSpectrum(y, { ...options, nFft, hopLength }, (t, re, im) => {
-    const row = t * nBins;
-    for (let f = 0; f < nBins; f++) data[row + f] = Math.sqrt(re[f] * re[f] + im[f] * im[f]);
-  });
+  const fft = new RealFft(nFft);
+  const frame = new Float64Array(nFft);
+  for (let t = 0; t < result.nFrames; t++) {
+    fillFrame(y, t, hopLength, window, frame);
+    fft.forwardMagnitude(frame, result.data, t * nBins);
+  }
   return result;
 }

@@ -46,7 +46,7 @@ test('medianBySelection agrees with sorting, for odd and even lengths and duplic
       const values = Float64Array.from({ length }, () => Math.floor(random() * levels) / 7);
       assert.equal(medianOf(values), medianBySorting(values), `length ${length}`);
       const singles = Float32Array.from(values);
-      assert.equal(medianBySelection(Float32Array.from(singles)), medianBySorting(singles), `float32, length ${length}`);
+      assert.equal(medianBySelection(Float64Array.from(singles)), medianBySorting(singles), `float32 values, length ${length}`);
     }
   }
   assert.throws(() => medianBySelection(new Float64Array(0)));
