@@ -6,34 +6,38 @@ import { MemoryFileAbstraction } from './memory-file.js';
 // Timbre's own reader then see exactly the name the user chose.
 Id3v2Settings.useNumericGenres = false;
 
-/**
- * Audio formats whose genre Timbre writes, by extension, and which tag field that is. node-taglib-sharp
- * chooses the container parser from the mime type; every one of these rewrites only tag structures and
- * never re-encodes audio.
- */
-export const GENRE_TAG_FORMATS: Readonly<Record<string, string>> = {
-  mp3: 'ID3v2 TCON (and ID3v1/APE genre if present)',
-  mp2: 'ID3v2 TCON',
-  aac: 'ID3v2 TCON / APE Genre',
-  flac: 'Vorbis comment GENRE',
-  ogg: 'Vorbis comment GENRE',
-  oga: 'Vorbis comment GENRE',
-  opus: 'Vorbis comment GENRE',
-  m4a: 'MP4 ©gen',
-  m4b: 'MP4 ©gen',
-  mp4: 'MP4 ©gen',
-  aif: 'ID3v2 TCON',
-  aiff: 'ID3v2 TCON',
-  wav: 'RIFF INFO IGNR / ID3v2 TCON',
-  wma: 'ASF WM/Genre',
-  asf: 'ASF WM/Genre',
-  ape: 'APE Genre',
-  mka: 'Matroska GENRE',
-  webm: 'Matroska GENRE',
-};
+interface TagFormat {
+  /** The tag a file of this format gets when it has none yet. */
+  mainTag: TagTypes;
+  field: string;
+}
 
-/** Tag types that node-taglib-sharp adds to some formats on open even when the file has none. */
-const OPTIONAL_TRAILER_TAGS = TagTypes.Id3v1 | TagTypes.Ape;
+const ID3V2: TagFormat = { mainTag: TagTypes.Id3v2, field: 'ID3v2 TCON' };
+const XIPH: TagFormat = { mainTag: TagTypes.Xiph, field: 'Vorbis comment GENRE' };
+const APPLE: TagFormat = { mainTag: TagTypes.Apple, field: 'MP4 ©gen' };
+
+/**
+ * Audio formats whose genre Timbre writes, by extension. node-taglib-sharp picks the container parser
+ * from the mime type; each rewrites only tag structures and never re-encodes audio. The genre goes
+ * into every tag the file already has (e.g. ID3v2 and ID3v1), or into the main tag if it has none.
+ */
+export const GENRE_TAG_FORMATS: Readonly<Record<string, TagFormat>> = {
+  mp3: ID3V2,
+  mp2: ID3V2,
+  aac: ID3V2,
+  aif: ID3V2,
+  aiff: ID3V2,
+  flac: XIPH,
+  ogg: XIPH,
+  oga: XIPH,
+  opus: XIPH,
+  m4a: APPLE,
+  m4b: APPLE,
+  mp4: APPLE,
+  wav: { mainTag: TagTypes.RiffInfo, field: 'RIFF INFO IGNR' },
+  // Left out on purpose: WMA/ASF (node-taglib-sharp 6.0.3 writes ffmpeg-made files that no longer
+  // decode) and Matroska/WebM (it fails to parse ffmpeg-made files).
+};
 
 /** The genre values of one tag inside a file, e.g. { tag: 'Id3v2', genres: ['Hip-Hop'] }. */
 export interface TagGenres {
@@ -58,7 +62,7 @@ export function tagFormatOf(path: string): string {
 
 /** Reads each tag's genres from a file's bytes. */
 export function readGenreTags(bytes: Uint8Array, format: string, name = 'file'): TagGenres[] {
-  return withTagFile(bytes, format, name, (file) => genresByTag(file));
+  return withTagFile(bytes, format, name, genresByTag);
 }
 
 /**
@@ -80,7 +84,7 @@ export function writeGenreTags(
       throw new Error(`${name} looks damaged (${file.corruptionReasons.join('; ')}); Timbre does not write tags to it`);
     }
     if (!file.isWritable) throw new Error(`${name}: node-taglib-sharp cannot write this file's tags`);
-    dropTagsAddedOnOpen(file);
+    dropTagsAddedOnOpen(file, format);
     before = genresByTag(file);
     file.tag.genres = [...genres];
     file.save();
@@ -99,7 +103,7 @@ export function writeGenreTags(
 function withTagFile<T>(bytes: Uint8Array, format: string, name: string, use: (file: File) => T): T {
   const file = File.createFromAbstraction(new MemoryFileAbstraction(name, bytes), format);
   try {
-    dropTagsAddedOnOpen(file);
+    dropTagsAddedOnOpen(file, format);
     return use(file);
   } finally {
     file.dispose();
@@ -107,12 +111,14 @@ function withTagFile<T>(bytes: Uint8Array, format: string, name: string, use: (f
 }
 
 /**
- * node-taglib-sharp creates ID3v1 (and for some formats APE) tags in memory on open; saving would add
- * them to files that never had them. Drop those unless they are the only tag the format can hold.
+ * node-taglib-sharp creates default tags in memory on open (ID3v1 for MP3; ID3v2 and movie tags for
+ * WAV); saving would add them to files that never had them. Keep only the tags on disk, or the
+ * format's main tag when there are none (Ogg reports none: its comment lives in the codec header).
  */
-function dropTagsAddedOnOpen(file: File): void {
-  const added = file.tagTypes & ~file.tagTypesOnDisk & OPTIONAL_TRAILER_TAGS;
-  if (added && file.tagTypes & ~added) file.removeTags(added);
+function dropTagsAddedOnOpen(file: File, format: string): void {
+  const keep = file.tagTypesOnDisk || GENRE_TAG_FORMATS[format.slice('taglib/'.length)].mainTag;
+  const added = file.tagTypes & ~keep;
+  if (added) file.removeTags(added);
 }
 
 function genresByTag(file: File): TagGenres[] {
@@ -120,7 +126,8 @@ function genresByTag(file: File): TagGenres[] {
   for (let type = 1; type <= file.tagTypes; type *= 2) {
     if (!(file.tagTypes & type)) continue;
     const tag: Tag | undefined = file.getTag(type, false);
-    if (tag) tags.push({ tag: TagTypes[type] ?? `tag${type}`, genres: [...(tag.genres ?? [])] });
+    // RIFF INFO strings keep their C terminator; it is not part of the genre.
+    if (tag) tags.push({ tag: TagTypes[type] ?? `tag${type}`, genres: (tag.genres ?? []).map((genre) => genre.replace(/\0+$/, '')) });
   }
   return tags;
 }

@@ -26,6 +26,8 @@ export const FIXTURES: readonly TagFixture[] = [
   { name: 'Opus', extension: 'opus', outputArgs: ['-c:a', 'libopus', '-b:a', '48k'] },
   { name: 'M4A (moov at end)', extension: 'm4a', outputArgs: ['-c:a', 'aac', '-b:a', '96k'] },
   { name: 'M4A (faststart)', extension: 'm4a', outputArgs: ['-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'] },
+  { name: 'WAV (RIFF INFO)', extension: 'wav', outputArgs: ['-c:a', 'pcm_s16le'] },
+  { name: 'AIFF (ID3v2)', extension: 'aiff', outputArgs: ['-c:a', 'pcm_s16be', '-write_id3v2', '1'] },
 ];
 
 /** Makes a fixture file in `dir`: a stereo tone with a genre tag, `seconds` long. */

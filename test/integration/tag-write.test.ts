@@ -6,6 +6,7 @@ import { parseFile } from 'music-metadata';
 import { openDatabase, type Db } from '../../core/db/open.js';
 import { EditBlockedError, GenreService } from '../../core/genres/service.js';
 import { StaleFileError } from '../../core/tags/fingerprint.js';
+import { UnsupportedTagFormatError } from '../../core/tags/genre-tags.js';
 import { planGenreWrite, TagWriter } from '../../core/tags/tag-writer.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { runTimbre } from '../helpers/cli.js';
@@ -211,6 +212,14 @@ describe('tag write-back', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('names the supported formats when asked to write an unsupported one', () => {
+    const dir = join(temp.dir, 'unsupported');
+    mkdirSync(dir);
+    const path = join(dir, 'clip.webm');
+    writeFileSync(path, Buffer.alloc(64));
+    assert.throws(() => planGenreWrite(path, ['Rock']), (error: Error) => error instanceof UnsupportedTagFormatError && /\.webm files; supported: mp3, .*flac.*opus.*m4a/.test(error.message));
   });
 
   it('timbre genre set --write-tags / undo through the CLI', async () => {
