@@ -29,8 +29,8 @@ export function piptrack(S: TimeFrequency, options: PiptrackOptions): PitchPeaks
   const fmax = Math.min(options.fmax ?? 4000, sr / 2);
   const { data, nFrames, nBins } = S;
   const binHz = sr / nFft;
-  // Bins whose fft frequency lies in [fmin, fmax); bin 0 and the last bin can never be peaks here
-  // because the stencil needs both neighbours, so clamp to the interior.
+  // Bins whose fft frequency lies in [fmin, fmax), clamped to the interior: util.localmax pads by
+  // edge values, so bin 0 is never a peak, and the Nyquist bin is never below fmax <= sr/2.
   let lo = 0;
   while (lo < nBins && lo * binHz < fmin) lo++;
   let hi = lo;
