@@ -13,6 +13,7 @@ function besselI0(x: number): number {
 /** scipy.signal.windows.kaiser(n, beta, sym=True). */
 export function kaiserWindow(n: number, beta: number): Float64Array {
   const w = new Float64Array(n);
+  if (n === 1) return w.fill(1);
   const denominator = besselI0(beta);
   for (let i = 0; i < n; i++) {
     const r = (2 * i) / (n - 1) - 1;
