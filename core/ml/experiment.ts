@@ -63,10 +63,10 @@ export interface CrossValidationReport {
 export interface CrossValidationOptions {
   folds: number;
   train: TrainOptions;
-  /** The 518 MIR statistics per item, for the baseline; absent: no baseline. */
-  statistics?: Float64Array[];
+  /** Loads the 518 MIR statistics per item, for the baseline (after the CNN folds); absent: no baseline. */
+  loadStatistics?: () => Promise<Float64Array[]>;
   onEpoch?: (fold: number, report: EpochReport) => void;
-  onFold?: (fold: number, cnnAccuracy: number, baselineAccuracy: number | null) => void;
+  onFold?: (fold: number, model: 'CNN-LSTM' | 'baseline', accuracy: number) => void;
 }
 
 /**
@@ -89,9 +89,12 @@ export async function crossValidate(
   const baselineFoldAccuracies: number[] = [];
   const epochsPerFold: number[] = [];
   const started = performance.now();
+  const split = (fold: number) => ({
+    trainIndices: items.map((_, i) => i).filter((i) => assignment[i] !== fold),
+    testIndices: items.map((_, i) => i).filter((i) => assignment[i] === fold),
+  });
   for (let fold = 0; fold < options.folds; fold++) {
-    const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
-    const testIndices = items.map((_, i) => i).filter((i) => assignment[i] === fold);
+    const { trainIndices, testIndices } = split(fold);
     const result = await trainRecipe(
       trainIndices.map((i) => items[i]),
       labels,
@@ -108,25 +111,28 @@ export async function crossValidate(
     }
     result.model.dispose();
     cnnFoldAccuracies.push(cnnCorrect / testIndices.length);
-    let baselineAccuracy: number | null = null;
-    if (options.statistics) {
-      const statistics = options.statistics;
-      const baseline = trainLogisticBaseline(
-        trainIndices.map((i) => statistics[i]),
-        trainIndices.map((i) => items[i].label),
-        labels.length,
-      );
-      const probabilities = predictLogisticBaseline(baseline, testIndices.map((i) => statistics[i]));
-      let correct = 0;
-      testIndices.forEach((i, k) => {
-        const predicted = argMax(probabilities[k]);
-        baselinePredictions.push(predicted);
-        if (predicted === items[i].label) correct++;
-      });
-      baselineAccuracy = correct / testIndices.length;
-      baselineFoldAccuracies.push(baselineAccuracy);
-    }
-    options.onFold?.(fold, cnnFoldAccuracies[fold], baselineAccuracy);
+    options.onFold?.(fold, 'CNN-LSTM', cnnFoldAccuracies[fold]);
+  }
+  const trainSeconds = (performance.now() - started) / 1000;
+  const statistics = options.loadStatistics ? await options.loadStatistics() : undefined;
+  const baselineTruth: number[] = [];
+  for (let fold = 0; statistics && fold < options.folds; fold++) {
+    const { trainIndices, testIndices } = split(fold);
+    const baseline = trainLogisticBaseline(
+      trainIndices.map((i) => statistics[i]),
+      trainIndices.map((i) => items[i].label),
+      labels.length,
+    );
+    const probabilities = predictLogisticBaseline(baseline, testIndices.map((i) => statistics[i]));
+    let correct = 0;
+    testIndices.forEach((i, k) => {
+      const predicted = argMax(probabilities[k]);
+      baselineTruth.push(items[i].label);
+      baselinePredictions.push(predicted);
+      if (predicted === items[i].label) correct++;
+    });
+    baselineFoldAccuracies.push(correct / testIndices.length);
+    options.onFold?.(fold, 'baseline', correct / testIndices.length);
   }
   return {
     folds: options.folds,
@@ -136,10 +142,10 @@ export async function crossValidate(
       ...classificationReport(truth, cnnPredictions, labels),
       foldAccuracies: cnnFoldAccuracies,
       epochsPerFold,
-      trainSeconds: (performance.now() - started) / 1000,
+      trainSeconds,
     },
-    baseline: options.statistics
-      ? { ...classificationReport(truth, baselinePredictions, labels), foldAccuracies: baselineFoldAccuracies, features: 'FMA 518 statistics, standardised; logistic regression' }
+    baseline: statistics
+      ? { ...classificationReport(baselineTruth, baselinePredictions, labels), foldAccuracies: baselineFoldAccuracies, features: 'FMA 518 statistics, standardised; logistic regression' }
       : undefined,
   };
 }

@@ -15,6 +15,11 @@ export interface TrainOptions {
   maxEpochs: number;
   /** Early stopping: epochs without a lower validation loss before training stops (the study used 2). */
   patience: number;
+  /**
+   * Epochs before early stopping may stop training: with a validation set of a few dozen clips the
+   * loss of the first, barely trained epochs is too noisy to stop on.
+   */
+  minEpochs: number;
   batchSequences: number;
   /** Random ~30-s windows drawn from each training clip per epoch. */
   windowsPerClip: number;
@@ -30,8 +35,9 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 1,
-  maxEpochs: 30,
+  maxEpochs: 20,
   patience: 2,
+  minEpochs: 6,
   batchSequences: 12,
   windowsPerClip: 2,
   learningRate: 1e-3,
@@ -106,7 +112,7 @@ export async function trainCnnLstm(
       epochs.push(report);
       onEpoch?.(report);
       if (val.loss < best.loss) best = { loss: val.loss, epoch, weights: model.toArrays() };
-      else if (epoch - best.epoch >= options.patience) break;
+      else if (epoch - best.epoch >= options.patience && epoch >= options.minEpochs) break;
     }
   } finally {
     optimizer.dispose();

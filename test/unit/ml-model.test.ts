@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../core/ml/backend.js';
 import { classifyWithModel, excerptToTrackTime, loadClassifier } from '../../core/ml/classifier.js';
-import { logMelSpectrogram } from '../../core/ml/features.js';
+import { logMelSpectrogram } from '../../core/features/analyze.js';
 import { patchStarts, predictTrack, sequenceWindows } from '../../core/ml/inference.js';
 import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
 import { CnnLstmModel, type CnnLstmConfig } from '../../core/ml/model.js';
