@@ -25,6 +25,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
   ui: () => import('./ui.js'),
+  ml: () => import('./ml.js'),
 };
 
 async function main(): Promise<void> {
