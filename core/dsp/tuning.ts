@@ -5,8 +5,8 @@ const f32 = Math.fround;
 export interface PiptrackOptions {
   sr: number;
   nFft: number;
-  fmin?: number;
-  fmax?: number;
+  fMin?: number;
+  fMax?: number;
   threshold?: number;
 }
 
@@ -25,16 +25,16 @@ export interface PitchPeaks {
 export function piptrack(S: TimeFrequency, options: PiptrackOptions): PitchPeaks {
   const { sr, nFft } = options;
   const threshold = options.threshold ?? 0.1;
-  const fmin = Math.max(options.fmin ?? 150, 0);
-  const fmax = Math.min(options.fmax ?? 4000, sr / 2);
+  const fMin = Math.max(options.fMin ?? 150, 0);
+  const fMax = Math.min(options.fMax ?? 4000, sr / 2);
   const { data, nFrames, nBins } = S;
   const binHz = sr / nFft;
-  // Bins whose fft frequency lies in [fmin, fmax), clamped to the interior: util.localmax pads by
-  // edge values, so bin 0 is never a peak, and the Nyquist bin is never below fmax <= sr/2.
+  // Bins whose fft frequency lies in [fMin, fMax), clamped to the interior: util.localmax pads by
+  // edge values, so bin 0 is never a peak, and the Nyquist bin is never below fMax <= sr/2.
   let lo = 0;
-  while (lo < nBins && lo * binHz < fmin) lo++;
+  while (lo < nBins && lo * binHz < fMin) lo++;
   let hi = lo;
-  while (hi < nBins && hi * binHz < fmax) hi++;
+  while (hi < nBins && hi * binHz < fMax) hi++;
   lo = Math.max(lo, 1);
   hi = Math.min(hi, nBins - 1);
 

@@ -51,6 +51,10 @@ test('piptrack reports peaks only inside [fmin, fmax) and above the per-frame th
   assert.ok(pitches.length > 0);
   for (const p of pitches) assert.ok(Math.abs(p - 1000) < 3, `pitch ${p}`);
   for (const m of magnitudes) assert.ok(m > 0);
+  // Narrowing the range to [50, 500) Hz leaves only the 100-Hz tone.
+  const low = piptrack(S, { sr, nFft: 2048, fMin: 50, fMax: 500 });
+  assert.ok(low.pitches.length > 0);
+  for (const p of low.pitches) assert.ok(Math.abs(p - 100) < 3, `pitch ${p}`);
 });
 
 test('estimateTuning does not modify its input', () => {
