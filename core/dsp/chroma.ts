@@ -113,7 +113,7 @@ export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): Ti
   }
   const runStart = Int32Array.from(starts);
   const runEnd = Int32Array.from(ends);
-  const runWeights = Float64Array.from(kept);
+  const runWeights = Float32Array.from(kept);
 
   const out = timeFrequency(power.nFrames, nChroma);
   const frame = new Float64Array(nChroma);

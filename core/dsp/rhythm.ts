@@ -43,22 +43,16 @@ export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOpt
   while (size < 2 * winLength - 1) size <<= 1;
   const fft = new FFT(size);
   const window = hannWindow(winLength);
+  // Entries past 2·winLength stay zero: the padding that makes the autocorrelation linear.
   const input = new Float64Array(2 * size);
   const spectrum = new Float64Array(2 * size);
   // Σ_t |X_t|² / energy_t, real and even, so only bins 0..size/2 are accumulated.
   const summed = new Float64Array((size >> 1) + 1);
-  const frameA = new Float64Array(winLength);
-  const frameB = new Float64Array(winLength);
   for (let t = 0; t < nFrames; t += 2) {
     // Two real frames per complex transform: frame t as the real part, frame t+1 as the imaginary.
     const hasPair = t + 1 < nFrames;
-    const energyA = windowedFrame(padded, t, window, frameA);
-    const energyB = hasPair ? windowedFrame(padded, t + 1, window, frameB) : 0;
-    input.fill(0);
-    for (let i = 0; i < winLength; i++) {
-      input[2 * i] = frameA[i];
-      input[2 * i + 1] = hasPair ? frameB[i] : 0;
-    }
+    const energyA = windowedFrame(padded, t, window, input, 0);
+    const energyB = hasPair ? windowedFrame(padded, t + 1, window, input, 1) : clearPart(input, winLength, 1);
     fft.transform(spectrum, input);
     // A frame of zeros stays zero in librosa's normalisation; it adds nothing.
     const weightA = energyA < FLOAT64_TINY ? 0 : 1 / (4 * energyA);
@@ -88,15 +82,24 @@ export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOpt
   return mean;
 }
 
-/** Writes padded[t..t+winLength) × window into frame and returns its energy (lag-0 autocorrelation). */
-function windowedFrame(padded: Float64Array, t: number, window: Float64Array, frame: Float64Array): number {
+/**
+ * Writes padded[t..t+winLength) × window into the real (part 0) or imaginary (part 1) entries of
+ * `interleaved`, and returns the frame's energy (its lag-0 autocorrelation).
+ */
+function windowedFrame(padded: Float64Array, t: number, window: Float64Array, interleaved: Float64Array, part: 0 | 1): number {
   let energy = 0;
   for (let i = 0; i < window.length; i++) {
     const v = t + i < padded.length ? padded[t + i] * window[i] : 0;
-    frame[i] = v;
+    interleaved[2 * i + part] = v;
     energy += v * v;
   }
   return energy;
+}
+
+/** Zeroes the first `count` real (part 0) or imaginary (part 1) entries; returns 0, the energy left. */
+function clearPart(interleaved: Float64Array, count: number, part: 0 | 1): number {
+  for (let i = 0; i < count; i++) interleaved[2 * i + part] = 0;
+  return 0;
 }
 
 /** librosa.tempo_frequencies(n_bins, hop_length, sr): the tempo in BPM of each autocorrelation lag (lag 0: ∞). */

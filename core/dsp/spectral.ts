@@ -52,19 +52,21 @@ export function zeroCrossingRate(y: Float32Array, options: ZeroCrossingOptions =
   const nFrames = 1 + Math.floor((paddedLength - frameLength) / hopLength);
 
   // negative[i] for the padded signal: edge padding repeats the first and last samples.
-  const negative = new Uint8Array(paddedLength);
-  const isNegative = (v: number): number => (v < 0 && -v > threshold ? 1 : 0);
-  for (let i = 0; i < paddedLength; i++) {
-    const j = Math.min(Math.max(i - pad, 0), y.length - 1);
-    negative[i] = isNegative(y[j]);
+  // crossings[i]: sign changes between consecutive samples of the padded signal up to sample i,
+  // where edge padding repeats the first and last samples.
+  const crossings = new Int32Array(paddedLength);
+  const isNegative = (v: number): boolean => v < 0 && -v > threshold;
+  let previous = isNegative(y[0]);
+  for (let i = 1; i < paddedLength; i++) {
+    const negative = isNegative(y[Math.min(Math.max(i - pad, 0), y.length - 1)]);
+    crossings[i] = crossings[i - 1] + (negative !== previous ? 1 : 0);
+    previous = negative;
   }
-  // changes[i] = 1 where the sign differs from the previous sample; a running sum counts per frame.
-  const cumulative = new Int32Array(paddedLength);
-  for (let i = 1; i < paddedLength; i++) cumulative[i] = cumulative[i - 1] + (negative[i] !== negative[i - 1] ? 1 : 0);
   const out = new Float32Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
+    // The first sample of a frame has no predecessor inside the frame (pad=False).
     const first = t * hopLength;
-    out[t] = (cumulative[first + frameLength - 1] - cumulative[first]) / frameLength;
+    out[t] = (crossings[first + frameLength - 1] - crossings[first]) / frameLength;
   }
   return out;
 }
@@ -136,18 +138,16 @@ export function spectralRolloff(S: TimeFrequency, options: RolloffOptions): Floa
   const rollPercent = options.rollPercent ?? 0.85;
   if (!(rollPercent > 0 && rollPercent < 1)) throw new Error('spectralRolloff: rollPercent must be in (0, 1)');
   const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
-  const cumulative = new Float32Array(nBins);
   const out = new Float32Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
     const row = t * nBins;
-    let running = 0;
-    for (let f = 0; f < nBins; f++) {
-      running = Math.fround(running + data[row + f]);
-      cumulative[f] = running;
-    }
-    const threshold = Math.fround(rollPercent * running);
+    let total = 0;
+    for (let f = 0; f < nBins; f++) total = Math.fround(total + data[row + f]);
+    const threshold = Math.fround(rollPercent * total);
+    // Re-run the same float32 running sum up to the first bin where it reaches the threshold.
+    let running = Math.fround(data[row]);
     let f = 0;
-    while (f < nBins - 1 && cumulative[f] < threshold) f++;
+    while (f < nBins - 1 && running < threshold) running = Math.fround(running + data[row + ++f]);
     out[t] = freqs[f];
   }
   return out;
