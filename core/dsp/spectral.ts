@@ -79,6 +79,65 @@ export interface SpectralOptions {
 export function spectralCentroid(S: TimeFrequency, options: SpectralOptions): Float32Array {
   const { data, nFrames, nBins } = S;
   const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    let total = 0;
+    let weighted = 0;
+    for (let f = 0; f < nBins; f++) {
+      total += data[row + f];
+      weighted += data[row + f] * freqs[f];
+    }
+    out[t] = total < FLOAT32_TINY ? weighted : weighted / total;
+  }
+  return out;
+}
+
+export interface BandwidthOptions extends SpectralOptions {
+  p?: number;
+  /** The centroid per frame if already computed (spectralCentroid of the same S). */
+  centroid?: Float32Array;
+}
+
+/**
+ * librosa.feature.spectral_bandwidth(S=S, sr, p, norm=True): the p-th root of the
+ * magnitude-weighted p-th moment of |frequency − centroid|, weights normalised to sum 1 per frame.
+ */
+export function spectralBandwidth(S: TimeFrequency, options: BandwidthOptions): Float32Array {
+  const { data, nFrames, nBins } = S;
+  const p = options.p ?? 2;
+  const centroid = options.centroid ?? spectralCentroid(S, options);
+  const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const row = t * nBins;
+    const c = centroid[t];
+    let total = 0;
+    let moment = 0;
+    for (let f = 0; f < nBins; f++) {
+      const d = Math.abs(freqs[f] - c);
+      total += data[row + f];
+      moment += data[row + f] * (p === 2 ? d * d : Math.pow(d, p));
+    }
+    out[t] = Math.pow(total < FLOAT32_TINY ? moment : moment / total, 1 / p);
+  }
+  return out;
+}
+
+export interface RolloffOptions extends SpectralOptions {
+  rollPercent?: number;
+}
+
+/**
+ * librosa.feature.spectral_rolloff(S=S, sr, roll_percent): the lowest bin frequency at which the
+ * cumulative magnitude reaches roll_percent of the frame total. The running sum is rounded to
+ * float32 at each step, as numpy's cumsum over librosa's float32 spectrogram is.
+ */
+export function spectralRolloff(S: TimeFrequency, options: RolloffOptions): Float32Array {
+  const { data, nFrames, nBins } = S;
+  const rollPercent = options.rollPercent ?? 0.85;
+  if (!(rollPercent > 0 && rollPercent < 1)) throw new Error('spectralRolloff: rollPercent must be in (0, 1)');
+  const freqs = fftFrequencies(options.sr, 2 * (nBins - 1));
   const cumulative = new Float32Array(nBins);
   const out = new Float32Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
