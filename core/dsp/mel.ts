@@ -101,13 +101,16 @@ export function applyFilterBank(S: TimeFrequency, bank: FilterBank): TimeFrequen
   if (S.nBins !== bank.nBins) throw new Error(`filter bank expects ${bank.nBins} bins, got ${S.nBins}`);
   const out = timeFrequency(S.nFrames, bank.nFilters);
   const { weights, nFilters, nBins, start, end } = bank;
+  const input = S.data;
+  const output = out.data;
   for (let t = 0; t < S.nFrames; t++) {
     const row = t * nBins;
     for (let m = 0; m < nFilters; m++) {
-      const base = m * nBins;
+      // Weight index base + f and input index row + f advance together.
+      const shift = m * nBins - row;
       let acc = 0;
-      for (let f = start[m]; f < end[m]; f++) acc += weights[base + f] * S.data[row + f];
-      out.data[t * nFilters + m] = acc;
+      for (let i = row + start[m], stop = row + end[m]; i < stop; i++) acc += weights[shift + i] * input[i];
+      output[t * nFilters + m] = acc;
     }
   }
   return out;

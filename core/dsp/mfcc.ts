@@ -27,13 +27,15 @@ export function mfccFromMelDb(melDb: TimeFrequency, options: MfccOptions = {}): 
   const nMels = melDb.nBins;
   const basis = dctOrthoMatrix(nMfcc, nMels);
   const out = timeFrequency(melDb.nFrames, nMfcc);
+  const input = melDb.data;
+  const output = out.data;
   for (let t = 0; t < melDb.nFrames; t++) {
     const row = t * nMels;
     for (let k = 0; k < nMfcc; k++) {
       const base = k * nMels;
       let acc = 0;
-      for (let n = 0; n < nMels; n++) acc += basis[base + n] * melDb.data[row + n];
-      out.data[t * nMfcc + k] = acc;
+      for (let n = 0; n < nMels; n++) acc += basis[base + n] * input[row + n];
+      output[t * nMfcc + k] = acc;
     }
   }
   return out;
