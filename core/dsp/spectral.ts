@@ -245,12 +245,23 @@ function extremes(
 ): void {
   const last = offset + count - 1;
   for (let i = 0; i < take; i++) insertAscending(smallest, i, values[last - i]);
+  // The largest kept value so far: anything at or above it cannot enter.
+  let ceiling = smallest[take - 1];
   for (let i = last - take; i >= offset; i--) {
-    if (values[i] < smallest[take - 1]) insertAscending(smallest, take - 1, values[i]);
+    const v = values[i];
+    if (v < ceiling) {
+      insertAscending(smallest, take - 1, v);
+      ceiling = smallest[take - 1];
+    }
   }
   for (let i = 0; i < take; i++) insertDescending(largest, i, values[offset + i]);
+  let floor = largest[take - 1];
   for (let i = offset + take; i <= last; i++) {
-    if (values[i] > largest[take - 1]) insertDescending(largest, take - 1, values[i]);
+    const v = values[i];
+    if (v > floor) {
+      insertDescending(largest, take - 1, v);
+      floor = largest[take - 1];
+    }
   }
 }
 
