@@ -62,7 +62,7 @@ export function tagFormatOf(path: string): string {
 
 /** Reads each tag's genres from a file's bytes. */
 export function readGenreTags(bytes: Uint8Array, format: string, name = 'file'): TagGenres[] {
-  return withTagFile(bytes, format, name, genresByTag);
+  return withTagFile(bytes, format, name, genresByTag).map(({ tag, genres }) => ({ tag, genres }));
 }
 
 /**
@@ -78,14 +78,16 @@ export function writeGenreTags(
 ): { bytes: Buffer; before: TagGenres[]; after: TagGenres[] } {
   const abstraction = new MemoryFileAbstraction(name, bytes);
   const file = File.createFromAbstraction(abstraction, format);
-  let before: TagGenres[];
+  let before: Array<TagGenres & { type: TagTypes }>;
   try {
     if (file.isPossiblyCorrupt) {
       throw new Error(`${name} looks damaged (${file.corruptionReasons.join('; ')}); Timbre does not write tags to it`);
     }
     if (!file.isWritable) throw new Error(`${name}: node-taglib-sharp cannot write this file's tags`);
+    const onDisk = file.tagTypesOnDisk;
     dropTagsAddedOnOpen(file, format);
-    before = genresByTag(file);
+    // A tag created just now (node-taglib-sharp fills it from the others) had no genre in the file.
+    before = genresByTag(file).map((tag) => (onDisk && !(onDisk & tag.type) ? { ...tag, genres: [] } : tag));
     file.tag.genres = [...genres];
     file.save();
   } finally {
@@ -97,7 +99,7 @@ export function writeGenreTags(
   if (!after.some((tag) => sameList(tag.genres, genres))) {
     throw new Error(`${name}: the genre did not survive writing (read back ${JSON.stringify(after)})`);
   }
-  return { bytes: written, before, after };
+  return { bytes: written, before: before.map(({ tag, genres }) => ({ tag, genres })), after };
 }
 
 function withTagFile<T>(bytes: Uint8Array, format: string, name: string, use: (file: File) => T): T {
@@ -112,22 +114,24 @@ function withTagFile<T>(bytes: Uint8Array, format: string, name: string, use: (f
 
 /**
  * node-taglib-sharp creates default tags in memory on open (ID3v1 for MP3; ID3v2 and movie tags for
- * WAV); saving would add them to files that never had them. Keep only the tags on disk, or the
- * format's main tag when there are none (Ogg reports none: its comment lives in the codec header).
+ * WAV); saving would add them to files that never had them. Keep only the tags on disk, plus the
+ * format's main tag when those cannot hold a genre list: none at all (Ogg reports none, as its comment
+ * lives in the codec header), or only ID3v1 (one genre from a fixed list).
  */
 function dropTagsAddedOnOpen(file: File, format: string): void {
-  const keep = file.tagTypesOnDisk || GENRE_TAG_FORMATS[format.slice('taglib/'.length)].mainTag;
+  const onDisk = file.tagTypesOnDisk;
+  const keep = onDisk & ~TagTypes.Id3v1 ? onDisk : onDisk | GENRE_TAG_FORMATS[format.slice('taglib/'.length)].mainTag;
   const added = file.tagTypes & ~keep;
   if (added) file.removeTags(added);
 }
 
-function genresByTag(file: File): TagGenres[] {
-  const tags: TagGenres[] = [];
+function genresByTag(file: File): Array<TagGenres & { type: TagTypes }> {
+  const tags: Array<TagGenres & { type: TagTypes }> = [];
   for (let type = 1; type <= file.tagTypes; type *= 2) {
     if (!(file.tagTypes & type)) continue;
     const tag: Tag | undefined = file.getTag(type, false);
     // RIFF INFO strings keep their C terminator; it is not part of the genre.
-    if (tag) tags.push({ tag: TagTypes[type] ?? `tag${type}`, genres: (tag.genres ?? []).map((genre) => genre.replace(/\0+$/, '')) });
+    if (tag) tags.push({ type, tag: TagTypes[type] ?? `tag${type}`, genres: (tag.genres ?? []).map((genre) => genre.replace(/\0+$/, '')) });
   }
   return tags;
 }

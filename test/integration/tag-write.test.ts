@@ -10,6 +10,7 @@ import { UnsupportedTagFormatError } from '../../core/tags/genre-tags.js';
 import { planGenreWrite, TagWriter } from '../../core/tags/tag-writer.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { runTimbre } from '../helpers/cli.js';
+import { synthesize } from '../helpers/audio.js';
 import { decodedAudioSha256, FIXTURES, INITIAL_GENRE, makeFixture, mp3AudioFramesSha256, sha256OfFile } from './tag-write-fixtures.js';
 
 const NEW_GENRES = ['Electronic', 'Drum & Bass'];
@@ -212,6 +213,27 @@ describe('tag write-back', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('an MP3 with only an ID3v1 tag gets an ID3v2 tag for the full list; its frames stay identical', async () => {
+    const dir = join(temp.dir, 'id3v1-only');
+    mkdirSync(dir);
+    const path = join(dir, 'old.mp3');
+    synthesize(path, { seconds: 2, outputArgs: ['-c:a', 'libmp3lame', '-id3v2_version', '0', '-write_xing', '0'] });
+    const id3v1 = Buffer.alloc(128);
+    id3v1.write('TAG', 0, 'latin1');
+    id3v1.write('Old Song', 3, 'latin1');
+    id3v1[127] = 17; // Rock
+    appendFileSync(path, id3v1);
+    const frames = mp3AudioFramesSha256(readFileSync(path));
+    const plan = planGenreWrite(path, ['Shoegaze', 'Dream Pop']);
+    assert.deepEqual(plan.fields, [
+      { tag: 'Id3v1', field: 'genre', before: ['Rock'], after: [] },
+      { tag: 'Id3v2', field: 'genre', before: [], after: ['Shoegaze', 'Dream Pop'] },
+    ]);
+    writeFileSync(path, plan.updated);
+    assert.deepEqual(await genresInFile(path), ['Shoegaze', 'Dream Pop']);
+    assert.equal(mp3AudioFramesSha256(readFileSync(path)), frames);
   });
 
   it('names the supported formats when asked to write an unsupported one', () => {
