@@ -88,11 +88,13 @@ export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOpt
  */
 function windowedFrame(padded: Float64Array, t: number, window: Float64Array, interleaved: Float64Array, part: 0 | 1): number {
   let energy = 0;
-  for (let i = 0; i < window.length; i++) {
-    const v = t + i < padded.length ? padded[t + i] * window[i] : 0;
+  const inside = Math.min(window.length, padded.length - t);
+  for (let i = 0; i < inside; i++) {
+    const v = padded[t + i] * window[i];
     interleaved[2 * i + part] = v;
     energy += v * v;
   }
+  for (let i = Math.max(inside, 0); i < window.length; i++) interleaved[2 * i + part] = 0;
   return energy;
 }
 

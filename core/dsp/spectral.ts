@@ -114,10 +114,17 @@ export function spectralBandwidth(S: TimeFrequency, options: BandwidthOptions): 
     const c = centroid[t];
     let total = 0;
     let moment = 0;
-    for (let f = 0; f < nBins; f++) {
-      const d = Math.abs(freqs[f] - c);
-      total += data[row + f];
-      moment += data[row + f] * (p === 2 ? d * d : Math.pow(d, p));
+    if (p === 2) {
+      for (let f = 0; f < nBins; f++) {
+        const d = freqs[f] - c;
+        total += data[row + f];
+        moment += data[row + f] * d * d;
+      }
+    } else {
+      for (let f = 0; f < nBins; f++) {
+        total += data[row + f];
+        moment += data[row + f] * Math.pow(Math.abs(freqs[f] - c), p);
+      }
     }
     out[t] = Math.pow(total < FLOAT32_TINY ? moment : moment / total, 1 / p);
   }
