@@ -19,7 +19,8 @@ import type { BenchResult } from './run.js';
 export const name = 'ui';
 
 const TRACKS = 100_000;
-const NAVIGATIONS = 3;
+/** The first load, then reloads. */
+const NAVIGATIONS = 4;
 /** Each prefix of these words is one keystroke. */
 const TYPED_WORDS = ['velvet', 'harbor'];
 
@@ -91,6 +92,18 @@ interface Marks {
 }
 const marksOf = (page: Page) => page.evaluate(() => (window as unknown as { benchMarks: Marks }).benchMarks);
 
+/** Where the first load's time went, from the page's own resource timings. */
+function timeline(): string {
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  const end = (suffix: string) => resources.find((entry) => new URL(entry.name).pathname.endsWith(suffix))?.responseEnd ?? NaN;
+  return [
+    `app.js loaded ${end('/app.js').toFixed(0)} ms`,
+    `DOMContentLoaded ${navigation.domContentLoadedEventEnd.toFixed(0)} ms`,
+    `first page of rows received ${end('/api/queryTracks').toFixed(0)} ms`,
+  ].join(', ');
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function run(): Promise<BenchResult[]> {
@@ -116,20 +129,31 @@ export async function run(): Promise<BenchResult[]> {
       await page.addInitScript(instrumentPage);
 
       const paints: number[] = [];
+      let coldBreakdown = '';
       for (let i = 0; i < NAVIGATIONS; i += 1) {
         // A new query string each time, so every navigation is a full page load.
         await page.goto(`http://127.0.0.1:${server.port}/?run=${i}#token=${server.token}`, { waitUntil: 'commit' });
         await page.waitForFunction(() => (window as unknown as { benchMarks: Marks }).benchMarks.firstRows > 0, undefined, { timeout: 30_000 });
         paints.push((await marksOf(page)).firstRows);
+        if (i === 0) coldBreakdown = await page.evaluate(timeline);
       }
       const rowsShown = await page.locator('.table__row[data-track-id]').count();
+      const [cold, ...warm] = paints;
       results.push({
-        metric: 'library first paint (navigation → rows)',
-        value: median(paints),
+        metric: 'library first paint, first load (navigation → rows)',
+        value: cold,
         unit: 'ms',
         target: '<= 1000 ms',
-        met: median(paints) <= 1000,
-        detail: `median of ${NAVIGATIONS}: ${paints.map((paint) => paint.toFixed(0)).join(', ')} ms; ${rowsShown} rows rendered of ${TRACKS.toLocaleString('en')}`,
+        met: cold <= 1000,
+        detail: `${rowsShown} rows rendered of ${TRACKS.toLocaleString('en')}; ${coldBreakdown}`,
+      });
+      results.push({
+        metric: 'library first paint, reload (median)',
+        value: median(warm),
+        unit: 'ms',
+        target: '<= 1000 ms',
+        met: median(warm) <= 1000,
+        detail: `${warm.map((paint) => paint.toFixed(0)).join(', ')} ms`,
       });
 
       const search = page.getByRole('searchbox', { name: 'Search tracks' });
