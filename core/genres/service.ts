@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
 import { GenresRepo, GenreNameError, type ConfirmationSource, type VocabularyState } from '../db/repos/genres.js';
 import { TagJournalRepo, type TagFieldChange, type TagWriteRow } from '../db/repos/tag-journal.js';
-import { StaleFileError } from '../tags/fingerprint.js';
+import { describeFingerprintDifference, StaleFileError } from '../tags/fingerprint.js';
 import { planGenreWrite, TagWriter, type GenreWritePlan } from '../tags/tag-writer.js';
 import { canonicalGenreName, genreNameProblem, normaliseGenreList, splitGenreField } from './vocabulary.js';
 
@@ -208,16 +208,21 @@ export class GenreService {
     return this.writer.recover();
   }
 
+  /**
+   * Plans one file's write. The file must be the version the library last scanned, or the version
+   * Timbre itself last wrote there (the library catches up with it on its next scan).
+   */
   private plan(target: GenreTarget, names: readonly string[]): GenreWritePlan {
     const plan = planGenreWrite(target.path, names);
-    if (target.known && (plan.fingerprint.size !== target.known.size || plan.fingerprint.mtimeMs !== Math.trunc(target.known.mtimeMs))) {
-      throw new StaleFileError(
-        plan.path,
-        `library has ${target.known.size} bytes, modified ${new Date(target.known.mtimeMs).toISOString()}; the file has ${plan.fingerprint.size} bytes, modified ${new Date(plan.fingerprint.mtimeMs).toISOString()}`,
-        'the library last scanned it',
-      );
-    }
-    return plan;
+    const { known } = target;
+    if (!known || (plan.fingerprint.size === known.size && plan.fingerprint.mtimeMs === Math.trunc(known.mtimeMs))) return plan;
+    const ownWrite = this.journal.lastVersionWritten(plan.path);
+    if (ownWrite && describeFingerprintDifference(ownWrite, plan.fingerprint) === null) return plan;
+    throw new StaleFileError(
+      plan.path,
+      `library has ${known.size} bytes, modified ${new Date(known.mtimeMs).toISOString()}; the file has ${plan.fingerprint.size} bytes, modified ${new Date(plan.fingerprint.mtimeMs).toISOString()}`,
+      'the library last scanned it',
+    );
   }
 
   private requireGenre(nameOrId: string | number): { id: number; name: string } {

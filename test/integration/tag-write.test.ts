@@ -143,7 +143,9 @@ describe('tag write-back', () => {
       it('refuses to write over a file whose mtime changed after it was read', () => {
         const plan = planGenreWrite(path, ['Jazz']);
         const bytes = sha256OfFile(path);
-        utimesSync(path, new Date(), new Date());
+        // A time surely different from the last write's (touch's "now" may fall in the same millisecond).
+        const later = new Date(statSync(path).mtimeMs + 2000);
+        utimesSync(path, later, later);
         const editId = service.journal.insertEdit({ kind: 'test', summary: 'touched', undoData: { state: { genres: [], tracks: [] } }, redoData: { state: { genres: [], tracks: [] } } });
         assert.throws(() => new TagWriter(service.journal).apply(plan, editId), /changed since Timbre read it \(modified /);
         assert.equal(sha256OfFile(path), bytes);
@@ -172,6 +174,27 @@ describe('tag write-back', () => {
       assert.throws(() => service.undo(), (error: Error) => error instanceof EditBlockedError && /changed since Timbre wrote it \(size/.test(error.message));
       assert.equal(sha256OfFile(path), changedSha);
       assert.deepEqual(service.genres.confirmed(1).map((genre) => genre.name), ['Rock'], 'the database part stays too');
+    } finally {
+      db.close();
+    }
+  });
+
+  it("Timbre's own earlier write is not a change behind its back; another program's is", () => {
+    const dir = join(temp.dir, 'own-write');
+    mkdirSync(dir);
+    const path = makeFixture(dir, FIXTURES[5]);
+    const db = libraryWith(join(dir, 'library.db'), [path]);
+    try {
+      const service = new GenreService(db);
+      // What the library scan saw; it does not rescan between these edits.
+      const known = { size: statSync(path).size, mtimeMs: mtimeMs(path) };
+      const edit = (genre: string) => service.setGenres({ targets: [{ path, trackId: 1, known }], genres: [genre], writeTags: true });
+      assert.equal(edit('Rock').files[0].error, null);
+      assert.equal(edit('Jazz').files[0].error, null, 'the file is the version Timbre wrote');
+      service.undo();
+      assert.equal(edit('Funk').files[0].error, null, 'after an undo the file is the version Timbre restored');
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      assert.throws(() => edit('Soul'), /changed since the library last scanned it/);
     } finally {
       db.close();
     }

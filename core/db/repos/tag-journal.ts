@@ -101,6 +101,7 @@ export class TagJournalRepo {
   private readonly fieldsStmt;
   private readonly setWriteStateStmt;
   private readonly unsettledStmt;
+  private readonly latestSettledForPathStmt;
 
   constructor(private readonly db: Db) {
     this.insertEditStmt = db.prepare(`
@@ -127,6 +128,8 @@ export class TagJournalRepo {
                             error = @error, updated_at = @now
       WHERE id = @id`);
     this.unsettledStmt = db.prepare(`SELECT ${TAG_WRITE_COLUMNS} FROM tag_writes WHERE state IN ('writing', 'restoring') ORDER BY id`);
+    this.latestSettledForPathStmt = db.prepare(`
+      SELECT ${TAG_WRITE_COLUMNS} FROM tag_writes WHERE path = ? AND state IN ('written', 'restored') ORDER BY updated_at DESC, id DESC LIMIT 1`);
   }
 
   /** Records a new edit as done; edits undone before it can no longer be redone. */
@@ -201,6 +204,14 @@ export class TagJournalRepo {
   /** Writes a crash may have interrupted. */
   unsettledTagWrites(): TagWriteRow[] {
     return (this.unsettledStmt.all() as RawTagWrite[]).map((raw) => this.toTagWrite(raw));
+  }
+
+  /** The version of a file Timbre itself left last: after its newest write, or before it if undone. */
+  lastVersionWritten(path: string): FileFingerprint | null {
+    const raw = this.latestSettledForPathStmt.get(path) as RawTagWrite | undefined;
+    if (!raw) return null;
+    if (raw.state === 'restored') return { size: raw.beforeSize, mtimeMs: raw.beforeMtimeMs, sha256: raw.beforeSha256 };
+    return raw.afterMtimeMs === null ? null : { size: raw.afterSize, mtimeMs: raw.afterMtimeMs, sha256: raw.afterSha256 };
   }
 
   setTagWriteState(
