@@ -88,8 +88,9 @@ export function logMelSpectrogram(y: Float32Array, sr = 22050): TimeFrequency {
 
 /** stft**2 in float32, as librosa squares its float32 magnitudes. */
 function squared(magnitude: TimeFrequency): TimeFrequency {
-  const data = new Float32Array(magnitude.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = magnitude.data[i] * magnitude.data[i];
+  const source = magnitude.data;
+  const data = new Float32Array(source.length);
+  for (let i = 0; i < data.length; i++) data[i] = source[i] * source[i];
   return { data, nFrames: magnitude.nFrames, nBins: magnitude.nBins };
 }
 

@@ -90,6 +90,14 @@ test('analyzeSignal: 518 finite statistics, a plausible tempo, the log-mel, and 
   assert.throws(() => analyzeSignal(new Float32Array(0)));
 });
 
+test('analyzeSignal copes with silence and with signals shorter than one frame', () => {
+  for (const y of [new Float32Array(3 * sr), Float32Array.from({ length: 100 }, (_, i) => Math.sin(i))]) {
+    const analysis = analyzeSignal(y, sr);
+    assert.ok(analysis.fma518.every(Number.isFinite));
+    assert.equal(analysis.tempoBpm, 0, 'no onsets, no tempo');
+  }
+});
+
 test('timbre features FILE --json prints all 518 statistics and the tempo', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'timbre-features-')), 'tone.flac');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3:sample_rate=44100', file]);
