@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ApiEventName } from '../../core/api/contract.js';
+import { createDispatcher, EVENT_INTERVAL_MS } from '../../core/api/dispatch.js';
+import type {
+  AnalysisProgress,
+  Core,
+  CoreEventMap,
+  CoreEventName,
+  FolderInfo,
+  LibraryService,
+  TrackDetail,
+  TrackSummary,
+} from '../../core/index.js';
+
+/** An in-memory core: just enough library to drive the dispatch, and a way to fire core events. */
+function fakeCore(tracks: TrackSummary[]) {
+  const listeners = new Map<CoreEventName, Set<(payload: never) => void>>();
+  const calls: string[] = [];
+  const progress: AnalysisProgress = { done: 1, failed: 0, total: 2, ratePerSec: 0.5, etaSec: 2, paused: false, active: 1 };
+  const folder: FolderInfo = { id: 1, path: '/music', addedAt: 0, lastScanAt: null, trackCount: tracks.length, watching: true, scanning: false, error: null };
+  const library: LibraryService = {
+    addFolder: async (path) => {
+      calls.push(`addFolder ${path}`);
+      return { ...folder, path };
+    },
+    removeFolder: async (id) => void calls.push(`removeFolder ${id}`),
+    listFolders: () => [folder],
+    scanFolder: async () => {
+      throw new Error('not used');
+    },
+    listTracks: () => tracks,
+    getTrack: (id) => {
+      const track = tracks.find((candidate) => candidate.id === id);
+      if (!track) return null;
+      const detail: TrackDetail = {
+        ...track,
+        sizeBytes: 1,
+        mtimeMs: 0,
+        analysisVersion: 1,
+        analysedAt: 0,
+        melPreview: { bands: 2, frames: 3, secondsPerFrame: 0.5, dbMin: -80, dbMax: 0, data: new Uint8Array([0, 255, 10, 20, 30, 40]) },
+        mir: { tempoBpm: 120, brightnessHz: 1500, energyRms: 0.1 },
+      };
+      return detail;
+    },
+    setUserData: () => null,
+    pause: () => void calls.push('pause'),
+    resume: () => void calls.push('resume'),
+    cancel: () => void calls.push('cancel'),
+    progress: () => progress,
+    whenIdle: async () => {},
+  };
+  const core: Core = {
+    library,
+    dbPath: ':memory:',
+    shutdown: async () => {},
+    events: {
+      on(event, listener) {
+        if (!listeners.has(event)) listeners.set(event, new Set());
+        listeners.get(event)!.add(listener as (payload: never) => void);
+        return () => listeners.get(event)!.delete(listener as (payload: never) => void);
+      },
+    },
+  };
+  const emit = <E extends CoreEventName>(event: E, payload: CoreEventMap[E]) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload as never);
+  };
+  return { core, calls, emit, progress, listenerCount: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0) };
+}
+
+function summary(id: number, patch: Partial<TrackSummary> = {}): TrackSummary {
+  return {
+    id,
+    folderId: 1,
+    path: `/music/track-${id}.flac`,
+    title: `Track ${id}`,
+    artist: null,
+    album: null,
+    year: null,
+    genres: [],
+    durationSec: 60,
+    bitrate: null,
+    sampleRate: null,
+    status: 'done',
+    error: null,
+    tempoBpm: 100,
+    rating: null,
+    userGenre: null,
+    ...patch,
+  };
+}
+
+test('calls are validated, then reach the core; failures come back as typed errors', async () => {
+  const { core, calls } = fakeCore([summary(1)]);
+  const dispatcher = createDispatcher(core, { mode: 'web', version: '1.2.3' });
+  assert.deepEqual(await dispatcher.call('appInfo', []), { ok: true, result: { version: '1.2.3', mode: 'web', nativeFolderDialog: false } });
+  assert.deepEqual(await dispatcher.call('chooseFolder', []), { ok: true, result: { path: null } }, 'no dialog in web mode');
+
+  const bad = await dispatcher.call('addFolder', [{ path: 42 }]);
+  assert.equal(bad.ok, false);
+  assert.equal(!bad.ok && bad.error.code, 'invalid-arguments');
+  assert.deepEqual(calls, [], 'the core never saw the invalid call');
+
+  assert.equal((await dispatcher.call('addFolder', [{ path: ' /music ' }])).ok, true);
+  assert.deepEqual(calls, ['addFolder /music'], 'paths are trimmed');
+  assert.deepEqual(await dispatcher.call('removeFolder', [{ id: 99 }]), { ok: true, result: { removed: false } });
+  assert.deepEqual(await dispatcher.call('removeFolder', [{ id: 1 }]), { ok: true, result: { removed: true } });
+
+  const missing = await dispatcher.call('getTrack', [{ id: 5 }]);
+  assert.equal(!missing.ok && missing.error.code, 'not-found');
+  const unknown = await dispatcher.call('dropDatabase', []);
+  assert.equal(!unknown.ok && unknown.error.code, 'unknown-method');
+  const tooMany = await dispatcher.call('listFolders', [{ extra: true }]);
+  assert.equal(!tooMany.ok && tooMany.error.code, 'invalid-arguments');
+
+  assert.deepEqual(await dispatcher.call('pauseScan', []), {
+    ok: true,
+    result: { done: 1, failed: 0, total: 2, ratePerSec: 0.5, etaSec: 2, paused: false },
+  });
+  assert.deepEqual(calls.slice(-1), ['pause']);
+  dispatcher.close();
+});
+
+test('a native dialog is offered only by hosts that have one', async () => {
+  const { core } = fakeCore([]);
+  const dispatcher = createDispatcher(core, { mode: 'electron', version: '1', chooseFolder: async () => '/picked' });
+  const info = await dispatcher.call('appInfo', []);
+  assert.equal(info.ok && (info.result as { nativeFolderDialog: boolean }).nativeFolderDialog, true);
+  assert.deepEqual(await dispatcher.call('chooseFolder', []), { ok: true, result: { path: '/picked' } });
+  dispatcher.close();
+});
+
+test('tracks map to table rows and details, predictions included when the core has them', async () => {
+  const predicted = summary(2, { userGenre: 'Jazz' }) as TrackSummary & { predicted: { genre: string; confidence: number } };
+  predicted.predicted = { genre: 'Jazz', confidence: 0.8 };
+  const { core } = fakeCore([summary(1), predicted]);
+  const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
+  const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10 }]);
+  assert.ok(page.ok);
+  const rows = (page.result as { rows: Array<Record<string, unknown>> }).rows;
+  assert.deepEqual(
+    rows.map((row) => [row.fileName, row.predictedGenre, row.confidence, row.genreConfirmed]),
+    [
+      ['track-1.flac', null, null, false],
+      ['track-2.flac', 'Jazz', 0.8, true],
+    ],
+  );
+  const detail = await dispatcher.call('getTrack', [{ id: 1 }]);
+  assert.ok(detail.ok);
+  const result = detail.result as { mel: { bytesBase64: string; bands: number; frames: number }; mir: unknown; prediction: unknown };
+  assert.deepEqual([...Buffer.from(result.mel.bytesBase64, 'base64')], [0, 255, 10, 20, 30, 40]);
+  assert.deepEqual([result.mel.bands, result.mel.frames], [2, 3]);
+  assert.deepEqual(result.mir, { tempoBpm: 120, brightnessHz: 1500, energy: 0.1 });
+  assert.equal(result.prediction, null);
+  dispatcher.close();
+});
+
+test('core events keep the table current and reach subscribers coalesced', async () => {
+  const fake = fakeCore([summary(1)]);
+  const dispatcher = createDispatcher(fake.core, { mode: 'web', version: '1' });
+  const received: Array<[ApiEventName, unknown]> = [];
+  const unsubscribe = dispatcher.subscribe((event, payload) => received.push([event, payload]));
+
+  fake.emit('track-updated', { id: 2, track: summary(2, { title: 'Fresh Track' }) });
+  fake.emit('track-updated', { id: 1, track: null });
+  for (let done = 1; done <= 50; done += 1) fake.emit('progress', { ...fake.progress, done });
+  fake.emit('folder-updated', { id: 1, folder: fake.core.library.listFolders()[0] });
+
+  const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10, search: 'fresh' }]);
+  assert.ok(page.ok && (page.result as { total: number; libraryTotal: number }).total === 1, 'an updated track is searchable at once');
+  assert.equal(page.ok && (page.result as { libraryTotal: number }).libraryTotal, 1, 'a removed track is gone');
+
+  assert.equal(received.length, 0, 'events wait for the next interval');
+  await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS + 50));
+  assert.deepEqual(
+    received.map(([event]) => event),
+    ['folders-changed', 'tracks-changed', 'progress'],
+  );
+  assert.deepEqual(received[1][1], { ids: [2, 1] });
+  assert.equal((received[2][1] as { done: number }).done, 50, 'only the latest progress is sent');
+
+  unsubscribe();
+  dispatcher.close();
+  assert.equal(fake.listenerCount(), 0, 'close() unsubscribes from the core');
+});
