@@ -103,7 +103,9 @@ export class GenreService {
     const names = normaliseGenreList(requested, (name) => this.genres.resolve(name)?.name ?? canonicalGenreName(name));
     if (names.length === 0) throw new GenreNameError('give at least one genre');
     const targets = options.targets.map((target) => ({ ...target, path: resolve(target.path) }));
-    const plans = options.writeTags ? targets.map((target) => this.plan(target, names)) : [];
+    // Plans are checked up front but not kept: each file is read again right before it is written (and
+    // must still match the fingerprint seen here), so a bulk edit holds one file in memory at a time.
+    const planned = options.writeTags ? targets.map((target) => withoutBytes(this.plan(target, names))) : [];
     const trackTargets = targets.filter((target): target is GenreTarget & { trackId: number } => target.trackId !== null);
     const tracks: TrackGenreChange[] = trackTargets.map((target) => ({
       trackId: target.trackId,
@@ -111,14 +113,7 @@ export class GenreService {
       before: this.genres.confirmed(target.trackId).map((genre) => genre.name),
       after: names,
     }));
-    const files: FileTagChange[] = plans.map((plan) => ({
-      path: plan.path,
-      format: plan.format,
-      fields: plan.fields,
-      changed: plan.changed,
-      writeId: null,
-      error: null,
-    }));
+    const files: FileTagChange[] = planned.map(({ path, format, fields, changed }) => ({ path, format, fields, changed, writeId: null, error: null }));
     if (options.dryRun) return { editId: null, genres: names, tracks, files, dryRun: true };
 
     const source = options.source ?? 'user';
@@ -142,8 +137,12 @@ export class GenreService {
       return this.journal.insertEdit({ kind: 'set-genres', summary, undoData: before, redoData: after }, now);
     });
 
-    plans.forEach((plan, index) => {
+    planned.forEach(({ path, fingerprint, changed }, index) => {
+      if (!changed) return;
       try {
+        const plan = planGenreWrite(path, names);
+        const difference = describeFingerprintDifference(fingerprint, plan.fingerprint);
+        if (difference) throw new StaleFileError(path, difference);
         files[index].writeId = this.writer.apply(plan, editId)?.id ?? null;
       } catch (error) {
         files[index].error = (error as Error).message;
@@ -251,4 +250,8 @@ export class GenreService {
     }
     if (problems.length > 0) throw new EditBlockedError(`cannot ${action}: ${problems.join('; ')}. Nothing was changed.`);
   }
+}
+
+function withoutBytes({ original: _original, updated: _updated, ...rest }: GenreWritePlan): Omit<GenreWritePlan, 'original' | 'updated'> {
+  return rest;
 }
