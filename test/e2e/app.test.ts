@@ -62,6 +62,20 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.locator('#folder-path-main').press('Enter');
     await page.locator('.folder__path', { hasText: 'Music' }).waitFor();
     const bar = page.getByRole('progressbar', { name: 'Analysis progress' });
+    await bar.waitFor();
+    // Pause as soon as the scan shows; six short files can finish before the click lands.
+    const pause = page.getByRole('button', { name: 'Pause' });
+    if (await pause.click({ timeout: 2000 }).then(() => true, () => false)) {
+      await page.getByText('Analysis paused').waitFor();
+      const pausedAt = await bar.getAttribute('aria-valuenow');
+      await page.screenshot({ path: join(shots, '02a-scan-paused.png') });
+      await page.waitForTimeout(1500);
+      // Analyses already running may finish; no new ones start, so it cannot reach 100% while paused.
+      assert.notEqual(await bar.getAttribute('aria-valuenow'), '100', `paused at ${pausedAt}%, still paused`);
+      await page.getByRole('button', { name: 'Resume' }).click();
+    } else {
+      t.diagnostic('the scan finished before it could be paused; pause/resume not exercised this run');
+    }
     await page.locator('.scan[data-complete="true"]').waitFor({ timeout: 180_000 });
     assert.equal(await bar.getAttribute('aria-valuenow'), '100');
     assert.equal((await page.getByTestId('scan-count').textContent())?.trim(), `${totalFiles} / ${totalFiles}`);
@@ -200,6 +214,15 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, 'rgb(21, 22, 26)');
     await page.screenshot({ path: join(shots, '07-dark.png') });
+  });
+
+  await t.test('a folder shows its watch status and can be removed', async () => {
+    const folder = page.locator('.folder', { hasText: 'Music' });
+    assert.match((await folder.locator('.folder__status').textContent()) ?? '', /Watching for changes · 6 tracks/);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await folder.getByRole('button', { name: /Remove folder/ }).click();
+    await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();
+    assert.equal(await page.locator('.folder').count(), 0);
   });
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
