@@ -15,21 +15,22 @@ describe('incremental rescan', () => {
     mkdirSync(other);
     for (let i = 0; i < 4; i++) writeWav(join(music, `t${i}.wav`), toneSamples(1, { frequency: 200 + 100 * i }));
     const dbPath = join(temp.dir, 'library.db');
+    const core = await createCore({ dbPath, jobs: 2 });
+    let again: Awaited<ReturnType<typeof createCore>> | null = null;
     try {
-      const core = await createCore({ dbPath, jobs: 2 });
       const folder = await core.library.addFolder(music);
       const otherFolder = await core.library.addFolder(other);
       await core.library.whenIdle();
       const first = core.library.listTracks();
       assert.equal(first.length, 4);
-      assert.ok(first.every((track) => track.status === 'done'));
+      assert.ok(first.every((track) => track.status === 'done'), JSON.stringify(first));
       const id = first.find((track) => track.path.endsWith('t0.wav'))!.id;
       core.library.setUserData(id, { rating: 5, userGenre: 'Minimal' });
       const analysedAt = core.library.getTrack(id)!.analysedAt;
       await core.shutdown();
 
       // A new session (as after a restart): nothing changed, nothing is queued.
-      const again = await createCore({ dbPath, jobs: 2 });
+      again = await createCore({ dbPath, jobs: 2 });
       const unchanged = await again.library.scanFolder(folder.id);
       assert.deepEqual([unchanged.unchanged, unchanged.queued], [4, 0]);
       assert.equal(again.library.progress().total, 0);
@@ -49,8 +50,9 @@ describe('incremental rescan', () => {
       assert.equal(track.analysedAt, analysedAt, 'not analysed again');
       assert.equal((await again.library.scanFolder(folder.id)).removed, 0);
       assert.equal(again.library.listTracks().length, 4);
-      await again.shutdown();
     } finally {
+      await core.shutdown();
+      await again?.shutdown();
       temp.cleanup();
     }
   });
