@@ -152,7 +152,7 @@ export class GenresRepo {
   merge(sourceId: number, targetId: number): number[] {
     if (sourceId === targetId) throw new GenreNameError('cannot merge a genre into itself');
     if (!this.byId(sourceId) || !this.byId(targetId)) throw new GenreNameError('both genres must exist to merge them');
-    const trackIds = this.tracksWithGenreStmt.all(sourceId) as number[];
+    const trackIds = this.tracksWithGenre(sourceId);
     for (const trackId of trackIds) {
       const seen = new Set<number>();
       const rows = this.confirmedRows(trackId)
@@ -163,6 +163,11 @@ export class GenresRepo {
     for (const key of this.aliasKeysStmt.all(sourceId) as string[]) this.upsertAliasStmt.run(key, targetId);
     this.deleteGenreStmt.run(sourceId);
     return trackIds;
+  }
+
+  /** Tracks whose confirmed genres include this genre. */
+  tracksWithGenre(genreId: number): number[] {
+    return this.tracksWithGenreStmt.all(genreId) as number[];
   }
 
   list(): GenreListing[] {
