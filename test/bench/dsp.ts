@@ -3,6 +3,7 @@
  * log-mel) on a 30-s clip, on one core. The issue's target is 80 ms (librosa takes ~320 ms).
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../../core/audio/decode.js';
@@ -41,7 +42,15 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'ms',
       target: `<= ${TARGET_MS} ms`,
       met: medianWall <= TARGET_MS,
-      detail: `${source}; ${TIMED_RUNS} runs after ${WARMUP_RUNS} warm-up, min ${Math.min(...wall).toFixed(1)} ms, median CPU ${median(cpu).toFixed(1)} ms`,
+      detail: `${source}; ${TIMED_RUNS} runs after ${WARMUP_RUNS} warm-up, min ${Math.min(...wall).toFixed(1)} ms`,
+    },
+    {
+      // On a busy machine wall time includes waiting for a core; CPU time (all of the process's
+      // threads, so GC helpers too) shows what the analysis itself costs.
+      metric: 'analyzeSignal, 30-s clip (median CPU time)',
+      value: median(cpu),
+      unit: 'ms',
+      detail: `1-minute load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
     },
   ];
 }
