@@ -77,9 +77,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       pendingTrackIds.add(id);
       scheduleFlush();
     }),
-    core.events.on('folder-updated', ({ folder }) => {
-      // A removed folder takes its tracks with it; the core may not announce each one.
-      if (!folder) index.reset(library.listTracks().map(toTrackRow));
+    // A removed folder's tracks each arrive as a 'track-updated' with no track.
+    core.events.on('folder-updated', () => {
       foldersChanged = true;
       scheduleFlush();
     }),
@@ -97,7 +96,6 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     removeFolder: async ({ id }) => {
       if (!library.listFolders().some((folder) => folder.id === id)) return { removed: false };
       await library.removeFolder(id);
-      index.reset(library.listTracks().map(toTrackRow));
       return { removed: true };
     },
     scanProgress: async () => toScanProgress(library.progress()),

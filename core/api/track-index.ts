@@ -28,7 +28,9 @@ export class TrackIndex {
   private lastQuery: { key: string; matches: Entry[] } | null = null;
 
   constructor(rows: Iterable<TrackRow> = []) {
-    this.reset(rows);
+    for (const row of rows) this.entries.set(row.id, toEntry(row));
+    // Ready before the first page is asked for: the app's first paint should not pay for it.
+    this.searchCorpus();
   }
 
   get size(): number {
@@ -42,15 +44,6 @@ export class TrackIndex {
 
   remove(id: number): void {
     if (this.entries.delete(id)) this.invalidate();
-  }
-
-  /** Replaces every row (after a folder removal, say). */
-  reset(rows: Iterable<TrackRow>): void {
-    this.entries.clear();
-    for (const row of rows) this.entries.set(row.id, toEntry(row));
-    this.invalidate();
-    // Ready before the first page is asked for: the app's first paint should not pay for it.
-    this.searchCorpus();
   }
 
   query(query: TrackQuery): TrackPage {

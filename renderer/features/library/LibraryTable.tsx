@@ -118,8 +118,15 @@ export function LibraryTable() {
 
   const template = columns === LIBRARY_COLUMNS ? 'table--library' : 'table--problems';
   return (
-    <div className={`table ${template}`} data-results-for={resultsFor} data-total={total}>
-      <div className="table__header" role="row">
+    <div
+      className={`table ${template}`}
+      role="grid"
+      aria-label={view === 'problems' ? 'Files with problems' : 'Tracks'}
+      aria-rowcount={total + 1}
+      data-results-for={resultsFor}
+      data-total={total}
+    >
+      <div className="table__header" role="row" aria-rowindex={1}>
         {columns.map((column) => {
           const sorted = column.sortKey && sort?.key === column.sortKey ? sort.direction : null;
           return (
@@ -144,10 +151,9 @@ export function LibraryTable() {
       <div
         ref={scrollRef}
         className="table__body"
-        role="grid"
-        aria-label={view === 'problems' ? 'Files with problems' : 'Tracks'}
-        aria-rowcount={total}
+        role="rowgroup"
         tabIndex={0}
+        aria-activedescendant={selectedIndex !== null ? `track-row-${selectedIndex}` : undefined}
         onKeyDown={onKeyDown}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -157,8 +163,9 @@ export function LibraryTable() {
             return (
               <div
                 key={item.key}
+                id={`track-row-${item.index}`}
                 role="row"
-                aria-rowindex={item.index + 1}
+                aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 data-track-id={row?.id}
                 className={`table__row${selected ? ' table__row--selected' : ''}${row && row.id === openId ? ' table__row--open' : ''}${item.index % 2 ? ' table__row--odd' : ''}`}
