@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
 import { GenresRepo, GenreNameError, type ConfirmationSource, type VocabularyState } from '../db/repos/genres.js';
-import { TagJournalRepo, type TagFieldChange, type TagWriteRow } from '../db/repos/tag-journal.js';
+import { TagJournalRepo, type EditRow, type TagFieldChange, type TagWriteRow } from '../db/repos/tag-journal.js';
 import { describeFingerprintDifference, StaleFileError } from '../tags/fingerprint.js';
 import { planGenreWrite, TagWriter, type GenreWritePlan } from '../tags/tag-writer.js';
 import { canonicalGenreName, genreNameProblem, normaliseGenreList, splitGenreField } from './vocabulary.js';
@@ -59,7 +59,10 @@ export interface UndoRedoResult {
   editId: number;
   kind: string;
   summary: string;
+  /** Files rewritten byte for byte. */
   files: Array<{ path: string; writeId: number }>;
+  /** Files left as they were because they changed behind Timbre's back (keepChangedFiles). */
+  keptFiles: Array<{ path: string; writeId: number }>;
 }
 
 export class NothingToUndoError extends Error {
@@ -171,35 +174,28 @@ export class GenreService {
 
   /**
    * Undoes the newest edit still done: files get back their exact earlier bytes, then the database its
-   * earlier state. If any of the edit's files changed since Timbre wrote them, nothing is undone.
+   * earlier state. If any of the edit's files changed since Timbre wrote them, nothing is undone,
+   * unless `keepChangedFiles`: then those files are left as they are and the rest is undone.
    */
-  undo(): UndoRedoResult {
+  undo(options: { keepChangedFiles?: boolean } = {}): UndoRedoResult {
     this.recover();
     const edit = this.journal.lastDone<EditData>();
     if (!edit) throw new NothingToUndoError('nothing to undo');
     const writes = this.journal.tagWritesOfEdit(edit.id).filter((write) => write.state === 'written');
-    this.assertAll('undo', writes, (write) => this.writer.assertRestorable(write));
-    for (const write of [...writes].reverse()) this.writer.restore(write);
-    this.genres.transaction(() => {
-      this.genres.applyState(edit.undoData.state);
-      this.journal.setEditState(edit.id, 'undone');
-    });
-    return { editId: edit.id, kind: edit.kind, summary: edit.summary, files: writes.map((write) => ({ path: write.path, writeId: write.id })) };
+    const kept = this.changedFiles('undo', writes, (write) => this.writer.assertRestorable(write), options.keepChangedFiles);
+    for (const write of [...writes].reverse()) if (!kept.has(write.id)) this.writer.restore(write);
+    return this.settle(edit, 'undone', edit.undoData, writes, kept);
   }
 
-  /** Redoes the newest undone edit (until a new edit supersedes it). */
-  redo(): UndoRedoResult {
+  /** Redoes the newest undone edit (until a new edit supersedes it); `keepChangedFiles` as for undo. */
+  redo(options: { keepChangedFiles?: boolean } = {}): UndoRedoResult {
     this.recover();
     const edit = this.journal.lastUndone<EditData>();
     if (!edit) throw new NothingToUndoError('nothing to redo');
     const writes = this.journal.tagWritesOfEdit(edit.id).filter((write) => write.state === 'restored');
-    this.assertAll('redo', writes, (write) => this.writer.assertReapplicable(write));
-    for (const write of writes) this.writer.reapply(write);
-    this.genres.transaction(() => {
-      this.genres.applyState(edit.redoData.state);
-      this.journal.setEditState(edit.id, 'done');
-    });
-    return { editId: edit.id, kind: edit.kind, summary: edit.summary, files: writes.map((write) => ({ path: write.path, writeId: write.id })) };
+    const kept = this.changedFiles('redo', writes, (write) => this.writer.assertReapplicable(write), options.keepChangedFiles);
+    for (const write of writes) if (!kept.has(write.id)) this.writer.reapply(write);
+    return this.settle(edit, 'done', edit.redoData, writes, kept);
   }
 
   /** Settles tag writes a crash interrupted (see TagWriter.recover). Cheap when there are none. */
@@ -239,17 +235,42 @@ export class GenreService {
     });
   }
 
-  private assertAll(action: 'undo' | 'redo', writes: TagWriteRow[], check: (write: TagWriteRow) => void): void {
-    const problems: string[] = [];
+  /**
+   * The writes whose files changed since Timbre last wrote or restored them. Throws EditBlockedError
+   * naming them, unless they are to be kept as they are; those are then noted in the journal.
+   */
+  private changedFiles(action: 'undo' | 'redo', writes: TagWriteRow[], check: (write: TagWriteRow) => void, keep = false): Set<number> {
+    const problems = new Map<number, string>();
     for (const write of writes) {
       try {
         check(write);
       } catch (error) {
-        problems.push((error as Error).message);
+        if (!(error instanceof StaleFileError)) throw error;
+        problems.set(write.id, error.message);
       }
     }
-    if (problems.length > 0) throw new EditBlockedError(`cannot ${action}: ${problems.join('; ')}. Nothing was changed.`);
+    if (problems.size > 0 && !keep) {
+      throw new EditBlockedError(
+        `cannot ${action}: ${[...problems.values()].join('; ')}. Nothing was changed (to ${action} the rest and leave ${problems.size === 1 ? 'that file' : 'those files'} as ${problems.size === 1 ? 'it is' : 'they are'}, use --keep-changed-files).`,
+      );
+    }
+    for (const [id, problem] of problems) {
+      const write = writes.find((candidate) => candidate.id === id)!;
+      this.journal.setTagWriteState(id, { state: write.state, error: `left as it was by ${action}: ${problem}` });
+    }
+    return new Set(problems.keys());
   }
+
+  private settle(edit: EditRow<EditData>, state: 'done' | 'undone', data: EditData, writes: TagWriteRow[], kept: Set<number>): UndoRedoResult {
+    this.genres.transaction(() => {
+      this.genres.applyState(data.state);
+      this.journal.setEditState(edit.id, state);
+    });
+    const files = writes.filter((write) => !kept.has(write.id)).map((write) => ({ path: write.path, writeId: write.id }));
+    const keptFiles = writes.filter((write) => kept.has(write.id)).map((write) => ({ path: write.path, writeId: write.id }));
+    return { editId: edit.id, kind: edit.kind, summary: edit.summary, files, keptFiles };
+  }
+
 }
 
 function withoutBytes({ original: _original, updated: _updated, ...rest }: GenreWritePlan): Omit<GenreWritePlan, 'original' | 'updated'> {

@@ -161,7 +161,7 @@ describe('tag write-back', () => {
     });
   }
 
-  it('undo refuses to restore over a file changed since Timbre wrote it, and changes nothing', async () => {
+  it('undo refuses to restore over a file changed since Timbre wrote it, unless told to leave that file be', async () => {
     const dir = join(temp.dir, 'undo-stale');
     mkdirSync(dir);
     const path = makeFixture(dir, FIXTURES[0]);
@@ -171,9 +171,19 @@ describe('tag write-back', () => {
       service.setGenres({ targets: [{ path, trackId: 1 }], genres: ['Rock'], writeTags: true });
       appendFileSync(path, Buffer.alloc(16));
       const changedSha = sha256OfFile(path);
-      assert.throws(() => service.undo(), (error: Error) => error instanceof EditBlockedError && /changed since Timbre wrote it \(size/.test(error.message));
+      assert.throws(
+        () => service.undo(),
+        (error: Error) => error instanceof EditBlockedError && /changed since Timbre wrote it \(size.*--keep-changed-files/.test(error.message),
+      );
       assert.equal(sha256OfFile(path), changedSha);
       assert.deepEqual(service.genres.confirmed(1).map((genre) => genre.name), ['Rock'], 'the database part stays too');
+
+      const undone = service.undo({ keepChangedFiles: true });
+      assert.deepEqual(undone.files, []);
+      assert.deepEqual(undone.keptFiles.map((file) => file.path), [path]);
+      assert.equal(sha256OfFile(path), changedSha, 'the other program\'s version is kept');
+      assert.deepEqual(service.genres.confirmed(1), [], 'the rest of the edit is undone');
+      assert.match(service.journal.tagWrite(undone.keptFiles[0].writeId)!.error ?? '', /left as it was by undo/);
     } finally {
       db.close();
     }

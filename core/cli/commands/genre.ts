@@ -13,8 +13,10 @@ const USAGE = `usage:
       Confirms GENRE(s) as the genre of FILE (a track of the library). With --write-tags the genre is
       also written into the file's tags (ID3v2 TCON, Vorbis GENRE, MP4 ©gen, ...), journaled and
       undoable; a file outside the library then gets its tags written only. --dry-run shows the change.
-  timbre genre undo [--db FILE]        reverts the last genre edit (tag writes are restored byte for byte)
-  timbre genre redo [--db FILE]        re-applies the last undone edit
+  timbre genre undo [--keep-changed-files] [--db FILE]
+      Reverts the last genre edit; files it wrote get their earlier bytes back exactly. A file changed
+      since then blocks the undo, unless --keep-changed-files leaves such files as they are.
+  timbre genre redo [--keep-changed-files] [--db FILE]   re-applies the last undone edit
   timbre genre list [--db FILE] [--json]
   timbre genre rename GENRE NEW_NAME [--db FILE]
   timbre genre merge GENRE INTO_GENRE [--db FILE]`;
@@ -28,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
       'write-tags': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
+      'keep-changed-files': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,9 +54,11 @@ export async function run(args: string[]): Promise<number> {
         return setGenre(db, service, rest[0], rest.slice(1), { writeTags: !!values['write-tags'], dryRun: !!values['dry-run'], json: !!values.json });
       case 'undo':
       case 'redo': {
-        const result = action === 'undo' ? service.undo() : service.redo();
+        const options = { keepChangedFiles: !!values['keep-changed-files'] };
+        const result = action === 'undo' ? service.undo(options) : service.redo(options);
         const files = result.files.length ? `; ${result.files.length} file(s) ${action === 'undo' ? 'restored' : 'rewritten'} byte for byte` : '';
         console.log(`${action === 'undo' ? 'undid' : 'redid'} edit #${result.editId}: ${result.summary}${files}`);
+        for (const file of result.keptFiles) console.log(`${file.path}: changed since Timbre wrote it; left as it is`);
         return 0;
       }
       case 'list': {
