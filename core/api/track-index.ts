@@ -169,17 +169,26 @@ const sortValue: Record<SortKey, (row: TrackRow) => SortValue> = {
 
 const isBlank = (value: SortValue): value is null | undefined | '' => value === null || value === undefined || value === '';
 
-/** Rows without a value (no artist, not yet analysed) sort after the others in either direction. */
-function compareBlanksLast(a: SortValue, b: SortValue): number {
-  if (isBlank(a) || isBlank(b)) return isBlank(a) === isBlank(b) ? 0 : isBlank(a) ? 1 : -1;
-  return typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
-}
-
+/**
+ * Sorts by one column: each distinct value is ranked once (text by the collator), then every entry
+ * becomes one number, rank × 2^k + its position in id order, and a native typed-array sort orders
+ * them. That is an order of magnitude faster than a comparator sort over 100,000 objects, and keeps
+ * ties in id order. Blanks rank after every value.
+ */
 function sortEntries(entries: Entry[], key: SortKey): Entry[] {
   const value = sortValue[key];
-  const keyed = entries.map((entry) => ({ entry, value: value(entry.row) }));
-  keyed.sort((a, b) => compareBlanksLast(a.value, b.value) || a.entry.row.id - b.entry.row.id);
-  return keyed.map(({ entry }) => entry);
+  const values = entries.map((entry) => value(entry.row));
+  const distinct = [...new Set(values.filter((item): item is string | number => !isBlank(item)))];
+  distinct.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b))));
+  const rank = new Map(distinct.map((item, position) => [item, position]));
+  const positionBits = Math.max(1, Math.ceil(Math.log2(entries.length + 1)));
+  const scale = 2 ** positionBits;
+  const packed = new Float64Array(entries.length);
+  values.forEach((item, position) => {
+    packed[position] = (isBlank(item) ? distinct.length : rank.get(item)!) * scale + position;
+  });
+  packed.sort();
+  return Array.from(packed, (code) => entries[code % scale]);
 }
 
 function reverseKeepingBlanksLast(entries: Entry[], key: SortKey): Entry[] {
