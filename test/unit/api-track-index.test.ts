@@ -112,3 +112,27 @@ test('a 100,000-track library answers a search within the UI budget', () => {
   assert.deepEqual(page.rows.map((track) => track.id), expected.slice(0, 100));
   assert.ok(elapsed < 100, `search took ${elapsed.toFixed(1)} ms`);
 });
+
+test('sorting matches a plain comparator sort on a larger random library', () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const names = ['Ölafur', 'Zed', 'alpha 2', 'alpha 10', 'Émile', 'beta', 'Beth', 'Ça va', '12 Tribes', 'mu'];
+  const rows = Array.from({ length: 3000 }, (_, i) =>
+    row(i + 1, {
+      artist: random() < 0.1 ? null : names[Math.floor(random() * names.length)],
+      tempoBpm: random() < 0.2 ? null : Math.round(random() * 2000) / 10,
+    }),
+  );
+  const index = new TrackIndex(rows);
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  const reference = <T>(pick: (track: TrackRow) => T | null, compare: (a: T, b: T) => number) =>
+    [...rows]
+      .sort((a, b) => {
+        const [x, y] = [pick(a), pick(b)];
+        if (x === null || y === null) return x === y ? a.id - b.id : x === null ? 1 : -1;
+        return compare(x, y) || a.id - b.id;
+      })
+      .map((track) => track.id);
+  assert.deepEqual(ids(index, { offset: 0, limit: 5000, sort: { key: 'artist', direction: 'asc' } }), reference((track) => track.artist, collator.compare));
+  assert.deepEqual(ids(index, { offset: 0, limit: 5000, sort: { key: 'tempoBpm', direction: 'asc' } }), reference((track) => track.tempoBpm, (a, b) => a - b));
+});
