@@ -1,7 +1,7 @@
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
 import { initBackend } from './backend.js';
-import { predictTrack } from './inference.js';
+import { predictEnsemble } from './inference.js';
 import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
 import type { CnnLstmModel } from './model.js';
 import { defaultModelsDirectory, loadRegisteredModel } from './registry.js';
@@ -41,19 +41,21 @@ export interface GenreClassifier {
  */
 export async function loadClassifier(modelId?: string, modelsDirectory = defaultModelsDirectory()): Promise<GenreClassifier> {
   await initBackend();
-  const { entry, model } = await loadRegisteredModel(modelId, modelsDirectory);
+  const { entry, members } = await loadRegisteredModel(modelId, modelsDirectory);
   return {
     modelId: entry.id,
     version: entry.version,
     labels: [...entry.labels],
-    classifyMel: (melDb) => classifyWithModel(model, melDb),
-    dispose: () => model.dispose(),
+    classifyMel: (melDb) => classifyWithModel(members, melDb),
+    dispose: () => members.forEach((member) => member.dispose()),
   };
 }
 
-export function classifyWithModel(model: CnnLstmModel, melDb: TimeFrequency): GenrePrediction {
-  const labels = model.config.labels;
-  const prediction = predictTrack(model, melDb);
+/** Classifies with one network or an ensemble of networks sharing a config. */
+export function classifyWithModel(model: CnnLstmModel | readonly CnnLstmModel[], melDb: TimeFrequency): GenrePrediction {
+  const members = Array.isArray(model) ? model : [model as CnnLstmModel];
+  const labels = members[0].config.labels;
+  const prediction = predictEnsemble(members, melDb);
   const secondsPerFrame = ANALYSIS_INPUT_SPEC.hopLength / ANALYSIS_INPUT_SPEC.sampleRate;
   const probabilities = labelled(labels, prediction.probabilities);
   const genre = topLabel(labels, prediction.probabilities);

@@ -82,3 +82,30 @@ export function predictTrack(model: CnnLstmModel, mel: TimeFrequency): TrackPred
     embedding: Float32Array.from(hiddenData, (value) => value / norm),
   };
 }
+
+/**
+ * An ensemble's prediction: the members' track and segment probabilities averaged; the embedding
+ * is the members' embeddings concatenated and L2-normalised (their spaces differ, so no averaging).
+ */
+export function predictEnsemble(models: readonly CnnLstmModel[], mel: TimeFrequency): TrackPrediction {
+  if (models.length === 0) throw new Error('an ensemble needs at least one model');
+  if (models.length === 1) return predictTrack(models[0], mel);
+  const predictions = models.map((model) => predictTrack(model, mel));
+  const mean = (rows: Float32Array[]) => {
+    const out = new Float32Array(rows[0].length);
+    for (const row of rows) row.forEach((value, i) => (out[i] += value / rows.length));
+    return out;
+  };
+  const embedding = new Float32Array(predictions.reduce((size, p) => size + p.embedding.length, 0));
+  let offset = 0;
+  for (const prediction of predictions) {
+    embedding.set(prediction.embedding.map((value) => value / Math.sqrt(predictions.length)), offset);
+    offset += prediction.embedding.length;
+  }
+  return {
+    probabilities: mean(predictions.map((p) => p.probabilities)),
+    segmentProbabilities: predictions[0].segmentProbabilities.map((_, i) => mean(predictions.map((p) => p.segmentProbabilities[i]))),
+    segmentFrames: predictions[0].segmentFrames,
+    embedding,
+  };
+}

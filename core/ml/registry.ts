@@ -26,6 +26,9 @@ export interface ModelDefinition {
   architecture: 'cnn-lstm';
   config: CnnLstmConfig;
   inputSpec: InputSpec;
+  /** Networks of the same config trained apart (different seeds and validation artists), averaged. */
+  members: number;
+  /** All members' weights, one member after another, each in `weights` order. */
   weightsFile: string;
   weights: Array<{ name: string; shape: number[] }>;
   training?: Record<string, unknown>;
@@ -70,7 +73,7 @@ export class InputSpecMismatchError extends Error {
 export interface LoadedModel {
   entry: RegistryEntry;
   definition: ModelDefinition;
-  model: CnnLstmModel;
+  members: CnnLstmModel[];
 }
 
 /**
@@ -86,54 +89,67 @@ export async function loadRegisteredModel(
   const mismatches = inputSpecMismatches(entry.inputSpec, analysisSpec);
   if (mismatches.length) throw new InputSpecMismatchError(entry.id, mismatches);
   const folder = path.resolve(modelsDirectory, entry.path);
-  const { definition, model } = await readModelFolder(folder);
+  const { definition, members } = await readModelFolder(folder);
   const definitionMismatches = inputSpecMismatches(definition.inputSpec, analysisSpec);
-  if (definitionMismatches.length) throw new InputSpecMismatchError(entry.id, definitionMismatches);
-  if (definition.config.labels.join() !== entry.labels.join()) {
-    model.dispose();
+  const labelsDiffer = definition.config.labels.join() !== entry.labels.join();
+  if (definitionMismatches.length || labelsDiffer) {
+    for (const member of members) member.dispose();
+    if (definitionMismatches.length) throw new InputSpecMismatchError(entry.id, definitionMismatches);
     throw new Error(`model ${entry.id}: registry labels ${entry.labels.join(',')} differ from the definition's ${definition.config.labels.join(',')}`);
   }
-  return { entry, definition, model };
+  return { entry, definition, members };
 }
 
 /** Reads model.json + weights.bin from a model folder. */
-export async function readModelFolder(folder: string): Promise<{ definition: ModelDefinition; model: CnnLstmModel }> {
+export async function readModelFolder(folder: string): Promise<{ definition: ModelDefinition; members: CnnLstmModel[] }> {
   const definition = JSON.parse(await readFile(path.join(folder, 'model.json'), 'utf8')) as ModelDefinition;
   if (definition.architecture !== 'cnn-lstm') throw new Error(`${folder}: unknown architecture ${definition.architecture}`);
   const bytes = await readFile(path.join(folder, definition.weightsFile));
-  const expected = weightSpecs(definition.config);
-  const arrays: Float32Array[] = [];
+  const specs = weightSpecs(definition.config);
+  const memberCount = definition.members ?? 1;
+  const members: CnnLstmModel[] = [];
   let offset = 0;
-  for (const spec of expected) {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (offset + size * 4 > bytes.length) throw new Error(`${folder}: weights file too short for ${spec.name}`);
-    const array = new Float32Array(size);
-    new Uint8Array(array.buffer).set(bytes.subarray(offset, offset + size * 4));
-    arrays.push(array);
-    offset += size * 4;
+  for (let member = 0; member < memberCount; member++) {
+    const arrays: Float32Array[] = [];
+    for (const spec of specs) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      if (offset + size * 4 > bytes.length) throw new Error(`${folder}: weights file too short for member ${member} ${spec.name}`);
+      const array = new Float32Array(size);
+      new Uint8Array(array.buffer).set(bytes.subarray(offset, offset + size * 4));
+      arrays.push(array);
+      offset += size * 4;
+    }
+    members.push(CnnLstmModel.fromArrays(definition.config, arrays));
   }
-  if (offset !== bytes.length) throw new Error(`${folder}: weights file has ${bytes.length - offset} unexpected trailing bytes`);
-  return { definition, model: CnnLstmModel.fromArrays(definition.config, arrays) };
+  if (offset !== bytes.length) {
+    for (const member of members) member.dispose();
+    throw new Error(`${folder}: weights file has ${bytes.length - offset} unexpected trailing bytes`);
+  }
+  return { definition, members };
 }
 
-/** Writes model.json + weights.bin (float32, little-endian, in weightSpecs order) into `folder`. */
+/** Writes model.json + weights.bin (float32, little-endian, member after member) into `folder`. */
 export async function writeModelFolder(
   folder: string,
-  model: CnnLstmModel,
+  members: readonly CnnLstmModel[],
   meta: { id: string; version: string; inputSpec?: InputSpec; training?: Record<string, unknown> },
 ): Promise<ModelDefinition> {
+  if (members.length === 0) throw new Error('nothing to write: no model');
+  const config = members[0].config;
+  if (members.some((member) => JSON.stringify(member.config) !== JSON.stringify(config))) throw new Error('ensemble members must share one config');
   await mkdir(folder, { recursive: true });
   const definition: ModelDefinition = {
     id: meta.id,
     version: meta.version,
     architecture: 'cnn-lstm',
-    config: model.config,
+    config,
     inputSpec: meta.inputSpec ?? ANALYSIS_INPUT_SPEC,
+    members: members.length,
     weightsFile: 'weights.bin',
-    weights: weightSpecs(model.config),
+    weights: weightSpecs(config),
     training: meta.training,
   };
-  const arrays = model.toArrays();
+  const arrays = members.flatMap((member) => member.toArrays());
   await writeFile(path.join(folder, 'weights.bin'), Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
   await writeFile(path.join(folder, 'model.json'), JSON.stringify(definition, null, 2) + '\n');
   return definition;

@@ -31,6 +31,12 @@ export interface TrainOptions {
   maxTimeMask: number;
   /** Random level change, ± dB, per window. */
   maxGainDb: number;
+  /**
+   * Random smooth equalisation, ± dB per component, per window: a spectral tilt plus three cosine
+   * ripples across the mel bands. Recordings of one artist share a production sound; varying it
+   * pushes the model towards what genres share rather than what an artist's records share.
+   */
+  maxEqDb: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -45,6 +51,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maxFrequencyMask: 12,
   maxTimeMask: 16,
   maxGainDb: 6,
+  maxEqDb: 0,
 };
 
 export interface EpochReport {
@@ -139,8 +146,8 @@ function trainStep(
     const starts = Array.from({ length: sequencePatches }, (_, p) => first + p * patchFrames);
     const offset = b * sequencePatches * patchSize;
     copyPatches(clip.mel, starts, patchFrames, input, offset);
-    const gain = (2 * random.next() - 1) * options.maxGainDb;
-    for (let i = offset; i < offset + sequencePatches * patchSize; i++) input[i] += gain;
+    const gains = randomEqualisation(nMels, options.maxGainDb, options.maxEqDb, random);
+    for (let i = offset; i < offset + sequencePatches * patchSize; i++) input[i] += gains[i % nMels];
     for (let p = 0; p < sequencePatches; p++) maskPatch(input, offset + p * patchSize, patchFrames, nMels, bandMean, options, random);
   });
   const labelsOfBatch = batch.map((clip) => clip.label);
@@ -168,6 +175,18 @@ function trainStep(
   });
   const correctInBatch = labelsOfBatch.filter((label, i) => predicted[i] === label).length;
   return { loss, correctInBatch };
+}
+
+/** Per-band dB offsets: a level change plus a random tilt and three cosine ripples across the bands. */
+function randomEqualisation(bands: number, maxGainDb: number, maxEqDb: number, random: SeededRandom): Float32Array {
+  const uniform = (limit: number) => (2 * random.next() - 1) * limit;
+  const gain = uniform(maxGainDb);
+  const tilt = uniform(maxEqDb);
+  const ripples = [1, 2, 3].map((k) => ({ k, amplitude: uniform(maxEqDb / 2) }));
+  return Float32Array.from({ length: bands }, (_, f) => {
+    const x = f / (bands - 1);
+    return gain + tilt * (2 * x - 1) + ripples.reduce((sum, { k, amplitude }) => sum + amplitude * Math.cos(Math.PI * k * x), 0);
+  });
 }
 
 /** SpecAugment: one frequency band and one time stretch of the patch set to the band means. */

@@ -16,6 +16,7 @@ import { CnnLstmModel, DEFAULT_CONFIG, type CnnLstmConfig } from '../../core/ml/
 import { defaultModelsDirectory, findEntry, readRegistry, type ModelDefinition } from '../../core/ml/registry.js';
 import { SeededRandom } from '../../core/ml/random.js';
 import { DEFAULT_TRAIN_OPTIONS, trainCnnLstm, type TrainingClip } from '../../core/ml/train.js';
+import { DEFAULT_MEMBERS } from '../../core/ml/experiment.js';
 import type { BenchResult } from './run.js';
 
 export const name = 'ml';
@@ -57,7 +58,8 @@ export async function run(): Promise<BenchResult[]> {
 
   // 3. Full training time of the default model.
   const definition = await defaultDefinition();
-  const recorded = definition?.training as { trainSeconds?: number; epochs?: unknown[]; clips?: number } | undefined;
+  const recorded = definition?.training as { trainSeconds?: number; clips?: number; members?: Array<{ epochs: unknown[] }> } | undefined;
+  const recordedEpochs = recorded?.members?.reduce((sum, member) => sum + member.epochs.length, 0);
   if (recorded?.trainSeconds) {
     results.push({
       metric: `default model training, recorded (${definition!.id})`,
@@ -65,10 +67,10 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'min',
       target: '<= 30',
       met: recorded.trainSeconds <= 1800,
-      detail: `${recorded.epochs?.length ?? '?'} epochs on ${recorded.clips ?? '?'} clips, from model.json`,
+      detail: `${recorded.members?.length ?? '?'} networks, ${recordedEpochs ?? '?'} epochs in all, ${recorded.clips ?? '?'} clips; from model.json`,
     });
   }
-  const epochs = recorded?.epochs?.length ?? DEFAULT_TRAIN_OPTIONS.maxEpochs;
+  const epochs = recordedEpochs ?? DEFAULT_MEMBERS * DEFAULT_TRAIN_OPTIONS.maxEpochs;
   const epochSeconds = await oneEpochSeconds(random, melOf);
   results.push({
     metric: 'default model training, projected from 1 epoch',
@@ -76,7 +78,7 @@ export async function run(): Promise<BenchResult[]> {
     unit: 'min',
     target: '<= 30',
     met: epochSeconds * epochs <= 1800,
-    detail: `${epochSeconds.toFixed(0)} s/epoch × ${epochs} epochs, 280 clips of 60 s`,
+    detail: `${epochSeconds.toFixed(0)} s/epoch × ${epochs} epochs${recordedEpochs ? ' (as recorded)' : ' (the maximum)'}, 280 clips of 60 s`,
   });
   return results;
 }

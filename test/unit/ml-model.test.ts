@@ -100,9 +100,11 @@ test('a saved model loads back with identical outputs', async () => {
     model.setNormalisation(new Float32Array(64).fill(-30), new Float32Array(64).fill(12));
     const mel = dataset(1, 4)[0].mel;
     const before = predictTrack(model, mel);
-    await writeModelFolder(path.join(directory, 'small'), model, { id: 'small', version: 't1' });
-    const { model: loaded, definition } = await readModelFolder(path.join(directory, 'small'));
+    await writeModelFolder(path.join(directory, 'small'), [model], { id: 'small', version: 't1' });
+    const { members, definition } = await readModelFolder(path.join(directory, 'small'));
     assert.equal(definition.id, 'small');
+    assert.equal(members.length, 1);
+    const loaded = members[0];
     const after = predictTrack(loaded, mel);
     assert.deepEqual(after.probabilities, before.probabilities);
     assert.deepEqual(after.segmentProbabilities, before.segmentProbabilities);
@@ -119,8 +121,10 @@ test('the registry refuses a model whose input spec differs from the analysis pa
   const directory = await mkdtemp(path.join(os.tmpdir(), 'timbre-registry-'));
   try {
     const model = CnnLstmModel.create(SMALL, 1);
-    await writeModelFolder(path.join(directory, 'ok'), model, { id: 'ok', version: '1' });
-    await writeModelFolder(path.join(directory, 'other-hop'), model, { id: 'other-hop', version: '1', inputSpec: { ...ANALYSIS_INPUT_SPEC, hopLength: 256 } });
+    const second = CnnLstmModel.create(SMALL, 2);
+    await writeModelFolder(path.join(directory, 'ok'), [model, second], { id: 'ok', version: '1' });
+    second.dispose();
+    await writeModelFolder(path.join(directory, 'other-hop'), [model], { id: 'other-hop', version: '1', inputSpec: { ...ANALYSIS_INPUT_SPEC, hopLength: 256 } });
     model.dispose();
     await registerModel({ id: 'ok', version: '1', labels: SMALL.labels, inputSpec: ANALYSIS_INPUT_SPEC, path: 'ok', default: true }, directory);
     await registerModel({ id: 'other-hop', version: '1', labels: SMALL.labels, inputSpec: { ...ANALYSIS_INPUT_SPEC, hopLength: 256 }, path: 'other-hop' }, directory);
@@ -142,7 +146,8 @@ test('the registry refuses a model whose input spec differs from the analysis pa
     assert.ok(Math.abs(total - 1) < 1e-3);
     assert.equal(prediction.confidence, prediction.probabilities[prediction.genre]);
     assert.ok(prediction.segments.length >= 3);
-    assert.equal(prediction.embedding.length, SMALL.lstmUnits);
+    assert.equal(prediction.embedding.length, 2 * SMALL.lstmUnits, 'an ensemble of two concatenates two embeddings');
+    assert.ok(Math.abs(Math.hypot(...prediction.embedding) - 1) < 1e-5);
     classifier.dispose();
   } finally {
     await rm(directory, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../../ml/backend.js';
 import { loadClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
-import { crossValidate, loadDatasetMels } from '../../ml/experiment.js';
+import { crossValidate, DEFAULT_MEMBERS, loadDatasetMels } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
 import { loadDatasetStatistics } from '../../ml/statistics.js';
@@ -11,9 +11,10 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
-const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--seed S] [--epochs N] [--no-baseline] [--no-cache]
+const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--no-baseline] [--no-cache]
 
-Without --model: k-fold cross-validation of the training recipe (default 5 folds), grouped by artist
+Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
+M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist
 when DIR/artists.tsv names them, with the MIR-statistics baseline (518 FMA statistics, logistic
 regression) trained and tested on the same splits.
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
@@ -27,6 +28,7 @@ export async function run(args: string[]): Promise<number> {
       json: { type: 'boolean' },
       model: { type: 'string' },
       folds: { type: 'string' },
+      members: { type: 'string' },
       seed: { type: 'string' },
       epochs: { type: 'string' },
       'no-baseline': { type: 'boolean' },
@@ -44,9 +46,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const folds = Number(values.folds ?? 5);
+  const members = Number(values.members ?? DEFAULT_MEMBERS);
   const seed = Number(values.seed ?? DEFAULT_TRAIN_OPTIONS.seed);
   const epochs = Number(values.epochs ?? DEFAULT_TRAIN_OPTIONS.maxEpochs);
-  for (const [flag, value] of [['--folds', folds], ['--seed', seed], ['--epochs', epochs]] as const) {
+  for (const [flag, value] of [['--folds', folds], ['--members', members], ['--seed', seed], ['--epochs', epochs]] as const) {
     if (!Number.isInteger(value) || value < 1 || (flag === '--folds' && value < 2)) {
       console.error(`timbre eval: ${flag} must be a positive integer${flag === '--folds' ? ' ≥ 2' : ''}`);
       return 2;
@@ -78,21 +81,21 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  const statistics = values['no-baseline'] ? undefined : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
+  const loadStatistics = values['no-baseline'] ? undefined : () => loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
   const report = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
     folds,
+    members,
     train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs },
-    statistics,
-    onEpoch: (fold, epoch) =>
-      console.error(`fold ${fold + 1}/${folds} epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(3)} val_loss ${epoch.valLoss.toFixed(3)} val_accuracy ${epoch.valAccuracy.toFixed(3)}`),
-    onFold: (fold, cnn, baseline) =>
-      console.error(`fold ${fold + 1}/${folds}: CNN-LSTM accuracy ${cnn.toFixed(3)}${baseline === null ? '' : `, baseline ${baseline.toFixed(3)}`}`),
+    loadStatistics,
+    onEpoch: (fold, member, epoch) =>
+      console.error(`fold ${fold + 1}/${folds} member ${member + 1}/${members} epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(3)} val_loss ${epoch.valLoss.toFixed(3)} val_accuracy ${epoch.valAccuracy.toFixed(3)}`),
+    onFold: (fold, model, accuracy) => console.error(`fold ${fold + 1}/${folds}: ${model} accuracy ${accuracy.toFixed(3)}`),
   });
   const output = { mode: 'cross-validation', data, backend: backend.active, clips: items.length, ...report };
   if (values.json) console.log(JSON.stringify(output, null, 2));
   else {
     console.log(`${folds}-fold cross-validation grouped by ${report.groupedBy}, ${items.length} clips of ${data}`);
-    printReport('CNN-LSTM', report.cnnLstm);
+    printReport(`CNN-LSTM (ensemble of ${members})`, report.cnnLstm);
     if (report.baseline) printReport('MIR-statistics baseline (logistic regression)', report.baseline);
   }
   return 0;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../ml/backend.js';
 import { readFolderDataset } from '../../ml/dataset.js';
-import { loadDatasetMels, trainRecipe } from '../../ml/experiment.js';
+import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
@@ -10,10 +10,11 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
 
-const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
-DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). A group of artists
-is held out for validation; training stops when the validation loss has not improved for 2 epochs.
+DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). The model is an
+ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different group of artists for
+validation and stops when its validation loss has not improved for 2 epochs.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
@@ -25,6 +26,7 @@ export async function run(args: string[]): Promise<number> {
       data: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string' },
+      members: { type: 'string' },
       seed: { type: 'string' },
       id: { type: 'string' },
       'model-version': { type: 'string' },
@@ -45,7 +47,8 @@ export async function run(args: string[]): Promise<number> {
   }
   const epochs = positiveInteger(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs');
   const seed = positiveInteger(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed');
-  if (epochs === null || seed === null) return 2;
+  const members = positiveInteger(values.members, DEFAULT_MEMBERS, '--members');
+  if (epochs === null || seed === null || members === null) return 2;
   const id = values.id ?? 'genre-cnn-lstm-custom';
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
   const out = path.resolve(values.out ?? `timbre-model-${id}`);
@@ -60,34 +63,41 @@ export async function run(args: string[]): Promise<number> {
   });
   const featureSeconds = (performance.now() - started) / 1000;
   const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, seed };
-  const result = await trainRecipe(items, dataset.labels, options, (report) => {
+  const results = await trainEnsemble(items, dataset.labels, options, members, (member, report) => {
     console.log(
-      `epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
+      `network ${member + 1}/${members} epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
         `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  (${report.seconds.toFixed(1)} s)`,
     );
   });
   const trainSeconds = (performance.now() - started) / 1000 - featureSeconds;
-  await writeModelFolder(out, result.model, {
-    id,
-    version,
-    inputSpec: ANALYSIS_INPUT_SPEC,
-    training: {
-      data: path.basename(path.resolve(values.data)),
-      clips: items.length,
-      trainClips: result.trainCount,
-      validationClips: result.validationCount,
-      validationSplit: dataset.groupedByArtist ? 'artist' : 'clip',
-      classWeights: result.classWeights,
-      bestEpoch: result.bestEpoch,
-      epochs: result.epochs,
-      options,
-      backend: backend.active,
-      featureSeconds: Math.round(featureSeconds),
-      trainSeconds: Math.round(trainSeconds),
+  await writeModelFolder(
+    out,
+    results.map((result) => result.model),
+    {
+      id,
+      version,
+      inputSpec: ANALYSIS_INPUT_SPEC,
+      training: {
+        data: path.basename(path.resolve(values.data)),
+        clips: items.length,
+        validationSplit: dataset.groupedByArtist ? 'artist' : 'clip',
+        options,
+        backend: backend.active,
+        featureSeconds: Math.round(featureSeconds),
+        trainSeconds: Math.round(trainSeconds),
+        members: results.map((result) => ({
+          trainClips: result.trainCount,
+          validationClips: result.validationCount,
+          classWeights: result.classWeights,
+          bestEpoch: result.bestEpoch,
+          epochs: result.epochs,
+        })),
+      },
     },
-  });
-  result.model.dispose();
-  console.log(`kept epoch ${result.bestEpoch} (lowest val_loss); trained in ${trainSeconds.toFixed(0)} s (+ ${featureSeconds.toFixed(0)} s features); wrote ${out}`);
+  );
+  for (const result of results) result.model.dispose();
+  const kept = results.map((result) => result.bestEpoch).join(', ');
+  console.log(`kept epochs ${kept} (lowest val_loss); trained in ${trainSeconds.toFixed(0)} s (+ ${featureSeconds.toFixed(0)} s features); wrote ${out}`);
   if (values.register) {
     const modelsDirectory = defaultModelsDirectory();
     await registerModel(
