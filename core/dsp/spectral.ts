@@ -51,7 +51,6 @@ export function zeroCrossingRate(y: Float32Array, options: ZeroCrossingOptions =
   if (paddedLength < frameLength) throw new Error('zeroCrossingRate: signal shorter than one frame');
   const nFrames = 1 + Math.floor((paddedLength - frameLength) / hopLength);
 
-  // negative[i] for the padded signal: edge padding repeats the first and last samples.
   // crossings[i]: sign changes between consecutive samples of the padded signal up to sample i,
   // where edge padding repeats the first and last samples.
   const crossings = new Int32Array(paddedLength);

@@ -67,12 +67,12 @@ export function medianBySelection(values: Float64Array): number {
 }
 
 /**
- * Reorders a[from..to) so that a[k] holds the value it would have if that range were sorted, with
- * nothing larger before it and nothing smaller after it (quickselect).
+ * Reorders a so that a[k] holds the value it would have if a were sorted, with nothing larger
+ * before it and nothing smaller after it (quickselect).
  */
-export function selectInPlace(a: Float64Array, k: number, from = 0, to = a.length): void {
-  let left = from;
-  let right = to - 1;
+function selectInPlace(a: Float64Array, k: number): void {
+  let left = 0;
+  let right = a.length - 1;
   while (right > left) {
     // Median-of-three pivot, then a Hoare partition.
     const middle = (left + right) >> 1;
