@@ -55,6 +55,9 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();
     assert.equal(new URL(page.url()).hash, '', 'the token is removed from the address bar');
     await page.screenshot({ path: join(shots, '01-empty-library.png') });
+    await page.locator('#folder-path-main').fill(join(work, 'no-such-folder'));
+    await page.locator('#folder-path-main').press('Enter');
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /not found/, 'a bad path says why');
   });
 
   await t.test('adding a folder scans and analyses it to 100%', async () => {
