@@ -80,19 +80,26 @@ export interface ChromaStftOptions {
   tuning: number;
 }
 
-/**
- * librosa.feature.chroma_stft(S=power, sr, n_chroma, tuning, norm=np.inf): chroma filter bank
- * applied to a power spectrogram (frames × bins), each frame scaled so its largest chroma is 1.
- * Returns frames × nChroma.
- */
-export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): TimeFrequency {
-  const nChroma = options.nChroma ?? 12;
-  const nBins = power.nBins;
-  const nFft = 2 * (nBins - 1);
-  const dense = chromaFilterBank({ sr: options.sr, nFft, nChroma, tuning: options.tuning });
+/** The chroma filter bank as, per chroma, runs of consecutive bins with non-negligible weight. */
+interface SparseChromaBank {
+  /** Chroma c owns runs chromaRuns[c] .. chromaRuns[c+1]-1. */
+  chromaRuns: Int32Array;
+  /** Run r covers bins [runStart[r], runEnd[r]); its weights follow the previous runs' in runWeights. */
+  runStart: Int32Array;
+  runEnd: Int32Array;
+  runWeights: Float32Array;
+}
 
-  // Per chroma, the runs of consecutive bins with non-negligible weight: [runStart, runEnd) bins,
-  // their weights laid out one after another in runWeights.
+// Tuning estimates come in steps of 0.01 bin, so a library's tracks share a handful of banks.
+const sparseBanks = new Map<string, SparseChromaBank>();
+const MAX_CACHED_BANKS = 32;
+
+function sparseChromaBank(sr: number, nFft: number, nChroma: number, tuning: number): SparseChromaBank {
+  const key = `${sr}:${nFft}:${nChroma}:${tuning}`;
+  const cached = sparseBanks.get(key);
+  if (cached) return cached;
+  const dense = chromaFilterBank({ sr, nFft, nChroma, tuning });
+  const nBins = (nFft >> 1) + 1;
   const starts: number[] = [];
   const ends: number[] = [];
   const chromaRuns = new Int32Array(nChroma + 1);
@@ -112,13 +119,32 @@ export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): Ti
     }
     chromaRuns[c + 1] = starts.length;
   }
-  const runStart = Int32Array.from(starts);
-  const runEnd = Int32Array.from(ends);
-  const runWeights = Float32Array.from(kept);
+  const bank = {
+    chromaRuns,
+    runStart: Int32Array.from(starts),
+    runEnd: Int32Array.from(ends),
+    runWeights: Float32Array.from(kept),
+  };
+  if (sparseBanks.size >= MAX_CACHED_BANKS) sparseBanks.delete(sparseBanks.keys().next().value as string);
+  sparseBanks.set(key, bank);
+  return bank;
+}
+
+/**
+ * librosa.feature.chroma_stft(S=power, sr, n_chroma, tuning, norm=np.inf): chroma filter bank
+ * applied to a power spectrogram (frames × bins), each frame scaled so its largest chroma is 1.
+ * Returns frames × nChroma.
+ */
+export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): TimeFrequency {
+  const nChroma = options.nChroma ?? 12;
+  const nBins = power.nBins;
+  const nFft = 2 * (nBins - 1);
+  const { chromaRuns, runStart, runEnd, runWeights } = sparseChromaBank(options.sr, nFft, nChroma, options.tuning);
 
   const out = timeFrequency(power.nFrames, nChroma);
   const frame = new Float64Array(nChroma);
   const data = power.data;
+  const chroma = out.data;
   for (let t = 0; t < power.nFrames; t++) {
     const row = t * nBins;
     let w = 0;
@@ -133,7 +159,7 @@ export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): Ti
     let max = 0;
     for (let c = 0; c < nChroma; c++) max = Math.max(max, Math.abs(frame[c]));
     const scale = max < FLOAT32_TINY ? 1 : 1 / max;
-    for (let c = 0; c < nChroma; c++) out.data[t * nChroma + c] = frame[c] * scale;
+    for (let c = 0; c < nChroma; c++) chroma[t * nChroma + c] = frame[c] * scale;
   }
   return out;
 }
