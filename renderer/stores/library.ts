@@ -45,7 +45,8 @@ interface LibraryState {
   /** Re-reads the visible rows and the facets after the library changed. */
   refresh(): Promise<void>;
   loadFacets(): Promise<void>;
-  select(index: number | null): void;
+  /** Selects a row (clamped to the results); false when there is nothing to select. */
+  select(index: number | null): boolean;
   rowAt(index: number): TrackRow | undefined;
 }
 
@@ -177,7 +178,9 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
     },
     select(index) {
       const total = get().total;
-      set({ selectedIndex: index === null || total === 0 ? null : Math.min(Math.max(index, 0), total - 1) });
+      const selectedIndex = index === null || total === 0 ? null : Math.min(Math.max(index, 0), total - 1);
+      set({ selectedIndex });
+      return selectedIndex !== null;
     },
     rowAt(index) {
       return get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];

@@ -108,6 +108,10 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await expectTitles(page, ['Morning Sine', 'Pink Haze'], { sorted: false });
     await search.fill('brown');
     await expectTitles(page, ['Brown Study'], { sorted: false });
+    await search.press('ArrowDown');
+    assert.equal(await page.locator('.table__body').evaluate((element) => element === document.activeElement), true, '↓ moves from search to the results');
+    assert.equal(await page.locator('.table__row[aria-selected=true] .cell-strong').textContent(), 'Brown Study');
+    await search.focus();
     await page.screenshot({ path: join(shots, '04-search.png') });
     await search.fill('no such words');
     await page.getByRole('heading', { name: 'No tracks match' }).waitFor();

@@ -4,7 +4,7 @@ import { NO_FILTERS, useLibraryStore } from '../../stores/library.js';
 
 /** Search plus the four filters: tag genre, predicted genre, confidence range, unconfirmed. */
 export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props, searchRef) {
-  const { search, setSearch, filters, setFilters, clearFilters, facets, view } = useLibraryStore();
+  const { search, setSearch, filters, setFilters, clearFilters, facets, view, select } = useLibraryStore();
   const active =
     search !== '' ||
     filters.genre !== null ||
@@ -29,6 +29,10 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
             if (event.key === 'Escape' && search) {
               event.stopPropagation();
               setSearch('');
+            } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
+              // From the search straight into the results.
+              event.preventDefault();
+              if (select(useLibraryStore.getState().selectedIndex ?? 0)) document.querySelector<HTMLElement>('.table__body')?.focus();
             }
           }}
           spellCheck={false}
