@@ -54,7 +54,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
   await t.test('a new user sees what to do first', async () => {
     await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();
     assert.equal(new URL(page.url()).hash, '', 'the token is removed from the address bar');
-    await page.screenshot({ path: join(shots, '01-empty-library.png') });
+    await page.screenshot({ path: join(shots, '01-empty-library.png'), animations: 'disabled' });
     await page.locator('#folder-path-main').fill(join(work, 'no-such-folder'));
     await page.locator('#folder-path-main').press('Enter');
     assert.match((await page.getByRole('alert').textContent()) ?? '', /not found/, 'a bad path says why');
@@ -71,7 +71,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     if (await pause.click({ timeout: 2000 }).then(() => true, () => false)) {
       await page.getByText('Analysis paused').waitFor();
       const pausedAt = await bar.getAttribute('aria-valuenow');
-      await page.screenshot({ path: join(shots, '02a-scan-paused.png') });
+      await page.screenshot({ path: join(shots, '02a-scan-paused.png'), animations: 'disabled' });
       await page.waitForTimeout(1500);
       // Analyses already running may finish; no new ones start, so it cannot reach 100% while paused.
       assert.notEqual(await bar.getAttribute('aria-valuenow'), '100', `paused at ${pausedAt}%, still paused`);
@@ -84,7 +84,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     assert.equal((await page.getByTestId('scan-count').textContent())?.trim(), `${totalFiles} / ${totalFiles}`);
     await page.getByTestId('track-count').filter({ hasText: `${totalFiles} tracks` }).waitFor();
     await expectTitles(page, [...SYNTH_TRACKS.map((track) => track.title), corruptFile], { sorted: false });
-    await page.screenshot({ path: join(shots, '02-library-scanned.png') });
+    await page.screenshot({ path: join(shots, '02-library-scanned.png'), animations: 'disabled' });
   });
 
   await t.test('per-file errors are visible', async () => {
@@ -93,7 +93,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     const row = page.locator('.table__row', { hasText: corruptFile });
     await row.waitFor();
     assert.match((await row.locator('.cell-error').textContent()) ?? '', /\w+/, 'the error says why');
-    await page.screenshot({ path: join(shots, '03-problems.png') });
+    await page.screenshot({ path: join(shots, '03-problems.png'), animations: 'disabled' });
     await page.getByRole('button', { name: /^Library/ }).click();
     await page.getByTestId('track-count').filter({ hasText: `${totalFiles} tracks` }).waitFor();
   });
@@ -112,7 +112,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     assert.equal(await page.locator('.table__body').evaluate((element) => element === document.activeElement), true, '↓ moves from search to the results');
     assert.equal(await page.locator('.table__row[aria-selected=true] .cell-strong').textContent(), 'Brown Study');
     await search.focus();
-    await page.screenshot({ path: join(shots, '04-search.png') });
+    await page.screenshot({ path: join(shots, '04-search.png'), animations: 'disabled' });
     await search.fill('no such words');
     await page.getByRole('heading', { name: 'No tracks match' }).waitFor();
     await search.fill('');
@@ -142,7 +142,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.getByRole('checkbox', { name: 'Unconfirmed' }).check();
     // Nobody has confirmed a genre yet, so "unconfirmed" keeps both.
     await expectTitles(page, ['Morning Sine', 'Pink Haze'], { sorted: false });
-    await page.screenshot({ path: join(shots, '05-filtered.png') });
+    await page.screenshot({ path: join(shots, '05-filtered.png'), animations: 'disabled' });
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.getByTestId('track-count').filter({ hasText: `${totalFiles} tracks` }).waitFor();
 
@@ -196,7 +196,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     }, undefined, { timeout: 20_000 });
     await panel.getByRole('button', { name: 'Pause' }).waitFor();
     assert.ok(mediaStatuses.includes(206), `the player streams with range requests (statuses: ${mediaStatuses})`);
-    await page.screenshot({ path: join(shots, '06-track.png') });
+    await page.screenshot({ path: join(shots, '06-track.png'), animations: 'disabled' });
     await page.keyboard.press('Space');
     await panel.getByRole('button', { name: 'Play' }).waitFor();
   });
@@ -220,7 +220,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.getByRole('complementary', { name: 'Track details' }).getByRole('heading', { name: 'Chord Memory' }).waitFor();
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, 'rgb(21, 22, 26)');
-    await page.screenshot({ path: join(shots, '07-dark.png') });
+    await page.screenshot({ path: join(shots, '07-dark.png'), animations: 'disabled' });
   });
 
   await t.test('a folder shows its watch status and can be removed', async () => {
