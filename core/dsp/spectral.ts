@@ -53,14 +53,17 @@ export function zeroCrossingRate(y: Float32Array, options: ZeroCrossingOptions =
 
   // crossings[i]: sign changes between consecutive samples of the padded signal up to sample i,
   // where edge padding repeats the first and last samples.
+  // The padding repeats a constant, so it holds no crossings: only the signal itself is scanned.
   const crossings = new Int32Array(paddedLength);
-  const isNegative = (v: number): boolean => v < 0 && -v > threshold;
-  let previous = isNegative(y[0]);
-  for (let i = 1; i < paddedLength; i++) {
-    const negative = isNegative(y[Math.min(Math.max(i - pad, 0), y.length - 1)]);
-    crossings[i] = crossings[i - 1] + (negative !== previous ? 1 : 0);
-    previous = negative;
+  let count = 0;
+  let previousNegative = y[0] < -threshold;
+  for (let j = 1; j < y.length; j++) {
+    const negative = y[j] < -threshold;
+    if (negative !== previousNegative) count++;
+    previousNegative = negative;
+    crossings[pad + j] = count;
   }
+  crossings.fill(count, pad + y.length);
   const out = new Float32Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
     // The first sample of a frame has no predecessor inside the frame (pad=False).
