@@ -102,10 +102,11 @@ export class TrackIndex {
     let mask: Uint8Array | null = null;
     for (const word of words) {
       const found = new Uint8Array(count);
-      for (let at = text.indexOf(word); at >= 0; ) {
-        const ordinal = entryContaining(starts, at);
+      // Hits come in corpus order, so the entry holding each one is found by walking forward.
+      let ordinal = 0;
+      for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, starts[ordinal + 1])) {
+        while (starts[ordinal + 1] <= at) ordinal += 1;
         found[ordinal] = 1;
-        at = text.indexOf(word, starts[ordinal + 1]);
       }
       if (mask) for (let i = 0; i < count; i += 1) mask[i] &= found[i];
       else mask = found;
@@ -197,18 +198,6 @@ function reverseKeepingBlanksLast(entries: Entry[], key: SortKey): Entry[] {
   return entries.slice(0, firstBlank).reverse().concat(entries.slice(firstBlank));
 }
 
-/** The last entry starting at or before a corpus offset (binary search). */
-function entryContaining(starts: Int32Array, offset: number): number {
-  let low = 0;
-  let high = starts.length - 2;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
 function compileFilter(query: TrackQuery, searchMask: Uint8Array | null): ((entry: Entry) => boolean) | null {
   const tests: Array<(entry: Entry) => boolean> = [];
   if (searchMask) tests.push((entry) => searchMask[entry.ordinal] === 1);
@@ -229,6 +218,6 @@ function compileFilter(query: TrackQuery, searchMask: Uint8Array | null): ((entr
     const status = query.status;
     tests.push((entry) => entry.row.status === status);
   }
-  if (!tests.length) return null;
+  if (tests.length <= 1) return tests[0] ?? null;
   return (entry) => tests.every((test) => test(entry));
 }

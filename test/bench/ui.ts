@@ -8,7 +8,7 @@ import { openDatabase } from '../../core/db/open.js';
 import { FoldersRepo } from '../../core/db/repos/folders.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { createCore } from '../../core/index.js';
-import { haveChromium, launchChromium } from '../e2e/helpers.js';
+import { ensureScreenshotDir, haveChromium, launchChromium } from '../e2e/helpers.js';
 import type { BenchResult } from './run.js';
 
 /**
@@ -138,6 +138,7 @@ export async function run(): Promise<BenchResult[]> {
         if (i === 0) coldBreakdown = await page.evaluate(timeline);
       }
       const rowsShown = await page.locator('.table__row[data-track-id]').count();
+      await page.screenshot({ path: join(ensureScreenshotDir(), 'bench-100k-library.png'), animations: 'disabled' });
       const [cold, ...warm] = paints;
       results.push({
         metric: 'library first paint, first load (navigation → rows)',
@@ -155,6 +156,43 @@ export async function run(): Promise<BenchResult[]> {
         met: median(warm) <= 1000,
         detail: `${warm.map((paint) => paint.toFixed(0)).join(', ')} ms`,
       });
+
+      // Scrolling: frame intervals while wheeling through the table, and a jump to the middle.
+      await page.locator('.table__body').hover();
+      await page.evaluate(() => {
+        const frames: number[] = [];
+        (window as unknown as { benchFrames: number[] }).benchFrames = frames;
+        let last = performance.now();
+        const tick = (now: number) => {
+          frames.push(now - last);
+          last = now;
+          if (frames.length < 2000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      for (let step = 0; step < 60; step += 1) {
+        await page.mouse.wheel(0, 400);
+        await page.waitForTimeout(16);
+      }
+      const frames = await page.evaluate(() => (window as unknown as { benchFrames: number[] }).benchFrames.splice(0));
+      const p95Frame = [...frames].sort((a, b) => a - b)[Math.floor(frames.length * 0.95)];
+      results.push({
+        metric: 'wheel scrolling through the table, p95 frame',
+        value: p95Frame,
+        unit: 'ms',
+        detail: `${frames.length} frames, longest ${Math.max(...frames).toFixed(0)} ms`,
+      });
+      const jumpStarted = await page.evaluate(() => {
+        const body = document.querySelector('.table__body')!;
+        body.scrollTop = body.scrollHeight / 2;
+        return performance.now();
+      });
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('.table__row')];
+        return rows.length > 0 && rows.every((row) => row.hasAttribute('data-track-id')) && Number(rows[0].getAttribute('aria-rowindex')) > 40_000;
+      });
+      const jumpShown = await page.evaluate(() => performance.now());
+      results.push({ metric: 'jump to the middle of the table → rows shown', value: jumpShown - jumpStarted, unit: 'ms' });
 
       const search = page.getByRole('searchbox', { name: 'Search tracks' });
       const latencies: number[] = [];
