@@ -35,6 +35,8 @@ export interface ScanProgress {
   /** Seconds left at the current rate; null while the rate is unknown. */
   etaSec: number | null;
   paused: boolean;
+  /** Tracks being analysed right now (they finish even when paused). */
+  active: number;
 }
 
 /** One row of the library table: only what the table shows or filters on. */

@@ -242,5 +242,6 @@ function toScanProgress(progress: AnalysisProgress): ScanProgress {
     ratePerSec: progress.ratePerSec,
     etaSec: progress.etaSec,
     paused: progress.paused,
+    active: progress.active,
   };
 }

@@ -116,7 +116,7 @@ test('calls are validated, then reach the core; failures come back as typed erro
 
   assert.deepEqual(await dispatcher.call('pauseScan', []), {
     ok: true,
-    result: { done: 1, failed: 0, total: 2, ratePerSec: 0.5, etaSec: 2, paused: false },
+    result: { done: 1, failed: 0, total: 2, ratePerSec: 0.5, etaSec: 2, paused: false, active: 1 },
   });
   assert.deepEqual(calls.slice(-1), ['pause']);
   dispatcher.close();
