@@ -1,15 +1,47 @@
+import { open } from 'node:fs/promises';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 import type { TrackTags } from '../db/repos/tracks.js';
 
 /**
  * Reads a file's tags and stream properties with music-metadata. The fast pass skips the frame-by-frame
- * duration scan; only files whose header does not state a duration (e.g. MP3 without a Xing header)
- * get the slower second pass, because the analysis windows depend on the duration.
+ * duration scan, because the analysis windows need only a duration: Ogg files take it from their last
+ * page, and only files whose headers do not state it (e.g. MP3 without a Xing header) get the slower
+ * full second pass.
  */
 export async function readTags(path: string): Promise<TrackTags> {
-  let metadata = await parseFile(path, { duration: false, skipCovers: true });
-  if (!metadata.format.duration) metadata = await parseFile(path, { duration: true, skipCovers: true });
-  return tagsFromMetadata(metadata);
+  const metadata = await parseFile(path, { duration: false, skipCovers: true });
+  if (metadata.format.duration) return tagsFromMetadata(metadata);
+  if (metadata.format.container === 'Ogg') {
+    const duration = await oggDurationSeconds(path, metadata.format.codec === 'Opus' ? 48000 : metadata.format.sampleRate);
+    if (duration) return { ...tagsFromMetadata(metadata), durationSec: duration };
+  }
+  return tagsFromMetadata(await parseFile(path, { duration: true, skipCovers: true }));
+}
+
+const OGG_TAIL_BYTES = 64 * 1024;
+
+/**
+ * An Ogg stream's duration from the granule position of its last page (read from the file's tail):
+ * samples at the codec's granule rate, which is 48 kHz for Opus (its pre-skip of a few ms is ignored).
+ * null when no page with a position is found (chained or damaged streams take the full pass).
+ */
+export async function oggDurationSeconds(path: string, granuleRate: number | undefined): Promise<number | null> {
+  if (!granuleRate) return null;
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const length = Math.min(OGG_TAIL_BYTES, size);
+    const tail = Buffer.alloc(length);
+    await file.read(tail, 0, length, size - length);
+    for (let at = tail.lastIndexOf('OggS'); at >= 0; at = at > 0 ? tail.lastIndexOf('OggS', at - 1) : -1) {
+      if (at + 14 > tail.length || tail[at + 4] !== 0) continue; // Not a page header (version 0).
+      const granule = tail.readBigInt64LE(at + 6);
+      if (granule > 0n) return Number(granule) / granuleRate;
+    }
+    return null;
+  } finally {
+    await file.close();
+  }
 }
 
 export function tagsFromMetadata({ common, format }: IAudioMetadata): TrackTags {

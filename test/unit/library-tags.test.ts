@@ -28,6 +28,20 @@ describe('tags', () => {
     }
   });
 
+  it('reads Ogg Vorbis and Opus durations from the last page', async () => {
+    const temp = makeTempDir();
+    try {
+      for (const [name, codec] of [['v.ogg', 'libvorbis'], ['o.opus', 'libopus']]) {
+        const path = join(temp.dir, name);
+        synthesize(path, { seconds: 5, outputArgs: ['-c:a', codec] });
+        const tags = await readTags(path);
+        assert.ok(tags.durationSec && Math.abs(tags.durationSec - 5) < 0.02, `${name}: duration ${tags.durationSec}`);
+      }
+    } finally {
+      temp.cleanup();
+    }
+  });
+
   it('finds the duration of an MP3 without a Xing header (second, scanning pass)', async () => {
     const temp = makeTempDir();
     try {
