@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { api } from './api/client.js';
 import { Icon } from './components/Icon.js';
 import { numberFormat } from './components/format.js';
@@ -69,7 +70,9 @@ const isTyping = (target: EventTarget | null) =>
 export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
   const fatal = useAppStore((state) => state.fatal);
-  const { view, setView, facets, libraryTotal } = useLibraryStore();
+  const { view, setView, errorCount, libraryTotal } = useLibraryStore(
+    useShallow((state) => ({ view: state.view, setView: state.setView, errorCount: state.facets.errorCount, libraryTotal: state.libraryTotal })),
+  );
   const trackOpen = useTrackStore((state) => state.openId !== null);
   // Before the first folder, the main area's empty state holds the folder form.
   const hasFolders = useFoldersStore((state) => state.folders.length > 0);
@@ -112,7 +115,7 @@ export function App() {
             aria-current={view === 'problems'}
           >
             <Icon name="alert" /> Problems
-            {facets.errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(facets.errorCount)}</span>}
+            {errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(errorCount)}</span>}
           </button>
         </div>
         <h2 className="sidebar__heading">Folders</h2>

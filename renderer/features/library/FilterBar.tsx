@@ -1,10 +1,22 @@
 import { forwardRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../../components/Icon.js';
 import { NO_FILTERS, useLibraryStore } from '../../stores/library.js';
 
 /** Search plus the four filters: tag genre, predicted genre, confidence range, unconfirmed. */
 export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props, searchRef) {
-  const { search, setSearch, filters, setFilters, clearFilters, facets, view, select } = useLibraryStore();
+  const { search, setSearch, filters, setFilters, clearFilters, facets, view, select } = useLibraryStore(
+    useShallow(({ search, setSearch, filters, setFilters, clearFilters, facets, view, select }) => ({
+      search,
+      setSearch,
+      filters,
+      setFilters,
+      clearFilters,
+      facets,
+      view,
+      select,
+    })),
+  );
   const active =
     search !== '' ||
     filters.genre !== null ||

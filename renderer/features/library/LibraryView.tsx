@@ -1,4 +1,5 @@
 import type { Ref } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState.js';
 import { numberFormat } from '../../components/format.js';
 import { useFoldersStore } from '../../stores/folders.js';
@@ -8,7 +9,9 @@ import { FilterBar } from './FilterBar.js';
 import { LibraryTable } from './LibraryTable.js';
 
 export function LibraryView({ searchRef }: { searchRef: Ref<HTMLInputElement> }) {
-  const { view, total, libraryTotal, ready, error, clearFilters, setView } = useLibraryStore();
+  const { view, total, libraryTotal, ready, error, clearFilters, setView } = useLibraryStore(
+    useShallow(({ view, total, libraryTotal, ready, error, clearFilters, setView }) => ({ view, total, libraryTotal, ready, error, clearFilters, setView })),
+  );
   const { folders, loaded: foldersLoaded } = useFoldersStore();
 
   const heading = view === 'problems' ? 'Problems' : 'Library';
