@@ -22,6 +22,14 @@ export interface SimilarTrack {
   reasons: Reason[];
 }
 
+/** A playlist request by track ids (see PlaylistRequest, which takes index rows). */
+export type LibraryPlaylistRequest = Omit<PlaylistRequest, 'seeds' | 'moreLike' | 'lessLike' | 'exclude'> & {
+  seeds: number[];
+  moreLike?: number[];
+  lessLike?: number[];
+  exclude?: number[];
+};
+
 /** A track to search from: one of the library's, or features computed from any file. */
 export type Seed = { trackId: number } | { features: TrackFeatures & { genres?: string[]; tempoBpm?: number | null } };
 
@@ -77,12 +85,7 @@ export class LibrarySimilarity {
 
   /** A playlist from seed track ids (see buildPlaylist); rows come back as tracks. */
   playlist(
-    request: Omit<PlaylistRequest, 'seeds' | 'moreLike' | 'lessLike' | 'exclude'> & {
-      seeds: number[];
-      moreLike?: number[];
-      lessLike?: number[];
-      exclude?: number[];
-    },
+    request: LibraryPlaylistRequest,
     options?: PlaylistOptions,
   ): { tracks: SimilarityTrack[]; playlist: Playlist } {
     const rows = (ids: number[] | undefined) => ids?.map((id) => this.rowOf(id));

@@ -33,12 +33,12 @@ export interface ReasonThresholds {
 
 /**
  * Fixed tolerances a listener would agree with; timbreDistance is a library-relative quantity,
- * so prefer `calibrateReasonThresholds`. Its default is the 15th percentile of pairwise distances
- * measured on emotify-dev (280 clips, four genres).
+ * so prefer `calibrateReasonThresholds`. Its default, 38, is the 15th percentile of the pairwise
+ * distances measured on emotify-dev (280 clips, four genres; median 62).
  */
 export const DEFAULT_REASON_THRESHOLDS: ReasonThresholds = {
   tempoTolerance: 0.05,
-  timbreDistance: 40,
+  timbreDistance: 38,
   brightnessTolerance: 0.1,
   energyDb: 2,
 };

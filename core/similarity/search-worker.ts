@@ -1,13 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import type { Neighbour } from './index.js';
-import type { Playlist, PlaylistOptions, PlaylistRequest, PlaylistTrack } from './playlist.js';
-import type { LoadSummary, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { LibraryPlaylistRequest, Seed, SimilarityTrack } from './library.js';
+import type { PlaylistOptions } from './playlist.js';
+import type { LoadSummary, PlaylistResult, SimilarResult, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
- * The similarity index in a worker thread, so a query over a large library never blocks the app's
- * main thread. Each method mirrors a pure function of index.ts / playlist.ts.
+ * The library's similarity index in a worker thread, so a query over a large library never blocks
+ * the app's main thread. Each method mirrors one of LibrarySimilarity (library.ts), by track id.
  */
 export class SimilarityWorker {
   private readonly worker: Worker;
@@ -21,39 +21,35 @@ export class SimilarityWorker {
       if (!waiter) return;
       this.pending.delete(reply.id);
       if (reply.ok) waiter.resolve(reply.result);
-      else waiter.reject(new Error(`similarity worker: ${reply.error}`));
+      else waiter.reject(new Error(`similarity: ${reply.error}`));
     });
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => this.failAll(new Error(`similarity worker exited with code ${code}`)));
   }
 
-  /** Replaces the index. `vectors` (n × dim) is transferred, not copied: the caller loses it. */
-  load(vectors: Float32Array, dim: number, tracks: PlaylistTrack[]): Promise<LoadSummary> {
-    return this.call<LoadSummary>({ type: 'load', vectors, dim, tracks }, [vectors.buffer as ArrayBuffer]);
+  /** (Re)builds the index from the library's analysed tracks. */
+  load(tracks: SimilarityTrack[]): Promise<LoadSummary> {
+    return this.call<LoadSummary>({ type: 'load', tracks });
   }
 
-  search(query: Float32Array, k: number, exclude?: number[]): Promise<Neighbour[]> {
-    return this.call<Neighbour[]>({ type: 'search', query, k, exclude });
+  /** The k most similar tracks, without the seed, with reasons. */
+  similar(seed: Seed, k: number): Promise<SimilarResult[]> {
+    return this.call<SimilarResult[]>({ type: 'similar', seed, k });
   }
 
-  /** Neighbours of an indexed track, without the track itself. */
-  similar(row: number, k: number, exclude?: number[]): Promise<Neighbour[]> {
-    return this.call<Neighbour[]>({ type: 'similar', row, k, exclude });
-  }
-
-  playlist(request: PlaylistRequest, options?: PlaylistOptions): Promise<Playlist> {
-    return this.call<Playlist>({ type: 'playlist', request, options });
+  playlist(request: LibraryPlaylistRequest, options?: PlaylistOptions): Promise<PlaylistResult> {
+    return this.call<PlaylistResult>({ type: 'playlist', request, options });
   }
 
   async close(): Promise<void> {
     await this.worker.terminate();
   }
 
-  private call<T>(body: RequestBody, transfer: ArrayBuffer[] = []): Promise<T> {
+  private call<T>(body: RequestBody): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...body, id } as WorkerRequest, transfer);
+      this.worker.postMessage({ ...body, id } as WorkerRequest);
     });
   }
 

@@ -1,21 +1,34 @@
-import type { Neighbour } from './index.js';
-import type { Playlist, PlaylistOptions, PlaylistRequest, PlaylistTrack } from './playlist.js';
+import type { PlaylistOptions } from './playlist.js';
+import type { LibraryPlaylistRequest, Seed, SimilarityTrack } from './library.js';
+import type { Reason } from './reasons.js';
 
 /** Messages between SimilarityWorker and its thread; `id` pairs each reply with its request. */
 export type WorkerRequest =
-  | { id: number; type: 'load'; vectors: Float32Array; dim: number; tracks: PlaylistTrack[] }
-  | { id: number; type: 'search'; query: Float32Array; k: number; exclude?: number[] }
-  | { id: number; type: 'similar'; row: number; k: number; exclude?: number[] }
-  | { id: number; type: 'playlist'; request: PlaylistRequest; options?: PlaylistOptions };
+  | { id: number; type: 'load'; tracks: SimilarityTrack[] }
+  | { id: number; type: 'similar'; seed: Seed; k: number }
+  | { id: number; type: 'playlist'; request: LibraryPlaylistRequest; options?: PlaylistOptions };
 
 export interface LoadSummary {
-  size: number;
+  tracks: number;
   dim: number;
   simd: boolean;
 }
 
-export type WorkerResult = LoadSummary | Neighbour[] | Playlist;
+/** A neighbour by track id: replies stay small (no feature arrays cross back). */
+export interface SimilarResult {
+  trackId: number;
+  score: number;
+  reasons: Reason[];
+}
 
-export type WorkerReply =
-  | { id: number; ok: true; result: WorkerResult }
-  | { id: number; ok: false; error: string };
+export interface PlaylistResult {
+  /** Track ids in play order. */
+  trackIds: number[];
+  scores: number[];
+  totalDurationSec: number;
+  transitionCost: number;
+}
+
+export type WorkerResult = LoadSummary | SimilarResult[] | PlaylistResult;
+
+export type WorkerReply = { id: number; ok: true; result: WorkerResult } | { id: number; ok: false; error: string };

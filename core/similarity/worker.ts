@@ -1,35 +1,39 @@
 import { parentPort } from 'node:worker_threads';
-import { CosineIndex } from './index.js';
-import { buildPlaylist, type PlaylistTrack } from './playlist.js';
+import { LibrarySimilarity } from './library.js';
 import type { WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol.js';
 
 /**
- * The similarity worker thread: holds the index and the tracks' playlist facts, answers queries
- * off the main thread. Started by SimilarityWorker (search-worker.ts).
+ * The similarity worker thread: holds the library's LibrarySimilarity and answers queries off the
+ * main thread. Started by SimilarityWorker (search-worker.ts).
  */
 if (!parentPort) throw new Error('similarity worker: must run in a worker thread');
 const port = parentPort;
 
-let index: CosineIndex | null = null;
-let tracks: PlaylistTrack[] = [];
+let library: LibrarySimilarity | null = null;
 
-function loadedIndex(): CosineIndex {
-  if (!index) throw new Error('no index loaded');
-  return index;
+function loaded(): LibrarySimilarity {
+  if (!library) throw new Error('no library loaded');
+  return library;
 }
 
 function handle(request: WorkerRequest): WorkerResult {
   switch (request.type) {
     case 'load':
-      index = CosineIndex.fromVectors(request.vectors, request.dim);
-      tracks = request.tracks;
-      return { size: index.size, dim: index.dim, simd: index.usesSimd };
-    case 'search':
-      return loadedIndex().search(request.query, { k: request.k, exclude: request.exclude });
+      library = new LibrarySimilarity(request.tracks);
+      return { tracks: library.index.size, dim: library.index.dim, simd: library.index.usesSimd };
     case 'similar':
-      return loadedIndex().searchFromRow(request.row, { k: request.k, exclude: request.exclude });
-    case 'playlist':
-      return buildPlaylist(loadedIndex(), tracks, request.request, request.options);
+      return loaded()
+        .similar(request.seed, request.k)
+        .map(({ track, score, reasons }) => ({ trackId: track.id, score, reasons }));
+    case 'playlist': {
+      const { tracks, playlist } = loaded().playlist(request.request, request.options);
+      return {
+        trackIds: tracks.map((track) => track.id),
+        scores: playlist.scores,
+        totalDurationSec: playlist.totalDurationSec,
+        transitionCost: playlist.transitionCost,
+      };
+    }
   }
 }
 

@@ -1,38 +1,47 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CosineIndex } from '../../core/similarity/index.js';
-import { buildPlaylist, type PlaylistTrack } from '../../core/similarity/playlist.js';
+import { FMA518_KEYS } from '../../core/features/fma518.js';
+import { LibrarySimilarity, type SimilarityTrack } from '../../core/similarity/library.js';
 import { SimilarityWorker } from '../../core/similarity/search-worker.js';
-import { randomVectors } from './similarity-fixtures.js';
+import { seededRandom } from './similarity-fixtures.js';
 
-test('the worker answers searches and playlists exactly as the pure functions do', async () => {
-  const dim = 40;
-  const vectors = randomVectors(2000, dim, 11);
-  const tracks: PlaylistTrack[] = Array.from({ length: 2000 }, (_, row) => ({
-    artist: `artist ${row % 50}`,
+function randomLibrary(n: number): SimilarityTrack[] {
+  const random = seededRandom(11);
+  return Array.from({ length: n }, (_, i) => ({
+    id: 1000 + i,
+    path: `/music/${i}.mp3`,
+    artist: `artist ${i % 40}`,
+    genres: [['rock', 'jazz'][i % 2]],
     durationSec: 180,
-    tempoBpm: 80 + (row % 60),
+    tempoBpm: 80 + (i % 60),
+    mir: Float32Array.from(FMA518_KEYS, () => random() * 100),
+    embedding: Float32Array.from({ length: 16 }, () => random() - 0.5),
   }));
-  const local = CosineIndex.fromVectors(vectors, dim);
-  const expectedSimilar = local.searchFromRow(7, { k: 12, exclude: [1, 2] });
-  const query = vectors.slice(100 * dim, 101 * dim);
-  const expectedSearch = local.search(query, { k: 5 });
-  const request = { seeds: [3, 9], count: 20, maxPerArtist: 1 };
-  const expectedPlaylist = buildPlaylist(local, tracks, request);
+}
+
+test('the worker answers similar and playlist requests as LibrarySimilarity does, by track id', async () => {
+  const tracks = randomLibrary(800);
+  const local = new LibrarySimilarity(tracks);
+  const expectedSimilar = local.similar({ trackId: 1007 }, 12).map(({ track, score, reasons }) => ({ trackId: track.id, score, reasons }));
+  const outside = { features: { mir: tracks[5].mir, embedding: tracks[5].embedding, tempoBpm: 100 } };
+  const expectedOutside = local.similar(outside, 3).map(({ track }) => track.id);
+  const request = { seeds: [1003, 1009], count: 20, maxPerArtist: 1, lessLike: [1010] };
+  const expectedPlaylist = local.playlist(request);
 
   const worker = new SimilarityWorker();
   try {
-    const summary = await worker.load(vectors.slice(), dim, tracks);
-    assert.deepEqual(summary, { size: 2000, dim, simd: true });
-    const [similar, search, playlist] = await Promise.all([
-      worker.similar(7, 12, [1, 2]),
-      worker.search(query, 5),
-      worker.playlist(request),
-    ]);
+    assert.deepEqual(await worker.load(tracks), { tracks: 800, dim: 16 + 518, simd: true });
+    const [similar, fromOutside, playlist] = await Promise.all([worker.similar({ trackId: 1007 }, 12), worker.similar(outside, 3), worker.playlist(request)]);
     assert.deepEqual(similar, expectedSimilar);
-    assert.deepEqual(search, expectedSearch);
-    assert.deepEqual(playlist, expectedPlaylist);
-    await assert.rejects(worker.similar(5000, 3), /no row 5000/);
+    assert.ok(!similar.some((result) => result.trackId === 1007));
+    assert.deepEqual(
+      fromOutside.map((result) => result.trackId),
+      expectedOutside,
+    );
+    assert.equal(fromOutside[0].trackId, 1005, 'a file with the features of track 1005 finds it first');
+    assert.deepEqual(playlist.trackIds, expectedPlaylist.tracks.map((track) => track.id));
+    assert.deepEqual(playlist.scores, expectedPlaylist.playlist.scores);
+    await assert.rejects(worker.similar({ trackId: 5 }, 3), /track 5 is not analysed/);
   } finally {
     await worker.close();
   }

@@ -1,19 +1,22 @@
 import path from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { loadClassifier, type GenreClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
-import { ClipFeatureCache, type ClipFeatures } from '../../similarity/clip-features.js';
+import { defaultModelsDirectory, findEntry, readRegistry, type ModelDefinition } from '../../ml/registry.js';
+import { ClipFeatureCache, type ClipFeatures, type Embedder } from '../../similarity/clip-features.js';
 import { precisionAtK, type PrecisionReport } from '../../similarity/evaluate.js';
 import { CosineIndex } from '../../similarity/index.js';
 import { fitMirStandardization, packVectors, trackVector, type SimilaritySpace } from '../../similarity/vectors.js';
 
 export const summary = 'genre precision@10 of "sounds like this" on a one-folder-per-genre dataset (leave-one-out)';
 
-const USAGE = `usage: timbre eval-similar --data DIR [--k 10] [--cache DIR] [--json]
+const USAGE = `usage: timbre eval-similar --data DIR [--k 10] [--model ID | --no-embedding] [--cache DIR] [--json]
 
 For every clip, its k nearest other clips by similarity vector; reports the fraction that share its
 genre folder, with clips by the same artist (artists.tsv) counted, and excluded from the candidates.
-Sweeps the embedding/MIR weighting and the z-score clip and reports each setting.
+Vectors combine the 518 MIR statistics with the genre classifier's embedding (the default model, or
+--model ID) when one loads; the embedding/MIR weighting and the z-score clip are swept.
 Per-clip features are cached under --cache (default .cache/eval-similar).`;
 
 /** Embedding weight w_e swept when embeddings exist; w_m = 1 − w_e. */
@@ -34,6 +37,8 @@ export async function run(args: string[]): Promise<number> {
       data: { type: 'string' },
       k: { type: 'string', default: '10' },
       cache: { type: 'string', default: path.join('.cache', 'eval-similar') },
+      model: { type: 'string' },
+      'no-embedding': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -52,10 +57,30 @@ export async function run(args: string[]): Promise<number> {
   const cache = new ClipFeatureCache(values.cache);
   await ensureIgnoredByGit(values.cache);
 
+  let classifier: GenreClassifier | null = null;
+  if (!values['no-embedding']) {
+    try {
+      classifier = await loadClassifier(values.model);
+    } catch (error) {
+      if (values.model) throw error;
+      console.error(`eval-similar: no classifier embedding (${error instanceof Error ? error.message : String(error)}); MIR statistics only`);
+    }
+  }
+  const embedder: Embedder | undefined = classifier
+    ? { modelId: `${classifier.modelId}@${classifier.version}`, embed: (melDb) => classifier.classifyMel(melDb).embedding }
+    : undefined;
+  const trainedOn = classifier ? await modelTrainingData(classifier.modelId) : null;
+  if (trainedOn && trainedOn === path.basename(path.resolve(values.data))) {
+    console.error(
+      `eval-similar: warning: model ${classifier!.modelId} was trained on ${trainedOn}, this dataset: its embedding has seen ` +
+        'most of these clips, so settings with w_embedding > 0 are optimistic. Judge them on clips it has not seen.',
+    );
+  }
+
   const features: ClipFeatures[] = [];
   const started = Date.now();
   for (const [i, clip] of dataset.clips.entries()) {
-    features.push(await cache.features(clip.file));
+    features.push(await cache.features(clip.file, embedder));
     if ((i + 1) % 20 === 0 || i + 1 === dataset.clips.length) {
       console.error(`eval-similar: features ${i + 1}/${dataset.clips.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
@@ -63,7 +88,8 @@ export async function run(args: string[]): Promise<number> {
 
   const labels = dataset.clips.map((clip) => clip.label);
   const groups = dataset.clips.map((clip) => clip.group);
-  const embeddingDim = 0; // Classifier embeddings join the sweep once core/ml exposes loadClassifier.
+  classifier?.dispose();
+  const embeddingDim = features[0].embedding?.length ?? 0;
   const { mean, std } = fitMirStandardization(features.map((clip) => clip.mir));
 
   const results: SettingResult[] = [];
@@ -82,7 +108,10 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   // The honest number is the one where an artist's own tracks cannot vouch for its genre.
-  const best = results.reduce((a, b) => (b.sameArtistExcluded.precision > a.sameArtistExcluded.precision ? b : a));
+  const bestOf = (candidates: SettingResult[]) =>
+    candidates.reduce((a, b) => (b.sameArtistExcluded.precision > a.sameArtistExcluded.precision ? b : a));
+  const best = bestOf(results);
+  const bestMirOnly = bestOf(results.filter((result) => result.weights.embedding === 0));
 
   const report = {
     dataset: path.resolve(values.data),
@@ -90,9 +119,11 @@ export async function run(args: string[]): Promise<number> {
     labels: dataset.labels,
     artistsKnown: dataset.groupedByArtist,
     k,
-    features: embeddingDim > 0 ? 'mir518+embedding' : 'mir518',
+    features: classifier ? `mir518 + ${embeddingDim}-wide embedding of ${embedder!.modelId}` : 'mir518',
+    embeddingTrainedOn: trainedOn,
     results,
     best,
+    bestMirOnly,
   };
   if (values.json) {
     console.log(JSON.stringify(report, null, 2));
@@ -109,13 +140,15 @@ function printReport(report: {
   artistsKnown: boolean;
   k: number;
   features: string;
+  embeddingTrainedOn: string | null;
   results: SettingResult[];
   best: SettingResult;
+  bestMirOnly: SettingResult;
 }): void {
   const pct = (value: number) => `${(100 * value).toFixed(1)} %`.padStart(8);
   const lines = [
     `${report.dataset}: ${report.clips} clips, genres ${report.labels.join(', ')}; artists ${report.artistsKnown ? 'known for every clip' : 'not all known (unknown ones count as their own artist)'}`,
-    `features: ${report.features}; genre precision@${report.k}, leave-one-out`,
+    `features: ${report.features}${report.embeddingTrainedOn ? ` (model trained on ${report.embeddingTrainedOn})` : ''}; genre precision@${report.k}, leave-one-out`,
     '',
     `${'w_embedding'.padEnd(12)} ${'w_mir'.padEnd(6)} ${'z clip'.padEnd(7)} ${'same artist counted'.padStart(20)} ${'same artist excluded'.padStart(21)}`,
   ];
@@ -124,15 +157,25 @@ function printReport(report: {
       `${result.weights.embedding.toFixed(2).padEnd(12)} ${result.weights.mir.toFixed(2).padEnd(6)} ${String(result.zClip ?? 'none').padEnd(7)} ${pct(result.withSameArtist.precision).padStart(20)} ${pct(result.sameArtistExcluded.precision).padStart(21)}`,
     );
   }
-  const best = report.best;
-  lines.push(
+  const describe = (title: string, best: SettingResult) => [
     '',
-    `best (same artist excluded): w_embedding ${best.weights.embedding}, w_mir ${best.weights.mir}, z clip ${best.zClip ?? 'none'}: ` +
-      `${pct(best.sameArtistExcluded.precision).trim()} (same artist counted: ${pct(best.withSameArtist.precision).trim()})`,
+    `${title}: w_embedding ${best.weights.embedding}, w_mir ${best.weights.mir}, z clip ${best.zClip ?? 'none'}: ` +
+      `${pct(best.sameArtistExcluded.precision).trim()} same artist excluded, ${pct(best.withSameArtist.precision).trim()} counted`,
     `  per genre, same artist excluded: ${Object.entries(best.sameArtistExcluded.perLabel).map(([label, value]) => `${label} ${pct(value).trim()}`).join(', ')}`,
     `  per genre, same artist counted:  ${Object.entries(best.withSameArtist.perLabel).map(([label, value]) => `${label} ${pct(value).trim()}`).join(', ')}`,
-  );
+  ];
+  lines.push(...describe('best setting (by same artist excluded)', report.best));
+  if (report.best !== report.bestMirOnly) lines.push(...describe('best MIR-only setting', report.bestMirOnly));
   console.log(lines.join('\n'));
+}
+
+/** The dataset name a registered model's definition says it was trained on, if it says. */
+async function modelTrainingData(modelId: string): Promise<string | null> {
+  const directory = defaultModelsDirectory();
+  const entry = findEntry(await readRegistry(directory), modelId);
+  const definition = JSON.parse(await readFile(path.join(directory, entry.path, 'model.json'), 'utf8')) as ModelDefinition;
+  const data = definition.training?.data;
+  return typeof data === 'string' ? data : null;
 }
 
 /** The cache is a build artefact: a `.gitignore` of `*` keeps it out of any repository it sits in. */
