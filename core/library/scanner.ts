@@ -48,6 +48,13 @@ export class Scanner {
 
     db.transaction(() => {
       const known = new Map(tracks.fileRowsInFolder(folder.id).map((row) => [row.path, row]));
+      if (files.length === 0 && known.size > 0) {
+        // All files gone at once is far more often a drive that is not mounted than a deliberate deletion.
+        throw new Error(
+          `the folder has no audio files any more; its ${known.size} tracks are kept in case it is on a drive ` +
+            'that is not mounted (remove the folder from the library to forget them)',
+        );
+      }
       const newFiles: FoundFile[] = [];
       for (const file of files) {
         const row = known.get(file.path);

@@ -1,5 +1,5 @@
 import type { FSWatcher } from 'chokidar';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
@@ -168,6 +168,11 @@ export class Library implements LibraryService {
   }
 
   private async runScan(folder: FolderRow): Promise<ScanSummary> {
+    if (!existsSync(folder.path)) {
+      const missing = 'the folder is missing (moved, deleted or on a drive that is not mounted)';
+      this.deps.folders.setError(folder.id, missing);
+      throw new Error(`${folder.path}: ${missing}`);
+    }
     try {
       const { summary, changedIds, removedIds } = await this.deps.scanner.scanFolder(folder);
       this.deps.folders.markScanned(folder.id);
@@ -195,7 +200,7 @@ export class Library implements LibraryService {
     try {
       const watcher = await watchFolder(folder.path, {
         onFile: (path) => this.onFileEvent(folder.id, path),
-        onRemoved: (path) => this.onRemovedEvent(path),
+        onRemoved: (path) => this.onRemovedEvent(folder, path),
         onError: (error) => {
           this.deps.folders.setError(folder.id, `watching failed: ${error.message}`);
           this.emitFolder(folder.id);
@@ -233,10 +238,16 @@ export class Library implements LibraryService {
     }
   }
 
-  private onRemovedEvent(path: string): void {
+  private onRemovedEvent(folder: FolderRow, path: string): void {
     const timer = setTimeout(() => {
       this.removalTimers.delete(timer);
       if (this.closed) return;
+      // A vanished music folder is most likely an unmounted drive: keep its tracks (and their user data).
+      if (!existsSync(folder.path)) {
+        this.deps.folders.setError(folder.id, 'the folder is missing (moved, deleted or on a drive that is not mounted)');
+        this.emitFolder(folder.id);
+        return;
+      }
       for (const id of this.deps.scanner.removeMissing(path)) this.deps.events.emit('track-updated', { id, track: null });
     }, MOVE_WINDOW_MS);
     this.removalTimers.add(timer);

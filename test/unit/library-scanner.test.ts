@@ -125,6 +125,19 @@ describe('scanner', () => {
     }
   });
 
+  it('keeps the tracks of a folder that suddenly has no files at all (an unmounted drive)', async () => {
+    const { temp, scanner, folder, write, tracks } = setUp();
+    try {
+      write('a.mp3');
+      await scanner.scanFolder(folder);
+      rmSync(join(temp.dir, 'a.mp3'));
+      await assert.rejects(scanner.scanFolder(folder), /tracks are kept in case it is on a drive that is not mounted/);
+      assert.equal(tracks.summaries().length, 1);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
   it('single-file sync (watcher) adds, detects a move, and removes only files really gone', async () => {
     const { temp, scanner, folder, write, idOf, finishAnalysis, tracks } = setUp();
     try {
