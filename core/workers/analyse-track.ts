@@ -1,7 +1,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
-import { decodeAnalysisExcerpt } from '../audio/windows.js';
-import { analyzeSignal } from '../features/analyze.js';
+import { decodeAnalysisExcerpt, type AnalysisExcerpt } from '../audio/windows.js';
+import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
 import { describeFileError } from '../library/files.js';
 import { readTags } from '../library/tags.js';
 import type { TrackTags } from '../db/repos/tracks.js';
@@ -9,7 +9,6 @@ import { melPreview } from './mel-preview.js';
 import type { AnalyseFailure, AnalyseReply, AnalyseRequest, GenrePredictions } from './protocol.js';
 
 const SAMPLE_RATE = 22050;
-const HOP_LENGTH = 512;
 /** Below one STFT frame (n_fft 2048) there is nothing to analyse. */
 const MIN_SAMPLES = 2048;
 
@@ -42,13 +41,14 @@ export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseRepl
   const tags = await readTags(path).catch(() => null);
   const decodeStart = performance.now();
 
-  let samples: Float32Array;
+  let excerpt: AnalysisExcerpt;
   try {
-    samples = (await decodeAnalysisExcerpt(path, tags?.durationSec)).samples;
+    excerpt = await decodeAnalysisExcerpt(path, tags?.durationSec);
   } catch (error) {
     if (error instanceof DecodeError) return fail(`could not decode the audio: ${error.message}`, tags);
     return fail(describeFileError(error), tags);
   }
+  const { samples } = excerpt;
   if (samples.length < MIN_SAMPLES) {
     return fail(`too little audio to analyse (${(samples.length / SAMPLE_RATE).toFixed(3)} s)`, tags);
   }
@@ -57,9 +57,11 @@ export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseRepl
   try {
     const analysis = analyzeSignal(samples, SAMPLE_RATE);
     const fma518 = Float32Array.from(analysis.fma518);
-    const preview = melPreview(analysis.melDb, HOP_LENGTH / SAMPLE_RATE);
+    const preview = melPreview(analysis.melDb, ANALYSIS_HOP_LENGTH / SAMPLE_RATE);
 
-    // Genre classifier step: the classifier runs here on analysis.melDb and fills `predictions`.
+    // ── GENRE CLASSIFIER STEP ──────────────────────────────────────────────────────────────────────
+    // The one place the classifier joins the pipeline: it reads analysis.melDb (the excerpt's log-mel),
+    // maps its segment times back onto the track with excerpt.windows, and fills `predictions`.
     const predictions: GenrePredictions | null = null;
 
     return {
