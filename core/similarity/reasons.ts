@@ -45,6 +45,8 @@ export const DEFAULT_REASON_THRESHOLDS: ReasonThresholds = {
 
 /** Fraction of random track pairs whose MFCC distance counts as "similar timbre". */
 const TIMBRE_PAIR_QUANTILE = 0.15;
+/** Pairs measured to calibrate: every pair of a small library, a sample of this many otherwise. */
+const CALIBRATION_PAIRS = 20000;
 
 interface KeyPositions {
   mfccMeans: number[];
@@ -84,15 +86,24 @@ export function calibrateReasonThresholds(
   base: ReasonThresholds = DEFAULT_REASON_THRESHOLDS,
 ): ReasonThresholds {
   const distances: number[] = [];
-  // Every pair for small libraries, a deterministic stride through pairs for large ones.
-  const pairs = (mirRows.length * (mirRows.length - 1)) / 2;
-  const step = Math.max(1, Math.floor(pairs / 20000));
-  let pair = 0;
-  for (let i = 0; i < mirRows.length; i++) {
-    for (let j = i + 1; j < mirRows.length; j++, pair++) {
-      if (pair % step !== 0) continue;
-      const distance = timbreDistance(mirRows[i], mirRows[j], keys);
-      if (Number.isFinite(distance)) distances.push(distance);
+  const n = mirRows.length;
+  const addPair = (i: number, j: number) => {
+    const distance = timbreDistance(mirRows[i], mirRows[j], keys);
+    if (Number.isFinite(distance)) distances.push(distance);
+  };
+  if ((n * (n - 1)) / 2 <= CALIBRATION_PAIRS) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) addPair(i, j);
+  } else {
+    // A large library: a fixed pseudo-random sample of pairs (same library, same thresholds).
+    let state = 0x9e3779b9;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    for (let sample = 0; sample < CALIBRATION_PAIRS; sample++) {
+      const i = next();
+      const j = next();
+      if (i !== j) addPair(i, j);
     }
   }
   if (distances.length === 0) return base;

@@ -9,7 +9,7 @@
  * use the library's own mean and standard deviation (a `SimilaritySpace`, stored with the index)
  * and are clipped, because a handful of heavy-tailed statistics (kurtosis, max) would otherwise
  * dominate the MIR block on a few tracks. The weights and the clip are chosen by
- * `timbre eval-similar`, which sweeps them; the defaults below are that sweep's pick.
+ * `timbre eval-similar`, which sweeps them; the defaults below are that sweep's pick on emotify-dev.
  */
 
 export interface VectorWeights {
@@ -35,9 +35,14 @@ export interface TrackFeatures {
   embedding?: ArrayLike<number> | null;
 }
 
-/** The sweep's pick (see eval-similar); see the module comment. */
+/**
+ * eval-similar on emotify-dev (genre precision@10, same artist excluded): MIR only 51.9 %, embedding
+ * only 66.9 %, w_embedding 0.8 / w_mir 0.2 68.2 % (0.65 / 0.35: 67.3 %, 0.5 / 0.5: 65.2 %); every
+ * clip from 2 to none lies within 0.5 points, 4 keeps outliers in check at no cost. Caveat: the
+ * embedding's model was trained on most of those clips, which favours it.
+ */
 export const DEFAULT_Z_CLIP = 4;
-export const DEFAULT_WEIGHTS: VectorWeights = { embedding: 0.5, mir: 0.5 };
+export const DEFAULT_WEIGHTS: VectorWeights = { embedding: 0.8, mir: 0.2 };
 
 /** Statistics whose library spread is below this are constant in practice: they get std 1. */
 const MIN_STD = 1e-9;

@@ -21,7 +21,7 @@ Per-clip features are cached under --cache (default .cache/eval-similar).`;
 
 /** Embedding weight w_e swept when embeddings exist; w_m = 1 − w_e. */
 const EMBEDDING_WEIGHTS = [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1];
-const Z_CLIPS = [2, 3, 4, 6, Infinity];
+const Z_CLIPS = [2, 4, Infinity];
 
 interface SettingResult {
   weights: { embedding: number; mir: number };
@@ -95,7 +95,7 @@ export async function run(args: string[]): Promise<number> {
   const results: SettingResult[] = [];
   for (const zClip of Z_CLIPS) {
     for (const embeddingWeight of embeddingDim > 0 ? EMBEDDING_WEIGHTS : [0]) {
-      const weights = { embedding: embeddingWeight, mir: 1 - embeddingWeight };
+      const weights = { embedding: embeddingWeight, mir: Math.round((1 - embeddingWeight) * 100) / 100 };
       const space: SimilaritySpace = { mirMean: mean, mirStd: std, zClip, embeddingDim, weights };
       const dim = embeddingDim + mean.length;
       const index = CosineIndex.fromVectors(packVectors(features.map((clip) => trackVector(clip, space)), dim), dim);
