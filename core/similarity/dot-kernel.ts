@@ -156,11 +156,17 @@ function kernelModule(): WebAssembly.Module | null {
 
 const WASM_PAGE_BYTES = 65536;
 
-/** Instantiates the kernel over a fresh memory of at least `bytes`; null without WebAssembly SIMD. */
+/** Instantiates the kernel over a fresh memory of at least `bytes`; null without WebAssembly SIMD or that much memory. */
 export function createDotKernel(bytes: number): DotKernel | null {
   const module = kernelModule();
   if (!module) return null;
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES)) });
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages });
+  } catch {
+    return null; // beyond 32-bit WebAssembly memory (4 GiB, about 1.5 million 646-wide tracks): scan in JS
+  }
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const scores = instance.exports.scores as (p: number, n: number, dim: number, q: number, out: number) => void;
   return {
