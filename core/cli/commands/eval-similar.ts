@@ -9,7 +9,7 @@ import { precisionAtK, type PrecisionReport } from '../../similarity/evaluate.js
 import { CosineIndex } from '../../similarity/index.js';
 import { fitMirStandardization, packVectors, trackVector, type SimilaritySpace } from '../../similarity/vectors.js';
 
-export const summary = 'genre precision@10 of "sounds like this" on a one-folder-per-genre dataset (leave-one-out)';
+export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out';
 
 const USAGE = `usage: timbre eval-similar --data DIR [--k 10] [--model ID | --no-embedding] [--cache DIR] [--json]
 
