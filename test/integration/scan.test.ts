@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize, toneSamples, writeWav } from '../helpers/audio.js';
-import { listTracksJson, runTimbre } from '../helpers/cli.js';
+import { listTracksJson, runTimbre, TIMBRE_BIN } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 /** One short file per common format, each with tags where the container carries them. */
@@ -56,6 +57,26 @@ describe('timbre scan', () => {
     const result = await runTimbre(['scan', music, '--db', db]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /7 audio files \(0 new, 0 changed, 0 moved, 0 removed\)\n0 tracks to analyse/);
+  });
+
+  it('Ctrl-C stops after the running analyses (exit 130); the next scan finishes the rest', async () => {
+    const more = join(temp.dir, 'more');
+    mkdirSync(more);
+    for (let i = 0; i < 16; i++) writeWav(join(more, `tone-${i}.wav`), toneSamples(2, { frequency: 300 + 20 * i }));
+    const child = spawn(process.execPath, [TIMBRE_BIN, 'scan', more, '--db', db, '--jobs', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      if (!interrupted && stderr.includes('to analyse')) interrupted = child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /interrupted: \d+ left for the next scan/);
+    const rest = await runTimbre(['scan', more, '--db', db]);
+    assert.equal(rest.code, 0, rest.stderr);
+    const tracks = await listTracksJson(db);
+    assert.equal(tracks.filter((t) => t.path.startsWith(more) && t.status === 'done').length, 16);
   });
 
   it('rejects a folder that does not exist, with a clear message and exit code 1', async () => {

@@ -16,6 +16,15 @@ export async function run(args: string[]): Promise<number> {
   const unsubscribe = core.events.on('progress', (progress) => bar.update(progress));
   const started = performance.now();
   let exitCode = 0;
+  let interrupted = false;
+  // Ctrl-C: start nothing new, let running analyses finish and be saved; the queue resumes next time.
+  // A second Ctrl-C kills at once, which is safe too (jobs are durable).
+  const onInterrupt = () => {
+    interrupted = true;
+    core.library.pause();
+    bar.finish('stopping: finishing the tracks being analysed (Ctrl-C again to quit at once)…');
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     for (const dir of positionals) {
       try {
@@ -33,12 +42,15 @@ export async function run(args: string[]): Promise<number> {
     const { total } = core.library.progress();
     console.error(`${total} track${total === 1 ? '' : 's'} to analyse`);
     await core.library.whenIdle();
-    const { done, failed } = core.library.progress();
+    const { done, failed, total: left } = core.library.progress();
     bar.finish(
       `analysed ${done} track${done === 1 ? '' : 's'}${failed ? `, ${failed} failed (see 'timbre tracks --json')` : ''} ` +
-        `in ${formatDuration((performance.now() - started) / 1000)}`,
+        `in ${formatDuration((performance.now() - started) / 1000)}` +
+        (interrupted ? `; interrupted: ${left - done - failed} left for the next scan` : ''),
     );
+    if (interrupted) exitCode = 130;
   } finally {
+    process.off('SIGINT', onInterrupt);
     unsubscribe();
     await core.shutdown();
   }
