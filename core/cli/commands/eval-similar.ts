@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -66,10 +67,15 @@ export async function run(args: string[]): Promise<number> {
       console.error(`eval-similar: no classifier embedding (${error instanceof Error ? error.message : String(error)}); MIR statistics only`);
     }
   }
+  const model = classifier ? await describeModel(classifier.modelId) : null;
   const embedder: Embedder | undefined = classifier
-    ? { modelId: `${classifier.modelId}@${classifier.version}`, embed: (melDb) => classifier.classifyMel(melDb).embedding }
+    ? {
+        // The weights' hash, not just id@version: a retrained model must not reuse cached embeddings.
+        modelId: `${classifier.modelId}@${classifier.version}#${model!.weightsHash}`,
+        embed: (melDb) => classifier.classifyMel(melDb).embedding,
+      }
     : undefined;
-  const trainedOn = classifier ? await modelTrainingData(classifier.modelId) : null;
+  const trainedOn = model?.trainedOn ?? null;
   if (trainedOn && trainedOn === path.basename(path.resolve(values.data))) {
     console.error(
       `eval-similar: warning: model ${classifier!.modelId} was trained on ${trainedOn}, this dataset: its embedding has seen ` +
@@ -79,10 +85,13 @@ export async function run(args: string[]): Promise<number> {
 
   const features: ClipFeatures[] = [];
   const started = Date.now();
+  let reported = started;
   for (const [i, clip] of dataset.clips.entries()) {
     features.push(await cache.features(clip.file, embedder));
-    if ((i + 1) % 20 === 0 || i + 1 === dataset.clips.length) {
-      console.error(`eval-similar: features ${i + 1}/${dataset.clips.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    // Progress every ~10 s: silent when everything comes from the cache.
+    if (Date.now() - reported > 10_000) {
+      reported = Date.now();
+      console.error(`eval-similar: features ${i + 1}/${dataset.clips.length} (${((reported - started) / 1000).toFixed(0)} s)`);
     }
   }
 
@@ -169,13 +178,16 @@ function printReport(report: {
   console.log(lines.join('\n'));
 }
 
-/** The dataset name a registered model's definition says it was trained on, if it says. */
-async function modelTrainingData(modelId: string): Promise<string | null> {
-  const directory = defaultModelsDirectory();
-  const entry = findEntry(await readRegistry(directory), modelId);
-  const definition = JSON.parse(await readFile(path.join(directory, entry.path, 'model.json'), 'utf8')) as ModelDefinition;
+/** A registered model's training data set (if its definition names one) and a hash of its weights. */
+async function describeModel(modelId: string): Promise<{ trainedOn: string | null; weightsHash: string }> {
+  const directory = path.join(defaultModelsDirectory(), findEntry(await readRegistry(), modelId).path);
+  const definition = JSON.parse(await readFile(path.join(directory, 'model.json'), 'utf8')) as ModelDefinition;
+  const weights = await readFile(path.join(directory, definition.weightsFile));
   const data = definition.training?.data;
-  return typeof data === 'string' ? data : null;
+  return {
+    trainedOn: typeof data === 'string' ? data : null,
+    weightsHash: createHash('sha1').update(weights).digest('hex').slice(0, 12),
+  };
 }
 
 /** The cache is a build artefact: a `.gitignore` of `*` keeps it out of any repository it sits in. */
