@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TimeFrequency } from '../dsp/types.js';
-import type { CnnLstmModel } from './model.js';
+import { pooledBands, pooledFrames, type CnnLstmModel } from './model.js';
 
 export interface TrackPrediction {
   /** Track probabilities, in label order: the mean over the ~30-s LSTM windows. */
@@ -58,6 +58,30 @@ export function copyPatches(mel: TimeFrequency, starts: number[], patchFrames: n
   return out;
 }
 
+/**
+ * Average-pools patches [count, patchFrames, nBins] into [count, patchFrames / frames, nBins / bands]
+ * (trailing remainders dropped): the network's fixed input pooling, done here in one pass because
+ * it is several times cheaper than as tensor ops and shrinks what is uploaded to the backend.
+ */
+export function poolPatches(raw: Float32Array, count: number, patchFrames: number, nBins: number, pool: { frames: number; bands: number }): Float32Array {
+  const outFrames = Math.floor(patchFrames / pool.frames);
+  const outBands = Math.floor(nBins / pool.bands);
+  const out = new Float32Array(count * outFrames * outBands);
+  const scale = 1 / (pool.frames * pool.bands);
+  for (let p = 0; p < count; p++) {
+    for (let t = 0; t < outFrames * pool.frames; t++) {
+      const source = (p * patchFrames + t) * nBins;
+      const target = (p * outFrames + Math.floor(t / pool.frames)) * outBands;
+      for (let b = 0; b < outBands; b++) {
+        let sum = 0;
+        for (let k = 0; k < pool.bands; k++) sum += raw[source + b * pool.bands + k];
+        out[target + b] += sum * scale;
+      }
+    }
+  }
+  return out;
+}
+
 /** Runs the model over a whole track (log-mel dB, frames × nMels). */
 export function predictTrack(model: CnnLstmModel, mel: TimeFrequency): TrackPrediction {
   const { patchFrames, sequencePatches, nMels } = model.config;
@@ -67,7 +91,9 @@ export function predictTrack(model: CnnLstmModel, mel: TimeFrequency): TrackPred
   const windows = sequenceWindows(starts.length, sequencePatches);
   const classes = model.config.labels.length;
   const [segmentData, trackData, hiddenData] = tf.tidy(() => {
-    const patches = tf.tensor3d(copyPatches(mel, starts, patchFrames), [starts.length, patchFrames, nMels]);
+    const { inputPool } = model.config;
+    const pooled = poolPatches(copyPatches(mel, starts, patchFrames), starts.length, patchFrames, nMels, inputPool);
+    const patches = tf.tensor3d(pooled, [starts.length, pooledFrames(model.config), pooledBands(model.config)]);
     const embeddings = model.embedPatches(patches);
     const segments = model.patchLogits(embeddings).softmax();
     const sequences = tf.gather(embeddings, windows.flat()).reshape([windows.length, windows[0].length, -1]) as tf.Tensor3D;

@@ -19,9 +19,9 @@ export interface CnnLstmConfig {
   patchFrames: number;
   sequencePatches: number;
   /**
-   * Fixed average pooling of the normalised patch before the convolutions, over frames and over
-   * mel bands: genre lives in textures coarser than 23 ms × 1 band, and pooling 2 × 2 makes the
-   * front end 4× cheaper to train.
+   * Fixed average pooling of each patch before the network, over frames and over mel bands (done in
+   * JS by poolPatches): genre lives in textures coarser than 23 ms × 1 band, and pooling 2 × 2 makes
+   * the front end 4× cheaper to train and run.
    */
   inputPool: { frames: number; bands: number };
   /** Convolutions over time; each sees all channels (the first sees all mel bands). */
@@ -75,9 +75,14 @@ export function pooledBands(config: CnnLstmConfig): number {
   return Math.floor(config.nMels / config.inputPool.bands);
 }
 
+/** Frames of a patch after the input pooling. */
+export function pooledFrames(config: CnnLstmConfig): number {
+  return Math.floor(config.patchFrames / config.inputPool.frames);
+}
+
 /** Frames the conv front end leaves per patch (after valid convolutions and pooling). */
 export function framesAfterConv(config: CnnLstmConfig): number {
-  let frames = Math.floor(config.patchFrames / config.inputPool.frames);
+  let frames = pooledFrames(config);
   for (const layer of config.conv) frames = Math.floor((frames - layer.kernel + 1) / layer.pool);
   return frames;
 }
@@ -151,16 +156,19 @@ export class CnnLstmModel {
   }
 
   /**
-   * Patch embeddings: patches [n, patchFrames, nMels] (log-mel dB) → [n, 2 × last filters]
-   * (mean and max over time of the last conv layer). `dropout` > 0 only while training.
+   * Patch embeddings: pooled patches [n, patchFrames / inputPool.frames, nMels / inputPool.bands]
+   * (log-mel dB, see poolPatches in inference.ts) → [n, 2 × last filters] (mean and max over time
+   * of the last conv layer). `dropout` > 0 only while training.
    */
-  embedPatches(patches: tf.Tensor3D, dropout = 0, seed?: number): tf.Tensor2D {
+  embedPatches(pooledPatches: tf.Tensor3D, dropout = 0, seed?: number): tf.Tensor2D {
     return tf.tidy(() => {
       const bands = pooledBands(this.config);
+      if (pooledPatches.shape[1] !== pooledFrames(this.config) || pooledPatches.shape[2] !== bands) {
+        throw new Error(`expected pooled patches of ${pooledFrames(this.config)} × ${bands}, got ${pooledPatches.shape.slice(1).join(' × ')}`);
+      }
       const mean = this.weight('input/mean').reshape([1, 1, bands]);
       const std = this.weight('input/std').reshape([1, 1, bands]);
-      // Pool first: normalising the smaller pooled patch is 4× cheaper.
-      let x = averagePool(patches, this.config.inputPool.frames, this.config.inputPool.bands).sub(mean).div(std) as tf.Tensor3D;
+      let x = pooledPatches.sub(mean).div(std) as tf.Tensor3D;
       this.config.conv.forEach((layer, i) => {
         x = convolveTime(x, this.weight(`conv${i}/kernel`), this.weight(`conv${i}/bias`), layer.kernel);
         x = maxPoolTime(x.relu(), layer.pool);
@@ -220,23 +228,6 @@ function convolveTime(x: tf.Tensor3D, kernel: tf.Tensor, bias: tf.Tensor, size: 
     .matMul(kernel as tf.Tensor2D)
     .add(bias)
     .reshape([n, out, filters]);
-}
-
-/** Non-overlapping average pooling over frames and bands (trailing remainders dropped). */
-function averagePool(x: tf.Tensor3D, frames: number, bands: number): tf.Tensor3D {
-  if (frames === 1 && bands === 1) return x;
-  const [n, t, f] = x.shape;
-  const outFrames = Math.floor(t / frames);
-  const outBands = Math.floor(f / bands);
-  // Two separable sums over contiguous axes: far faster on wasm than one mean over a 5-D view.
-  const trimmed = outFrames * frames === t && outBands * bands === f ? x : x.slice([0, 0, 0], [n, outFrames * frames, outBands * bands]);
-  return trimmed
-    .reshape([n, outFrames, frames, outBands * bands])
-    .sum(2)
-    .reshape([n * outFrames, outBands, bands])
-    .sum(2)
-    .mul(1 / (frames * bands))
-    .reshape([n, outFrames, outBands]) as tf.Tensor3D;
 }
 
 /** Non-overlapping max pooling over time; a trailing remainder is dropped (like 'valid'). */

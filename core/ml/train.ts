@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TimeFrequency } from '../dsp/types.js';
-import { CnnLstmModel, pooledBands, type CnnLstmConfig } from './model.js';
-import { copyPatches, predictTrack } from './inference.js';
+import { CnnLstmModel, pooledBands, pooledFrames, type CnnLstmConfig } from './model.js';
+import { copyPatches, poolPatches, predictTrack } from './inference.js';
 import { SeededRandom } from './random.js';
 
 export interface TrainingClip {
@@ -154,7 +154,8 @@ function trainStep(
   const dropoutSeeds = [random.seed(), random.seed()];
   let predicted: Int32Array | Uint8Array | Float32Array = new Int32Array();
   const loss = tf.tidy(() => {
-    const x = tf.tensor3d(input, [batch.length * sequencePatches, patchFrames, nMels]);
+    const pooled = poolPatches(input, batch.length * sequencePatches, patchFrames, nMels, model.config.inputPool);
+    const x = tf.tensor3d(pooled, [batch.length * sequencePatches, pooledFrames(model.config), pooledBands(model.config)]);
     const trackTargets = tf.oneHot(tf.tensor1d(labelsOfBatch, 'int32'), labels.length);
     const patchTargets = tf.oneHot(tf.tensor1d(labelsOfBatch.flatMap((label) => Array(sequencePatches).fill(label)), 'int32'), labels.length);
     const trackWeights = tf.tensor1d(labelsOfBatch.map((label) => classWeights[label]));

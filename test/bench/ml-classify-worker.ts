@@ -1,0 +1,50 @@
+/**
+ * Worker for the ml bench: classifies 60-s log-mels with the default model (or a fresh ensemble of
+ * the default size when none is registered) for `seconds`, and reports how many it finished.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../../core/ml/backend.js';
+import { classifyWithModel, loadClassifier } from '../../core/ml/classifier.js';
+import { DEFAULT_MEMBERS } from '../../core/ml/experiment.js';
+import { CnnLstmModel, DEFAULT_CONFIG } from '../../core/ml/model.js';
+import { SeededRandom } from '../../core/ml/random.js';
+import type { TimeFrequency } from '../../core/dsp/types.js';
+
+export interface ClassifyWorkerResult {
+  tracks: number;
+  seconds: number;
+  model: string;
+}
+
+export async function classifyFor(seconds: number, seed: number): Promise<ClassifyWorkerResult> {
+  await initBackend();
+  let classify: (mel: TimeFrequency) => unknown;
+  let model: string;
+  let dispose: () => void;
+  try {
+    const classifier = await loadClassifier();
+    classify = (mel) => classifier.classifyMel(mel);
+    model = `${classifier.modelId} ${classifier.version}`;
+    dispose = () => classifier.dispose();
+  } catch {
+    const members = Array.from({ length: DEFAULT_MEMBERS }, (_, i) => CnnLstmModel.create({ ...DEFAULT_CONFIG, labels: ['a', 'b', 'c', 'd'] }, i + 1));
+    classify = (mel) => classifyWithModel(members, mel);
+    model = `untrained ensemble of ${DEFAULT_MEMBERS} (no registered model)`;
+    dispose = () => members.forEach((member) => member.dispose());
+  }
+  const random = new SeededRandom(seed);
+  const frames = 2584; // 60 s at hop 512, sr 22,050
+  const tracks = Array.from({ length: 4 }, () => ({ data: Float32Array.from({ length: frames * 128 }, () => -40 + 20 * random.normal()), nFrames: frames, nBins: 128 }));
+  classify(tracks[0]);
+  const started = performance.now();
+  let done = 0;
+  while (performance.now() - started < seconds * 1000) classify(tracks[done++ % tracks.length]);
+  const elapsed = (performance.now() - started) / 1000;
+  dispose();
+  return { tracks: done, seconds: elapsed, model };
+}
+
+if (parentPort && workerData?.role === 'ml-classify') {
+  const port = parentPort;
+  classifyFor(workerData.seconds as number, workerData.seed as number).then((result) => port.postMessage(result));
+}
