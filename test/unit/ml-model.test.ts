@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../core/ml/backend.js';
 import { classifyWithModel, excerptToTrackTime, loadClassifier } from '../../core/ml/classifier.js';
 import { logMelSpectrogram } from '../../core/features/analyze.js';
-import { patchStarts, predictTrack, sequenceWindows } from '../../core/ml/inference.js';
+import { copyPatches, patchStarts, poolPatches, predictTrack, sequenceWindows } from '../../core/ml/inference.js';
 import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
 import { CnnLstmModel, type CnnLstmConfig } from '../../core/ml/model.js';
 import { SeededRandom } from '../../core/ml/random.js';
@@ -187,4 +187,13 @@ test('classifyWithModel labels probabilities and segments, and leaks no tensors'
   assert.ok(Math.abs(prediction.segments[0].end - (32 * 512) / SR) < 0.01);
   assert.equal(tf.memory().numTensors, tensorsBefore);
   model.dispose();
+});
+
+test('patches are copied (wrapping short tracks) and average-pooled 2 × 2', () => {
+  // 3 frames × 4 bands, values 10·frame + band.
+  const mel = { data: Float32Array.from({ length: 12 }, (_, i) => 10 * Math.floor(i / 4) + (i % 4)), nFrames: 3, nBins: 4 };
+  const patch = copyPatches(mel, [1], 4);
+  assert.deepEqual(Array.from(patch), [10, 11, 12, 13, 20, 21, 22, 23, 0, 1, 2, 3, 10, 11, 12, 13]);
+  // Frames (1, 2) and (0, 1) of the wrapped patch; bands (0, 1) and (2, 3).
+  assert.deepEqual(Array.from(poolPatches(patch, 1, 4, 4, { frames: 2, bands: 2 })), [15.5, 17.5, 5.5, 7.5]);
 });
