@@ -283,11 +283,18 @@ function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScal
     zMirror[u] = 2 * ((half - k + half) % half);
   }
   const scale = outputScale.subarray(firstBin, firstBin + nFilters);
-  // The signal centred in zeros (pad_mode='constant'), in float64 so frames are views, not copies.
-  const padded = new Float64Array(half + Math.max(signal.length, (nFrames - 1) * hopLength + half) + half);
-  padded.set(signal, half);
+  const frame = new Float64Array(nFft);
   for (let t = 0; t < nFrames; t++) {
-    const frame = padded.subarray(t * hopLength, t * hopLength + nFft);
+    // Frame t is centred on sample t·hop, with zeros beyond the signal (pad_mode='constant').
+    const start = t * hopLength - half;
+    if (start >= 0 && start + nFft <= signal.length) {
+      for (let i = 0; i < nFft; i++) frame[i] = signal[start + i];
+    } else {
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i;
+        frame[i] = j >= 0 && j < signal.length ? signal[j] : 0;
+      }
+    }
     fft.transform(z, frame);
     for (let u = 0; u < nUsed; u++) {
       // Even samples' spectrum E = (Z_k + conj Z_{N/2-k}) / 2, odd samples' O = (Z_k − conj Z_{N/2-k}) / 2i,
@@ -305,17 +312,24 @@ function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScal
     }
     const row = t * nBins + firstBin;
     for (let k = 0; k < nFilters; k++) {
+      // The real and imaginary sums each split in two, so the additions do not wait on each other.
       let sumRe = 0;
       let sumIm = 0;
+      let crossRe = 0;
+      let crossIm = 0;
       const p0 = bandStart[k];
       const j0 = bandFirstBin[k];
       for (let i = 0; i < bandLength[k]; i++) {
         const p = p0 + i;
         const j = j0 + i;
-        sumRe += re[p] * dRe[j] - im[p] * dIm[j];
-        sumIm += re[p] * dIm[j] + im[p] * dRe[j];
+        sumRe += re[p] * dRe[j];
+        crossRe += im[p] * dIm[j];
+        sumIm += re[p] * dIm[j];
+        crossIm += im[p] * dRe[j];
       }
-      out[row + k] = Math.sqrt(sumRe * sumRe + sumIm * sumIm) * scale[k];
+      const real = sumRe - crossRe;
+      const imag = sumIm + crossIm;
+      out[row + k] = Math.sqrt(real * real + imag * imag) * scale[k];
     }
   }
 }

@@ -33,9 +33,20 @@ export function mfccFromMelDb(melDb: TimeFrequency, options: MfccOptions = {}): 
     const row = t * nMels;
     for (let k = 0; k < nMfcc; k++) {
       const base = k * nMels;
-      let acc = 0;
-      for (let n = 0; n < nMels; n++) acc += basis[base + n] * input[row + n];
-      output[t * nMfcc + k] = acc;
+      // Four interleaved sums: the loop is bound by the latency of dependent additions, not by loads.
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let n = 0;
+      for (; n + 3 < nMels; n += 4) {
+        a0 += basis[base + n] * input[row + n];
+        a1 += basis[base + n + 1] * input[row + n + 1];
+        a2 += basis[base + n + 2] * input[row + n + 2];
+        a3 += basis[base + n + 3] * input[row + n + 3];
+      }
+      for (; n < nMels; n++) a0 += basis[base + n] * input[row + n];
+      output[t * nMfcc + k] = a0 + a1 + (a2 + a3);
     }
   }
   return out;
