@@ -237,18 +237,21 @@ export function cqtMagnitude(y: Float32Array, options: CqtOptions): TimeFrequenc
   // __trim_stack keeps the frame count of the shortest octave.
   let nFrames = Infinity;
   let length = y.length;
+  let longestPadded = 0;
   for (let i = 0; i < plan.octaves.length; i++) {
-    nFrames = Math.min(nFrames, stftFrameCount(length, plan.octaves[i].nFft, plan.octaves[i].hopLength));
-    if (i + 1 < plan.octaves.length && plan.octaves[i + 1].hopLength !== plan.octaves[i].hopLength) {
-      length = Math.ceil(length / 2);
-    }
+    const { nFft, hopLength: hop } = plan.octaves[i];
+    nFrames = Math.min(nFrames, stftFrameCount(length, nFft, hop));
+    longestPadded = Math.max(longestPadded, nFft + Math.max(length, (stftFrameCount(length, nFft, hop) - 1) * hop + nFft / 2));
+    if (i + 1 < plan.octaves.length && plan.octaves[i + 1].hopLength !== hop) length = Math.ceil(length / 2);
   }
 
   const result = timeFrequency(nFrames, nBins);
+  // Every octave's zero-padded signal goes through one float64 buffer, so frames are views of it.
+  const padded = new Float64Array(longestPadded);
   let signal = y;
   for (let i = 0; i < plan.octaves.length; i++) {
     const octave = plan.octaves[i];
-    addOctaveResponse(signal, octave, plan.outputScale, result);
+    addOctaveResponse(signal, octave, plan.outputScale, result, padded);
     const next = plan.octaves[i + 1];
     if (next && next.hopLength !== octave.hopLength) signal = downsampleByTwo(signal);
   }
@@ -262,7 +265,13 @@ export function cqtMagnitude(y: Float32Array, options: CqtOptions): TimeFrequenc
  * samples read as N/2 complex values takes one half-size complex FFT, and each needed bin comes
  * from two of its outputs.
  */
-function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScale: Float64Array, result: TimeFrequency): void {
+function addOctaveResponse(
+  signal: Float32Array,
+  octave: OctaveBasis,
+  outputScale: Float64Array,
+  result: TimeFrequency,
+  padded: Float64Array,
+): void {
   const { nFft, hopLength, lowBin, highBin, bandStart, bandFirstBin, bandLength, re, im, firstBin, nFilters } = octave;
   const { nFrames, nBins, data: out } = result;
   const half = nFft >> 1;
@@ -283,18 +292,12 @@ function addOctaveResponse(signal: Float32Array, octave: OctaveBasis, outputScal
     zMirror[u] = 2 * ((half - k + half) % half);
   }
   const scale = outputScale.subarray(firstBin, firstBin + nFilters);
-  const frame = new Float64Array(nFft);
+  // The signal centred in zeros (pad_mode='constant'); frames beyond it read only zeros.
+  padded.fill(0, 0, half);
+  padded.set(signal, half);
+  padded.fill(0, half + signal.length, (nFrames - 1) * hopLength + nFft);
   for (let t = 0; t < nFrames; t++) {
-    // Frame t is centred on sample t·hop, with zeros beyond the signal (pad_mode='constant').
-    const start = t * hopLength - half;
-    if (start >= 0 && start + nFft <= signal.length) {
-      for (let i = 0; i < nFft; i++) frame[i] = signal[start + i];
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i;
-        frame[i] = j >= 0 && j < signal.length ? signal[j] : 0;
-      }
-    }
+    const frame = padded.subarray(t * hopLength, t * hopLength + nFft);
     fft.transform(z, frame);
     for (let u = 0; u < nUsed; u++) {
       // Even samples' spectrum E = (Z_k + conj Z_{N/2-k}) / 2, odd samples' O = (Z_k − conj Z_{N/2-k}) / 2i,
