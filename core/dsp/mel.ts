@@ -136,6 +136,9 @@ export interface PowerToDbOptions {
   topDb?: number | null;
 }
 
+/** 10 / ln 10: decibels per unit of natural log of a power ratio. */
+const DB_PER_NEPER = 10 / Math.LN10;
+
 /**
  * librosa.power_to_db(S, ref, amin, top_db) with a scalar ref: 10·log10(max(amin, S) / ref), floored
  * at (global maximum − top_db).
@@ -149,7 +152,9 @@ export function powerToDb(S: Float32Array, options: PowerToDbOptions = {}): Floa
   const refDb = 10 * Math.log10(Math.max(amin, Math.abs(ref)));
   let max = -Infinity;
   for (let i = 0; i < S.length; i++) {
-    const db = 10 * Math.log10(Math.max(amin, S[i])) - refDb;
+    // 10·log10 through the natural log: V8's Math.log is about twice as fast as Math.log10, and the
+    // two differ by an ulp of float64, far below the float32 result's precision.
+    const db = DB_PER_NEPER * Math.log(Math.max(amin, S[i])) - refDb;
     out[i] = db;
     if (out[i] > max) max = out[i];
   }
