@@ -65,16 +65,35 @@ export function forEachStftFrame(
 
 /** |librosa.stft(y, n_fft, hop_length, window='hann', center=True, pad_mode='constant')|, time-major. */
 export function stftMagnitude(y: Float32Array, options: StftOptions = {}): TimeFrequency {
+  return magnitudeFrames(y, options, null);
+}
+
+/**
+ * stftMagnitude and its square (float32 magnitudes squared in float32, as librosa's S**2), each
+ * frame squared while it is still in cache rather than in a second pass over the spectrogram.
+ */
+export function stftMagnitudeAndPower(y: Float32Array, options: StftOptions = {}): { magnitude: TimeFrequency; power: TimeFrequency } {
+  const nFft = options.nFft ?? 2048;
+  const hopLength = options.hopLength ?? nFft / 4;
+  const power = timeFrequency(stftFrameCount(y.length, nFft, hopLength), (nFft >> 1) + 1);
+  return { magnitude: magnitudeFrames(y, options, power), power };
+}
+
+/** The magnitude STFT; also writes its square into `power` when one is given. */
+function magnitudeFrames(y: Float32Array, options: StftOptions, power: TimeFrequency | null): TimeFrequency {
   const nFft = options.nFft ?? 2048;
   const hopLength = options.hopLength ?? nFft / 4;
   const window = options.window === 'ones' ? null : hannWindow(nFft);
   const nBins = (nFft >> 1) + 1;
-  const result = timeFrequency(stftFrameCount(y.length, nFft, hopLength), nBins);
+  const magnitude = timeFrequency(stftFrameCount(y.length, nFft, hopLength), nBins);
   const fft = new RealFft(nFft);
   const frame = new Float64Array(nFft);
-  for (let t = 0; t < result.nFrames; t++) {
+  const m = magnitude.data;
+  for (let t = 0; t < magnitude.nFrames; t++) {
     fillFrame(y, t, hopLength, window, frame);
-    fft.forwardMagnitude(frame, result.data, t * nBins);
+    const row = t * nBins;
+    fft.forwardMagnitude(frame, m, row);
+    if (power) for (let i = row; i < row + nBins; i++) power.data[i] = m[i] * m[i];
   }
-  return result;
+  return magnitude;
 }

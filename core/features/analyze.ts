@@ -13,7 +13,7 @@ import {
   spectralRolloff,
   zeroCrossingRate,
 } from '../dsp/spectral.js';
-import { stftMagnitude } from '../dsp/stft.js';
+import { stftMagnitudeAndPower } from '../dsp/stft.js';
 import { estimateTuning } from '../dsp/tuning.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import { assembleFma518, type Fma518Feature } from './fma518.js';
@@ -55,8 +55,7 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
   if (y.length === 0) throw new Error('analyzeSignal: empty signal');
   const hopLength = ANALYSIS_HOP_LENGTH;
   const nFft = ANALYSIS_N_FFT;
-  const magnitude = stftMagnitude(y, { nFft, hopLength });
-  const power = squared(magnitude);
+  const { magnitude, power } = stftMagnitudeAndPower(y, { nFft, hopLength });
 
   const melDb = powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
   const onsetEnvelope = onsetStrength(melDb, { aggregate: 'median', nFft, hopLength });
@@ -82,16 +81,8 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
  * Slaney mel power spectrogram (n_fft 2048, hop 512), frames × mels.
  */
 export function logMelSpectrogram(y: Float32Array, sr = 22050): TimeFrequency {
-  const power = squared(stftMagnitude(y, { nFft: ANALYSIS_N_FFT, hopLength: ANALYSIS_HOP_LENGTH }));
+  const { power } = stftMagnitudeAndPower(y, { nFft: ANALYSIS_N_FFT, hopLength: ANALYSIS_HOP_LENGTH });
   return powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
-}
-
-/** stft**2 in float32, as librosa squares its float32 magnitudes. */
-function squared(magnitude: TimeFrequency): TimeFrequency {
-  const source = magnitude.data;
-  const data = new Float32Array(source.length);
-  for (let i = 0; i < data.length; i++) data[i] = source[i] * source[i];
-  return { data, nFrames: magnitude.nFrames, nBins: magnitude.nBins };
 }
 
 /** A per-frame series as a one-coefficient time-frequency matrix. */
