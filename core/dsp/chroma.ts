@@ -149,19 +149,23 @@ export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): Ti
     const row = t * nBins;
     let w = 0;
     for (let c = 0; c < nChroma; c++) {
-      // Two interleaved sums halve the chain of dependent additions the loop waits on.
-      let even = 0;
-      let odd = 0;
+      // Four interleaved sums: the loop is bound by the latency of dependent additions, not by loads.
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
       for (let r = chromaRuns[c]; r < chromaRuns[c + 1]; r++) {
         const end = row + runEnd[r];
         let i = row + runStart[r];
-        for (; i + 1 < end; i += 2, w += 2) {
-          even += runWeights[w] * data[i];
-          odd += runWeights[w + 1] * data[i + 1];
+        for (; i + 3 < end; i += 4, w += 4) {
+          a0 += runWeights[w] * data[i];
+          a1 += runWeights[w + 1] * data[i + 1];
+          a2 += runWeights[w + 2] * data[i + 2];
+          a3 += runWeights[w + 3] * data[i + 3];
         }
-        if (i < end) even += runWeights[w++] * data[i];
+        for (; i < end; i++) a0 += runWeights[w++] * data[i];
       }
-      frame[c] = even + odd;
+      frame[c] = a0 + a1 + (a2 + a3);
     }
     let max = 0;
     for (let c = 0; c < nChroma; c++) max = Math.max(max, Math.abs(frame[c]));

@@ -108,17 +108,21 @@ export function applyFilterBank(S: TimeFrequency, bank: FilterBank): TimeFrequen
     for (let m = 0; m < nFilters; m++) {
       // Weight index base + f and input index row + f advance together.
       const shift = m * nBins - row;
-      // Two interleaved sums halve the chain of dependent additions the loop waits on.
-      let even = 0;
-      let odd = 0;
+      // Four interleaved sums: the loop is bound by the latency of dependent additions, not by loads.
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
       let i = row + start[m];
       const stop = row + end[m];
-      for (; i + 1 < stop; i += 2) {
-        even += weights[shift + i] * input[i];
-        odd += weights[shift + i + 1] * input[i + 1];
+      for (; i + 3 < stop; i += 4) {
+        a0 += weights[shift + i] * input[i];
+        a1 += weights[shift + i + 1] * input[i + 1];
+        a2 += weights[shift + i + 2] * input[i + 2];
+        a3 += weights[shift + i + 3] * input[i + 3];
       }
-      if (i < stop) even += weights[shift + i] * input[i];
-      output[t * nFilters + m] = even + odd;
+      for (; i < stop; i++) a0 += weights[shift + i] * input[i];
+      output[t * nFilters + m] = a0 + a1 + (a2 + a3);
     }
   }
   return out;
