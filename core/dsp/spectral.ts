@@ -17,8 +17,20 @@ export function rmsFromMagnitude(S: TimeFrequency, frameLength = 2 * (S.nBins - 
   const evenFrame = frameLength % 2 === 0;
   for (let t = 0; t < nFrames; t++) {
     const row = t * nBins;
-    let sum = 0;
-    for (let f = 0; f < nBins; f++) sum += data[row + f] * data[row + f];
+    // Interleaved partial sums: the loop is bound by the latency of dependent additions.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let f = row;
+    for (const end = row + nBins; f + 3 < end; f += 4) {
+      s0 += data[f] * data[f];
+      s1 += data[f + 1] * data[f + 1];
+      s2 += data[f + 2] * data[f + 2];
+      s3 += data[f + 3] * data[f + 3];
+    }
+    for (; f < row + nBins; f++) s0 += data[f] * data[f];
+    let sum = s0 + s1 + (s2 + s3);
     sum -= 0.5 * data[row] * data[row];
     if (evenFrame) sum -= 0.5 * data[row + nBins - 1] * data[row + nBins - 1];
     out[t] = Math.sqrt((2 * sum) / (frameLength * frameLength));
@@ -84,12 +96,26 @@ export function spectralCentroid(S: TimeFrequency, options: SpectralOptions): Fl
   const out = new Float32Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
     const row = t * nBins;
-    let total = 0;
-    let weighted = 0;
-    for (let f = 0; f < nBins; f++) {
-      total += data[row + f];
-      weighted += data[row + f] * freqs[f];
+    // Even and odd bins in separate sums, so the additions do not wait on each other.
+    let totalEven = 0;
+    let totalOdd = 0;
+    let weightedEven = 0;
+    let weightedOdd = 0;
+    let f = 0;
+    for (; f + 1 < nBins; f += 2) {
+      const even = data[row + f];
+      const odd = data[row + f + 1];
+      totalEven += even;
+      totalOdd += odd;
+      weightedEven += even * freqs[f];
+      weightedOdd += odd * freqs[f + 1];
     }
+    if (f < nBins) {
+      totalEven += data[row + f];
+      weightedEven += data[row + f] * freqs[f];
+    }
+    const total = totalEven + totalOdd;
+    const weighted = weightedEven + weightedOdd;
     out[t] = total < FLOAT32_TINY ? weighted : weighted / total;
   }
   return out;
@@ -117,11 +143,25 @@ export function spectralBandwidth(S: TimeFrequency, options: BandwidthOptions): 
     let total = 0;
     let moment = 0;
     if (p === 2) {
-      for (let f = 0; f < nBins; f++) {
+      // Even and odd bins in separate sums, so the additions do not wait on each other.
+      let totalOdd = 0;
+      let momentOdd = 0;
+      let f = 0;
+      for (; f + 1 < nBins; f += 2) {
+        const dEven = freqs[f] - c;
+        const dOdd = freqs[f + 1] - c;
+        total += data[row + f];
+        totalOdd += data[row + f + 1];
+        moment += data[row + f] * dEven * dEven;
+        momentOdd += data[row + f + 1] * dOdd * dOdd;
+      }
+      if (f < nBins) {
         const d = freqs[f] - c;
         total += data[row + f];
         moment += data[row + f] * d * d;
       }
+      total += totalOdd;
+      moment += momentOdd;
     } else {
       for (let f = 0; f < nBins; f++) {
         total += data[row + f];
