@@ -197,9 +197,16 @@ export function spectralRolloff(S: TimeFrequency, options: RolloffOptions): Floa
       cumulative[f] = running;
     }
     const threshold = Math.fround(rollPercent * running);
-    let f = 0;
-    while (f < nBins - 1 && cumulative[f] < threshold) f++;
-    out[t] = freqs[f];
+    // The running sum never decreases (magnitudes are non-negative), so the first bin reaching the
+    // threshold can be found by bisection; the last bin is the answer if none does.
+    let low = 0;
+    let high = nBins - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cumulative[middle] < threshold) low = middle + 1;
+      else high = middle;
+    }
+    out[t] = freqs[low];
   }
   return out;
 }
