@@ -11,7 +11,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
-const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--no-baseline] [--no-cache]
+const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--no-baseline] [--no-cache]
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist
@@ -31,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
       members: { type: 'string' },
       seed: { type: 'string' },
       epochs: { type: 'string' },
+      'min-epochs': { type: 'string' },
       'no-baseline': { type: 'boolean' },
       'no-cache': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -49,7 +50,8 @@ export async function run(args: string[]): Promise<number> {
   const members = Number(values.members ?? DEFAULT_MEMBERS);
   const seed = Number(values.seed ?? DEFAULT_TRAIN_OPTIONS.seed);
   const epochs = Number(values.epochs ?? DEFAULT_TRAIN_OPTIONS.maxEpochs);
-  for (const [flag, value] of [['--folds', folds], ['--members', members], ['--seed', seed], ['--epochs', epochs]] as const) {
+  const minEpochs = Number(values['min-epochs'] ?? DEFAULT_TRAIN_OPTIONS.minEpochs);
+  for (const [flag, value] of [['--folds', folds], ['--members', members], ['--seed', seed], ['--epochs', epochs], ['--min-epochs', minEpochs]] as const) {
     if (!Number.isInteger(value) || value < 1 || (flag === '--folds' && value < 2)) {
       console.error(`timbre eval: ${flag} must be a positive integer${flag === '--folds' ? ' ≥ 2' : ''}`);
       return 2;
@@ -85,7 +87,7 @@ export async function run(args: string[]): Promise<number> {
   const report = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
     folds,
     members,
-    train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs },
+    train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs },
     loadStatistics,
     onEpoch: (fold, member, epoch) =>
       console.error(`fold ${fold + 1}/${folds} member ${member + 1}/${members} epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(3)} val_loss ${epoch.valLoss.toFixed(3)} val_accuracy ${epoch.valAccuracy.toFixed(3)}`),

@@ -10,13 +10,14 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
 
-const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-epochs N] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
 DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). The model is an
 ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different group of artists for
 validation and stops when its validation loss has not improved for 2 epochs.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
+--min-epochs  epochs before early stopping may stop (default ${DEFAULT_TRAIN_OPTIONS.minEpochs})
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
 export async function run(args: string[]): Promise<number> {
@@ -26,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
       data: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string' },
+      'min-epochs': { type: 'string' },
       members: { type: 'string' },
       seed: { type: 'string' },
       id: { type: 'string' },
@@ -48,7 +50,8 @@ export async function run(args: string[]): Promise<number> {
   const epochs = positiveInteger(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs');
   const seed = positiveInteger(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed');
   const members = positiveInteger(values.members, DEFAULT_MEMBERS, '--members');
-  if (epochs === null || seed === null || members === null) return 2;
+  const minEpochs = positiveInteger(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs');
+  if (epochs === null || seed === null || members === null || minEpochs === null) return 2;
   const id = values.id ?? 'genre-cnn-lstm-custom';
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
   const out = path.resolve(values.out ?? `timbre-model-${id}`);
@@ -62,7 +65,7 @@ export async function run(args: string[]): Promise<number> {
     if (done % 20 === 0 || done === total) console.error(`features ${done}/${total}`);
   });
   const featureSeconds = (performance.now() - started) / 1000;
-  const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, seed };
+  const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, seed };
   const results = await trainEnsemble(items, dataset.labels, options, members, (member, report) => {
     console.log(
       `network ${member + 1}/${members} epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
