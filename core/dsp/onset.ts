@@ -35,12 +35,17 @@ export function onsetStrength(logMel: TimeFrequency, options: OnsetStrengthOptio
     const row = t * nBins;
     const previous = (t - lag) * nBins;
     let sum = 0;
+    let rising = 0;
     for (let b = 0; b < nBins; b++) {
       const increase = Math.max(0, data[row + b] - data[previous + b]);
       increases[b] = increase;
       sum += increase;
+      if (increase > 0) rising++;
     }
-    out[target] = aggregate === 'mean' ? sum / nBins : medianBySelection(increases);
+    if (aggregate === 'mean') out[target] = sum / nBins;
+    // The rest are exact zeros: when they fill the upper middle position, the median is 0 without
+    // a selection (most frames of music, where fewer than half the bands get louder).
+    else out[target] = rising < nBins - (nBins >> 1) ? 0 : medianBySelection(increases);
   }
   return out;
 }
