@@ -20,6 +20,12 @@ export interface TrainOptions {
    * loss of the first, barely trained epochs is too noisy to stop on.
    */
   minEpochs: number;
+  /**
+   * Keep the weights of the epoch with the lowest validation loss (true) or those of the last epoch
+   * (false, Keras' EarlyStopping default). On a few dozen validation clips the loss bottoms out
+   * early: the network is still getting more clips right but growing over-confident on the rest.
+   */
+  restoreBest: boolean;
   batchSequences: number;
   /** Random ~30-s windows drawn from each training clip per epoch. */
   windowsPerClip: number;
@@ -44,6 +50,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maxEpochs: 20,
   patience: 2,
   minEpochs: 6,
+  restoreBest: true,
   batchSequences: 12,
   windowsPerClip: 2,
   learningRate: 1e-3,
@@ -66,7 +73,7 @@ export interface EpochReport {
 export interface TrainResult {
   model: CnnLstmModel;
   epochs: EpochReport[];
-  /** The epoch whose weights were kept (lowest validation loss). */
+  /** The epoch whose weights were kept (lowest validation loss, or the last with restoreBest false). */
   bestEpoch: number;
   classWeights: number[];
 }
@@ -124,8 +131,8 @@ export async function trainCnnLstm(
   } finally {
     optimizer.dispose();
   }
-  model.assign(best.weights);
-  return { model, epochs, bestEpoch: best.epoch, classWeights };
+  if (options.restoreBest) model.assign(best.weights);
+  return { model, epochs, bestEpoch: options.restoreBest ? best.epoch : epochs.length, classWeights };
 }
 
 function trainStep(

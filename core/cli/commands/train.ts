@@ -10,7 +10,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
 
-const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-epochs N] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-epochs N] [--keep-last] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
 DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). The model is an
 ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different group of artists for
@@ -18,6 +18,7 @@ validation and stops when its validation loss has not improved for 2 epochs.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --min-epochs  epochs before early stopping may stop (default ${DEFAULT_TRAIN_OPTIONS.minEpochs})
+--keep-last   keep the last epoch's weights instead of those with the lowest validation loss
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
 export async function run(args: string[]): Promise<number> {
@@ -28,6 +29,7 @@ export async function run(args: string[]): Promise<number> {
       out: { type: 'string' },
       epochs: { type: 'string' },
       'min-epochs': { type: 'string' },
+      'keep-last': { type: 'boolean' },
       members: { type: 'string' },
       seed: { type: 'string' },
       id: { type: 'string' },
@@ -65,7 +67,8 @@ export async function run(args: string[]): Promise<number> {
     if (done % 20 === 0 || done === total) console.error(`features ${done}/${total}`);
   });
   const featureSeconds = (performance.now() - started) / 1000;
-  const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, seed };
+  const restoreBest = values['keep-last'] ? false : DEFAULT_TRAIN_OPTIONS.restoreBest;
+  const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, restoreBest, seed };
   const results = await trainEnsemble(items, dataset.labels, options, members, (member, report) => {
     console.log(
       `network ${member + 1}/${members} epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
@@ -100,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
   );
   for (const result of results) result.model.dispose();
   const kept = results.map((result) => result.bestEpoch).join(', ');
-  console.log(`kept epochs ${kept} (lowest val_loss); trained in ${trainSeconds.toFixed(0)} s (+ ${featureSeconds.toFixed(0)} s features); wrote ${out}`);
+  console.log(`kept epochs ${kept} (${restoreBest ? 'lowest val_loss' : 'last'}); trained in ${trainSeconds.toFixed(0)} s (+ ${featureSeconds.toFixed(0)} s features); wrote ${out}`);
   if (values.register) {
     const modelsDirectory = defaultModelsDirectory();
     await registerModel(
