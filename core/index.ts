@@ -8,10 +8,12 @@ import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
 import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
+import { MetaRepo } from './db/repos/meta.js';
 import { TracksRepo } from './db/repos/tracks.js';
 import { CoreEventBus } from './events.js';
 import { AnalysisQueue } from './jobs/analysis-queue.js';
 import { AnalysisRunner } from './jobs/runner.js';
+import { RunnerRegistry } from './jobs/runner-registry.js';
 import { Scanner } from './library/scanner.js';
 import { Library } from './library/service.js';
 import type { CoreEvents, LibraryService } from './library/types.js';
@@ -59,6 +61,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       tracks,
       features,
       pool,
+      registry: new RunnerRegistry(new MetaRepo(db)),
       onTrackChanged: (id) => library.notifyTrackChanged(id),
       onProgress: (progress) => events.emit('progress', progress),
     },

@@ -6,6 +6,7 @@ import type { AnalysisProgress } from '../library/types.js';
 import type { AnalyseReply } from '../workers/protocol.js';
 import type { AnalysisExecutor } from '../workers/pool.js';
 import { ANALYSIS_VERSION, type AnalysisQueue } from './analysis-queue.js';
+import type { RunnerRegistry } from './runner-registry.js';
 
 export interface RunnerDeps {
   db: Db;
@@ -13,6 +14,7 @@ export interface RunnerDeps {
   tracks: TracksRepo;
   features: FeaturesRepo;
   pool: AnalysisExecutor;
+  registry: RunnerRegistry;
   /** Called after a track's row changed (claimed, analysed, failed). */
   onTrackChanged(trackId: number): void;
   onProgress(progress: AnalysisProgress): void;
@@ -23,6 +25,8 @@ const FLUSH_BATCH = 32;
 const FLUSH_DELAY_MS = 100;
 const RATE_WINDOW_MS = 30_000;
 const PROGRESS_INTERVAL_MS = 250;
+/** How often to look again at jobs another process is running (finished? process gone?). */
+const FOREIGN_JOBS_CHECK_MS = 1000;
 
 interface Finished {
   job: JobRow;
@@ -42,6 +46,7 @@ export class AnalysisRunner {
   private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
+  private foreignJobsTimer: NodeJS.Timeout | null = null;
   private lastProgressAt = 0;
   private idleWaiters: Array<() => void> = [];
   private session = { done: 0, failed: 0, startedAt: Date.now(), idle: true };
@@ -55,16 +60,16 @@ export class AnalysisRunner {
   }
 
   /**
-   * Re-queues what a crash interrupted, then starts on the queue. A runner created paused touches no
-   * job until resumed, so a read-only `timbre tracks` beside a running scan leaves its jobs alone.
+   * Re-queues what a crash interrupted, then starts on the queue. Jobs another live process is running
+   * are left alone; a runner created paused touches no job until resumed, so a read-only
+   * `timbre tracks` beside a running scan changes nothing.
    */
   start(): void {
     if (this.paused || this.started) return;
     this.started = true;
-    const { db, tracks, queue } = this.deps;
-    db.transaction(() => {
-      tracks.resetInterrupted();
-      queue.recoverInterrupted();
+    this.deps.db.transaction(() => {
+      this.recoverIfAlone();
+      this.deps.registry.register();
     })();
     this.pump();
   }
@@ -95,10 +100,34 @@ export class AnalysisRunner {
     }
     this.reportProgress();
     this.checkIdle();
+    if (this.active === 0 && !this.paused && !this.closing && !this.isIdle()) this.watchForeignJobs();
+  }
+
+  /** Jobs a crashed process left running go back to the queue, unless another live process may be running them. */
+  private recoverIfAlone(): void {
+    const { tracks, queue, registry } = this.deps;
+    if (registry.othersAlive() > 0) return;
+    tracks.resetInterrupted();
+    queue.recoverInterrupted();
+  }
+
+  /**
+   * Nothing to claim, yet jobs are outstanding: another process is running them. Look again shortly,
+   * to notice when they are done (so whenIdle resolves) or when that process died (to take them over).
+   */
+  private watchForeignJobs(): void {
+    this.foreignJobsTimer ??= setTimeout(() => {
+      this.foreignJobsTimer = null;
+      if (this.closing || this.paused) return;
+      if (this.active === 0) this.deps.db.transaction(() => this.recoverIfAlone())();
+      this.pump();
+    }, FOREIGN_JOBS_CHECK_MS);
   }
 
   pause(): void {
     this.paused = true;
+    if (this.foreignJobsTimer) clearTimeout(this.foreignJobsTimer);
+    this.foreignJobsTimer = null;
     this.reportProgress(true);
     this.checkIdle();
   }
@@ -152,6 +181,8 @@ export class AnalysisRunner {
     await this.whenIdle();
     this.flush();
     if (this.progressTimer) clearTimeout(this.progressTimer);
+    if (this.foreignJobsTimer) clearTimeout(this.foreignJobsTimer);
+    if (this.started) this.deps.registry.unregister();
     await this.deps.pool.close();
   }
 

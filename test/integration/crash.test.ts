@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { runTimbre, TIMBRE_BIN } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const TRACKS = 24;
 const KILLS = 4;
@@ -91,6 +92,35 @@ describe('crash safety', () => {
         assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
         assert.equal(db.prepare('SELECT count(*) FROM jobs').pluck().get(), 0, 'no job left behind');
         assert.equal(db.prepare('SELECT count(*) FROM tracks').pluck().get(), TRACKS, 'no duplicate tracks');
+      } finally {
+        db.close();
+      }
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it('two scans of one library share the work; when one is killed, the other takes over its jobs', async () => {
+    const temp = makeTempDir();
+    try {
+      const music = join(temp.dir, 'music');
+      mkdirSync(music);
+      for (let i = 0; i < 12; i++) writeWav(join(music, `tone-${i}.wav`), toneSamples(2, { frequency: 200 + 41 * i }));
+      const dbPath = join(temp.dir, 'library.db');
+      const first = spawn(process.execPath, [TIMBRE_BIN, 'scan', music, '--db', dbPath, '--jobs', '1'], { stdio: 'ignore' });
+      const firstExit = new Promise((resolve) => first.on('exit', resolve));
+      await waitFor('the first scan to analyse a track', () => analysedSnapshot(dbPath).size >= 1);
+      const second = runTimbre(['scan', music, '--db', dbPath, '--jobs', '1']);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      first.kill('SIGKILL');
+      await firstExit;
+      const result = await second;
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(analysedSnapshot(dbPath).size, 12);
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        assert.equal(db.prepare('SELECT count(*) FROM jobs').pluck().get(), 0);
+        assert.equal(db.prepare(`SELECT count(*) FROM meta WHERE key LIKE 'analysis-runner:%'`).pluck().get(), 0, 'no runner left registered');
       } finally {
         db.close();
       }

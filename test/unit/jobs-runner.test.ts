@@ -6,6 +6,8 @@ import { JobsRepo } from '../../core/db/repos/jobs.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { AnalysisQueue } from '../../core/jobs/analysis-queue.js';
 import { AnalysisRunner } from '../../core/jobs/runner.js';
+import { RunnerRegistry } from '../../core/jobs/runner-registry.js';
+import { MetaRepo } from '../../core/db/repos/meta.js';
 import type { AnalysisProgress } from '../../core/library/types.js';
 import type { AnalysisExecutor } from '../../core/workers/pool.js';
 import type { AnalyseReply } from '../../core/workers/protocol.js';
@@ -53,8 +55,7 @@ class ManualPool implements AnalysisExecutor {
   async close(): Promise<void> {}
 }
 
-function setUp(trackCount: number, poolSize: number) {
-  const db = openDatabase(':memory:');
+function setUp(trackCount: number, poolSize: number, db = openDatabase(':memory:')) {
   db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/music', 0)`).run();
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
@@ -71,6 +72,7 @@ function setUp(trackCount: number, poolSize: number) {
     tracks,
     features,
     pool,
+    registry: new RunnerRegistry(new MetaRepo(db)),
     onTrackChanged: () => undefined,
     onProgress: (p) => progress.push(p),
   });
@@ -166,5 +168,32 @@ describe('analysis runner', () => {
     pool.started[3].finish('ok');
     await runner.whenIdle();
     assert.equal(runner.progress().etaSec, 0);
+  });
+
+  it('re-queues jobs a crash left running, but not those another live process is running', async () => {
+    const db = openDatabase(':memory:');
+    const first = setUp(2, 1, db);
+    first.runner.start();
+    assert.equal(first.queue.outstanding(), 2);
+    // A second process on the same library (here: a second runner) must not steal the running job.
+    const meta = new MetaRepo(db);
+    const second = new AnalysisRunner({ ...first, pool: new ManualPool(1), registry: new RunnerRegistry(meta), onTrackChanged: () => undefined, onProgress: () => undefined });
+    second.start();
+    assert.equal(first.tracks.summary(1)!.status, 'analysing', 'still owned by the first runner');
+    assert.equal(db.prepare(`SELECT count(*) FROM jobs WHERE state = 'running'`).pluck().get(), 2, 'each runner took one job');
+
+    // When the other runners' processes are gone (a crash), their running jobs are queued again.
+    const afterCrash = new AnalysisRunner({
+      ...first,
+      pool: new ManualPool(0),
+      registry: new RunnerRegistry(meta, () => false),
+      onTrackChanged: () => undefined,
+      onProgress: () => undefined,
+    });
+    afterCrash.start();
+    assert.equal(db.prepare(`SELECT count(*) FROM jobs WHERE state = 'queued'`).pluck().get(), 2);
+    assert.equal(meta.withPrefix('analysis-runner:').length, 1, 'the dead runners were forgotten');
+    // Stop all three (their jobs stay unfinished), so no runner keeps looking for work.
+    for (const runner of [first.runner, second, afterCrash]) runner.pause();
   });
 });
