@@ -23,7 +23,8 @@ export interface TrainOptions {
   /**
    * Keep the weights of the epoch with the lowest validation loss (true) or those of the last epoch
    * (false, Keras' EarlyStopping default). On a few dozen validation clips the loss bottoms out
-   * early: the network is still getting more clips right but growing over-confident on the rest.
+   * early: the network still gets more clips right but grows over-confident on the rest. In
+   * artist-grouped CV on emotify-dev the last epoch's weights scored 0.557 against 0.521.
    */
   restoreBest: boolean;
   batchSequences: number;
@@ -50,7 +51,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maxEpochs: 20,
   patience: 2,
   minEpochs: 6,
-  restoreBest: true,
+  restoreBest: false,
   batchSequences: 12,
   windowsPerClip: 2,
   learningRate: 1e-3,
@@ -81,8 +82,9 @@ export interface TrainResult {
 /**
  * Trains a CNN-LSTM on labelled clips. Each epoch draws random ~30-s windows from every training
  * clip (with SpecAugment masks and a level change), weights the loss by inverse class frequency,
- * and stops once the validation loss has not improved for `patience` epochs, keeping the best
- * weights. Every random choice comes from `seed`.
+ * and stops once the validation loss has not improved for `patience` epochs (after `minEpochs`),
+ * keeping the last or, with `restoreBest`, the lowest-validation-loss weights. Every random choice
+ * comes from `seed`.
  */
 export async function trainCnnLstm(
   config: CnnLstmConfig,

@@ -11,7 +11,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
-const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--keep-last] [--no-baseline] [--no-cache]
+const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--keep-best] [--no-baseline] [--no-cache]
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
       seed: { type: 'string' },
       epochs: { type: 'string' },
       'min-epochs': { type: 'string' },
-      'keep-last': { type: 'boolean' },
+      'keep-best': { type: 'boolean' },
       'no-baseline': { type: 'boolean' },
       'no-cache': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -88,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
   const report = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
     folds,
     members,
-    train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs, restoreBest: values['keep-last'] ? false : DEFAULT_TRAIN_OPTIONS.restoreBest },
+    train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs, restoreBest: values['keep-best'] ? true : DEFAULT_TRAIN_OPTIONS.restoreBest },
     loadStatistics,
     onEpoch: (fold, member, epoch) =>
       console.error(`fold ${fold + 1}/${folds} member ${member + 1}/${members} epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(3)} val_loss ${epoch.valLoss.toFixed(3)} val_accuracy ${epoch.valAccuracy.toFixed(3)}`),

@@ -10,7 +10,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 
 export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
 
-const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-epochs N] [--keep-last] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-epochs N] [--keep-best] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
 DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). The model is an
 ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different group of artists for
@@ -18,7 +18,7 @@ validation and stops when its validation loss has not improved for 2 epochs.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --min-epochs  epochs before early stopping may stop (default ${DEFAULT_TRAIN_OPTIONS.minEpochs})
---keep-last   keep the last epoch's weights instead of those with the lowest validation loss
+--keep-best   keep the weights of the epoch with the lowest validation loss, not the last epoch's
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
 export async function run(args: string[]): Promise<number> {
@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
       out: { type: 'string' },
       epochs: { type: 'string' },
       'min-epochs': { type: 'string' },
-      'keep-last': { type: 'boolean' },
+      'keep-best': { type: 'boolean' },
       members: { type: 'string' },
       seed: { type: 'string' },
       id: { type: 'string' },
@@ -67,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
     if (done % 20 === 0 || done === total) console.error(`features ${done}/${total}`);
   });
   const featureSeconds = (performance.now() - started) / 1000;
-  const restoreBest = values['keep-last'] ? false : DEFAULT_TRAIN_OPTIONS.restoreBest;
+  const restoreBest = values['keep-best'] ? true : DEFAULT_TRAIN_OPTIONS.restoreBest;
   const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, restoreBest, seed };
   const results = await trainEnsemble(items, dataset.labels, options, members, (member, report) => {
     console.log(
