@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
+import { PredictionsRepo } from './db/repos/predictions.js';
 import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
 import { MetaRepo } from './db/repos/meta.js';
@@ -52,6 +53,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const folders = new FoldersRepo(db);
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
+  const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   const pool = new WorkerPool({ size: jobs });
   const runner = new AnalysisRunner(
@@ -60,6 +62,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       queue,
       tracks,
       features,
+      predictions,
       pool,
       registry: new RunnerRegistry(new MetaRepo(db)),
       onTrackChanged: (id) => library.notifyTrackChanged(id),
@@ -68,7 +71,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     { paused: options.autoStart === false },
   );
   const scanner = new Scanner({ db, tracks, features, queue });
-  const library = new Library({ db, folders, tracks, features, scanner, runner, events, watch: options.watch ?? false });
+  const library = new Library({ db, folders, tracks, features, predictions, scanner, runner, events, watch: options.watch ?? false });
   runner.start();
   if (options.watch) library.startWatchingAll();
 

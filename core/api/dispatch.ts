@@ -150,24 +150,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   };
 }
 
-/**
- * Prediction fields arrive with the classifier (issue 3); until the core's types carry them they are
- * read as optional extras, so the app shows predictions as soon as the core stores them.
- */
-interface PredictionExtras {
-  predicted?: { genre: string; confidence: number } | null;
-  prediction?: {
-    genre: string;
-    confidence: number;
-    probabilities: Record<string, number>;
-    segments?: GenrePrediction['segments'];
-    modelId?: string | null;
-  } | null;
-}
-
 export function toTrackRow(track: TrackSummary): TrackRow {
-  const extras = track as TrackSummary & PredictionExtras;
-  const predicted = extras.predicted ?? extras.prediction ?? null;
+  const { predicted } = track;
   return {
     id: track.id,
     fileName: basename(track.path),
@@ -186,14 +170,14 @@ export function toTrackRow(track: TrackSummary): TrackRow {
 }
 
 function toTrackDetail(track: CoreTrackDetail): TrackDetail {
-  const extras = track as CoreTrackDetail & PredictionExtras;
-  const prediction = extras.prediction
+  const stored = track.prediction;
+  const prediction = stored
     ? {
-        genre: extras.prediction.genre,
-        confidence: extras.prediction.confidence,
-        probabilities: extras.prediction.probabilities,
-        segments: extras.prediction.segments ?? [],
-        modelId: extras.prediction.modelId ?? null,
+        genre: stored.genre,
+        confidence: stored.confidence,
+        probabilities: stored.probabilities,
+        segments: stored.segments,
+        modelId: `${stored.modelId}@${stored.modelVersion}`,
       }
     : null;
   const preview = track.melPreview;

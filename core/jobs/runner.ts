@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
+import type { PredictionsRepo } from '../db/repos/predictions.js';
 import type { JobRow } from '../db/repos/jobs.js';
 import type { TracksRepo } from '../db/repos/tracks.js';
 import type { AnalysisProgress } from '../library/types.js';
@@ -13,6 +14,7 @@ export interface RunnerDeps {
   queue: AnalysisQueue;
   tracks: TracksRepo;
   features: FeaturesRepo;
+  predictions: PredictionsRepo;
   pool: AnalysisExecutor;
   registry: RunnerRegistry;
   /** Called after a track's row changed (claimed, analysed, failed). */
@@ -201,7 +203,7 @@ export class AnalysisRunner {
     const batch = this.finished;
     if (batch.length === 0) return;
     this.finished = [];
-    const { db, queue, tracks, features } = this.deps;
+    const { db, queue, tracks, features, predictions } = this.deps;
     const now = Date.now();
     db.transaction(() => {
       for (const { job, reply } of batch) {
@@ -210,7 +212,7 @@ export class AnalysisRunner {
         if (reply.type === 'analysed') {
           if (exists) {
             features.save(reply.trackId, { analysisVersion: ANALYSIS_VERSION, analysedAt: now, ...reply.features });
-            // Genre predictions (reply.predictions) are stored here once the classifier is wired in.
+            if (reply.predictions) predictions.save(reply.trackId, reply.predictions, now);
             tracks.setStatus(reply.trackId, 'done', null, now);
           }
           queue.complete(job);

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
+import type { PredictionsRepo } from '../db/repos/predictions.js';
 import type { FolderRow, FoldersRepo } from '../db/repos/folders.js';
 import type { TrackRow, TracksRepo } from '../db/repos/tracks.js';
 import type { CoreEventBus } from '../events.js';
@@ -27,6 +28,7 @@ export interface LibraryDeps {
   folders: FoldersRepo;
   tracks: TracksRepo;
   features: FeaturesRepo;
+  predictions: PredictionsRepo;
   scanner: Scanner;
   runner: AnalysisRunner;
   events: CoreEventBus;
@@ -123,6 +125,7 @@ export class Library implements LibraryService {
       analysedAt: features?.analysedAt ?? null,
       melPreview: features?.melPreview ?? null,
       mir,
+      prediction: this.deps.predictions.get(id),
     };
   }
 

@@ -29,6 +29,21 @@ export interface TrackSummary {
   /** User data (kept across renames and moves). */
   rating: number | null;
   userGenre: string | null;
+  /** The classifier's top genre, once the track has been classified. */
+  predicted: { genre: string; confidence: number } | null;
+  /** The effective genre: the user's, else the first tag genre, else the prediction. */
+  genre: string | null;
+}
+
+/** The genre classifier's output for a track, as stored (segment times are in track time). */
+export interface GenrePrediction {
+  modelId: string;
+  modelVersion: string;
+  genre: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  /** The genre timeline: which genre the model hears when. */
+  segments: Array<{ start: number; end: number; genre: string; probabilities: Record<string, number> }>;
 }
 
 /**
@@ -61,6 +76,7 @@ export interface TrackDetail extends TrackSummary {
   analysedAt: number | null;
   melPreview: MelPreview | null;
   mir: MirSummary | null;
+  prediction: GenrePrediction | null;
 }
 
 export interface FolderInfo {

@@ -2,6 +2,9 @@ import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
 import { decodeAnalysisExcerpt, type AnalysisExcerpt } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
+import { excerptToTrackTime, loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import type { TimeFrequency } from '../dsp/types.js';
+import type { TimeWindow } from '../audio/decode.js';
 import { describeFileError } from '../library/files.js';
 import { readTags } from '../library/tags.js';
 import type { TrackTags } from '../db/repos/tracks.js';
@@ -14,7 +17,7 @@ const MIN_SAMPLES = 2048;
 
 /**
  * One track through the worker's stages: check the file, read its tags, decode the analysis excerpt,
- * compute the features. Every failure becomes a readable reason; nothing here throws.
+ * compute the features, classify the genre. Every failure becomes a readable reason; nothing here throws.
  */
 export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseReply> {
   const { seq, trackId, path } = request;
@@ -59,10 +62,7 @@ export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseRepl
     const fma518 = Float32Array.from(analysis.fma518);
     const preview = melPreview(analysis.melDb, ANALYSIS_HOP_LENGTH / SAMPLE_RATE);
 
-    // ── GENRE CLASSIFIER STEP ──────────────────────────────────────────────────────────────────────
-    // The one place the classifier joins the pipeline: it reads analysis.melDb (the excerpt's log-mel),
-    // maps its segment times back onto the track with excerpt.windows, and fills `predictions`.
-    const predictions: GenrePredictions | null = null;
+    const predictions = await predictGenre(analysis.melDb, excerpt.windows);
 
     return {
       type: 'analysed',
@@ -80,4 +80,35 @@ export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseRepl
   } catch (error) {
     return fail(`analysis failed: ${error instanceof Error ? error.message : String(error)}`, tags);
   }
+}
+
+let classifierLoad: Promise<GenreClassifier | null> | null = null;
+
+/** The default genre model, loaded once per worker; null (and said once) when it cannot load. */
+function workerClassifier(): Promise<GenreClassifier | null> {
+  classifierLoad ??= loadClassifier().catch((error: unknown) => {
+    console.error(`timbre: genre model unavailable, tracks get features only: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  });
+  return classifierLoad;
+}
+
+/** Classifies the excerpt's log-mel and maps the genre timeline back onto track time. */
+async function predictGenre(melDb: TimeFrequency, windows: readonly TimeWindow[]): Promise<GenrePredictions | null> {
+  const classifier = await workerClassifier();
+  if (!classifier) return null;
+  const prediction = classifier.classifyMel(melDb);
+  return {
+    modelId: classifier.modelId,
+    modelVersion: classifier.version,
+    genre: prediction.genre,
+    confidence: prediction.confidence,
+    probabilities: prediction.probabilities,
+    segments: prediction.segments.map((segment) => ({
+      ...segment,
+      start: excerptToTrackTime(segment.start, windows),
+      end: excerptToTrackTime(segment.end, windows),
+    })),
+    embedding: prediction.embedding,
+  };
 }

@@ -3,6 +3,7 @@
  * a path, and reply with results; the main thread is the one writer. Every request carries a sequence
  * number that its reply echoes, so a late reply from a replaced worker can never be mistaken.
  */
+import type { StoredPrediction } from '../db/repos/predictions.js';
 import type { TrackTags } from '../db/repos/tracks.js';
 import type { MelPreview } from '../library/types.js';
 
@@ -15,15 +16,8 @@ export interface AnalyseRequest {
 
 export type WorkerRequest = AnalyseRequest;
 
-/** Genre classifier output for a track (filled in once the classifier step runs in the worker). */
-export interface GenrePredictions {
-  modelId: string;
-  genre: string;
-  confidence: number;
-  probabilities: Record<string, number>;
-  segments: Array<{ start: number; end: number; genre: string; probabilities: Record<string, number> }>;
-  embedding: Float32Array;
-}
+/** Genre classifier output for a track, segment times already in track time. */
+export type GenrePredictions = StoredPrediction;
 
 export interface AnalysedTrack {
   fma518: Float32Array;
@@ -38,7 +32,7 @@ export interface AnalyseSuccess {
   /** null when the file's tags could not be read (the audio still decoded). */
   tags: TrackTags | null;
   features: AnalysedTrack;
-  /** null until the genre classifier step is wired in (see analyse-track.ts). */
+  /** null when no genre model could be loaded (the features still count). */
   predictions: GenrePredictions | null;
   timings: { tagsMs: number; decodeMs: number; analyseMs: number };
 }

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { synthesize, toneSamples, writeWav } from '../helpers/audio.js';
 import { listTracksJson, runTimbre, TIMBRE_BIN } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
+
+/** dist/test/integration → the repository root. */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** One short file per common format, each with tags where the container carries them. */
 const FORMATS: Array<{ name: string; outputArgs?: string[] }> = [
@@ -51,6 +55,27 @@ describe('timbre scan', () => {
     const mp3 = tracks.find((track) => track.path.endsWith('mpeg.mp3'))!;
     assert.deepEqual([mp3.title, mp3.artist, mp3.album, mp3.genres], ['Track 1', 'Synth', 'Formats', ['Test']]);
     assert.ok(typeof mp3.tempoBpm === 'number');
+  });
+
+  it('stores the shipped model\'s genre prediction for every track; the tag genre wins as the effective genre', async () => {
+    const registry = JSON.parse(readFileSync(join(repoRoot, 'models', 'registry.json'), 'utf8')) as {
+      models: Array<{ labels: string[] }>;
+    };
+    const labels = new Set(registry.models.flatMap((model) => model.labels));
+    const tracks = (await listTracksJson(db)) as unknown as Array<{
+      path: string;
+      genres: string[];
+      genre: string | null;
+      predicted: { genre: string; confidence: number } | null;
+    }>;
+    for (const track of tracks) {
+      assert.ok(track.predicted, `${track.path} has no prediction`);
+      assert.ok(labels.has(track.predicted.genre), `${track.path}: unknown genre ${track.predicted.genre}`);
+      assert.ok(track.predicted.confidence > 0 && track.predicted.confidence <= 1);
+      assert.equal(track.genre, track.genres[0] ?? track.predicted.genre, track.path);
+    }
+    const untagged = tracks.find((track) => track.path.endsWith('plain.wav'))!;
+    assert.equal(untagged.genre, untagged.predicted!.genre, 'an untagged track takes the predicted genre');
   });
 
   it('a second scan finds nothing to do', async () => {

@@ -41,6 +41,7 @@ function fakeCore(tracks: TrackSummary[]) {
         analysedAt: 0,
         melPreview: { bands: 2, frames: 3, secondsPerFrame: 0.5, dbMin: -80, dbMax: 0, data: new Uint8Array([0, 255, 10, 20, 30, 40]) },
         mir: { tempoBpm: 120, brightnessHz: 1500, energyRms: 0.1 },
+        prediction: null,
       };
       return detail;
     },
@@ -87,6 +88,8 @@ function summary(id: number, patch: Partial<TrackSummary> = {}): TrackSummary {
     tempoBpm: 100,
     rating: null,
     userGenre: null,
+    predicted: null,
+    genre: null,
     ...patch,
   };
 }
@@ -132,8 +135,7 @@ test('a native dialog is offered only by hosts that have one', async () => {
 });
 
 test('tracks map to table rows and details, predictions included when the core has them', async () => {
-  const predicted = summary(2, { userGenre: 'Jazz' }) as TrackSummary & { predicted: { genre: string; confidence: number } };
-  predicted.predicted = { genre: 'Jazz', confidence: 0.8 };
+  const predicted = summary(2, { userGenre: 'Jazz', predicted: { genre: 'Jazz', confidence: 0.8 } });
   const { core } = fakeCore([summary(1), predicted]);
   const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
   const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10 }]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openDatabase } from '../../core/db/open.js';
+import { PredictionsRepo } from '../../core/db/repos/predictions.js';
 import { FeaturesRepo } from '../../core/db/repos/features.js';
 import { JobsRepo } from '../../core/db/repos/jobs.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
@@ -59,6 +60,7 @@ function setUp(trackCount: number, poolSize: number, db = openDatabase(':memory:
   db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/music', 0)`).run();
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
+  const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   for (let i = 1; i <= trackCount; i++) {
     const id = tracks.insert({ folderId: 1, path: `/music/${i}.wav`, size: 1, mtimeMs: 1, fingerprint: null, status: 'pending', error: null });
@@ -71,12 +73,13 @@ function setUp(trackCount: number, poolSize: number, db = openDatabase(':memory:
     queue,
     tracks,
     features,
+    predictions,
     pool,
     registry: new RunnerRegistry(new MetaRepo(db)),
     onTrackChanged: () => undefined,
     onProgress: (p) => progress.push(p),
   });
-  return { db, tracks, features, queue, pool, runner, progress };
+  return { db, tracks, features, predictions, queue, pool, runner, progress };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));

@@ -44,15 +44,23 @@ const SUMMARY_COLUMNS = `
   t.id, t.folder_id AS folderId, t.path, t.title, t.artist, t.album, t.year,
   (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genresJson,
   t.duration_sec AS durationSec, t.bitrate, t.sample_rate AS sampleRate, t.status, t.error,
-  f.tempo_bpm AS tempoBpm, t.rating, t.user_genre AS userGenre, t.size AS sizeBytes, t.mtime_ms AS mtimeMs`;
+  f.tempo_bpm AS tempoBpm, t.rating, t.user_genre AS userGenre, t.size AS sizeBytes, t.mtime_ms AS mtimeMs,
+  p.genre AS predictedGenre, p.confidence AS predictedConfidence`;
 
-const SELECT_SUMMARY = `SELECT ${SUMMARY_COLUMNS} FROM tracks t LEFT JOIN features f ON f.track_id = t.id`;
+const SELECT_SUMMARY = `SELECT ${SUMMARY_COLUMNS} FROM tracks t LEFT JOIN features f ON f.track_id = t.id
+  LEFT JOIN track_predictions p ON p.track_id = t.id`;
 
-type RawTrackRow = Omit<TrackRow, 'genres'> & { genresJson: string };
+type RawTrackRow = Omit<TrackRow, 'genres' | 'predicted' | 'genre'> & {
+  genresJson: string;
+  predictedGenre: string | null;
+  predictedConfidence: number | null;
+};
 
 function toTrackRow(raw: RawTrackRow): TrackRow {
-  const { genresJson, ...rest } = raw;
-  return { ...rest, genres: JSON.parse(genresJson) as string[] };
+  const { genresJson, predictedGenre, predictedConfidence, ...rest } = raw;
+  const genres = JSON.parse(genresJson) as string[];
+  const predicted = predictedGenre === null ? null : { genre: predictedGenre, confidence: predictedConfidence ?? 0 };
+  return { ...rest, genres, predicted, genre: rest.userGenre ?? genres[0] ?? predicted?.genre ?? null };
 }
 
 /** Tracks: one row per audio file, with its tags and analysis status. */
