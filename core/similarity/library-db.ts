@@ -2,17 +2,19 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../db/open.js';
 import { FeaturesRepo } from '../db/repos/features.js';
+import { PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { resolveDbPath } from '../paths.js';
 import { LibrarySimilarity, type SimilarityTrack } from './library.js';
 
 /**
  * Every analysed track of the library database with what similarity needs: tags, tempo and the
- * 518 MIR statistics. A user-assigned genre counts as one of the track's genres.
+ * 518 MIR statistics, plus the classifier's embedding where the track has one. A user-assigned genre counts as one of the track's genres.
  */
 export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
+  const embeddings = new PredictionsRepo(db).embeddings();
   const result: SimilarityTrack[] = [];
   for (const row of tracks.summaries()) {
     if (row.status !== 'done') continue;
@@ -29,6 +31,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
       durationSec: row.durationSec,
       tempoBpm: stored.tempoBpm,
       mir: stored.fma518,
+      embedding: embeddings.get(row.id),
     });
   }
   return result;
