@@ -82,7 +82,9 @@ function describeFfmpegFailure(stderr: string, code: number | null): string {
     .map((line) => line.trim())
     .filter(Boolean);
   const last = lines.at(-1);
-  if (last?.includes('matches no streams')) return 'the file has no audio stream';
-  if (last?.includes('Invalid data found')) return 'not a decodable audio file (invalid data)';
+  const says = (text: string) => lines.some((line) => line.includes(text));
+  if (says('matches no streams') || says('does not contain any stream')) return 'the file has no audio stream';
+  // ffmpeg's last line is often a consequence ("Error marking filters as finished"); the cause comes earlier.
+  if (says('Invalid data found') || says('Cannot determine format')) return 'not a decodable audio file (invalid data)';
   return last ? `ffmpeg failed: ${last}` : `ffmpeg exited with code ${code}`;
 }
