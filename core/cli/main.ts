@@ -7,19 +7,20 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
+// Listed in the order `timbre --help` shows them: library, analysis, genres, similarity, environment.
 const commands: Record<string, () => Promise<CliCommand>> = {
-  'eval-similar': () => import('./commands/eval-similar.js'),
-  similar: () => import('./commands/similar.js'),
-  playlist: () => import('./commands/playlist.js'),
-  serve: () => import('./commands/serve.js'),
   scan: () => import('./commands/scan.js'),
   watch: () => import('./commands/watch.js'),
   tracks: () => import('./commands/tracks.js'),
+  serve: () => import('./commands/serve.js'),
   features: () => import('./commands/features.js'),
+  classify: () => import('./commands/classify.js'),
   genre: () => import('./commands/genre.js'),
   train: () => import('./commands/train.js'),
   eval: () => import('./commands/eval.js'),
-  classify: () => import('./commands/classify.js'),
+  similar: () => import('./commands/similar.js'),
+  playlist: () => import('./commands/playlist.js'),
+  'eval-similar': () => import('./commands/eval-similar.js'),
   doctor: () => import('./commands/doctor.js'),
 };
 
