@@ -8,7 +8,7 @@ import { makeTempDir } from '../helpers/temp.js';
 const misbehaving = new URL('../helpers/misbehaving-worker.js', import.meta.url);
 
 describe('worker pool', () => {
-  it('analyses a track in a worker thread and returns features, preview and a predictions slot', async () => {
+  it('analyses a track in a worker thread and returns features, preview and the genre prediction', async () => {
     const temp = makeTempDir();
     const pool = new WorkerPool({ size: 1 });
     try {
@@ -21,7 +21,11 @@ describe('worker pool', () => {
       assert.equal(reply.features.fma518.length, 518);
       assert.ok(reply.features.fma518.every(Number.isFinite));
       assert.ok(reply.features.melPreview.frames > 100);
-      assert.equal(reply.predictions, null);
+      const prediction = reply.predictions;
+      assert.ok(prediction, 'the worker classifies with the shipped model');
+      assert.ok(prediction.genre in prediction.probabilities);
+      assert.ok(prediction.embedding && prediction.embedding.length > 0);
+      assert.ok(prediction.segments.length >= 1 && prediction.segments.every((segment) => segment.end <= 3.01));
       assert.ok(Math.abs(reply.tags!.durationSec! - 3) < 0.01);
     } finally {
       await pool.close();
