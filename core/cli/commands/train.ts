@@ -14,7 +14,8 @@ const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-ep
 
 DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). The model is an
 ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different group of artists for
-validation and stops when its validation loss has not improved for 2 epochs.
+validation, and stops when its validation loss has not improved for 2 epochs once --min-epochs
+have run (by default it runs all ${DEFAULT_TRAIN_OPTIONS.maxEpochs}: stopping earlier scored lower).
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --min-epochs  epochs before early stopping may stop (default ${DEFAULT_TRAIN_OPTIONS.minEpochs})
