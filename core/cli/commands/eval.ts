@@ -8,6 +8,7 @@ import { FeatureCache } from '../../ml/feature-cache.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
 import { loadDatasetStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
+import { integerFlag } from './options.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
@@ -47,17 +48,12 @@ export async function run(args: string[]): Promise<number> {
     console.error(`timbre eval: --data DIR is required\n${USAGE}`);
     return 2;
   }
-  const folds = Number(values.folds ?? 5);
-  const members = Number(values.members ?? DEFAULT_MEMBERS);
-  const seed = Number(values.seed ?? DEFAULT_TRAIN_OPTIONS.seed);
-  const epochs = Number(values.epochs ?? DEFAULT_TRAIN_OPTIONS.maxEpochs);
-  const minEpochs = Number(values['min-epochs'] ?? DEFAULT_TRAIN_OPTIONS.minEpochs);
-  for (const [flag, value] of [['--folds', folds], ['--members', members], ['--seed', seed], ['--epochs', epochs], ['--min-epochs', minEpochs]] as const) {
-    if (!Number.isInteger(value) || value < 1 || (flag === '--folds' && value < 2)) {
-      console.error(`timbre eval: ${flag} must be a positive integer${flag === '--folds' ? ' ≥ 2' : ''}`);
-      return 2;
-    }
-  }
+  const folds = integerFlag(values.folds, 5, '--folds', 'eval', 2);
+  const members = integerFlag(values.members, DEFAULT_MEMBERS, '--members', 'eval');
+  const seed = integerFlag(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed', 'eval');
+  const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'eval');
+  const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'eval');
+  if (folds === null || members === null || seed === null || epochs === null || minEpochs === null) return 2;
   const backend = await initBackend();
   const dataset = await readFolderDataset(values.data);
   const cache = values['no-cache'] ? null : new FeatureCache();

@@ -7,6 +7,7 @@ import { FeatureCache } from '../../ml/feature-cache.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
+import { integerFlag } from './options.js';
 
 export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
 
@@ -50,10 +51,10 @@ export async function run(args: string[]): Promise<number> {
     console.error(`timbre train: --data DIR is required\n${USAGE}`);
     return 2;
   }
-  const epochs = positiveInteger(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs');
-  const seed = positiveInteger(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed');
-  const members = positiveInteger(values.members, DEFAULT_MEMBERS, '--members');
-  const minEpochs = positiveInteger(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs');
+  const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'train');
+  const seed = integerFlag(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed', 'train');
+  const members = integerFlag(values.members, DEFAULT_MEMBERS, '--members', 'train');
+  const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'train');
   if (epochs === null || seed === null || members === null || minEpochs === null) return 2;
   const id = values.id ?? 'genre-cnn-lstm-custom';
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
@@ -114,12 +115,4 @@ export async function run(args: string[]): Promise<number> {
     console.log(`registered ${id} ${version} in ${path.join(modelsDirectory, 'registry.json')}${values.default ? ' as the default' : ''}`);
   }
   return 0;
-}
-
-function positiveInteger(text: string | undefined, fallback: number, flag: string): number | null {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (Number.isInteger(value) && value > 0) return value;
-  console.error(`timbre train: ${flag} must be a positive integer, not '${text}'`);
-  return null;
 }
