@@ -23,17 +23,11 @@ export interface NewTrack {
   error: string | null;
 }
 
-/** Tags as read from the file (music-metadata). */
-export interface TrackTags {
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  year: number | null;
-  genres: string[];
-  durationSec: number | null;
-  bitrate: number | null;
-  sampleRate: number | null;
-}
+/** Tags as read from the file (music-metadata): the tag fields of a track summary. */
+export type TrackTags = Pick<
+  TrackSummary,
+  'title' | 'artist' | 'album' | 'year' | 'genres' | 'durationSec' | 'bitrate' | 'sampleRate'
+>;
 
 export interface TrackRow extends TrackSummary {
   sizeBytes: number;
