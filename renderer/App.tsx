@@ -69,7 +69,12 @@ const isTyping = (target: EventTarget | null) =>
 
 export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
-  const fatal = useAppStore((state) => state.fatal);
+  const { fatal, section, setSection } = useAppStore(useShallow(({ fatal, section, setSection }) => ({ fatal, section, setSection })));
+  const showLibrary = (libraryView: 'all' | 'problems') => {
+    setSection('library');
+    setView(libraryView);
+  };
+  const inLibrary = (libraryView: 'all' | 'problems') => section === 'library' && view === libraryView;
   const { view, setView, errorCount, libraryTotal } = useLibraryStore(
     useShallow((state) => ({ view: state.view, setView: state.setView, errorCount: state.facets.errorCount, libraryTotal: state.libraryTotal })),
   );
@@ -105,14 +110,14 @@ export function App() {
           <span className="brand__name">Timbre</span>
         </div>
         <div className="nav">
-          <button className={`nav__item${view === 'all' ? ' nav__item--active' : ''}`} onClick={() => setView('all')} aria-current={view === 'all'}>
+          <button className={`nav__item${inLibrary('all') ? ' nav__item--active' : ''}`} onClick={() => showLibrary('all')} aria-current={inLibrary('all')}>
             <Icon name="library" /> Library
             <span className="nav__badge">{numberFormat.format(libraryTotal)}</span>
           </button>
           <button
-            className={`nav__item${view === 'problems' ? ' nav__item--active' : ''}`}
-            onClick={() => setView('problems')}
-            aria-current={view === 'problems'}
+            className={`nav__item${inLibrary('problems') ? ' nav__item--active' : ''}`}
+            onClick={() => showLibrary('problems')}
+            aria-current={inLibrary('problems')}
           >
             <Icon name="alert" /> Problems
             {errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(errorCount)}</span>}
@@ -141,7 +146,7 @@ export function App() {
           <div className="notice notice--error">{fatal}</div>
         </main>
       ) : (
-        <LibraryView searchRef={searchRef} />
+        section === 'library' && <LibraryView searchRef={searchRef} />
       )}
       <TrackPanel />
     </div>

@@ -2,9 +2,21 @@
  * Timbre's one API contract: every method and event the app (Electron IPC or web-mode HTTP) can use.
  *
  * This file is self-contained on purpose: the renderer, the preload bridge and the server all import
- * it, so it must not pull in Node-only code. Arguments are validated at the boundary by schemas.ts
+ * it, so it must not pull in Node-only code. Genre fixing (contract-genres.ts) and playlists
+ * (contract-playlists.ts) live in files of their own, equally self-contained, and are merged here. Arguments are validated at the boundary by schemas.ts
  * (which is checked against `ApiMethods` at compile time); results are built by dispatch.ts.
  */
+
+import { GENRE_API_EVENT_NAMES, GENRE_API_METHOD_NAMES, type GenreApiEvents, type GenreApiMethods } from './contract-genres.js';
+import {
+  PLAYLIST_API_EVENT_NAMES,
+  PLAYLIST_API_METHOD_NAMES,
+  type PlaylistApiEvents,
+  type PlaylistApiMethods,
+} from './contract-playlists.js';
+
+export type * from './contract-genres.js';
+export type * from './contract-playlists.js';
 
 export type TrackStatus = 'pending' | 'analysing' | 'done' | 'error';
 
@@ -148,7 +160,7 @@ export interface TrackDetail extends TrackRow {
 }
 
 /** Every API method: one optional argument object in, one JSON-serialisable result out. */
-export interface ApiMethods {
+export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
   appInfo(): AppInfo;
   /** Opens the native folder dialog (Electron); null when cancelled or in web mode. */
   chooseFolder(): { path: string | null };
@@ -168,7 +180,7 @@ export type ApiArgs<M extends ApiMethodName> = Parameters<ApiMethods[M]>;
 export type ApiResult<M extends ApiMethodName> = ReturnType<ApiMethods[M]>;
 
 /** Events pushed to the app. Track changes are batched: refetch what is visible. */
-export interface ApiEvents {
+export interface ApiEvents extends GenreApiEvents, PlaylistApiEvents {
   progress: ScanProgress;
   'tracks-changed': { ids: number[] };
   'folders-changed': Record<string, never>;
@@ -187,13 +199,21 @@ export const API_METHOD_NAMES = [
   'queryTracks',
   'trackFacets',
   'getTrack',
+  ...GENRE_API_METHOD_NAMES,
+  ...PLAYLIST_API_METHOD_NAMES,
 ] as const satisfies readonly ApiMethodName[];
 
 /** Fails to compile when a method is missing from API_METHOD_NAMES. */
 export type AssertAllMethodsListed = Exclude<ApiMethodName, (typeof API_METHOD_NAMES)[number]> extends never ? true : never;
 export const allMethodsListed: AssertAllMethodsListed = true;
 
-export const API_EVENT_NAMES = ['progress', 'tracks-changed', 'folders-changed'] as const satisfies readonly ApiEventName[];
+export const API_EVENT_NAMES = [
+  'progress',
+  'tracks-changed',
+  'folders-changed',
+  ...GENRE_API_EVENT_NAMES,
+  ...PLAYLIST_API_EVENT_NAMES,
+] as const satisfies readonly ApiEventName[];
 
 export type ApiErrorCode = 'invalid-arguments' | 'unknown-method' | 'not-found' | 'failed';
 
@@ -204,3 +224,7 @@ export type ApiResponse<T = unknown> =
 
 /** The largest page a client may ask for; the table asks for far less. */
 export const MAX_PAGE_SIZE = 2000;
+
+/** Fails to compile when an event is missing from API_EVENT_NAMES. */
+export type AssertAllEventsListed = Exclude<ApiEventName, (typeof API_EVENT_NAMES)[number]> extends never ? true : never;
+export const allEventsListed: AssertAllEventsListed = true;

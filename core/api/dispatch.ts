@@ -14,6 +14,9 @@ import {
   type TrackDetail,
   type TrackRow,
 } from './contract.js';
+import { genreMethods } from './dispatch-genres.js';
+import { playlistMethods } from './dispatch-playlists.js';
+import { NotFoundError } from './errors.js';
 import { parseArgs } from './schemas.js';
 import { TrackIndex } from './track-index.js';
 
@@ -43,7 +46,20 @@ export interface Dispatcher {
 /** Events are sent at most this often, so a fast scan cannot flood the renderer. */
 export const EVENT_INTERVAL_MS = 150;
 
-class NotFoundError extends Error {}
+/** What the method groups (dispatch-genres.ts, dispatch-playlists.ts) get to work with. */
+export interface DispatchContext {
+  core: Core;
+  /** The in-memory table index; it follows 'track-updated' events on its own. */
+  index: TrackIndex;
+  emit: EventListener;
+  /** Registers cleanup (event subscriptions, workers) run by close(). */
+  onClose(cleanup: () => void): void;
+}
+
+/** Each method of a contract group, as an async handler of its validated arguments. */
+export type MethodHandlers<Methods> = {
+  [M in keyof Methods]: Methods[M] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+};
 
 export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const { library } = core;
@@ -88,7 +104,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     }),
   ];
 
-  const methods: { [M in ApiMethodName]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>> } = {
+  const context: DispatchContext = { core, index, emit, onClose: (cleanup) => unsubscribers.push(cleanup) };
+  const methods: MethodHandlers<ApiMethods> = {
     appInfo: async () => ({ version: host.version, mode: host.mode, nativeFolderDialog: Boolean(host.chooseFolder) }),
     chooseFolder: async () => ({ path: host.chooseFolder ? await host.chooseFolder() : null }),
     listFolders: async () => library.listFolders().map(toFolderView),
@@ -114,6 +131,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       if (!track) throw new NotFoundError(`there is no track ${id}`);
       return toTrackDetail(track);
     },
+    ...genreMethods(context),
+    ...playlistMethods(context),
   };
 
   return {

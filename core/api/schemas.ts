@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MAX_PAGE_SIZE, SORT_KEYS, type ApiArgs, type ApiMethodName } from './contract.js';
+import { genreArgSchemas } from './schemas-genres.js';
+import { playlistArgSchemas } from './schemas-playlists.js';
 
 /**
  * Argument validation at the API boundary: every call, from IPC or HTTP, is parsed here before the
@@ -53,6 +55,8 @@ export const argSchemas: ArgSchemas = {
   queryTracks: z.tuple([trackQuery]),
   trackFacets: noArgs,
   getTrack: z.tuple([z.object({ id: trackId }).strict()]),
+  ...genreArgSchemas,
+  ...playlistArgSchemas,
 };
 
 /** Parses a call's raw arguments; throws a ZodError with readable issues when they do not fit. */

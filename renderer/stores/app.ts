@@ -2,8 +2,13 @@ import { create } from 'zustand';
 import type { AppInfo } from '../../core/api/contract.js';
 import { api } from '../api/client.js';
 
+/** The main area's page; the track panel stays beside whichever is shown. */
+export type Section = 'library';
+
 interface AppState {
   info: AppInfo | null;
+  section: Section;
+  setSection(section: Section): void;
   /** A message for the user when the app cannot reach the core. */
   fatal: string | null;
   load(): Promise<void>;
@@ -11,6 +16,8 @@ interface AppState {
 
 export const useAppStore = create<AppState>((set) => ({
   info: null,
+  section: 'library',
+  setSection: (section) => set({ section }),
   fatal: null,
   async load() {
     try {
