@@ -12,6 +12,7 @@ import { JobsRepo } from './db/repos/jobs.js';
 import { MetaRepo } from './db/repos/meta.js';
 import { TracksRepo } from './db/repos/tracks.js';
 import { CoreEventBus } from './events.js';
+import { GenreService } from './genres/service.js';
 import { AnalysisQueue } from './jobs/analysis-queue.js';
 import { AnalysisRunner } from './jobs/runner.js';
 import { RunnerRegistry } from './jobs/runner-registry.js';
@@ -37,6 +38,8 @@ export interface CoreOptions {
 export interface Core {
   library: LibraryService;
   events: CoreEvents;
+  /** Genre fixing: confirmed genres, vocabulary, tag write-back, undo/redo. */
+  genres: GenreService;
   /** Absolute path of the open library database. */
   dbPath: string;
   /** Stops watching, lets running analyses finish (their results are saved), closes the database. */
@@ -72,6 +75,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   );
   const scanner = new Scanner({ db, tracks, features, queue });
   const library = new Library({ db, folders, tracks, features, predictions, scanner, runner, events, watch: options.watch ?? false });
+  const genres = new GenreService(db, { onTracksChanged: (ids) => ids.forEach((id) => library.notifyTrackChanged(id)) });
+  // Settles tag writes a crash interrupted, before anything reads those files.
+  genres.recover();
   runner.start();
   if (options.watch) library.startWatchingAll();
 
@@ -79,6 +85,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   return {
     library,
     events,
+    genres,
     dbPath,
     shutdown() {
       shuttingDown ??= (async () => {

@@ -182,7 +182,7 @@ export function toTrackRow(track: TrackSummary): TrackRow {
     genres: track.genres,
     predictedGenre: predicted?.genre ?? null,
     confidence: predicted?.confidence ?? null,
-    genreConfirmed: track.userGenre !== null,
+    genreConfirmed: track.confirmedGenres.length > 0,
     status: track.status,
     error: track.error,
   };

@@ -28,10 +28,11 @@ export interface TrackSummary {
   tempoBpm: number | null;
   /** User data (kept across renames and moves). */
   rating: number | null;
-  userGenre: string | null;
+  /** The genres the user confirmed (canonical names, in order); empty until they confirm any. Set through core.genres. */
+  confirmedGenres: string[];
   /** The classifier's top genre, once the track has been classified. */
   predicted: { genre: string; confidence: number } | null;
-  /** The effective genre: the user's, else the first tag genre, else the prediction. */
+  /** The effective genre: the first confirmed genre, else the first tag genre, else the prediction. */
   genre: string | null;
 }
 
@@ -127,7 +128,6 @@ export interface AnalysisProgress {
 export interface UserDataPatch {
   /** 0–5, or null to clear. */
   rating?: number | null;
-  userGenre?: string | null;
 }
 
 export interface LibraryService {

@@ -9,7 +9,7 @@ import { LibrarySimilarity, type SimilarityTrack } from './library.js';
 
 /**
  * Every analysed track of the library database with what similarity needs: tags, tempo and the
- * 518 MIR statistics, plus the classifier's embedding where the track has one. A user-assigned genre counts as one of the track's genres.
+ * 518 MIR statistics, plus the classifier's embedding where the track has one. The user's confirmed genres count as the track's genres too.
  */
 export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
@@ -20,7 +20,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
     if (row.status !== 'done') continue;
     const stored = features.get(row.id);
     if (!stored) continue;
-    const genres = row.userGenre && !row.genres.includes(row.userGenre) ? [...row.genres, row.userGenre] : row.genres;
+    const genres = row.confirmedGenres.length > 0 ? [...new Set([...row.genres, ...row.confirmedGenres])] : row.genres;
     result.push({
       id: row.id,
       path: row.path,

@@ -25,7 +25,8 @@ describe('incremental rescan', () => {
       assert.equal(first.length, 4);
       assert.ok(first.every((track) => track.status === 'done'), JSON.stringify(first));
       const id = first.find((track) => track.path.endsWith('t0.wav'))!.id;
-      core.library.setUserData(id, { rating: 5, userGenre: 'Minimal' });
+      core.library.setUserData(id, { rating: 5 });
+      core.genres.setTrackGenres([id], ['Minimal']);
       const analysedAt = core.library.getTrack(id)!.analysedAt;
       await core.shutdown();
 
@@ -46,7 +47,7 @@ describe('incremental rescan', () => {
       const track = again.library.getTrack(id)!;
       assert.equal(track.path, join(other, 'moved.wav'));
       assert.equal(track.folderId, otherFolder.id);
-      assert.deepEqual([track.rating, track.userGenre, track.status], [5, 'Minimal', 'done']);
+      assert.deepEqual([track.rating, track.confirmedGenres, track.genre, track.status], [5, ['Minimal'], 'Minimal', 'done']);
       assert.equal(track.analysedAt, analysedAt, 'not analysed again');
       assert.equal((await again.library.scanFolder(folder.id)).removed, 0);
       assert.equal(again.library.listTracks().length, 4);

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEventName } from '../../core/api/contract.js';
 import { createDispatcher, EVENT_INTERVAL_MS } from '../../core/api/dispatch.js';
+import { openDatabase } from '../../core/db/open.js';
+import { GenreService } from '../../core/genres/service.js';
 import type {
   AnalysisProgress,
   Core,
@@ -54,6 +56,7 @@ function fakeCore(tracks: TrackSummary[]) {
   };
   const core: Core = {
     library,
+    genres: new GenreService(openDatabase(':memory:')),
     dbPath: ':memory:',
     shutdown: async () => {},
     events: {
@@ -87,7 +90,7 @@ function summary(id: number, patch: Partial<TrackSummary> = {}): TrackSummary {
     error: null,
     tempoBpm: 100,
     rating: null,
-    userGenre: null,
+    confirmedGenres: [],
     predicted: null,
     genre: null,
     ...patch,
@@ -135,7 +138,7 @@ test('a native dialog is offered only by hosts that have one', async () => {
 });
 
 test('tracks map to table rows and details, predictions included when the core has them', async () => {
-  const predicted = summary(2, { userGenre: 'Jazz', predicted: { genre: 'Jazz', confidence: 0.8 } });
+  const predicted = summary(2, { confirmedGenres: ['Jazz'], predicted: { genre: 'Jazz', confidence: 0.8 } });
   const { core } = fakeCore([summary(1), predicted]);
   const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
   const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10 }]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openDatabase, type Db } from '../../core/db/open.js';
+import { migrate, openDatabase, type Db } from '../../core/db/open.js';
 import { migrations } from '../../core/db/migrations/index.js';
 
 function columns(db: Db, table: string): string[] {
@@ -95,6 +95,55 @@ describe('migration 0003-edit-journal', () => {
     db.prepare('DELETE FROM edits').run();
     assert.equal(db.prepare('SELECT count(*) FROM tag_writes').pluck().get(), 0);
     assert.equal(db.prepare('SELECT count(*) FROM tag_write_fields').pluck().get(), 0);
+    db.close();
+  });
+});
+
+describe('migration 0005-one-genre-store', () => {
+  /** A database at version 4 with tracks 1..n and their old user_genre values. */
+  function withUserGenres(values: Array<string | null>): Db {
+    const db = upTo(4);
+    db.prepare('DELETE FROM tracks').run();
+    const insert = db.prepare(`INSERT INTO tracks (id, folder_id, path, size, mtime_ms, user_genre, added_at, updated_at) VALUES (?, 1, ?, 1, 1, ?, 0, ?)`);
+    values.forEach((value, index) => insert.run(index + 1, `/music/${index + 1}.mp3`, value, 1000 + index));
+    return db;
+  }
+
+  function confirmed(db: Db, trackId: number): Array<[string, string, number]> {
+    return (db
+      .prepare(`SELECT g.name, c.source, c.confirmed_at AS at FROM track_confirmed_genres c JOIN genres g ON g.id = c.genre_id WHERE c.track_id = ? ORDER BY c.position`)
+      .all(trackId) as Array<{ name: string; source: string; at: number }>).map(({ name, source, at }) => [name, source, at]);
+  }
+
+  it('moves user_genre into the confirmed genres through the vocabulary and drops the column', () => {
+    const db = withUserGenres(['hip hop', 'Hip-Hop', 'Electronica', ' Vapor  wave ', null, 'Rock; Pop', '--']);
+    migrate(db, migrations);
+    assert.equal(db.pragma('user_version', { simple: true }), 5);
+    assert.ok(!columns(db, 'tracks').includes('user_genre'));
+    assert.deepEqual(confirmed(db, 1), [['Hip-Hop', 'user', 1000]]);
+    assert.deepEqual(confirmed(db, 2), [['Hip-Hop', 'user', 1001]], 'two spellings, one genre');
+    assert.deepEqual(confirmed(db, 3), [['Electronic', 'user', 1002]], 'a built-in synonym resolves to its canonical name');
+    assert.deepEqual(confirmed(db, 4), [['Vapor wave', 'user', 1003]], 'an invented genre is kept as typed, cleaned');
+    assert.deepEqual(confirmed(db, 5), []);
+    assert.deepEqual(confirmed(db, 6).map(([name]) => name), ['Rock', 'Pop'], 'a packed field is split');
+    assert.deepEqual(confirmed(db, 7), [], 'a value with no letters or digits names no genre');
+    assert.deepEqual(
+      db.prepare('SELECT name FROM genres ORDER BY id').pluck().all(),
+      ['Hip-Hop', 'Electronic', 'Vapor wave', 'Rock', 'Pop'],
+    );
+    const electronic = db.prepare(`SELECT genre_id FROM genre_aliases WHERE key = 'electronicmusic'`).pluck().get();
+    assert.equal(electronic, db.prepare(`SELECT id FROM genres WHERE name = 'Electronic'`).pluck().get(), 'built-in aliases come along');
+    db.close();
+  });
+
+  it('puts the user genre first on a track that already had confirmed genres, without duplicating one', () => {
+    const db = withUserGenres(['Jazz', 'Blues']);
+    db.prepare(`INSERT INTO genres (id, name, created_at) VALUES (1, 'Blues', 0), (2, 'Soul', 0)`).run();
+    db.prepare(`INSERT INTO genre_aliases VALUES ('blues', 1), ('soul', 2)`).run();
+    db.prepare(`INSERT INTO track_confirmed_genres VALUES (1, 0, 2, 'tag', 5), (2, 0, 2, 'accepted-prediction', 6), (2, 1, 1, 'tag', 7)`).run();
+    migrate(db, migrations);
+    assert.deepEqual(confirmed(db, 1), [['Jazz', 'user', 1000], ['Soul', 'tag', 5]]);
+    assert.deepEqual(confirmed(db, 2), [['Blues', 'user', 1001], ['Soul', 'accepted-prediction', 6]], 'the existing genre row gives way to the user genre');
     db.close();
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../core/db/open.js';
 import { FeaturesRepo } from '../../core/db/repos/features.js';
 import { FoldersRepo } from '../../core/db/repos/folders.js';
+import { GenresRepo } from '../../core/db/repos/genres.js';
 import { JobsRepo } from '../../core/db/repos/jobs.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { ANALYSIS_VERSION, AnalysisQueue } from '../../core/jobs/analysis-queue.js';
@@ -81,13 +82,15 @@ describe('scanner', () => {
   });
 
   it('a renamed or moved file keeps its track id, features and user data, and is not re-analysed', async () => {
-    const { temp, scanner, folder, write, queue, tracks, features, idOf, finishAnalysis } = setUp();
+    const { temp, db, scanner, folder, write, queue, tracks, features, idOf, finishAnalysis } = setUp();
     try {
       write('song.mp3');
       await scanner.scanFolder(folder);
       const id = idOf('song.mp3')!;
       finishAnalysis(id);
-      tracks.setUserData(id, { rating: 4, userGenre: 'Jazz' });
+      tracks.setUserData(id, { rating: 4 });
+      const genres = new GenresRepo(db);
+      genres.setConfirmedRows(id, [{ genreId: genres.resolveOrCreate('Jazz').id, source: 'user', confirmedAt: 0 }]);
 
       renameSync(join(temp.dir, 'song.mp3'), join(temp.dir, 'renamed.mp3'));
       const renamed = await scanner.scanFolder(folder);
@@ -100,7 +103,7 @@ describe('scanner', () => {
       const track = tracks.summary(id)!;
       assert.equal(track.path, join(temp.dir, 'sub', 'moved.mp3'));
       assert.equal(track.rating, 4);
-      assert.equal(track.userGenre, 'Jazz');
+      assert.deepEqual(track.confirmedGenres, ['Jazz']);
       assert.equal(track.status, 'done');
       assert.ok(features.get(id));
       assert.equal(queue.outstanding(), 0);

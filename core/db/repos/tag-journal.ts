@@ -20,6 +20,15 @@ export interface EditRow<Data = unknown> {
   changedAt: number;
 }
 
+/** An edit without its undo and redo data (which can be large for a bulk edit): what a history lists. */
+export interface EditSummary {
+  id: number;
+  kind: string;
+  summary: string;
+  state: EditState;
+  createdAt: number;
+}
+
 export interface TagFieldChange {
   /** The tag inside the file, as node-taglib-sharp names it: Id3v2, Id3v1, Xiph, Apple, Ape, Asf, … */
   tag: string;
@@ -85,6 +94,7 @@ const TAG_WRITE_COLUMNS = `
   restore_patch AS restorePatch, reapply_patch AS reapplyPatch, error, created_at AS createdAt, updated_at AS updatedAt`;
 
 const EDIT_COLUMNS = 'id, kind, summary, undo_data AS undoData, redo_data AS redoData, state, created_at AS createdAt, changed_at AS changedAt';
+const EDIT_SUMMARY_COLUMNS = 'id, kind, summary, state, created_at AS createdAt';
 
 /** The undo/redo log of user edits and the per-file, per-field journal of tag writes. */
 export class TagJournalRepo {
@@ -94,6 +104,7 @@ export class TagJournalRepo {
   private readonly setEditStateStmt;
   private readonly supersedeUndoneStmt;
   private readonly recentEditsStmt;
+  private readonly lastSummaryInStateStmt;
   private readonly insertWriteStmt;
   private readonly insertFieldStmt;
   private readonly writeByIdStmt;
@@ -111,7 +122,8 @@ export class TagJournalRepo {
     this.lastEditInStateStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE state = ? ORDER BY id DESC LIMIT 1`);
     this.setEditStateStmt = db.prepare('UPDATE edits SET state = ?, changed_at = ? WHERE id = ?');
     this.supersedeUndoneStmt = db.prepare(`UPDATE edits SET state = 'superseded', changed_at = ? WHERE state = 'undone'`);
-    this.recentEditsStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits ORDER BY id DESC LIMIT ?`);
+    this.recentEditsStmt = db.prepare(`SELECT ${EDIT_SUMMARY_COLUMNS} FROM edits ORDER BY id DESC LIMIT ?`);
+    this.lastSummaryInStateStmt = db.prepare(`SELECT ${EDIT_SUMMARY_COLUMNS} FROM edits WHERE state = ? ORDER BY id DESC LIMIT 1`);
     this.insertWriteStmt = db.prepare(`
       INSERT INTO tag_writes (edit_id, path, format, state, temp_path, before_size, before_mtime_ms, before_sha256,
                               after_size, after_mtime_ms, after_sha256, restore_patch, reapply_patch, created_at, updated_at)
@@ -162,8 +174,14 @@ export class TagJournalRepo {
     this.setEditStateStmt.run(state, now, id);
   }
 
-  recentEdits(limit = 50): EditRow[] {
-    return (this.recentEditsStmt.all(limit) as Array<EditRow & { undoData: string; redoData: string }>).map((raw) => parseEdit(raw));
+  /** The newest edits first, without their data. */
+  recentEdits(limit = 50): EditSummary[] {
+    return this.recentEditsStmt.all(limit) as EditSummary[];
+  }
+
+  /** The newest edit in this state, without its data: what undo ('done') or redo ('undone') would take. */
+  lastEditSummary(state: 'done' | 'undone'): EditSummary | null {
+    return (this.lastSummaryInStateStmt.get(state) as EditSummary | undefined) ?? null;
   }
 
   /** Journals a tag write in state 'writing', with every field's before and after value. */
