@@ -2,6 +2,7 @@ import FFT from 'fft.js';
 import { downsampleByTwo } from './resample.js';
 import { hannWindow, stftFrameCount } from './stft.js';
 import { timeFrequency, type TimeFrequency } from './types.js';
+import { cqtKernelTables, cqtResponseKernel, type CqtKernelTables } from './wasm/kernels.js';
 
 /** librosa.note_to_hz('C1'): the default lowest CQT frequency. */
 export const C1_HZ = 440 * 2 ** ((24 - 69) / 12);
@@ -20,6 +21,11 @@ export interface CqtOptions {
   tuning?: number;
   /** Fraction of each filter's spectral magnitude that may be discarded (librosa's `sparsity`). */
   sparsity?: number;
+  /**
+   * false forces the plain-JavaScript float64 path, which otherwise runs only where WebAssembly
+   * SIMD is missing; it is the reference the kernels are tested against.
+   */
+  useKernels?: boolean;
 }
 
 /**
@@ -48,6 +54,8 @@ interface CqtPlan {
   octaves: OctaveBasis[];
   /** 1 / sqrt(filter length at the input rate), librosa's `scale=True`. */
   outputScale: Float64Array;
+  /** The octaves packed for the WebAssembly kernels, built on first use. */
+  kernelTables?: CqtKernelTables[];
 }
 
 /**
@@ -246,15 +254,26 @@ export function cqtMagnitude(y: Float32Array, options: CqtOptions): TimeFrequenc
   }
 
   const result = timeFrequency(nFrames, nBins);
-  // Every octave's zero-padded signal goes through one float64 buffer, so frames are views of it.
-  const padded = new Float64Array(longestPadded);
+  const signals: Float32Array[] = [];
   let signal = y;
   for (let i = 0; i < plan.octaves.length; i++) {
-    const octave = plan.octaves[i];
-    addOctaveResponse(signal, octave, plan.outputScale, result, padded);
+    signals.push(signal);
     const next = plan.octaves[i + 1];
-    if (next && next.hopLength !== octave.hopLength) signal = downsampleByTwo(signal);
+    if (next && next.hopLength !== plan.octaves[i].hopLength) signal = downsampleByTwo(signal);
   }
+  if (options.useKernels !== false) {
+    plan.kernelTables ??= plan.octaves.map((octave) =>
+      cqtKernelTables(octave, plan.outputScale.subarray(octave.firstBin, octave.firstBin + octave.nFilters), octave.firstBin),
+    );
+    const tables = plan.kernelTables;
+    const jobs = plan.octaves.map((octave, i) => ({ tables: tables[i], signal: signals[i], hopLength: octave.hopLength }));
+    if (cqtResponseKernel(jobs, result.data, nBins)) return result;
+  }
+
+  // Without WebAssembly SIMD: every octave's zero-padded signal goes through one float64 buffer,
+  // so frames are views of it.
+  const padded = new Float64Array(longestPadded);
+  plan.octaves.forEach((octave, i) => addOctaveResponse(signals[i], octave, plan.outputScale, result, padded));
   return result;
 }
 

@@ -1,5 +1,6 @@
 import { RealFft } from './fft.js';
 import { timeFrequency, type TimeFrequency } from './types.js';
+import { stftMagnitudeAndPowerKernel } from './wasm/kernels.js';
 
 /** scipy.signal.get_window('hann', n, fftbins=True): the periodic Hann window librosa uses. */
 export function hannWindow(n: number): Float64Array {
@@ -65,35 +66,59 @@ export function forEachStftFrame(
 
 /** |librosa.stft(y, n_fft, hop_length, window='hann', center=True, pad_mode='constant')|, time-major. */
 export function stftMagnitude(y: Float32Array, options: StftOptions = {}): TimeFrequency {
-  return magnitudeFrames(y, options, null);
+  return stftMagnitudeAndPower(y, options).magnitude;
+}
+
+const float32Windows = new Map<number, Float32Array>();
+
+function float32Window(kind: StftOptions['window'], nFft: number): Float32Array {
+  if (kind === 'ones') return new Float32Array(nFft).fill(1);
+  let window = float32Windows.get(nFft);
+  if (!window) {
+    window = Float32Array.from(hannWindow(nFft));
+    float32Windows.set(nFft, window);
+  }
+  return window;
 }
 
 /**
- * stftMagnitude and its square (float32 magnitudes squared in float32, as librosa's S**2), each
- * frame squared while it is still in cache rather than in a second pass over the spectrogram.
+ * stftMagnitude and its square (float32 magnitudes squared in float32, as librosa's S**2), from
+ * the WebAssembly SIMD kernels (four frames at a time, float32) where they run, else from
+ * stftMagnitudeAndPowerJs.
  */
 export function stftMagnitudeAndPower(y: Float32Array, options: StftOptions = {}): { magnitude: TimeFrequency; power: TimeFrequency } {
   const nFft = options.nFft ?? 2048;
   const hopLength = options.hopLength ?? nFft / 4;
-  const power = timeFrequency(stftFrameCount(y.length, nFft, hopLength), (nFft >> 1) + 1);
-  return { magnitude: magnitudeFrames(y, options, power), power };
+  const nFrames = stftFrameCount(y.length, nFft, hopLength);
+  const magnitude = timeFrequency(nFrames, (nFft >> 1) + 1);
+  const power = timeFrequency(nFrames, (nFft >> 1) + 1);
+  if (nFft >= 8 && stftMagnitudeAndPowerKernel(y, nFft, hopLength, float32Window(options.window, nFft), magnitude.data, power.data)) {
+    return { magnitude, power };
+  }
+  return stftMagnitudeAndPowerJs(y, options);
 }
 
-/** The magnitude STFT; also writes its square into `power` when one is given. */
-function magnitudeFrames(y: Float32Array, options: StftOptions, power: TimeFrequency | null): TimeFrequency {
+/**
+ * The plain-JavaScript stftMagnitudeAndPower (float64 FFT): the path where WebAssembly SIMD is
+ * missing, and the reference the kernels are tested against. Each frame is squared while it is
+ * still in cache rather than in a second pass over the spectrogram.
+ */
+export function stftMagnitudeAndPowerJs(y: Float32Array, options: StftOptions = {}): { magnitude: TimeFrequency; power: TimeFrequency } {
   const nFft = options.nFft ?? 2048;
   const hopLength = options.hopLength ?? nFft / 4;
   const window = options.window === 'ones' ? null : hannWindow(nFft);
   const nBins = (nFft >> 1) + 1;
-  const magnitude = timeFrequency(stftFrameCount(y.length, nFft, hopLength), nBins);
+  const nFrames = stftFrameCount(y.length, nFft, hopLength);
+  const magnitude = timeFrequency(nFrames, nBins);
+  const power = timeFrequency(nFrames, nBins);
   const fft = new RealFft(nFft);
   const frame = new Float64Array(nFft);
   const m = magnitude.data;
-  for (let t = 0; t < magnitude.nFrames; t++) {
+  for (let t = 0; t < nFrames; t++) {
     fillFrame(y, t, hopLength, window, frame);
     const row = t * nBins;
     fft.forwardMagnitude(frame, m, row);
-    if (power) for (let i = row; i < row + nBins; i++) power.data[i] = m[i] * m[i];
+    for (let i = row; i < row + nBins; i++) power.data[i] = m[i] * m[i];
   }
-  return magnitude;
+  return { magnitude, power };
 }

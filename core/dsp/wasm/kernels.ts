@@ -1,0 +1,283 @@
+/**
+ * The JavaScript side of the WebAssembly FFT kernels (fft-kernels.ts): one memory per thread, laid
+ * out afresh by each call, and one compiled module per transform size sharing it.
+ */
+import { BATCH_FRAMES, fftKernelModuleBytes, radix4Lengths } from './fft-kernels.js';
+
+interface KernelExports {
+  frames(signal: number, hopBytes: number, window: number, out: number): void;
+  fft(batch: number, scratch: number, twiddles: number): number;
+  magnitudes(z: number, splitTwiddles: number, magnitude: number, power: number): void;
+  cqtBins(
+    z: number, bins: number, binsEnd: number, spectrum: number, filters: number, filtersEnd: number,
+    coefficients: number, out: number, rowBytes: number,
+  ): void;
+}
+
+const WASM_PAGE_BYTES = 65536;
+
+let memory: WebAssembly.Memory | null = null;
+/** Per size: the instance, or null where the runtime lacks WebAssembly SIMD. */
+const instances = new Map<number, KernelExports | null>();
+
+function kernelsFor(n: number): KernelExports | null {
+  let kernels = instances.get(n);
+  if (kernels === undefined) {
+    try {
+      memory ??= new WebAssembly.Memory({ initial: 16 });
+      const module = new WebAssembly.Module(fftKernelModuleBytes(n));
+      kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    } catch {
+      kernels = null;
+    }
+    instances.set(n, kernels);
+  }
+  return kernels;
+}
+
+/** Whether the WebAssembly kernels run here (they need WebAssembly SIMD). */
+export function fftKernelsAvailable(): boolean {
+  return kernelsFor(4) !== null;
+}
+
+/** Byte regions of the shared memory for one call; everything 16-byte aligned. */
+class Layout {
+  private end = 0;
+
+  take(bytes: number): number {
+    const at = this.end;
+    this.end += Math.ceil(bytes / 16) * 16;
+    return at;
+  }
+
+  /** Grows the memory to hold everything taken; views of it must be made after this. */
+  commit(): WebAssembly.Memory {
+    const mem = memory!;
+    const missing = this.end - mem.buffer.byteLength;
+    if (missing > 0) mem.grow(Math.ceil(missing / WASM_PAGE_BYTES));
+    return mem;
+  }
+}
+
+/** The twiddles of fft(): per radix-4 stage of length L, for p < L/4, w^p, w^2p, w^3p with w = e^{−2πi/L}. */
+function stageTwiddles(n: number): Float32Array {
+  const values: number[] = [];
+  for (const length of radix4Lengths(n)) {
+    for (let p = 0; p < length / 4; p++) {
+      for (let k = 1; k <= 3; k++) {
+        const angle = (-2 * Math.PI * p * k) / length;
+        values.push(Math.cos(angle), Math.sin(angle));
+      }
+    }
+  }
+  return Float32Array.from(values);
+}
+
+/** e^{−πik/n} for k < n: the split of an n-point packed transform into a 2n-point real one. */
+function splitTwiddles(n: number): Float32Array {
+  const out = new Float32Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    out[2 * k] = Math.cos((Math.PI * k) / n);
+    out[2 * k + 1] = -Math.sin((Math.PI * k) / n);
+  }
+  return out;
+}
+
+const twiddleCache = new Map<number, { stages: Float32Array; split: Float32Array }>();
+
+function twiddlesFor(n: number): { stages: Float32Array; split: Float32Array } {
+  let twiddles = twiddleCache.get(n);
+  if (!twiddles) {
+    twiddles = { stages: stageTwiddles(n), split: splitTwiddles(n) };
+    twiddleCache.set(n, twiddles);
+  }
+  return twiddles;
+}
+
+/**
+ * The frames of a centred STFT read from a signal zero-padded by half a frame at the front: frame
+ * t covers padded[t·hop, t·hop + nFft). Returns the padded copy's length that the kernels may
+ * read: whole batches of four frames.
+ */
+function paddedLength(nFrames: number, hopLength: number, nFft: number): number {
+  const batches = Math.ceil(nFrames / BATCH_FRAMES);
+  return (batches * BATCH_FRAMES - 1) * hopLength + nFft;
+}
+
+/**
+ * |STFT| and |STFT|² of `y` (librosa.stft with center=True, pad_mode='constant'), frames ×
+ * (nFft/2 + 1), written into `magnitude` and `power` (each nFrames·(nFft/2+1) floats). `window`
+ * has nFft values. Returns false, writing nothing, where the kernels cannot run.
+ */
+export function stftMagnitudeAndPowerKernel(
+  y: Float32Array,
+  nFft: number,
+  hopLength: number,
+  window: Float32Array,
+  magnitude: Float32Array,
+  power: Float32Array,
+): boolean {
+  const n = nFft >> 1;
+  const kernels = kernelsFor(n);
+  if (!kernels) return false;
+  const nBins = n + 1;
+  const nFrames = magnitude.length / nBins;
+  const { stages, split } = twiddlesFor(n);
+
+  const layout = new Layout();
+  const stagesAt = layout.take(4 * stages.length);
+  const splitAt = layout.take(4 * split.length);
+  const windowAt = layout.take(4 * nFft);
+  const batchAt = layout.take(32 * n);
+  const scratchAt = layout.take(32 * n);
+  const rowsBytes = 4 * BATCH_FRAMES * nBins;
+  const magnitudeAt = layout.take(rowsBytes);
+  const powerAt = layout.take(rowsBytes);
+  const padded = paddedLength(nFrames, hopLength, nFft);
+  const signalAt = layout.take(4 * padded);
+  const heap = new Float32Array(layout.commit().buffer);
+
+  heap.set(stages, stagesAt / 4);
+  heap.set(split, splitAt / 4);
+  heap.set(window, windowAt / 4);
+  const signal = heap.subarray(signalAt / 4, signalAt / 4 + padded);
+  signal.fill(0, 0, n);
+  signal.set(y.subarray(0, Math.min(y.length, padded - n)), n);
+  signal.fill(0, n + y.length);
+
+  const magnitudeRows = heap.subarray(magnitudeAt / 4, magnitudeAt / 4 + BATCH_FRAMES * nBins);
+  const powerRows = heap.subarray(powerAt / 4, powerAt / 4 + BATCH_FRAMES * nBins);
+  for (let t = 0; t < nFrames; t += BATCH_FRAMES) {
+    kernels.frames(signalAt + 4 * t * hopLength, 4 * hopLength, windowAt, batchAt);
+    const z = kernels.fft(batchAt, scratchAt, stagesAt);
+    kernels.magnitudes(z, splitAt, magnitudeAt, powerAt);
+    const count = Math.min(BATCH_FRAMES, nFrames - t) * nBins;
+    magnitude.set(count === magnitudeRows.length ? magnitudeRows : magnitudeRows.subarray(0, count), t * nBins);
+    power.set(count === powerRows.length ? powerRows : powerRows.subarray(0, count), t * nBins);
+  }
+  return true;
+}
+
+/**
+ * One octave's filters for cqtBins, relative to where they are placed: see fft-kernels.ts.
+ * Build once per basis with cqtKernelTables.
+ */
+export interface CqtKernelTables {
+  /** Complex size of the octave's transform (its frames have 2n samples). */
+  n: number;
+  bins: ArrayBuffer;
+  filters: Int32Array;
+  coefficients: Float32Array;
+}
+
+export interface SparseFilterBasis {
+  nFft: number;
+  /** The DFT bins the filters use: lowBin..highBin. */
+  lowBin: number;
+  highBin: number;
+  /** Filter k: coefficients re/im[bandStart[k] + i] for DFT bin lowBin + bandFirstBin[k] + i, i < bandLength[k]. */
+  bandStart: Int32Array;
+  bandFirstBin: Int32Array;
+  bandLength: Int32Array;
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/** Packs a sparse basis for cqtBins, scaling filter k by scale[k] and writing it to output column firstColumn + k. */
+export function cqtKernelTables(basis: SparseFilterBasis, scale: Float64Array, firstColumn: number): CqtKernelTables {
+  const n = basis.nFft >> 1;
+  const nUsed = basis.highBin - basis.lowBin + 1;
+  const bins = new ArrayBuffer(16 * nUsed);
+  const binOffsets = new Int32Array(bins);
+  const binTwiddles = new Float32Array(bins);
+  for (let u = 0; u < nUsed; u++) {
+    const k = basis.lowBin + u;
+    binOffsets[4 * u] = 16 * (k % n);
+    binOffsets[4 * u + 1] = 16 * ((n - (k % n)) % n);
+    binTwiddles[4 * u + 2] = Math.cos((2 * Math.PI * k) / basis.nFft);
+    binTwiddles[4 * u + 3] = -Math.sin((2 * Math.PI * k) / basis.nFft);
+  }
+  const nFilters = basis.bandStart.length;
+  const filters = new Int32Array(4 * nFilters);
+  const coefficients = new Float32Array(2 * basis.re.length);
+  for (let k = 0; k < nFilters; k++) {
+    const start = basis.bandStart[k];
+    for (let i = 0; i < basis.bandLength[k]; i++) {
+      coefficients[2 * (start + i)] = basis.re[start + i] * scale[k];
+      coefficients[2 * (start + i) + 1] = basis.im[start + i] * scale[k];
+    }
+    filters[4 * k] = 32 * basis.bandFirstBin[k];
+    filters[4 * k + 1] = 8 * start;
+    filters[4 * k + 2] = 8 * (start + basis.bandLength[k]);
+    filters[4 * k + 3] = 4 * (firstColumn + k);
+  }
+  return { n, bins, filters, coefficients };
+}
+
+export interface CqtOctaveJob {
+  tables: CqtKernelTables;
+  /** The octave's (possibly downsampled) signal and hop. */
+  signal: Float32Array;
+  hopLength: number;
+}
+
+/**
+ * Fills `out` (nFrames × nColumns) with every octave's |basis · stft(signal, window='ones',
+ * center=True, pad_mode='constant')| in the octave's columns. Returns false, writing nothing,
+ * where the kernels cannot run.
+ */
+export function cqtResponseKernel(octaves: CqtOctaveJob[], out: Float32Array, nColumns: number): boolean {
+  const nFrames = out.length / nColumns;
+  const kernels = octaves.map(({ tables }) => kernelsFor(tables.n));
+  if (kernels.some((k) => k === null)) return false;
+  const batches = Math.ceil(nFrames / BATCH_FRAMES);
+
+  const layout = new Layout();
+  const outAt = layout.take(4 * batches * BATCH_FRAMES * nColumns);
+  const regions = octaves.map(({ tables, hopLength }) => {
+    const { n } = tables;
+    const { stages } = twiddlesFor(n);
+    return {
+      stagesAt: layout.take(4 * stages.length),
+      windowAt: layout.take(8 * n),
+      batchAt: layout.take(32 * n),
+      scratchAt: layout.take(32 * n),
+      binsAt: layout.take(tables.bins.byteLength),
+      spectrumAt: layout.take(2 * tables.bins.byteLength),
+      filtersAt: layout.take(4 * tables.filters.length),
+      coefficientsAt: layout.take(4 * tables.coefficients.length),
+      padded: paddedLength(nFrames, hopLength, 2 * n),
+    };
+  });
+  const signalAt = layout.take(4 * Math.max(...regions.map((r) => r.padded)));
+  const mem = layout.commit();
+  const heap = new Float32Array(mem.buffer);
+  const heapBytes = new Uint8Array(mem.buffer);
+  const heapInts = new Int32Array(mem.buffer);
+
+  octaves.forEach(({ tables, signal, hopLength }, i) => {
+    const { n } = tables;
+    const r = regions[i];
+    heap.set(twiddlesFor(n).stages, r.stagesAt / 4);
+    heap.fill(1, r.windowAt / 4, r.windowAt / 4 + 2 * n);
+    heapBytes.set(new Uint8Array(tables.bins), r.binsAt);
+    heapInts.set(tables.filters, r.filtersAt / 4);
+    heap.set(tables.coefficients, r.coefficientsAt / 4);
+    const padded = heap.subarray(signalAt / 4, signalAt / 4 + r.padded);
+    padded.fill(0, 0, n);
+    padded.set(signal.subarray(0, Math.min(signal.length, r.padded - n)), n);
+    padded.fill(0, n + signal.length);
+    const kernel = kernels[i]!;
+    const binsEnd = r.binsAt + tables.bins.byteLength;
+    const filtersEnd = r.filtersAt + 4 * tables.filters.length;
+    for (let b = 0; b < batches; b++) {
+      const t = b * BATCH_FRAMES;
+      kernel.frames(signalAt + 4 * t * hopLength, 4 * hopLength, r.windowAt, r.batchAt);
+      const z = kernel.fft(r.batchAt, r.scratchAt, r.stagesAt);
+      kernel.cqtBins(z, r.binsAt, binsEnd, r.spectrumAt, r.filtersAt, filtersEnd, r.coefficientsAt,
+        outAt + 4 * t * nColumns, 4 * nColumns);
+    }
+  });
+  out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
+  return true;
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cqtMagnitude } from '../../core/dsp/cqt.js';
+import { stftMagnitudeAndPower, stftMagnitudeAndPowerJs } from '../../core/dsp/stft.js';
+import type { TimeFrequency } from '../../core/dsp/types.js';
+import { fftKernelsAvailable } from '../../core/dsp/wasm/kernels.js';
+
+const skip = fftKernelsAvailable() ? false : 'this runtime lacks WebAssembly SIMD';
+
+function noise(length: number, seed: number): Float32Array {
+  return Float32Array.from({ length }, () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647 - 0.5;
+  });
+}
+
+/** Largest |a − b| in each frame, relative to that frame's largest reference value. */
+function worstFrameError(a: TimeFrequency, b: TimeFrequency): number {
+  assert.equal(a.nFrames, b.nFrames);
+  assert.equal(a.nBins, b.nBins);
+  let worst = 0;
+  for (let t = 0; t < b.nFrames; t++) {
+    let peak = 0;
+    for (let f = 0; f < b.nBins; f++) peak = Math.max(peak, b.data[t * b.nBins + f]);
+    for (let f = 0; f < b.nBins; f++) {
+      const difference = Math.abs(a.data[t * b.nBins + f] - b.data[t * b.nBins + f]);
+      worst = Math.max(worst, peak > 0 ? difference / peak : difference);
+    }
+  }
+  return worst;
+}
+
+test('the STFT kernels match the float64 JavaScript STFT to float32 precision', { skip }, () => {
+  // 1024 and 256 points take radix-4 stages only, 512 and 32 end with a radix-2 stage; the lengths
+  // leave a last batch of one to three frames, and the hops make frames overlap or leave gaps.
+  for (const [nFft, hopLength, length] of [[2048, 512, 22050 * 2 + 7], [1024, 256, 9000], [512, 512, 5000], [64, 80, 3001]]) {
+    const y = noise(length, nFft);
+    for (const window of ['hann', 'ones'] as const) {
+      const kernel = stftMagnitudeAndPower(y, { nFft, hopLength, window });
+      const reference = stftMagnitudeAndPowerJs(y, { nFft, hopLength, window });
+      assert.ok(worstFrameError(kernel.magnitude, reference.magnitude) < 2e-6, `magnitude, n_fft ${nFft}, ${window}`);
+      assert.ok(worstFrameError(kernel.power, reference.power) < 4e-6, `power, n_fft ${nFft}, ${window}`);
+    }
+  }
+});
+
+test('the STFT kernels keep a silent signal exactly silent', { skip }, () => {
+  const { magnitude, power } = stftMagnitudeAndPower(new Float32Array(10000));
+  assert.ok(magnitude.data.every((v) => v === 0));
+  assert.ok(power.data.every((v) => v === 0));
+});
+
+test('the CQT kernels match the float64 JavaScript CQT to float32 precision', { skip }, () => {
+  const y = noise(22050 * 3 + 11, 3);
+  for (const tuning of [0, -0.17]) {
+    const options = { sr: 22050, hopLength: 512, nBins: 84, binsPerOctave: 12, tuning };
+    const kernel = cqtMagnitude(y, options);
+    const reference = cqtMagnitude(y, { ...options, useKernels: false });
+    assert.ok(worstFrameError(kernel, reference) < 2e-6, `tuning ${tuning}`);
+  }
+  // A hop that stops the octaves' downsampling after two halvings (500 = 4 · 125).
+  const options = { sr: 22050, hopLength: 500, nBins: 36, binsPerOctave: 12 };
+  assert.ok(worstFrameError(cqtMagnitude(y, options), cqtMagnitude(y, { ...options, useKernels: false })) < 2e-6);
+});
