@@ -1,7 +1,8 @@
 import { FMA518_KEYS } from '../features/fma518.js';
 import { CosineIndex } from './index.js';
-import { buildPlaylist, type Playlist, type PlaylistOptions, type PlaylistRequest } from './playlist.js';
+import { buildPlaylist, type Playlist, type PlaylistOptions } from './playlist.js';
 import { calibrateReasonThresholds, explainSimilarity, type Reason, type ReasonThresholds } from './reasons.js';
+import type { GeneratedPlaylist, GeneratePlaylistRequest } from './types.js';
 import { fitSimilaritySpace, packVectors, trackVector, vectorDimension, type SimilaritySpace, type TrackFeatures } from './vectors.js';
 
 /** An analysed track as similarity sees it. */
@@ -12,6 +13,8 @@ export interface SimilarityTrack extends TrackFeatures {
   artist?: string | null;
   album?: string | null;
   genres: string[];
+  /** The effective genre the app shows (confirmed, else tagged, else predicted). */
+  genre?: string | null;
   durationSec?: number | null;
   tempoBpm?: number | null;
 }
@@ -23,12 +26,7 @@ export interface SimilarTrack {
 }
 
 /** A playlist request by track ids (see PlaylistRequest, which takes index rows). */
-export type LibraryPlaylistRequest = Omit<PlaylistRequest, 'seeds' | 'moreLike' | 'lessLike' | 'exclude'> & {
-  seeds: number[];
-  moreLike?: number[];
-  lessLike?: number[];
-  exclude?: number[];
-};
+export type LibraryPlaylistRequest = GeneratePlaylistRequest;
 
 /** A track to search from: one of the library's, or features computed from any file. */
 export type Seed = { trackId: number } | { features: TrackFeatures & { genres?: string[]; tempoBpm?: number | null } };
@@ -48,13 +46,9 @@ export class LibrarySimilarity {
     options: { weights?: SimilaritySpace['weights']; zClip?: number } = {},
   ) {
     if (tracks.length === 0) throw new Error('the library has no analysed tracks yet');
-    const embeddingDim = commonEmbeddingDim(tracks);
-    this.space = fitSimilaritySpace(
-      tracks.map((track) => track.mir),
-      { embeddingDim, ...options },
-    );
-    const dim = vectorDimension(this.space);
-    this.index = CosineIndex.fromVectors(packVectors(tracks.map((track) => trackVector(track, this.space)), dim), dim);
+    const { space, vectors, dim } = similarityVectors(tracks, options);
+    this.space = space;
+    this.index = CosineIndex.fromVectors(vectors, dim);
     this.thresholds = calibrateReasonThresholds(
       tracks.map((track) => track.mir),
       FMA518_KEYS,
@@ -97,6 +91,68 @@ export class LibrarySimilarity {
     );
     return { tracks: playlist.rows.map((row) => this.tracks[row]), playlist };
   }
+
+  /**
+   * A playlist for the app: ids of tracks no longer in the library are dropped from the request,
+   * and each entry says why it is there (reasons against its closest seed) and how it follows the
+   * previous track.
+   */
+  generate(request: GeneratePlaylistRequest, options?: PlaylistOptions): GeneratedPlaylist {
+    const known = (ids: number[] | undefined) => ids?.filter((id) => this.rowById.has(id));
+    const applied: GeneratePlaylistRequest = {
+      ...request,
+      seeds: known(request.seeds)!,
+      moreLike: known(request.moreLike),
+      lessLike: known(request.lessLike),
+      exclude: known(request.exclude),
+    };
+    for (const key of ['moreLike', 'lessLike', 'exclude'] as const) if (applied[key] === undefined) delete applied[key];
+    if (applied.seeds.length === 0) throw new Error('none of the seed tracks is analysed and in the library');
+
+    const { playlist } = this.playlist(applied, options);
+    const seedRows = [...new Set(applied.seeds.map((id) => this.rowOf(id)))];
+    const entries = playlist.rows.map((row, i) => {
+      const track = this.tracks[row];
+      const isSeed = seedRows.includes(row);
+      const closestSeed = seedRows.reduce((best, seed) =>
+        this.index.similarity(row, seed) > this.index.similarity(row, best) ? seed : best,
+      );
+      const previous = i > 0 ? this.tracks[playlist.rows[i - 1]] : null;
+      return {
+        trackId: track.id,
+        score: playlist.scores[i],
+        isSeed,
+        reasons: isSeed ? [] : explainSimilarity(this.tracks[closestSeed], track, FMA518_KEYS, this.thresholds),
+        transition: previous
+          ? { similarity: this.index.similarity(playlist.rows[i - 1], row), tempoRatio: tempoRatio(previous, track) }
+          : null,
+      };
+    });
+    return {
+      request: applied,
+      trackIds: entries.map((entry) => entry.trackId),
+      entries,
+      totalDurationSec: playlist.totalDurationSec,
+      transitionCost: playlist.transitionCost,
+    };
+  }
+}
+
+/** The tracks' similarity space and their vectors in it, packed n × dim in the tracks' order. */
+export function similarityVectors(
+  tracks: readonly SimilarityTrack[],
+  options: { weights?: SimilaritySpace['weights']; zClip?: number } = {},
+): { space: SimilaritySpace; vectors: Float32Array; dim: number } {
+  const space = fitSimilaritySpace(
+    tracks.map((track) => track.mir),
+    { embeddingDim: commonEmbeddingDim(tracks), ...options },
+  );
+  const dim = vectorDimension(space);
+  return { space, vectors: packVectors(tracks.map((track) => trackVector(track, space)), dim), dim };
+}
+
+function tempoRatio(from: SimilarityTrack, to: SimilarityTrack): number | null {
+  return from.tempoBpm && to.tempoBpm && from.tempoBpm > 0 && to.tempoBpm > 0 ? to.tempoBpm / from.tempoBpm : null;
 }
 
 /**

@@ -39,6 +39,14 @@ export function formatM3u8(entries: readonly PlaylistEntry[], playlistFile: stri
 /** Parses M3U/M3U8 text; relative locations resolve against `playlistFile`'s folder. */
 export function parseM3u8(text: string, playlistFile: string): PlaylistEntry[] {
   const base = path.dirname(path.resolve(playlistFile));
+  return parseM3u8Locations(text).map((entry) => ({ ...entry, path: resolveLocation(base, entry.path) }));
+}
+
+/**
+ * Parses M3U/M3U8 text keeping each location as written (`path` may be relative): for text whose
+ * file is not known, e.g. an upload.
+ */
+export function parseM3u8Locations(text: string): PlaylistEntry[] {
   const entries: PlaylistEntry[] = [];
   let pending: Omit<PlaylistEntry, 'path'> | null = null;
   for (const raw of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)) {
@@ -48,7 +56,7 @@ export function parseM3u8(text: string, playlistFile: string): PlaylistEntry[] {
       if (line.toUpperCase().startsWith('#EXTINF:')) pending = parseExtinf(line.slice('#EXTINF:'.length));
       continue; // #EXTM3U and every other directive or comment
     }
-    entries.push({ path: resolveLocation(base, line), ...(pending ?? {}) });
+    entries.push({ path: line, ...(pending ?? {}) });
     pending = null;
   }
   return entries;
@@ -89,13 +97,14 @@ function relativeLocation(base: string, file: string): string {
   return !relative || path.isAbsolute(relative) ? absolute : relative;
 }
 
-function resolveLocation(base: string, location: string): string {
+/** A location as a path or URL: file:// URLs become paths, relative paths resolve against `base`. */
+export function resolveLocation(base: string, location: string): string {
   if (location.toLowerCase().startsWith('file://')) return fileURLToPath(location);
   if (isUrl(location)) return location;
   return path.resolve(base, location);
 }
 
-function isUrl(location: string): boolean {
+export function isUrl(location: string): boolean {
   return /^[a-z][a-z0-9+.-]+:\/\//i.test(location);
 }
 

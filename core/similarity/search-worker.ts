@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LibraryPlaylistRequest, Seed, SimilarityTrack } from './library.js';
 import type { PlaylistOptions } from './playlist.js';
+import type { GeneratedPlaylist, GeneratePlaylistRequest } from './types.js';
 import type { LoadSummary, PlaylistResult, SimilarResult, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -39,6 +40,11 @@ export class SimilarityWorker {
 
   playlist(request: LibraryPlaylistRequest, options?: PlaylistOptions): Promise<PlaylistResult> {
     return this.call<PlaylistResult>({ type: 'playlist', request, options });
+  }
+
+  /** A playlist with reasons and transitions, for the app (LibrarySimilarity.generate). */
+  generate(request: GeneratePlaylistRequest, options?: PlaylistOptions): Promise<GeneratedPlaylist> {
+    return this.call<GeneratedPlaylist>({ type: 'generate', request, options });
   }
 
   async close(): Promise<void> {

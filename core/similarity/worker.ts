@@ -34,6 +34,8 @@ function handle(request: WorkerRequest): WorkerResult {
         transitionCost: playlist.transitionCost,
       };
     }
+    case 'generate':
+      return loaded().generate(request.request, request.options);
   }
 }
 
