@@ -20,6 +20,7 @@ import { Scanner } from './library/scanner.js';
 import { Library } from './library/service.js';
 import type { CoreEvents, LibraryService } from './library/types.js';
 import { resolveDbPath } from './paths.js';
+import { SimilarityService } from './similarity/service.js';
 import { WorkerPool } from './workers/pool.js';
 
 export type * from './library/types.js';
@@ -40,6 +41,8 @@ export interface Core {
   events: CoreEvents;
   /** Genre fixing: confirmed genres, vocabulary, tag write-back, undo/redo. */
   genres: GenreService;
+  /** "Sounds like this": similar tracks, playlists (generated and saved, M3U8), the library map. */
+  similarity: SimilarityService;
   /** Absolute path of the open library database. */
   dbPath: string;
   /** Stops watching, lets running analyses finish (their results are saved), closes the database. */
@@ -78,6 +81,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const genres = new GenreService(db, { onTracksChanged: (ids) => ids.forEach((id) => library.notifyTrackChanged(id)) });
   // Settles tag writes a crash interrupted, before anything reads those files.
   genres.recover();
+  const similarity = new SimilarityService({ db });
+  // Analysed, edited or removed tracks change vectors, genres and the map: rebuild on the next query.
+  events.on('track-updated', () => similarity.invalidate());
   runner.start();
   if (options.watch) library.startWatchingAll();
 
@@ -86,11 +92,13 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     library,
     events,
     genres,
+    similarity,
     dbPath,
     shutdown() {
       shuttingDown ??= (async () => {
         await library.close();
         await runner.close();
+        await similarity.close();
         db.close();
       })();
       return shuttingDown;

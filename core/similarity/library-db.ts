@@ -28,6 +28,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
       artist: row.artist,
       album: row.album,
       genres,
+      genre: row.genre,
       durationSec: row.durationSec,
       tempoBpm: stored.tempoBpm,
       mir: stored.fma518,

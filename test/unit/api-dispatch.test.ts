@@ -4,6 +4,7 @@ import type { ApiEventName } from '../../core/api/contract.js';
 import { createDispatcher, EVENT_INTERVAL_MS } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
 import { GenreService } from '../../core/genres/service.js';
+import { SimilarityService } from '../../core/similarity/service.js';
 import type {
   AnalysisProgress,
   Core,
@@ -57,6 +58,7 @@ function fakeCore(tracks: TrackSummary[]) {
   const core: Core = {
     library,
     genres: new GenreService(openDatabase(':memory:')),
+    similarity: new SimilarityService({ db: openDatabase(':memory:') }),
     dbPath: ':memory:',
     shutdown: async () => {},
     events: {
