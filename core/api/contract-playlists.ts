@@ -3,10 +3,162 @@
  * edit, export, import) and the library map. Self-contained like contract.ts.
  */
 
-export interface PlaylistApiMethods {}
+/** Why a track sounds like another: a stable code and a short text for a chip. */
+export interface SimilarityReason {
+  code: string;
+  text: string;
+}
 
-export const PLAYLIST_API_METHOD_NAMES = [] as const satisfies readonly (keyof PlaylistApiMethods)[];
+/** A track as playlists and the map show it: what a row needs, without another call. */
+export interface PlaylistTrackInfo {
+  id: number;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  fileName: string;
+  durationSec: number | null;
+  tempoBpm: number | null;
+  /** The effective genre: confirmed, else tagged, else predicted. */
+  genre: string | null;
+}
 
-export interface PlaylistApiEvents {}
+/** One neighbour of "sounds like this". */
+export interface SimilarTrackInfo extends PlaylistTrackInfo {
+  /** Cosine similarity to the seed, -1..1. */
+  score: number;
+  reasons: SimilarityReason[];
+}
 
-export const PLAYLIST_API_EVENT_NAMES = [] as const satisfies readonly (keyof PlaylistApiEvents)[];
+/** What a playlist is made from; kept with a saved playlist so it can be regenerated. */
+export interface PlaylistRequest {
+  /** Seed track ids; the playlist starts at the first. */
+  seeds: number[];
+  /** Number of tracks, seeds included (default 20 unless durationSec is given). */
+  count?: number;
+  /** Total length in seconds, seeds included. */
+  durationSec?: number;
+  maxPerArtist?: number;
+  maxPerAlbum?: number;
+  /** Only tracks with one of these genres (seeds are always kept). */
+  includeGenres?: string[];
+  excludeGenres?: string[];
+  /** "More like this": tracks that pull the playlist towards them. */
+  moreLike?: number[];
+  /** "Less like this": tracks that push it away; they are never picked. */
+  lessLike?: number[];
+  /** Tracks never picked again (the user removed them). */
+  exclude?: number[];
+}
+
+/** A track of a playlist, in play order, with why it is there. */
+export interface PlaylistEntry extends PlaylistTrackInfo {
+  /** Similarity to what the playlist was asked for; null for tracks added by hand or imported. */
+  score: number | null;
+  /** Why it sounds like the first seed; empty for the seeds themselves. */
+  reasons: SimilarityReason[];
+}
+
+/** A playlist as the app edits it, saved or not. */
+export interface PlaylistView {
+  /** null until saved. */
+  id: number | null;
+  name: string;
+  /** What it was generated from; null for an imported playlist. */
+  request: PlaylistRequest | null;
+  entries: PlaylistEntry[];
+  /** Sum of the known track lengths. */
+  durationSec: number;
+  createdAt: number | null;
+  updatedAt: number | null;
+}
+
+/** A saved playlist in the Playlists list. */
+export interface PlaylistSummary {
+  id: number;
+  name: string;
+  trackCount: number;
+  durationSec: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** How M3U8 entries name their files: relative to the playlist file's folder, or absolute. */
+export type PlaylistPathStyle = 'relative' | 'absolute';
+
+export interface PlaylistImportResult {
+  playlist: PlaylistView;
+  /** Entries of the file that are not in the library, as written in it. */
+  missing: string[];
+}
+
+/** One track on the library map: its similarity vector laid out in 2D. */
+export interface LibraryMapPoint extends PlaylistTrackInfo {
+  /** Layout coordinates in [0, 1] (aspect ratio kept). */
+  x: number;
+  y: number;
+}
+
+export interface LibraryMap {
+  points: LibraryMapPoint[];
+  /** When the layout was computed (ms since the epoch). */
+  computedAt: number;
+  /** The library changed since: a new layout is being computed (see libraryMapStatus). */
+  stale: boolean;
+}
+
+export interface LibraryMapStatus {
+  state: 'none' | 'computing' | 'ready' | 'failed';
+  /** Layout progress in [0, 1] while computing; null otherwise. */
+  progress: number | null;
+  computedAt: number | null;
+  stale: boolean;
+  error: string | null;
+}
+
+export interface PlaylistApiMethods {
+  /** The tracks that sound most like a track, without itself. */
+  similarTracks(args: { id: number; count?: number }): SimilarTrackInfo[];
+  /** A new, unsaved playlist for a request (ordered as a smooth path). */
+  generatePlaylist(args: PlaylistRequest): PlaylistView;
+  listPlaylists(): PlaylistSummary[];
+  getPlaylist(args: { id: number }): PlaylistView;
+  savePlaylist(args: { name: string; trackIds: number[]; request: PlaylistRequest | null }): PlaylistView;
+  /** Renames, reorders or removes tracks (trackIds is the new order), or keeps a regenerated one with its request. */
+  updatePlaylist(args: { id: number; name?: string; trackIds?: number[]; request?: PlaylistRequest }): PlaylistView;
+  deletePlaylist(args: { id: number }): { deleted: boolean };
+  /** The M3U8 text of tracks in order; relative paths are relative to `location` (the file to be). */
+  playlistM3u8(args: { trackIds: number[]; style: PlaylistPathStyle; location: string }): { text: string };
+  /** Writes the tracks as an M3U8 file at `path` (on the machine running Timbre). */
+  exportPlaylist(args: { trackIds: number[]; style: PlaylistPathStyle; path: string }): { path: string; trackCount: number };
+  /**
+   * Reads an M3U8 into a saved playlist: from a file path, or from the text of an uploaded file
+   * (whose folder is unknown: its relative entries are matched by the end of the tracks' paths).
+   */
+  importPlaylist(args: { path: string } | { name: string; text: string }): PlaylistImportResult;
+  /** The library laid out in 2D; waits for the layout when there is none yet. */
+  libraryMap(): LibraryMap;
+  /** Whether a layout is being computed, and how far along, without waiting for it. */
+  libraryMapStatus(): LibraryMapStatus;
+}
+
+export const PLAYLIST_API_METHOD_NAMES = [
+  'similarTracks',
+  'generatePlaylist',
+  'listPlaylists',
+  'getPlaylist',
+  'savePlaylist',
+  'updatePlaylist',
+  'deletePlaylist',
+  'playlistM3u8',
+  'exportPlaylist',
+  'importPlaylist',
+  'libraryMap',
+  'libraryMapStatus',
+] as const satisfies readonly (keyof PlaylistApiMethods)[];
+
+export interface PlaylistApiEvents {
+  /** Saved playlists were added, changed or deleted. */
+  'playlists-changed': { ids: number[] };
+}
+
+export const PLAYLIST_API_EVENT_NAMES = ['playlists-changed'] as const satisfies readonly (keyof PlaylistApiEvents)[];

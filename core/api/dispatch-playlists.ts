@@ -1,8 +1,117 @@
-import type { PlaylistApiMethods } from './contract-playlists.js';
+import type { GeneratedPlaylist, SavedPlaylist } from '../similarity/types.js';
+import type { PlaylistApiMethods, PlaylistEntry, PlaylistTrackInfo, PlaylistView } from './contract-playlists.js';
+import type { TrackRow } from './contract.js';
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
+import { NotFoundError } from './errors.js';
 
-/** The similarity and playlist methods (contract-playlists.ts) over the core's services. */
+/** Neighbours "sounds like this" lists when the caller does not say. */
+const DEFAULT_SIMILAR_COUNT = 10;
+
+/**
+ * The similarity and playlist methods (contract-playlists.ts) over core.similarity. Results carry
+ * each track's title, artist, genre and length (from the table's index), so the app shows a playlist
+ * or the map without a call per track.
+ */
 export function playlistMethods(context: DispatchContext): MethodHandlers<PlaylistApiMethods> {
-  void context;
-  return {};
+  const { core, index, emit } = context;
+  const similarity = core.similarity;
+
+  // Rows by id, rebuilt on the next call after any track changed (the index itself follows every change).
+  let rowsById: Map<number, TrackRow> | null = null;
+  context.onClose(
+    core.events.on('track-updated', () => {
+      rowsById = null;
+    }),
+  );
+  const rowOf = (id: number): TrackRow | undefined => {
+    rowsById ??= new Map(index.query({ offset: 0, limit: Number.MAX_SAFE_INTEGER }).rows.map((row) => [row.id, row]));
+    return rowsById.get(id);
+  };
+  const infoOf = (id: number): PlaylistTrackInfo => {
+    const row = rowOf(id);
+    return {
+      id,
+      title: row?.title ?? null,
+      artist: row?.artist ?? null,
+      album: row?.album ?? null,
+      fileName: row?.fileName ?? `track ${id}`,
+      durationSec: row?.durationSec ?? null,
+      tempoBpm: row?.tempoBpm ?? null,
+      genre: row?.genre ?? null,
+    };
+  };
+  const view = (name: string, entries: PlaylistEntry[], saved: Pick<PlaylistView, 'id' | 'request' | 'createdAt' | 'updatedAt'>): PlaylistView => ({
+    ...saved,
+    name,
+    entries,
+    durationSec: entries.reduce((sum, entry) => sum + (entry.durationSec ?? 0), 0),
+  });
+  const savedView = (playlist: SavedPlaylist): PlaylistView =>
+    view(
+      playlist.name,
+      playlist.trackIds.map((id) => ({ ...infoOf(id), score: null, reasons: [] })),
+      { id: playlist.id, request: playlist.request, createdAt: playlist.createdAt, updatedAt: playlist.updatedAt },
+    );
+  const generatedView = (generated: GeneratedPlaylist): PlaylistView => {
+    const seed = infoOf(generated.request.seeds[0]);
+    return view(
+      `Sounds like ${seed.title ?? seed.fileName}`,
+      generated.entries.map((entry) => ({ ...infoOf(entry.trackId), score: entry.score, reasons: entry.reasons })),
+      { id: null, request: generated.request, createdAt: null, updatedAt: null },
+    );
+  };
+  const requirePlaylist = (id: number): SavedPlaylist => {
+    const playlist = similarity.getPlaylist(id);
+    if (!playlist) throw new NotFoundError(`there is no playlist ${id}`);
+    return playlist;
+  };
+  const changed = (id: number) => emit('playlists-changed', { ids: [id] });
+
+  return {
+    similarTracks: async ({ id, count }) =>
+      (await similarity.similar(id, count ?? DEFAULT_SIMILAR_COUNT)).map((result) => ({ ...infoOf(result.trackId), score: result.score, reasons: result.reasons })),
+    generatePlaylist: async (request) => generatedView(await similarity.generate(request)),
+    listPlaylists: async () =>
+      similarity.listPlaylists().map(({ id, name, trackCount, durationSec, createdAt, updatedAt }) => ({ id, name, trackCount, durationSec, createdAt, updatedAt })),
+    getPlaylist: async ({ id }) => savedView(requirePlaylist(id)),
+    savePlaylist: async ({ name, trackIds, request }) => {
+      const playlist = similarity.savePlaylist({ name, trackIds, request });
+      changed(playlist.id);
+      return savedView(playlist);
+    },
+    updatePlaylist: async ({ id, ...patch }) => {
+      requirePlaylist(id);
+      const playlist = similarity.updatePlaylist(id, patch);
+      changed(id);
+      return savedView(playlist);
+    },
+    deletePlaylist: async ({ id }) => {
+      const deleted = similarity.deletePlaylist(id);
+      if (deleted) changed(id);
+      return { deleted };
+    },
+    playlistM3u8: async ({ trackIds, style, location }) => ({ text: similarity.tracksM3u8(trackIds, { style, path: location }) }),
+    exportPlaylist: async ({ trackIds, style, path }) => {
+      const written = await similarity.exportTracks(trackIds, { style, path });
+      return { path: written.path, trackCount: written.tracks };
+    },
+    importPlaylist: async (source) => {
+      const imported =
+        'path' in source
+          ? await similarity.importPlaylist(source.path)
+          : similarity.importPlaylistText(source.name, source.text);
+      changed(imported.playlist.id);
+      return { playlist: savedView(imported.playlist), missing: imported.missing };
+    },
+    libraryMap: async () => {
+      // A stale layout is shown at once while the new one is computed (libraryMapStatus tells when).
+      const map = await similarity.libraryMap({ wait: false });
+      return {
+        computedAt: map.computedAt,
+        stale: map.stale,
+        points: map.points.map((point) => ({ ...infoOf(point.trackId), genre: point.genre, x: point.x, y: point.y })),
+      };
+    },
+    libraryMapStatus: async () => similarity.mapStatus(),
+  };
 }
