@@ -20,6 +20,7 @@ import { Scanner } from './library/scanner.js';
 import { Library } from './library/service.js';
 import type { CoreEvents, LibraryService } from './library/types.js';
 import { resolveDbPath } from './paths.js';
+import { RetrainService } from './retrain/service.js';
 import { SimilarityService } from './similarity/service.js';
 import { WorkerPool } from './workers/pool.js';
 
@@ -43,6 +44,8 @@ export interface Core {
   genres: GenreService;
   /** "Sounds like this": similar tracks, playlists (generated and saved, M3U8), the library map. */
   similarity: SimilarityService;
+  /** "Retrain from my fixes": model versions, rollback, the confusion report. */
+  retrain: RetrainService;
   /** Absolute path of the open library database. */
   dbPath: string;
   /** Stops watching, lets running analyses finish (their results are saved), closes the database. */
@@ -62,6 +65,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   const pool = new WorkerPool({ size: jobs });
+  const retrain = new RetrainService({
+    db,
+    predictions,
+    events,
+    onTracksChanged: (ids) => ids.forEach((id) => library.notifyTrackChanged(id)),
+  });
   const runner = new AnalysisRunner(
     {
       db,
@@ -69,6 +78,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       tracks,
       features,
       predictions,
+      activeHead: retrain.activeHead,
       pool,
       registry: new RunnerRegistry(new MetaRepo(db)),
       onTrackChanged: (id) => library.notifyTrackChanged(id),
@@ -84,6 +94,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const similarity = new SimilarityService({ db });
   // Analysed, edited or removed tracks change vectors, genres and the map: rebuild on the next query.
   events.on('track-updated', () => similarity.invalidate());
+  // Finishes a prediction refresh a crash interrupted.
+  retrain.recover();
   runner.start();
   if (options.watch) library.startWatchingAll();
 
@@ -92,12 +104,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     library,
     events,
     genres,
+    retrain,
     similarity,
     dbPath,
     shutdown() {
       shuttingDown ??= (async () => {
         await library.close();
         await runner.close();
+        await retrain.close();
         await similarity.close();
         db.close();
       })();

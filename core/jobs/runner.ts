@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
-import type { PredictionsRepo } from '../db/repos/predictions.js';
+import type { HeadPrediction, PredictionsRepo, StoredPrediction } from '../db/repos/predictions.js';
 import type { JobRow } from '../db/repos/jobs.js';
 import type { TracksRepo } from '../db/repos/tracks.js';
 import type { AnalysisProgress } from '../library/types.js';
@@ -15,6 +15,8 @@ export interface RunnerDeps {
   tracks: TracksRepo;
   features: FeaturesRepo;
   predictions: PredictionsRepo;
+  /** The active retrained head (core/retrain): its prediction is shown in place of the shipped model's. */
+  activeHead?: { predict(prediction: StoredPrediction): HeadPrediction | null };
   pool: AnalysisExecutor;
   registry: RunnerRegistry;
   /** Called after a track's row changed (claimed, analysed, failed). */
@@ -212,7 +214,7 @@ export class AnalysisRunner {
         if (reply.type === 'analysed') {
           if (exists) {
             features.save(reply.trackId, { analysisVersion: ANALYSIS_VERSION, analysedAt: now, ...reply.features });
-            if (reply.predictions) predictions.save(reply.trackId, reply.predictions, now);
+            if (reply.predictions) predictions.save(reply.trackId, reply.predictions, now, this.deps.activeHead?.predict(reply.predictions) ?? null);
             tracks.setStatus(reply.trackId, 'done', null, now);
           }
           queue.complete(job);

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { ApiEventName } from '../../core/api/contract.js';
 import { createDispatcher, EVENT_INTERVAL_MS } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
+import { PredictionsRepo } from '../../core/db/repos/predictions.js';
 import { GenreService } from '../../core/genres/service.js';
+import { RetrainService } from '../../core/retrain/service.js';
 import { SimilarityService } from '../../core/similarity/service.js';
 import type {
   AnalysisProgress,
@@ -55,10 +57,12 @@ function fakeCore(tracks: TrackSummary[]) {
     progress: () => progress,
     whenIdle: async () => {},
   };
+  const retrainDb = openDatabase(':memory:');
   const core: Core = {
     library,
     genres: new GenreService(openDatabase(':memory:')),
     similarity: new SimilarityService({ db: openDatabase(':memory:') }),
+    retrain: new RetrainService({ db: retrainDb, predictions: new PredictionsRepo(retrainDb), events: { emit: () => {} } }),
     dbPath: ':memory:',
     shutdown: async () => {},
     events: {

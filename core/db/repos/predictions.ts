@@ -6,6 +6,27 @@ export interface StoredPrediction extends GenrePrediction {
   embedding: Float32Array | null;
 }
 
+/**
+ * A retrained head's prediction for a track (core/retrain), shown in place of the shipped model's own,
+ * which stays stored (base_* columns) for comparison and rollback.
+ */
+export interface HeadPrediction {
+  versionId: number;
+  genre: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+}
+
+/** What a head reads of a track: the shipped model's embedding and own probabilities. */
+export interface BasePredictionRow {
+  trackId: number;
+  modelId: string;
+  modelVersion: string;
+  genre: string;
+  probabilities: Record<string, number>;
+  embedding: Float32Array | null;
+}
+
 interface RawPrediction {
   modelId: string;
   modelVersion: string;
@@ -23,36 +44,130 @@ export class PredictionsRepo {
   private readonly upsertStmt;
   private readonly getStmt;
   private readonly embeddingsStmt;
+  private readonly baseRowStmt;
+  private readonly baseRowsStmt;
+  private readonly setHeadStmt;
+  private readonly restoreBaseStmt;
+  private readonly latestModelStmt;
+  private readonly modelsStmt;
+  private readonly staleStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
       INSERT INTO track_predictions (track_id, model_id, model_version, genre, confidence, probabilities, segments,
-                                     embedding, predicted_at)
-      VALUES (@trackId, @modelId, @modelVersion, @genre, @confidence, @probabilities, @segments, @embedding, @predictedAt)
+                                     embedding, predicted_at, base_genre, base_confidence, base_probabilities, head_version_id)
+      VALUES (@trackId, @modelId, @modelVersion, @genre, @confidence, @probabilities, @segments, @embedding, @predictedAt,
+              @baseGenre, @baseConfidence, @baseProbabilities, @headVersionId)
       ON CONFLICT (track_id) DO UPDATE SET
         model_id = excluded.model_id, model_version = excluded.model_version, genre = excluded.genre,
         confidence = excluded.confidence, probabilities = excluded.probabilities, segments = excluded.segments,
-        embedding = excluded.embedding, predicted_at = excluded.predicted_at`);
+        embedding = excluded.embedding, predicted_at = excluded.predicted_at, base_genre = excluded.base_genre,
+        base_confidence = excluded.base_confidence, base_probabilities = excluded.base_probabilities,
+        head_version_id = excluded.head_version_id`);
     this.getStmt = db.prepare(`
       SELECT model_id AS modelId, model_version AS modelVersion, genre, confidence, probabilities, segments
       FROM track_predictions WHERE track_id = ?`);
     this.embeddingsStmt = db.prepare('SELECT track_id AS trackId, embedding FROM track_predictions WHERE embedding IS NOT NULL');
+    const baseColumns = `track_id AS trackId, model_id AS modelId, model_version AS modelVersion, base_genre AS genre,
+                         base_probabilities AS probabilities, embedding`;
+    this.baseRowStmt = db.prepare(`SELECT ${baseColumns} FROM track_predictions WHERE track_id = ?`);
+    this.baseRowsStmt = db.prepare(`
+      SELECT ${baseColumns} FROM track_predictions
+      WHERE model_id = ? AND model_version = ? AND track_id > ? ORDER BY track_id LIMIT ?`);
+    this.setHeadStmt = db.prepare(`
+      UPDATE track_predictions SET genre = @genre, confidence = @confidence, probabilities = @probabilities, head_version_id = @versionId
+      WHERE track_id = @trackId`);
+    this.restoreBaseStmt = db.prepare(`
+      UPDATE track_predictions SET genre = base_genre, confidence = base_confidence, probabilities = base_probabilities, head_version_id = NULL
+      WHERE head_version_id IS NOT NULL AND NOT (model_id IS @modelId AND model_version IS @modelVersion)
+      RETURNING track_id`).pluck();
+    this.latestModelStmt = db.prepare(`
+      SELECT model_id AS modelId, model_version AS modelVersion FROM track_predictions ORDER BY predicted_at DESC, track_id DESC LIMIT 1`);
+    this.modelsStmt = db.prepare(`
+      SELECT model_id AS modelId, model_version AS modelVersion, min(base_probabilities) AS probabilities
+      FROM track_predictions GROUP BY model_id, model_version`);
+    this.staleStmt = db.prepare(`
+      SELECT EXISTS (SELECT 1 FROM track_predictions WHERE
+        CASE WHEN model_id = @modelId AND model_version = @modelVersion
+             THEN embedding IS NOT NULL AND head_version_id IS NOT @versionId
+             ELSE head_version_id IS NOT NULL END)`).pluck();
   }
 
-  save(trackId: number, prediction: StoredPrediction, predictedAt: number): void {
+  /**
+   * Stores the shipped model's prediction for a track and, when a retrained head is active for that
+   * model, shows the head's prediction in its place (the model's own is kept for rollback).
+   */
+  save(trackId: number, prediction: StoredPrediction, predictedAt: number, head: HeadPrediction | null = null): void {
     const { embedding } = prediction;
+    const probabilities = JSON.stringify(prediction.probabilities);
+    // Rounded probabilities can sum a hair over 1; the column holds a probability.
+    const confidence = clampProbability(prediction.confidence);
     this.upsertStmt.run({
       trackId,
       modelId: prediction.modelId,
       modelVersion: prediction.modelVersion,
-      genre: prediction.genre,
-      // Rounded probabilities can sum a hair over 1; the column holds a probability.
-      confidence: Math.min(1, Math.max(0, prediction.confidence)),
-      probabilities: JSON.stringify(prediction.probabilities),
+      genre: head?.genre ?? prediction.genre,
+      confidence: head ? clampProbability(head.confidence) : confidence,
+      probabilities: head ? JSON.stringify(head.probabilities) : probabilities,
       segments: JSON.stringify(prediction.segments),
       embedding: embedding ? Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength) : null,
       predictedAt,
+      baseGenre: prediction.genre,
+      baseConfidence: confidence,
+      baseProbabilities: probabilities,
+      headVersionId: head?.versionId ?? null,
     });
+  }
+
+  /** The shipped model's own prediction and embedding for a track, or null. */
+  baseRow(trackId: number): BasePredictionRow | null {
+    const raw = this.baseRowStmt.get(trackId) as RawBaseRow | undefined;
+    return raw ? toBaseRow(raw) : null;
+  }
+
+  /** Up to `limit` tracks predicted by one shipped model, after `afterTrackId` in id order (for chunked passes). */
+  baseRows(model: ModelRef, afterTrackId: number, limit: number): BasePredictionRow[] {
+    return (this.baseRowsStmt.all(model.modelId, model.modelVersion, afterTrackId, limit) as RawBaseRow[]).map(toBaseRow);
+  }
+
+  /** Shows a head's prediction for a track. */
+  setHeadPrediction(trackId: number, head: HeadPrediction): void {
+    this.setHeadStmt.run({
+      trackId,
+      versionId: head.versionId,
+      genre: head.genre,
+      confidence: clampProbability(head.confidence),
+      probabilities: JSON.stringify(head.probabilities),
+    });
+  }
+
+  /**
+   * Shows the shipped model's own prediction again for every track a head predicted, except those of
+   * `keep` (the model the newly active head reads). Returns the tracks changed.
+   */
+  restoreBase(keep: ModelRef | null = null): number[] {
+    return this.restoreBaseStmt.all({ modelId: keep?.modelId ?? null, modelVersion: keep?.modelVersion ?? null }) as number[];
+  }
+
+  /**
+   * Whether some stored prediction is not the one `versionId` (a head reading `model`'s embeddings, or
+   * null for the shipped models' own) would show: a refresh was interrupted.
+   */
+  hasOtherHead(model: ModelRef, versionId: number | null): boolean {
+    return this.staleStmt.get({ modelId: model.modelId, modelVersion: model.modelVersion, versionId }) === 1;
+  }
+
+  /** The model of the most recent prediction: the one analysis uses now. */
+  latestModel(): ModelRef | null {
+    return (this.latestModelStmt.get() as ModelRef | undefined) ?? null;
+  }
+
+  /** Every shipped model with stored predictions, with its labels (the keys of its probabilities, in order). */
+  models(): Array<ModelRef & { labels: string[] }> {
+    return (this.modelsStmt.all() as Array<ModelRef & { probabilities: string | null }>).map(({ probabilities, ...model }) => ({
+      ...model,
+      labels: probabilities ? Object.keys(JSON.parse(probabilities) as Record<string, number>) : [],
+    }));
   }
 
   /** The stored prediction, without its embedding (a display needs none). */
@@ -76,4 +191,32 @@ export class PredictionsRepo {
     }
     return result;
   }
+}
+
+/** A shipped model, as predictions name it. */
+export interface ModelRef {
+  modelId: string;
+  modelVersion: string;
+}
+
+interface RawBaseRow {
+  trackId: number;
+  modelId: string;
+  modelVersion: string;
+  genre: string;
+  probabilities: string;
+  embedding: Buffer | null;
+}
+
+function toBaseRow(raw: RawBaseRow): BasePredictionRow {
+  let embedding: Float32Array | null = null;
+  if (raw.embedding) {
+    embedding = new Float32Array(raw.embedding.byteLength / 4);
+    new Uint8Array(embedding.buffer).set(raw.embedding);
+  }
+  return { ...raw, probabilities: JSON.parse(raw.probabilities) as Record<string, number>, embedding };
+}
+
+function clampProbability(value: number): number {
+  return Math.min(1, Math.max(0, value));
 }

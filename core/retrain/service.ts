@@ -1,0 +1,348 @@
+import type { Db } from '../db/open.js';
+import { GenresRepo } from '../db/repos/genres.js';
+import type { BasePredictionRow, ModelRef, PredictionsRepo } from '../db/repos/predictions.js';
+import { canonicalGenreName, genreKey } from '../genres/vocabulary.js';
+import { ActiveHead, headPrediction, type LoadedHead } from './active-head.js';
+import { confusionReport, type ConfusionPair } from './confusion.js';
+import { SeededRandom } from '../ml/random.js';
+import type { HeadTrainOptions } from './head.js';
+import { validationFolds, type RecipeProgress, type RetrainInput, type RetrainOutput } from './recipe.js';
+import { runRetrainInThread } from './train-thread.js';
+import type { ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
+import { ModelVersionsRepo, type ModelVersionRow } from './versions.js';
+
+export interface RetrainServiceDeps {
+  db: Db;
+  predictions: PredictionsRepo;
+  /** Where 'retrain-progress' and 'model-changed' go (the core's event bus). */
+  events: { emit<E extends keyof RetrainEvents>(event: E, payload: RetrainEvents[E]): void };
+  /** Tracks whose shown prediction changed (called once per refreshed chunk). */
+  onTracksChanged?(trackIds: number[]): void;
+  headOptions?: HeadTrainOptions;
+  /** Runs the training recipe; default: in a worker thread. */
+  train?(input: RetrainInput, onProgress: (progress: RecipeProgress) => void): Promise<RetrainOutput>;
+}
+
+/** A retrain refused or failed for a reason the user can act on. */
+export class RetrainError extends Error {
+  override readonly name: string = 'RetrainError';
+}
+
+export class RetrainBusyError extends RetrainError {
+  override readonly name = 'RetrainBusyError';
+}
+
+/** Stored predictions are refreshed this many tracks per transaction, yielding to the event loop between. */
+const REFRESH_CHUNK = 1000;
+/**
+ * Unconfirmed tracks the head also learns from (their shipped-model probabilities), at least this many
+ * and twice the confirmed tracks: enough to keep genres nobody fixed, few enough to stay fast.
+ */
+const MIN_UNCONFIRMED_SAMPLE = 500;
+
+/**
+ * "Retrain from my fixes": trains a head on the shipped model's cached embeddings of every track with
+ * a confirmed genre (its first confirmed genre is the label, genres the user invented included), stores
+ * it as a new model version, makes it active and refreshes every stored prediction from the stored
+ * embeddings; no audio is analysed again. Versions can be activated again at any time (rollback).
+ * Confirmed genres are only read here: a retrain changes predictions, never what the user confirmed.
+ */
+export class RetrainService implements RetrainServiceApi {
+  readonly versions: ModelVersionsRepo;
+  /** What the analysis runner applies to new tracks. */
+  readonly activeHead: ActiveHead;
+  private readonly genres: GenresRepo;
+  private latest: RetrainProgress | null = null;
+  private running: Promise<RetrainProgress> | null = null;
+  private readonly jobs = new Map<number, Promise<RetrainProgress>>();
+  private nextJobId = 1;
+
+  constructor(private readonly deps: RetrainServiceDeps) {
+    this.versions = new ModelVersionsRepo(deps.db);
+    this.activeHead = new ActiveHead(this.versions);
+    this.genres = new GenresRepo(deps.db);
+  }
+
+  start(): { jobId: number } {
+    if (this.running) throw new RetrainBusyError('a retrain is already running');
+    const jobId = this.nextJobId++;
+    const job = this.retrain().finally(() => {
+      this.running = null;
+    });
+    this.running = job;
+    this.jobs.set(jobId, job);
+    return { jobId };
+  }
+
+  whenDone(jobId: number): Promise<RetrainProgress> {
+    const job = this.jobs.get(jobId);
+    if (!job) return Promise.reject(new RetrainError(`no retrain job ${jobId}`));
+    return job;
+  }
+
+  status(): RetrainProgress | null {
+    return this.latest;
+  }
+
+  /** Waits for a running retrain to finish (before the database closes). */
+  async close(): Promise<void> {
+    await this.running;
+  }
+
+  listVersions(): ModelVersionInfo[] {
+    this.syncBaseVersions();
+    return this.versions.list().map((version) => this.info(version));
+  }
+
+  activate(versionId: number): ModelVersionInfo[] {
+    const version = this.versions.get(versionId);
+    if (!version) throw new RetrainError(`no model version ${versionId}`);
+    const changed = this.deps.db.transaction(() => {
+      this.versions.setActive(version.id);
+      return this.refreshAll(version);
+    })();
+    this.deps.onTracksChanged?.(changed);
+    this.deps.events.emit('model-changed', { versionId: version.id });
+    return this.listVersions();
+  }
+
+  /**
+   * Finishes a refresh a crash interrupted: when some prediction of the active version's model does not
+   * come from that version, every stored prediction is refreshed. Returns the tracks changed.
+   */
+  recover(): number[] {
+    const active = this.versions.active();
+    if (!active || !this.deps.predictions.hasOtherHead(active, active.head ? active.id : null)) return [];
+    const changed = this.deps.db.transaction(() => this.refreshAll(active))();
+    this.deps.onTracksChanged?.(changed);
+    return changed;
+  }
+
+  confusion(versionId?: number): ConfusionReport {
+    const version = this.versionOrActive(versionId);
+    return confusionReport(version, this.confusionPairs(version));
+  }
+
+  confusionTracks(versionId: number | undefined, confirmed: string, predicted: string): number[] {
+    const version = this.versionOrActive(versionId);
+    const [confirmedKey, predictedKey] = [genreKey(confirmed), genreKey(predicted)];
+    return this.confusionPairs(version)
+      .filter((pair) => genreKey(pair.confirmed) === confirmedKey && genreKey(pair.predicted) === predictedKey)
+      .map((pair) => pair.trackId);
+  }
+
+  private async retrain(): Promise<RetrainProgress> {
+    const report = (progress: Omit<RetrainProgress, 'versionId'>, versionId: number | null = null) => {
+      this.latest = { ...progress, versionId };
+      this.deps.events.emit('retrain-progress', this.latest);
+    };
+    let steps = 3;
+    try {
+      report({ state: 'running', step: 0, steps, message: 'collecting confirmed tracks' });
+      // Let the caller subscribe before the first real work happens.
+      await new Promise((resolve) => setImmediate(resolve));
+      const { model, input, skipped } = this.collect();
+      steps = validationFolds(input.examples) + 3;
+      report({ state: 'running', step: 1, steps, message: `learning from ${input.examples.length} confirmed tracks` });
+      const train = this.deps.train ?? runRetrainInThread;
+      const output = await train(input, (progress) => report({ state: 'running', step: 1 + progress.step, steps, message: progress.message }));
+
+      const versionId = this.deps.db.transaction(() => {
+        this.versions.ensureBase(model, input.baseLabels);
+        const id = this.versions.insertHead(model, output.head, {
+          trainedOn: input.examples.length,
+          validation: output.validation,
+          training: {
+            seconds: output.seconds,
+            epochs: output.epochLosses.length,
+            finalLoss: output.epochLosses.at(-1) ?? null,
+            skippedTracks: skipped,
+            options: input.options ?? null,
+          },
+        });
+        this.versions.setActive(id);
+        return id;
+      })();
+      const loaded: LoadedHead = { versionId, modelId: model.modelId, modelVersion: model.modelVersion, head: output.head };
+      this.deps.onTracksChanged?.(this.deps.predictions.restoreBase(model));
+      await this.refreshHeadInChunks(loaded, (done) =>
+        report({ state: 'running', step: steps - 1, steps, message: `refreshing predictions (${done} tracks)` }, versionId),
+      );
+      this.deps.events.emit('model-changed', { versionId });
+      const accuracy = output.validation ? `; validation accuracy ${output.validation.accuracy.toFixed(3)} on ${output.validation.tracks} tracks` : '';
+      report({ state: 'done', step: steps, steps, message: `trained on ${input.examples.length} confirmed tracks${accuracy}` }, versionId);
+    } catch (error) {
+      report({ state: 'failed', step: this.latest?.step ?? 0, steps, message: error instanceof Error ? error.message : String(error) });
+    }
+    return this.latest!;
+  }
+
+  /** The training data: every confirmed track the latest shipped model has an embedding of. */
+  private collect(): { model: ModelRef; input: RetrainInput; skipped: number } {
+    const model = this.deps.predictions.latestModel();
+    if (!model) throw new RetrainError('no track has been analysed yet: scan a folder first');
+    const baseLabels = this.deps.predictions.models().find((candidate) => sameModel(candidate, model))?.labels ?? [];
+    const artistOf = this.deps.db.prepare('SELECT artist FROM tracks WHERE id = ?').pluck();
+    const rows: Array<{ row: BasePredictionRow & { embedding: Float32Array }; genre: string }> = [];
+    let skipped = 0;
+    for (const { trackId, genres } of this.genres.allConfirmed()) {
+      const row = this.deps.predictions.baseRow(trackId);
+      if (!row?.embedding || !sameModel(row, model) || genres.length === 0) skipped++;
+      else rows.push({ row: row as BasePredictionRow & { embedding: Float32Array }, genre: genres[0] });
+    }
+    if (rows.length === 0) {
+      throw new RetrainError(
+        skipped > 0
+          ? `none of the ${skipped} tracks with a confirmed genre has been analysed by ${model.modelId} ${model.modelVersion} yet`
+          : 'no track has a confirmed genre yet: fix or confirm some genres first',
+      );
+    }
+
+    // The shipped model's genres first (in its order), then the genres only the user's fixes have.
+    const baseNames = baseLabels.map((label) => this.displayName(label));
+    const labels: string[] = [];
+    for (const name of [...baseNames, ...rows.map((entry) => entry.genre).sort((a, b) => a.localeCompare(b))]) {
+      if (!labels.some((label) => genreKey(label) === genreKey(name))) labels.push(name);
+    }
+    const labelIndex = new Map(labels.map((label, i) => [genreKey(label), i]));
+    const examples = rows.map(({ row, genre }) => {
+      const artist = normaliseArtist(artistOf.get(row.trackId) as string | null);
+      return {
+        embedding: row.embedding,
+        baseProbabilities: Float32Array.from(baseLabels, (label) => row.probabilities[label] ?? 0),
+        label: labelIndex.get(genreKey(genre))!,
+        group: artist ? `artist:${artist}` : `track:${row.trackId}`,
+      };
+    });
+    const baseIndex = labels.map((label) => baseNames.findIndex((name) => genreKey(name) === genreKey(label)));
+    const confirmedIds = new Set(rows.map((entry) => entry.row.trackId));
+    const unconfirmed = this.sampleUnconfirmed(model, confirmedIds, Math.max(MIN_UNCONFIRMED_SAMPLE, 2 * rows.length)).map((row) => ({
+      embedding: row.embedding,
+      baseProbabilities: Float32Array.from(baseLabels, (label) => row.probabilities[label] ?? 0),
+    }));
+    return { model, input: { labels, baseLabels, baseIndex, examples, unconfirmed, options: this.deps.headOptions }, skipped };
+  }
+
+  /** A seeded uniform sample (reservoir) of the model's predictions for tracks nobody confirmed. */
+  private sampleUnconfirmed(model: ModelRef, confirmed: ReadonlySet<number>, size: number): Array<BasePredictionRow & { embedding: Float32Array }> {
+    const random = new SeededRandom(1);
+    const sample: Array<BasePredictionRow & { embedding: Float32Array }> = [];
+    let seen = 0;
+    for (let after = 0; ; ) {
+      const rows = this.deps.predictions.baseRows(model, after, REFRESH_CHUNK);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].trackId;
+      for (const row of rows) {
+        if (!row.embedding || confirmed.has(row.trackId)) continue;
+        seen++;
+        const slot = sample.length < size ? sample.length : random.int(seen);
+        if (slot < size) sample[slot] = row as BasePredictionRow & { embedding: Float32Array };
+      }
+    }
+    return sample;
+  }
+
+  /** Shows `version`'s predictions for every track (inside a transaction). Returns the tracks changed. */
+  private refreshAll(version: ModelVersionRow): number[] {
+    const changed = this.deps.predictions.restoreBase(version.head ? version : null);
+    if (!version.head) return changed;
+    const loaded: LoadedHead = { versionId: version.id, modelId: version.modelId, modelVersion: version.modelVersion, head: version.head };
+    for (let after = 0; ; ) {
+      const ids = this.applyHeadToChunk(loaded, after);
+      if (ids.length === 0) break;
+      changed.push(...ids);
+      after = ids[ids.length - 1];
+    }
+    return [...new Set(changed)];
+  }
+
+  /** Like refreshAll for a head, one transaction per chunk, yielding between; stops if another version became active. */
+  private async refreshHeadInChunks(loaded: LoadedHead, onChunk: (done: number) => void): Promise<void> {
+    let done = 0;
+    for (let after = 0; ; ) {
+      if (this.versions.activeId() !== loaded.versionId) return;
+      const ids = this.deps.db.transaction(() => this.applyHeadToChunk(loaded, after))();
+      if (ids.length === 0) return;
+      done += ids.length;
+      after = ids[ids.length - 1];
+      this.deps.onTracksChanged?.(ids);
+      onChunk(done);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Applies a head to the next chunk of its model's predictions; returns the track ids of the chunk. */
+  private applyHeadToChunk(loaded: LoadedHead, afterTrackId: number): number[] {
+    const rows = this.deps.predictions.baseRows(loaded, afterTrackId, REFRESH_CHUNK);
+    for (const row of rows) {
+      if (row.embedding?.length === loaded.head.inputSize) {
+        this.deps.predictions.setHeadPrediction(row.trackId, headPrediction(loaded, row.embedding, row.probabilities));
+      }
+    }
+    return rows.map((row) => row.trackId);
+  }
+
+  private confusionPairs(version: ModelVersionRow): ConfusionPair[] {
+    const loaded: LoadedHead | null = version.head
+      ? { versionId: version.id, modelId: version.modelId, modelVersion: version.modelVersion, head: version.head }
+      : null;
+    const pairs: ConfusionPair[] = [];
+    for (const { trackId, genres } of this.genres.allConfirmed()) {
+      const row = this.deps.predictions.baseRow(trackId);
+      if (!row || !sameModel(row, version) || genres.length === 0) continue;
+      if (loaded && row.embedding?.length !== loaded.head.inputSize) continue;
+      const predicted = loaded ? headPrediction(loaded, row.embedding!, row.probabilities).genre : row.genre;
+      pairs.push({ trackId, confirmed: genres[0], predicted: this.displayName(predicted) });
+    }
+    return pairs;
+  }
+
+  private versionOrActive(versionId: number | undefined): ModelVersionRow {
+    if (versionId !== undefined) {
+      const version = this.versions.get(versionId);
+      if (!version) throw new RetrainError(`no model version ${versionId}`);
+      return version;
+    }
+    this.syncBaseVersions();
+    const active = this.versions.active();
+    if (!active) throw new RetrainError('there is no model version yet: analyse some tracks first');
+    return active;
+  }
+
+  /** Lists every shipped model that made stored predictions; the latest one is active when none is. */
+  private syncBaseVersions(): void {
+    this.deps.db.transaction(() => {
+      for (const model of this.deps.predictions.models()) this.versions.ensureBase(model, model.labels);
+      const latest = this.deps.predictions.latestModel();
+      if (this.versions.activeId() === null && latest) {
+        const labels = this.deps.predictions.models().find((model) => sameModel(model, latest))?.labels ?? [];
+        this.versions.setActive(this.versions.ensureBase(latest, labels));
+      }
+    })();
+  }
+
+  private info(version: ModelVersionRow): ModelVersionInfo {
+    return {
+      id: version.id,
+      name: version.name,
+      labels: version.labels.map((label) => this.displayName(label)),
+      createdAt: version.createdAt,
+      trainedOn: version.trainedOn,
+      validation: version.validation,
+      active: version.active,
+    };
+  }
+
+  /** A genre as the user's vocabulary names it now (renames included), else its canonical spelling. */
+  private displayName(name: string): string {
+    return this.genres.resolve(name)?.name ?? canonicalGenreName(name);
+  }
+}
+
+function sameModel(a: ModelRef, b: ModelRef): boolean {
+  return a.modelId === b.modelId && a.modelVersion === b.modelVersion;
+}
+
+function normaliseArtist(artist: string | null): string {
+  return (artist ?? '').normalize('NFKC').trim().toLowerCase();
+}
