@@ -60,11 +60,16 @@ export interface TrackRow {
   album: string | null;
   durationSec: number | null;
   tempoBpm: number | null;
+  /** Genres from the file's tags. */
   genres: string[];
+  /** Genres the user confirmed (canonical names, in order); empty until then. */
+  confirmedGenres: string[];
+  /** The effective genre: the first confirmed genre, else the first tag genre, else the prediction. */
+  genre: string | null;
   /** Present once the classifier has run on the track. */
   predictedGenre: string | null;
   confidence: number | null;
-  /** Whether the user confirmed the track's genre (issue 5); false until then. */
+  /** Whether the user confirmed the track's genre: confirmedGenres is not empty. */
   genreConfirmed: boolean;
   status: TrackStatus;
   error: string | null;
@@ -87,7 +92,7 @@ export interface TrackQuery {
   /** Case-insensitive words, each matched against title, artist, album (and file name). */
   search?: string;
   sort?: { key: SortKey; direction: SortDirection };
-  /** Tag genre, exact (case-insensitive). */
+  /** A genre of the track, exact (case-insensitive): its confirmed genres, else its tag genres. */
   genre?: string;
   predictedGenre?: string;
   /** Inclusive [min, max] on the prediction's confidence, 0..1; tracks without a prediction are excluded. */

@@ -1,8 +1,113 @@
-import type { GenreApiMethods } from './contract-genres.js';
+import { BUILTIN_GENRES } from '../genres/vocabulary.js';
+import type { GenreApiMethods, GenreEditResult, GenreEditState, TrackRow } from './contract.js';
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
+import { NotFoundError } from './errors.js';
 
-/** The genre-fixing methods (contract-genres.ts) over the core's services. */
+/** The files of an edit's result (tag writes) that could not be written, with why. */
+function fileErrorsOf(outcome: unknown): Array<{ path: string; error: string }> {
+  const files = (outcome as { files?: Array<{ path: string; error: string | null }> } | null)?.files ?? [];
+  return files.filter((file): file is { path: string; error: string } => typeof file.error === 'string').map(({ path, error }) => ({ path, error }));
+}
+
+/**
+ * The genre-fixing methods (contract-genres.ts) over core.genres (edits, vocabulary, undo/redo) and
+ * core.retrain (model versions, confusion). Every edit answers with what changed and the new undo
+ * state, and announces 'genres-changed'; the table rows follow through the core's 'track-updated'
+ * events, which the genre service raises for each track it changes.
+ */
 export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiMethods> {
-  void context;
-  return {};
+  const { core, index, emit } = context;
+  const { genres, retrain } = core;
+
+  const editState = (): GenreEditState => genres.undoState();
+
+  /**
+   * Runs one edit and reports it. The changed tracks are the ones the core announced during the
+   * (synchronous) edit, which also covers undo, redo, rename and merge, whose results name no tracks.
+   * `tracksAsked` is how many tracks a track edit named (the rest were skipped); vocabulary edits and
+   * undo/redo name none and always count as done.
+   */
+  const edit = (change: () => unknown, tracksAsked?: number): GenreEditResult => {
+    const changed = new Set<number>();
+    const stop = core.events.on('track-updated', ({ id }) => changed.add(id));
+    let outcome: unknown;
+    try {
+      outcome = change();
+    } finally {
+      stop();
+    }
+    const done = tracksAsked === undefined || changed.size > 0;
+    const state = editState();
+    if (done) emit('genres-changed', { state });
+    return {
+      summary: done ? state.undoSummary : null,
+      trackIds: [...changed],
+      skipped: tracksAsked === undefined ? 0 : Math.max(0, tracksAsked - changed.size),
+      fileErrors: fileErrorsOf(outcome),
+      state,
+    };
+  };
+
+  const undoOrRedo = (action: 'undo' | 'redo'): GenreEditResult => {
+    let summary = '';
+    const result = edit(() => {
+      const done = action === 'undo' ? genres.undo() : genres.redo();
+      summary = done.summary;
+      return { files: done.keptFiles.map((file) => ({ path: file.path, error: 'changed since Timbre wrote it; left as it is' })) };
+    });
+    return { ...result, summary };
+  };
+
+  const rowsOf = (ids: number[]): TrackRow[] => ids.map((id) => index.row(id)).filter((row): row is TrackRow => row !== undefined);
+
+  context.onClose(core.events.on('retrain-progress', (progress) => emit('retrain-progress', progress)));
+  context.onClose(core.events.on('model-changed', (change) => emit('model-changed', change)));
+
+  return {
+    setGenres: async ({ trackIds, genres: names, writeTags }) =>
+      edit(() => genres.setTrackGenres(trackIds, names, { writeTags: writeTags ?? false, source: 'user' }), new Set(trackIds).size),
+    addGenre: async ({ trackIds, genre }) => edit(() => genres.addTrackGenre(trackIds, genre), new Set(trackIds).size),
+    removeGenre: async ({ trackIds, genre }) => edit(() => genres.removeTrackGenre(trackIds, genre), new Set(trackIds).size),
+    acceptSuggestions: async ({ trackIds }) => edit(() => genres.acceptPredictions(trackIds), new Set(trackIds).size),
+    confirmGenres: async ({ trackIds }) => edit(() => genres.confirmCurrent(trackIds), new Set(trackIds).size),
+    undoGenreEdit: async () => undoOrRedo('undo'),
+    redoGenreEdit: async () => undoOrRedo('redo'),
+    genreEditState: async () => editState(),
+    genreHistory: async (args) => genres.history(args?.limit ?? 50),
+    genreVocabulary: async () => {
+      const vocabulary = genres.listGenres();
+      const known = new Set(vocabulary.map((genre) => genre.name.toLowerCase()));
+      const suggestions = new Set<string>();
+      const offer = (name: string | null) => {
+        if (name && !known.has(name.toLowerCase())) {
+          known.add(name.toLowerCase());
+          suggestions.add(name);
+        }
+      };
+      for (const genre of BUILTIN_GENRES) offer(genre.name);
+      const facets = index.facets();
+      for (const name of facets.genres) offer(name);
+      for (const name of facets.predictedGenres) offer(name);
+      return { genres: vocabulary, suggestions: [...suggestions].sort((a, b) => a.localeCompare(b)) };
+    },
+    renameGenre: async ({ id, name }) => edit(() => genres.renameGenre(id, name)),
+    mergeGenres: async ({ sourceId, targetId }) => edit(() => genres.mergeGenres(sourceId, targetId)),
+    selectTracks: async (query) => ({ ids: index.ids(query) }),
+
+    startRetrain: async () => retrain.start(),
+    retrainStatus: async () => retrain.status(),
+    listModelVersions: async () => retrain.listVersions(),
+    activateModelVersion: async ({ id }) => {
+      if (!retrain.listVersions().some((version) => version.id === id)) throw new NotFoundError(`there is no model version ${id}`);
+      return retrain.activate(id);
+    },
+    confusion: async (args) => {
+      const versionId = args?.versionId;
+      if (versionId !== undefined && !retrain.listVersions().some((version) => version.id === versionId)) {
+        throw new NotFoundError(`there is no model version ${versionId}`);
+      }
+      return retrain.confusion(versionId);
+    },
+    confusionTracks: async ({ versionId, confirmed, predicted }) => rowsOf(retrain.confusionTracks(versionId, confirmed, predicted)),
+  };
 }

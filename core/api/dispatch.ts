@@ -180,6 +180,8 @@ export function toTrackRow(track: TrackSummary): TrackRow {
     durationSec: track.durationSec,
     tempoBpm: track.tempoBpm,
     genres: track.genres,
+    confirmedGenres: track.confirmedGenres,
+    genre: track.genre,
     predictedGenre: predicted?.genre ?? null,
     confidence: predicted?.confidence ?? null,
     genreConfirmed: track.confirmedGenres.length > 0,

@@ -1,6 +1,49 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ApiArgs } from './contract.js';
 import type { GenreApiMethods } from './contract-genres.js';
+import { trackSelection } from './schemas-track-query.js';
+
+const noArgs = z.tuple([]);
+const id = z.number().int().positive();
+/** One bulk edit may name every track of a large library, but not unboundedly many. */
+const MAX_TRACKS_PER_EDIT = 200_000;
+const trackIds = z.array(id).min(1, 'select at least one track').max(MAX_TRACKS_PER_EDIT);
+/** The vocabulary (core/genres/vocabulary.ts) decides what a valid name is; this only bounds the input. */
+const genreName = z.string().trim().min(1, 'a genre name cannot be empty').max(200);
+const trackIdsOnly = z.tuple([z.object({ trackIds }).strict()]);
 
 /** Argument schemas of the genre-fixing methods (contract-genres.ts); merged into schemas.ts. */
-export const genreArgSchemas: { [M in keyof GenreApiMethods]: z.ZodType<ApiArgs<M>, z.ZodTypeDef, unknown> } = {};
+export const genreArgSchemas: { [M in keyof GenreApiMethods]: z.ZodType<ApiArgs<M>, z.ZodTypeDef, unknown> } = {
+  setGenres: z.tuple([
+    z
+      .object({
+        trackIds,
+        genres: z.array(genreName).min(1, 'name at least one genre').max(20),
+        writeTags: z.boolean().optional(),
+      })
+      .strict(),
+  ]),
+  addGenre: z.tuple([z.object({ trackIds, genre: genreName }).strict()]),
+  removeGenre: z.tuple([z.object({ trackIds, genre: genreName }).strict()]),
+  acceptSuggestions: trackIdsOnly,
+  confirmGenres: trackIdsOnly,
+  undoGenreEdit: noArgs,
+  redoGenreEdit: noArgs,
+  genreEditState: noArgs,
+  genreHistory: z.union([noArgs, z.tuple([z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()])]),
+  genreVocabulary: noArgs,
+  renameGenre: z.tuple([z.object({ id, name: genreName }).strict()]),
+  mergeGenres: z.tuple([
+    z
+      .object({ sourceId: id, targetId: id })
+      .strict()
+      .refine((args) => args.sourceId !== args.targetId, { message: 'cannot merge a genre into itself', path: ['targetId'] }),
+  ]),
+  selectTracks: z.tuple([trackSelection]),
+  startRetrain: noArgs,
+  retrainStatus: noArgs,
+  listModelVersions: noArgs,
+  activateModelVersion: z.tuple([z.object({ id }).strict()]),
+  confusion: z.union([noArgs, z.tuple([z.object({ versionId: id.optional() }).strict()])]),
+  confusionTracks: z.tuple([z.object({ versionId: id.optional(), confirmed: genreName, predicted: genreName }).strict()]),
+};

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { MAX_PAGE_SIZE, SORT_KEYS, type ApiArgs, type ApiMethodName } from './contract.js';
+import type { ApiArgs, ApiMethodName } from './contract.js';
 import { genreArgSchemas } from './schemas-genres.js';
 import { playlistArgSchemas } from './schemas-playlists.js';
+import { trackQuery } from './schemas-track-query.js';
 
 /**
  * Argument validation at the API boundary: every call, from IPC or HTTP, is parsed here before the
@@ -10,25 +11,6 @@ import { playlistArgSchemas } from './schemas-playlists.js';
  */
 const noArgs = z.tuple([]);
 const trackId = z.number().int().positive();
-const status = z.enum(['pending', 'analysing', 'done', 'error']);
-const shortText = z.string().max(500);
-
-const trackQuery = z
-  .object({
-    search: shortText.optional(),
-    sort: z.object({ key: z.enum(SORT_KEYS), direction: z.enum(['asc', 'desc']) }).strict().optional(),
-    genre: shortText.optional(),
-    predictedGenre: shortText.optional(),
-    confidence: z
-      .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
-      .refine(([min, max]) => min <= max, 'confidence range must be [min, max] with min <= max')
-      .optional(),
-    unconfirmed: z.boolean().optional(),
-    status: status.optional(),
-    offset: z.number().int().min(0),
-    limit: z.number().int().min(1).max(MAX_PAGE_SIZE),
-  })
-  .strict();
 
 type ArgSchemas = { [M in ApiMethodName]: z.ZodType<ApiArgs<M>, z.ZodTypeDef, unknown> };
 

@@ -1,4 +1,4 @@
-import type { SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow } from './contract.js';
+import type { SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow, TrackSelectionQuery } from './contract.js';
 
 /**
  * The library table's query engine: an in-memory copy of every track row, kept current from core
@@ -12,6 +12,7 @@ interface Entry {
   ordinal: number;
   /** Lower-cased title, artist, album and file name, joined, for substring search. */
   haystack: string;
+  /** The genres the table shows and filters on: the confirmed ones, else the tag genres. */
   genresLower: string[];
   predictedLower: string | null;
 }
@@ -47,7 +48,8 @@ export class TrackIndex {
   }
 
   query(query: TrackQuery): TrackPage {
-    const matches = this.matches(query);
+    const { offset: _offset, limit: _limit, ...selection } = query;
+    const matches = this.matches(selection);
     return {
       total: matches.length,
       libraryTotal: this.entries.size,
@@ -56,12 +58,21 @@ export class TrackIndex {
     };
   }
 
+  row(id: number): TrackRow | undefined {
+    return this.entries.get(id)?.row;
+  }
+
+  /** Every matching track id, in the query's order (for "select all"). */
+  ids(query: TrackSelectionQuery): number[] {
+    return this.matches(query).map((entry) => entry.row.id);
+  }
+
   facets(): TrackFacets {
     const genres = new Map<string, string>();
     const predicted = new Map<string, string>();
     let errorCount = 0;
     for (const { row } of this.entries.values()) {
-      for (const genre of row.genres) if (!genres.has(genre.toLowerCase())) genres.set(genre.toLowerCase(), genre);
+      for (const genre of shownGenres(row)) if (!genres.has(genre.toLowerCase())) genres.set(genre.toLowerCase(), genre);
       if (row.predictedGenre && !predicted.has(row.predictedGenre.toLowerCase())) {
         predicted.set(row.predictedGenre.toLowerCase(), row.predictedGenre);
       }
@@ -79,9 +90,8 @@ export class TrackIndex {
   }
 
   /** The filtered, sorted entries of a query; the last one is cached so paging through it is cheap. */
-  private matches(query: TrackQuery): Entry[] {
-    const { offset: _offset, limit: _limit, ...shape } = query;
-    const key = JSON.stringify(shape);
+  private matches(query: TrackSelectionQuery): Entry[] {
+    const key = JSON.stringify(query);
     if (this.lastQuery?.key === key) return this.lastQuery.matches;
     const base = query.sort ? this.sortedBy(query.sort.key) : this.inIdOrder();
     const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
@@ -145,12 +155,17 @@ export class TrackIndex {
   }
 }
 
+/** A user's confirmed genres replace the file's tag genres in the table (the tags stay in the file). */
+function shownGenres(row: TrackRow): string[] {
+  return row.confirmedGenres.length ? row.confirmedGenres : row.genres;
+}
+
 function toEntry(row: TrackRow): Entry {
   return {
     row,
     ordinal: -1,
     haystack: [row.title, row.artist, row.album, row.fileName].filter(Boolean).join('\u0000').toLowerCase(),
-    genresLower: row.genres.map((genre) => genre.toLowerCase()),
+    genresLower: shownGenres(row).map((genre) => genre.toLowerCase()),
     predictedLower: row.predictedGenre?.toLowerCase() ?? null,
   };
 }
@@ -163,7 +178,7 @@ const sortValue: Record<SortKey, (row: TrackRow) => SortValue> = {
   album: (row) => row.album,
   durationSec: (row) => row.durationSec,
   tempoBpm: (row) => row.tempoBpm,
-  genre: (row) => row.genres[0],
+  genre: (row) => shownGenres(row)[0],
   predictedGenre: (row) => row.predictedGenre,
   confidence: (row) => row.confidence,
 };
@@ -198,7 +213,7 @@ function reverseKeepingBlanksLast(entries: Entry[], key: SortKey): Entry[] {
   return entries.slice(0, firstBlank).reverse().concat(entries.slice(firstBlank));
 }
 
-function compileFilter(query: TrackQuery, searchMask: Uint8Array | null): ((entry: Entry) => boolean) | null {
+function compileFilter(query: TrackSelectionQuery, searchMask: Uint8Array | null): ((entry: Entry) => boolean) | null {
   const tests: Array<(entry: Entry) => boolean> = [];
   if (searchMask) tests.push((entry) => searchMask[entry.ordinal] === 1);
   if (query.genre) {

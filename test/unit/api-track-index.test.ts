@@ -13,6 +13,8 @@ function row(id: number, patch: Partial<TrackRow> = {}): TrackRow {
     durationSec: null,
     tempoBpm: null,
     genres: [],
+    confirmedGenres: [],
+    genre: null,
     predictedGenre: null,
     confidence: null,
     genreConfirmed: false,
