@@ -1,5 +1,6 @@
 import FFT from 'fft.js';
 import { hannWindow } from './stft.js';
+import { forEachSpectrumBatch } from './wasm/kernels.js';
 
 /** Smallest normal float64: util.normalize leaves frames whose norm is below it unscaled. */
 const FLOAT64_TINY = 2.2250738585072014e-308;
@@ -7,6 +8,11 @@ const FLOAT64_TINY = 2.2250738585072014e-308;
 export interface TempogramOptions {
   winLength?: number;
   center?: boolean;
+  /**
+   * false forces the plain-JavaScript float64 path, which otherwise runs only where WebAssembly
+   * SIMD is missing; it is the reference the kernels are tested against.
+   */
+  useKernels?: boolean;
 }
 
 /**
@@ -15,9 +21,9 @@ export interface TempogramOptions {
  * the onset envelope (hop 1, centred with linear ramps to zero at both ends), each scaled so its
  * largest value (lag 0, the stretch's energy) is 1. Returns winLength values, lag 0 first.
  *
- * Averaging commutes with the inverse FFT, and each frame's scale (its energy) is known in the time
- * domain, so this sums the frames' scaled power spectra and transforms back once, instead of
- * producing the full frames × lags tempogram.
+ * Averaging commutes with the inverse FFT, and each frame's scale (its energy) follows from its
+ * power spectrum, so this sums the frames' scaled power spectra and transforms back once, instead
+ * of producing the full frames × lags tempogram.
  */
 export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOptions = {}): Float64Array {
   const winLength = options.winLength ?? 384;
@@ -41,13 +47,61 @@ export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOpt
   // Linear (not circular) autocorrelation needs a transform of at least 2·winLength − 1 points.
   let size = 1;
   while (size < 2 * winLength - 1) size <<= 1;
+  // Σ_t |X_t|² / energy_t, real and even, so only bins 0..size/2 are accumulated.
+  const summed = new Float64Array((size >> 1) + 1);
+  const viaKernels = options.useKernels !== false && addNormalisedSpectraWithKernels(padded, nFrames, winLength, size, summed);
+  if (!viaKernels) {
+    addNormalisedSpectra(padded, nFrames, winLength, size, summed);
+  }
+  // Back to lags: the inverse DFT of a real even spectrum, divided by the number of frames.
+  const cosines = new Float64Array(size);
+  for (let m = 0; m < size; m++) cosines[m] = Math.cos((2 * Math.PI * m) / size);
+  for (let k = 0; k < winLength; k++) {
+    let acc = summed[0] + (k % 2 === 0 ? 1 : -1) * summed[size >> 1];
+    for (let f = 1; f < size >> 1; f++) acc += 2 * summed[f] * cosines[(f * k) % size];
+    mean[k] = acc / size / nFrames;
+  }
+  return mean;
+}
+
+/**
+ * Adds |X_t|² / energy_t to `summed` (bins 0..size/2) for each frame t of the WebAssembly kernels'
+ * short-time spectra: padded[t..t+winLength) Hann-windowed, zero-padded to `size`. Returns false,
+ * adding nothing, where the kernels cannot run.
+ */
+function addNormalisedSpectraWithKernels(
+  padded: Float64Array,
+  nFrames: number,
+  winLength: number,
+  size: number,
+  summed: Float64Array,
+): boolean {
+  if (size < 8) return false; // the kernels' smallest real transform
+  const window = new Float32Array(size);
+  window.set(hannWindow(winLength));
+  const nBins = (size >> 1) + 1;
+  return forEachSpectrumBatch(Float32Array.from(padded), 0, nFrames, 1, window, (_t, count, _magnitude, power) => {
+    for (let frame = 0; frame < count; frame++) {
+      const row = frame * nBins;
+      // Parseval: the frame's energy (its lag-0 autocorrelation) from its one-sided power spectrum.
+      let twiceInner = 0;
+      for (let k = row + 1; k < row + nBins - 1; k++) twiceInner += power[k];
+      const energy = (power[row] + power[row + nBins - 1] + 2 * twiceInner) / size;
+      // A frame of zeros stays zero in librosa's normalisation; it adds nothing.
+      if (energy < FLOAT64_TINY) continue;
+      const weight = 1 / energy;
+      for (let k = 0; k < nBins; k++) summed[k] += weight * power[row + k];
+    }
+  });
+}
+
+/** addNormalisedSpectraWithKernels in plain JavaScript (float64), two real frames per complex transform. */
+function addNormalisedSpectra(padded: Float64Array, nFrames: number, winLength: number, size: number, summed: Float64Array): void {
   const fft = new FFT(size);
   const window = hannWindow(winLength);
   // Entries past 2·winLength stay zero: the padding that makes the autocorrelation linear.
   const input = new Float64Array(2 * size);
   const spectrum = new Float64Array(2 * size);
-  // Σ_t |X_t|² / energy_t, real and even, so only bins 0..size/2 are accumulated.
-  const summed = new Float64Array((size >> 1) + 1);
   for (let t = 0; t < nFrames; t += 2) {
     // Two real frames per complex transform: frame t as the real part, frame t+1 as the imaginary.
     const hasPair = t + 1 < nFrames;
@@ -71,15 +125,6 @@ export function meanTempogram(onsetEnvelope: Float32Array, options: TempogramOpt
       summed[k] += weightA * (aRe * aRe + aIm * aIm) + weightB * (bRe * bRe + bIm * bIm);
     }
   }
-  // Back to lags: the inverse DFT of a real even spectrum, divided by the number of frames.
-  const cosines = new Float64Array(size);
-  for (let m = 0; m < size; m++) cosines[m] = Math.cos((2 * Math.PI * m) / size);
-  for (let k = 0; k < winLength; k++) {
-    let acc = summed[0] + (k % 2 === 0 ? 1 : -1) * summed[size >> 1];
-    for (let f = 1; f < size >> 1; f++) acc += 2 * summed[f] * cosines[(f * k) % size];
-    mean[k] = acc / size / nFrames;
-  }
-  return mean;
 }
 
 /**

@@ -92,7 +92,7 @@ export function stftMagnitudeAndPower(y: Float32Array, options: StftOptions = {}
   const nFrames = stftFrameCount(y.length, nFft, hopLength);
   const magnitude = timeFrequency(nFrames, (nFft >> 1) + 1);
   const power = timeFrequency(nFrames, (nFft >> 1) + 1);
-  if (nFft >= 8 && stftMagnitudeAndPowerKernel(y, nFft, hopLength, float32Window(options.window, nFft), magnitude.data, power.data)) {
+  if (nFft >= 8 && stftMagnitudeAndPowerKernel(y, hopLength, float32Window(options.window, nFft), magnitude.data, power.data)) {
     return { magnitude, power };
   }
   return stftMagnitudeAndPowerJs(y, options);

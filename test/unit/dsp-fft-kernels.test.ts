@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cqtMagnitude } from '../../core/dsp/cqt.js';
+import { meanTempogram } from '../../core/dsp/rhythm.js';
 import { stftMagnitudeAndPower, stftMagnitudeAndPowerJs } from '../../core/dsp/stft.js';
 import type { TimeFrequency } from '../../core/dsp/types.js';
 import { fftKernelsAvailable } from '../../core/dsp/wasm/kernels.js';
@@ -61,4 +62,15 @@ test('the CQT kernels match the float64 JavaScript CQT to float32 precision', { 
   // A hop that stops the octaves' downsampling after two halvings (500 = 4 · 125).
   const options = { sr: 22050, hopLength: 500, nBins: 36, binsPerOctave: 12 };
   assert.ok(worstFrameError(cqtMagnitude(y, options), cqtMagnitude(y, { ...options, useKernels: false })) < 2e-6);
+});
+
+test('the mean tempogram from the kernels matches the float64 JavaScript one', { skip }, () => {
+  // An onset envelope with a beat every 21 frames, some noise and silent stretches.
+  const envelope = noise(2000, 9).map((v, t) => (t % 21 === 0 ? 4 : 0) + Math.abs(v) * (t > 1500 && t < 1700 ? 0 : 1));
+  for (const winLength of [384, 100]) {
+    const kernel = meanTempogram(envelope, { winLength });
+    const reference = meanTempogram(envelope, { winLength, useKernels: false });
+    // Normalised autocorrelations: lag 0 is 1, everything else at most 1.
+    for (let k = 0; k < winLength; k++) assert.ok(Math.abs(kernel[k] - reference[k]) < 1e-5, `lag ${k}: ${kernel[k]} vs ${reference[k]}`);
+  }
 });

@@ -94,34 +94,32 @@ function twiddlesFor(n: number): { stages: Float32Array; split: Float32Array } {
   return twiddles;
 }
 
-/**
- * The frames of a centred STFT read from a signal zero-padded by half a frame at the front: frame
- * t covers padded[t·hop, t·hop + nFft). Returns the padded copy's length that the kernels may
- * read: whole batches of four frames.
- */
+/** Length of the padded copy of a signal that whole batches of four frames may read. */
 function paddedLength(nFrames: number, hopLength: number, nFft: number): number {
   const batches = Math.ceil(nFrames / BATCH_FRAMES);
   return (batches * BATCH_FRAMES - 1) * hopLength + nFft;
 }
 
 /**
- * |STFT| and |STFT|² of `y` (librosa.stft with center=True, pad_mode='constant'), frames ×
- * (nFft/2 + 1), written into `magnitude` and `power` (each nFrames·(nFft/2+1) floats). `window`
- * has nFft values. Returns false, writing nothing, where the kernels cannot run.
+ * Calls `onBatch(t, count, magnitudeRows, powerRows)` for frames t..t+count−1 (count ≤ 4) of the
+ * short-time spectra of `signal` after `frontZeros` zeros (zeros also follow it): frame t is
+ * padded[t·hop, t·hop + nFft) times `window` (nFft values), and the rows hold |X_k| and |X_k|²,
+ * k = 0..nFft/2, of four frames (rows past `count` are scratch). The rows are views of the kernels'
+ * memory, valid during the call. Returns false, calling nothing, where the kernels cannot run.
  */
-export function stftMagnitudeAndPowerKernel(
-  y: Float32Array,
-  nFft: number,
+export function forEachSpectrumBatch(
+  signal: Float32Array,
+  frontZeros: number,
+  nFrames: number,
   hopLength: number,
   window: Float32Array,
-  magnitude: Float32Array,
-  power: Float32Array,
+  onBatch: (t: number, count: number, magnitudeRows: Float32Array, powerRows: Float32Array) => void,
 ): boolean {
+  const nFft = window.length;
   const n = nFft >> 1;
   const kernels = kernelsFor(n);
   if (!kernels) return false;
   const nBins = n + 1;
-  const nFrames = magnitude.length / nBins;
   const { stages, split } = twiddlesFor(n);
 
   const layout = new Layout();
@@ -140,10 +138,10 @@ export function stftMagnitudeAndPowerKernel(
   heap.set(stages, stagesAt / 4);
   heap.set(split, splitAt / 4);
   heap.set(window, windowAt / 4);
-  const signal = heap.subarray(signalAt / 4, signalAt / 4 + padded);
-  signal.fill(0, 0, n);
-  signal.set(y.subarray(0, Math.min(y.length, padded - n)), n);
-  signal.fill(0, n + y.length);
+  const copy = heap.subarray(signalAt / 4, signalAt / 4 + padded);
+  copy.fill(0, 0, frontZeros);
+  copy.set(signal.subarray(0, Math.max(0, Math.min(signal.length, padded - frontZeros))), frontZeros);
+  copy.fill(0, frontZeros + signal.length);
 
   const magnitudeRows = heap.subarray(magnitudeAt / 4, magnitudeAt / 4 + BATCH_FRAMES * nBins);
   const powerRows = heap.subarray(powerAt / 4, powerAt / 4 + BATCH_FRAMES * nBins);
@@ -151,11 +149,30 @@ export function stftMagnitudeAndPowerKernel(
     kernels.frames(signalAt + 4 * t * hopLength, 4 * hopLength, windowAt, batchAt);
     const z = kernels.fft(batchAt, scratchAt, stagesAt);
     kernels.magnitudes(z, splitAt, magnitudeAt, powerAt);
-    const count = Math.min(BATCH_FRAMES, nFrames - t) * nBins;
-    magnitude.set(count === magnitudeRows.length ? magnitudeRows : magnitudeRows.subarray(0, count), t * nBins);
-    power.set(count === powerRows.length ? powerRows : powerRows.subarray(0, count), t * nBins);
+    onBatch(t, Math.min(BATCH_FRAMES, nFrames - t), magnitudeRows, powerRows);
   }
   return true;
+}
+
+/**
+ * |STFT| and |STFT|² of `y` (librosa.stft with center=True, pad_mode='constant'), frames ×
+ * (nFft/2 + 1), written into `magnitude` and `power` (each nFrames·(nFft/2+1) floats). `window`
+ * has nFft values. Returns false, writing nothing, where the kernels cannot run.
+ */
+export function stftMagnitudeAndPowerKernel(
+  y: Float32Array,
+  hopLength: number,
+  window: Float32Array,
+  magnitude: Float32Array,
+  power: Float32Array,
+): boolean {
+  const nBins = (window.length >> 1) + 1;
+  const nFrames = magnitude.length / nBins;
+  return forEachSpectrumBatch(y, window.length >> 1, nFrames, hopLength, window, (t, count, magnitudeRows, powerRows) => {
+    const values = count * nBins;
+    magnitude.set(values === magnitudeRows.length ? magnitudeRows : magnitudeRows.subarray(0, values), t * nBins);
+    power.set(values === powerRows.length ? powerRows : powerRows.subarray(0, values), t * nBins);
+  });
 }
 
 /**
