@@ -480,12 +480,16 @@ export class GenreService {
   }
 
   private settle(edit: EditRow<EditData>, state: 'done' | 'undone', data: EditData, writes: TagWriteRow[], kept: Set<number>): UndoRedoResult {
+    const namesBefore = new Map(data.state.genres.map((genre) => [genre.id, this.genres.byId(genre.id)?.name]));
     this.genres.transaction(() => {
       this.genres.applyState(data.state);
       this.journal.setEditState(edit.id, state);
     });
+    // Changed: the tracks the edit names, the tracks of a genre renamed back or forth, and rewritten files.
     const affected = data.state.tracks.map((track) => track.trackId);
-    for (const genre of data.state.genres) if (!('deleted' in genre)) affected.push(...this.genres.tracksWithGenre(genre.id));
+    for (const genre of data.state.genres) {
+      if (!('deleted' in genre) && genre.name !== namesBefore.get(genre.id)) affected.push(...this.genres.tracksWithGenre(genre.id));
+    }
     for (const write of writes) {
       const trackId = kept.has(write.id) ? null : this.tracks.idByPath(write.path);
       if (trackId !== null && this.recordFileVersion(trackId, write.path, tagGenresOf(write, state === 'undone' ? 'before' : 'after'))) affected.push(trackId);

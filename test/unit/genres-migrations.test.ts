@@ -109,6 +109,8 @@ describe('migration 0005-one-genre-store', () => {
     return db;
   }
 
+  const migrateTo5 = (db: Db) => migrate(db, migrations.filter((migration) => migration.version <= 5));
+
   function confirmed(db: Db, trackId: number): Array<[string, string, number]> {
     return (db
       .prepare(`SELECT g.name, c.source, c.confirmed_at AS at FROM track_confirmed_genres c JOIN genres g ON g.id = c.genre_id WHERE c.track_id = ? ORDER BY c.position`)
@@ -117,7 +119,7 @@ describe('migration 0005-one-genre-store', () => {
 
   it('moves user_genre into the confirmed genres through the vocabulary and drops the column', () => {
     const db = withUserGenres(['hip hop', 'Hip-Hop', 'Electronica', ' Vapor  wave ', null, 'Rock; Pop', '--']);
-    migrate(db, migrations);
+    migrateTo5(db);
     assert.equal(db.pragma('user_version', { simple: true }), 5);
     assert.ok(!columns(db, 'tracks').includes('user_genre'));
     assert.deepEqual(confirmed(db, 1), [['Hip-Hop', 'user', 1000]]);
@@ -141,7 +143,7 @@ describe('migration 0005-one-genre-store', () => {
     db.prepare(`INSERT INTO genres (id, name, created_at) VALUES (1, 'Blues', 0), (2, 'Soul', 0)`).run();
     db.prepare(`INSERT INTO genre_aliases VALUES ('blues', 1), ('soul', 2)`).run();
     db.prepare(`INSERT INTO track_confirmed_genres VALUES (1, 0, 2, 'tag', 5), (2, 0, 2, 'accepted-prediction', 6), (2, 1, 1, 'tag', 7)`).run();
-    migrate(db, migrations);
+    migrateTo5(db);
     assert.deepEqual(confirmed(db, 1), [['Jazz', 'user', 1000], ['Soul', 'tag', 5]]);
     assert.deepEqual(confirmed(db, 2), [['Blues', 'user', 1001], ['Soul', 'accepted-prediction', 6]], 'the existing genre row gives way to the user genre');
     db.close();

@@ -100,11 +100,13 @@ const EDIT_SUMMARY_COLUMNS = 'id, kind, summary, state, created_at AS createdAt'
 export class TagJournalRepo {
   private readonly insertEditStmt;
   private readonly editByIdStmt;
-  private readonly lastEditInStateStmt;
+  private readonly lastDoneStmt;
+  private readonly lastUndoneStmt;
   private readonly setEditStateStmt;
   private readonly supersedeUndoneStmt;
   private readonly recentEditsStmt;
-  private readonly lastSummaryInStateStmt;
+  private readonly lastDoneSummaryStmt;
+  private readonly lastUndoneSummaryStmt;
   private readonly insertWriteStmt;
   private readonly insertFieldStmt;
   private readonly writeByIdStmt;
@@ -119,11 +121,15 @@ export class TagJournalRepo {
       INSERT INTO edits (kind, summary, undo_data, redo_data, state, created_at, changed_at)
       VALUES (@kind, @summary, @undoData, @redoData, 'done', @now, @now)`);
     this.editByIdStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE id = ?`);
-    this.lastEditInStateStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE state = ? ORDER BY id DESC LIMIT 1`);
+    // Undo walks back from the newest done edit; the undone edits are the ones after it, and the one
+    // undone last (the next to redo) is the oldest of them.
+    this.lastDoneStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE state = 'done' ORDER BY id DESC LIMIT 1`);
+    this.lastUndoneStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE state = 'undone' ORDER BY id ASC LIMIT 1`);
     this.setEditStateStmt = db.prepare('UPDATE edits SET state = ?, changed_at = ? WHERE id = ?');
     this.supersedeUndoneStmt = db.prepare(`UPDATE edits SET state = 'superseded', changed_at = ? WHERE state = 'undone'`);
     this.recentEditsStmt = db.prepare(`SELECT ${EDIT_SUMMARY_COLUMNS} FROM edits ORDER BY id DESC LIMIT ?`);
-    this.lastSummaryInStateStmt = db.prepare(`SELECT ${EDIT_SUMMARY_COLUMNS} FROM edits WHERE state = ? ORDER BY id DESC LIMIT 1`);
+    this.lastDoneSummaryStmt = db.prepare(`SELECT ${EDIT_SUMMARY_COLUMNS} FROM edits WHERE state = 'done' ORDER BY id DESC LIMIT 1`);
+    this.lastUndoneSummaryStmt = db.prepare(`SELECT ${EDIT_SUMMARY_COLUMNS} FROM edits WHERE state = 'undone' ORDER BY id ASC LIMIT 1`);
     this.insertWriteStmt = db.prepare(`
       INSERT INTO tag_writes (edit_id, path, format, state, temp_path, before_size, before_mtime_ms, before_sha256,
                               after_size, after_mtime_ms, after_sha256, restore_patch, reapply_patch, created_at, updated_at)
@@ -160,13 +166,13 @@ export class TagJournalRepo {
 
   /** The edit an undo would revert: the newest one still done. */
   lastDone<Data>(): EditRow<Data> | null {
-    const raw = this.lastEditInStateStmt.get('done') as (EditRow & { undoData: string; redoData: string }) | undefined;
+    const raw = this.lastDoneStmt.get() as (EditRow & { undoData: string; redoData: string }) | undefined;
     return raw ? parseEdit<Data>(raw) : null;
   }
 
-  /** The edit a redo would re-apply: the newest one undone (a later edit supersedes it). */
+  /** The edit a redo would re-apply: the one undone last, i.e. the oldest edit still undone (a new edit supersedes them all). */
   lastUndone<Data>(): EditRow<Data> | null {
-    const raw = this.lastEditInStateStmt.get('undone') as (EditRow & { undoData: string; redoData: string }) | undefined;
+    const raw = this.lastUndoneStmt.get() as (EditRow & { undoData: string; redoData: string }) | undefined;
     return raw ? parseEdit<Data>(raw) : null;
   }
 
@@ -179,9 +185,10 @@ export class TagJournalRepo {
     return this.recentEditsStmt.all(limit) as EditSummary[];
   }
 
-  /** The newest edit in this state, without its data: what undo ('done') or redo ('undone') would take. */
+  /** What undo ('done') or redo ('undone') would take next, without its data. */
   lastEditSummary(state: 'done' | 'undone'): EditSummary | null {
-    return (this.lastSummaryInStateStmt.get(state) as EditSummary | undefined) ?? null;
+    const stmt = state === 'done' ? this.lastDoneSummaryStmt : this.lastUndoneSummaryStmt;
+    return (stmt.get() as EditSummary | undefined) ?? null;
   }
 
   /** Journals a tag write in state 'writing', with every field's before and after value. */

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { utimesSync } from 'node:fs';
+import { openDatabase } from '../../core/db/open.js';
+import { FeaturesRepo } from '../../core/db/repos/features.js';
+import { FoldersRepo } from '../../core/db/repos/folders.js';
+import { JobsRepo } from '../../core/db/repos/jobs.js';
+import { TracksRepo } from '../../core/db/repos/tracks.js';
+import { GenreService } from '../../core/genres/service.js';
+import { AnalysisQueue } from '../../core/jobs/analysis-queue.js';
+import { Scanner } from '../../core/library/scanner.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { FIXTURES, INITIAL_GENRE, makeFixture } from './tag-write-fixtures.js';
+
+describe('tag write-back and the library', () => {
+  it('a file whose tags Timbre wrote (or restored) is not taken for a changed file by the next scan', async () => {
+    const temp = makeTempDir('timbre-tag-library-');
+    const db = openDatabase(':memory:');
+    try {
+      const path = makeFixture(temp.dir, FIXTURES.find((fixture) => fixture.extension === 'flac')!);
+      const tracks = new TracksRepo(db);
+      const queue = new AnalysisQueue(new JobsRepo(db));
+      const scanner = new Scanner({ db, tracks, features: new FeaturesRepo(db), queue });
+      const folder = new FoldersRepo(db).add(temp.dir);
+      await scanner.scanFolder(folder);
+      const id = tracks.idByPath(path)!;
+      // What analysis leaves: the tags as read, the track done, no job outstanding.
+      tracks.setTags(id, { title: 'Fixture', artist: null, album: null, year: null, genres: [INITIAL_GENRE], durationSec: 3, bitrate: null, sampleRate: 44_100 });
+      tracks.setStatus(id, 'done');
+      queue.complete(queue.claim()!.job);
+      const original = tracks.fileRow(id)!;
+
+      const reported: number[][] = [];
+      const service = new GenreService(db, { onTracksChanged: (ids) => reported.push(ids) });
+      const result = service.setTrackGenres([id], ['Electronic', 'Drum & Bass'], { writeTags: true });
+      assert.equal(result.files[0].error, null);
+      assert.ok(result.files[0].writeId);
+      const written = tracks.fileRow(id)!;
+      assert.notEqual(written.fingerprint, original.fingerprint, 'the library knows the new version');
+      assert.notEqual(written.mtimeMs, original.mtimeMs);
+      assert.deepEqual(tracks.summary(id)!.genres, ['Electronic', 'Drum & Bass'], 'the tag genres as written');
+      assert.deepEqual(reported, [[id]]);
+
+      const afterWrite = (await scanner.scanFolder(folder)).summary;
+      assert.deepEqual([afterWrite.unchanged, afterWrite.changed, afterWrite.queued], [1, 0, 0], 'not re-analysed');
+      assert.equal(tracks.fileRow(id)!.status, 'done');
+
+      service.undo();
+      assert.deepEqual(tracks.fileRow(id), original, 'the restored file is the version first scanned');
+      assert.deepEqual(tracks.summary(id)!.genres, [INITIAL_GENRE]);
+      const afterUndo = (await scanner.scanFolder(folder)).summary;
+      assert.deepEqual([afterUndo.unchanged, afterUndo.changed, afterUndo.queued], [1, 0, 0]);
+
+      service.redo();
+      assert.deepEqual(tracks.fileRow(id), written);
+      assert.equal((await scanner.scanFolder(folder)).summary.changed, 0);
+
+      // Another program's change is still a change.
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      assert.equal((await scanner.scanFolder(folder)).summary.changed, 1);
+    } finally {
+      db.close();
+      temp.cleanup();
+    }
+  });
+});
