@@ -49,13 +49,18 @@ export function findTrackByFile(tracks: readonly SimilarityTrack[], file: string
   return tracks.find((track) => candidates.has(track.path)) ?? null;
 }
 
-/** Opens the library database (see resolveDbPath) and builds its similarity view. */
-export function openLibrarySimilarity(dbPath: string | undefined): { similarity: LibrarySimilarity; close(): void } {
+/** Opens an existing library database (see resolveDbPath); a missing one is an error, not a new library. */
+export function openLibraryDatabase(dbPath: string | undefined): Db {
   const resolved = resolveDbPath(dbPath);
   if (!existsSync(resolved)) throw new Error(`no library database at ${resolved}: run 'timbre scan FOLDER' first`);
-  const db = openDatabase(resolved);
+  return openDatabase(resolved);
+}
+
+/** Opens the library database (see resolveDbPath) and builds its similarity view. */
+export function openLibrarySimilarity(dbPath: string | undefined): { similarity: LibrarySimilarity; db: Db; close(): void } {
+  const db = openLibraryDatabase(dbPath);
   try {
-    return { similarity: new LibrarySimilarity(loadSimilarityTracks(db)), close: () => db.close() };
+    return { similarity: new LibrarySimilarity(loadSimilarityTracks(db)), db, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

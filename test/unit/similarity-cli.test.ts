@@ -128,3 +128,39 @@ function sineWav(frequency: number, seconds: number): Buffer {
   for (let i = 0; i < samples; i++) buffer.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), 44 + 2 * i);
   return buffer;
 }
+
+test('timbre playlist --save keeps the playlist; --list, --show (with --m3u) and --import work on saved ones', async () => {
+  const listed = async () => JSON.parse((await run(process.execPath, [timbre, 'playlist', '--list', '--db', dbPath, '--json'])).stdout) as Array<{ id: number; name: string; trackCount: number; generated: boolean }>;
+  const before = await listed();
+
+  const { stderr } = await run(process.execPath, [timbre, 'playlist', trackPath(1), '-n', '5', '--db', dbPath, '--save', 'Metal five', '--json']);
+  const saved = (await listed()).find((playlist) => playlist.name === 'Metal five');
+  assert.ok(saved, 'listed');
+  assert.match(stderr, new RegExp(`saved 'Metal five' as #${saved.id} \\(5 tracks\\)`));
+  assert.equal(saved.trackCount, 5);
+  assert.equal(saved.generated, true);
+
+  const shown = JSON.parse((await run(process.execPath, [timbre, 'playlist', '--show', String(saved.id), '--db', dbPath, '--json'])).stdout) as {
+    files: string[];
+    request: { seeds: number[]; count: number };
+  };
+  assert.equal(shown.files[0], trackPath(1));
+  assert.equal(shown.request.count, 5);
+
+  const m3u = path.join(directory, 'saved', 'metal.m3u8');
+  await run(process.execPath, [timbre, 'playlist', '--show', String(saved.id), '--db', dbPath, '--m3u', m3u, '--absolute']);
+  const text = await readFile(m3u, 'utf8');
+  assert.deepEqual(parseM3u8(text, m3u).map((entry) => entry.path), shown.files);
+  assert.ok(text.includes(`\n${trackPath(1)}\n`), 'absolute paths');
+
+  await writeFile(m3u, `${text}not-here.mp3\n`);
+  const imported = await run(process.execPath, [timbre, 'playlist', '--import', m3u, '--save', 'Back in', '--db', dbPath]);
+  assert.match(imported.stdout, /imported 'Back in' as #\d+: 5 tracks, 1 not in the library/);
+  assert.ok(imported.stdout.includes(`missing: ${path.join(directory, 'saved', 'not-here.mp3')}`));
+  const after = await listed();
+  assert.equal(after.length, before.length + 2);
+  assert.equal(after.find((playlist) => playlist.name === 'Back in')!.generated, false);
+
+  await assert.rejects(run(process.execPath, [timbre, 'playlist', '--show', '999', '--db', dbPath]), /no saved playlist 999/);
+  await assert.rejects(run(process.execPath, [timbre, 'playlist', '--list', trackPath(1), '--db', dbPath]), /usage: timbre playlist/);
+});

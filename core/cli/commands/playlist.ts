@@ -1,19 +1,29 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findTrackByFile, openLibrarySimilarity } from '../../similarity/library-db.js';
+import type { Db } from '../../db/open.js';
+import { TracksRepo } from '../../db/repos/tracks.js';
+import { findTrackByFile, openLibraryDatabase, openLibrarySimilarity } from '../../similarity/library-db.js';
 import type { LibrarySimilarity } from '../../similarity/library.js';
-import { writeM3u8File } from '../../similarity/m3u.js';
+import { SimilarityService } from '../../similarity/service.js';
+import type { PathStyle } from '../../similarity/types.js';
 
-export const summary = 'playlist FILE... [-n N | --minutes M] [--db FILE] [--m3u OUT]: a smooth "sounds like this" playlist';
+export const summary =
+  'playlist FILE... [-n N | --minutes M] [--db FILE] [--m3u OUT] [--save NAME]: a smooth "sounds like this" playlist; --list, --show ID, --import FILE for saved ones';
 
-const USAGE = `usage: timbre playlist FILE... [-n N | --minutes M] [--db FILE] [--m3u OUT [--absolute]]
+const USAGE = `usage: timbre playlist FILE... [-n N | --minutes M] [--db FILE] [--m3u OUT [--absolute]] [--save NAME]
                        [--max-per-artist N] [--max-per-album N] [--genre G]... [--exclude-genre G]...
                        [--more FILE]... [--less FILE]... [--json]
+       timbre playlist --list [--db FILE] [--json]
+       timbre playlist --show ID [--db FILE] [--m3u OUT [--absolute]] [--json]
+       timbre playlist --import FILE.m3u8 [--save NAME] [--db FILE] [--json]
 
 Seeds (FILE...) are library tracks; the playlist starts at the first. Length: N tracks (default 20)
 or M minutes, seeds included. At most 2 tracks per artist unless --max-per-artist says otherwise.
 --more/--less steer towards / away from other library tracks. Ordered for smooth tempo and timbre
-transitions. --m3u writes an M3U8 file (paths relative to it, or --absolute).`;
+transitions. --m3u writes an M3U8 file (paths relative to it, or --absolute). --save NAME keeps the
+playlist (and how it was made) in the library; the app can edit and regenerate it.
+--list prints the saved playlists, --show ID one of them (or exports it with --m3u), --import reads an
+M3U/M3U8 file into a saved playlist (named after the file unless --save) and reports the entries that
+are not library tracks.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +35,10 @@ export async function run(args: string[]): Promise<number> {
       minutes: { type: 'string' },
       m3u: { type: 'string' },
       absolute: { type: 'boolean', default: false },
+      save: { type: 'string' },
+      list: { type: 'boolean', default: false },
+      show: { type: 'string' },
+      import: { type: 'string' },
       'max-per-artist': { type: 'string', default: '2' },
       'max-per-album': { type: 'string' },
       genre: { type: 'string', multiple: true, default: [] },
@@ -35,20 +49,33 @@ export async function run(args: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help || positionals.length === 0) {
+  const savedModes = [values.list, values.show !== undefined, values.import !== undefined].filter(Boolean).length;
+  if (values.help || savedModes > 1 || (savedModes === 0) === (positionals.length === 0)) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
+  const style: PathStyle = values.absolute ? 'absolute' : 'relative';
+  if (values.list) return withService(openLibraryDatabase(values.db), (service) => listSaved(service, values.json));
+  if (values.show !== undefined) {
+    const id = positiveInteger('--show', values.show);
+    return withService(openLibraryDatabase(values.db), (service, db) => showSaved(service, new TracksRepo(db), id, { m3u: values.m3u, style, json: values.json }));
+  }
+  if (values.import !== undefined) {
+    const file = values.import;
+    return withService(openLibraryDatabase(values.db), (service) => importFile(service, file, values.save, values.json));
+  }
+
   const count = optionalPositiveNumber('-n', values.n, true);
   const minutes = optionalPositiveNumber('--minutes', values.minutes, false);
   const maxPerArtist = optionalPositiveNumber('--max-per-artist', values['max-per-artist'], true);
   const maxPerAlbum = optionalPositiveNumber('--max-per-album', values['max-per-album'], true);
   if (count !== undefined && minutes !== undefined) throw new Error('give -n or --minutes, not both');
 
-  const { similarity, close } = openLibrarySimilarity(values.db);
+  const { similarity, db, close } = openLibrarySimilarity(values.db);
+  const service = new SimilarityService({ db });
   try {
     const ids = (files: string[]) => files.map((file) => trackId(similarity, file));
-    const { tracks, playlist } = similarity.playlist({
+    const generated = similarity.generate({
       seeds: ids(positionals),
       count,
       durationSec: minutes === undefined ? undefined : minutes * 60,
@@ -59,16 +86,18 @@ export async function run(args: string[]): Promise<number> {
       moreLike: ids(values.more),
       lessLike: ids(values.less),
     });
+    const byId = new Map(similarity.tracks.map((track) => [track.id, track]));
+    const tracks = generated.trackIds.map((id) => byId.get(id)!);
+    if (values.save !== undefined) {
+      const saved = service.savePlaylist({ name: values.save, trackIds: generated.trackIds, request: generated.request });
+      console.error(`playlist: saved '${saved.name}' as #${saved.id} (${saved.trackCount} tracks)`);
+    }
     if (values.m3u) {
-      await writeM3u8File(
-        values.m3u,
-        tracks.map((track) => ({ path: track.path, durationSec: track.durationSec, artist: track.artist, title: track.title })),
-        values.absolute ? 'absolute' : 'relative',
-      );
-      console.error(`playlist: wrote ${tracks.length} tracks to ${path.resolve(values.m3u)}`);
+      const written = await service.exportTracks(generated.trackIds, { path: values.m3u, style });
+      console.error(`playlist: wrote ${written.tracks} tracks to ${written.path}`);
     }
     if (values.json) {
-      const rows = tracks.map((track, i) => ({ file: track.path, score: Math.round(playlist.scores[i] * 1e4) / 1e4, tempoBpm: track.tempoBpm ?? null }));
+      const rows = tracks.map((track, i) => ({ file: track.path, score: round(generated.entries[i].score), tempoBpm: track.tempoBpm ?? null }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else if (!values.m3u) {
       tracks.forEach((track, i) => {
@@ -79,14 +108,84 @@ export async function run(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    await service.close();
     close();
   }
+}
+
+/**
+ * Runs `action` with a SimilarityService over the library database, then closes both. Saved
+ * playlists and M3U8 files need no similarity index: no worker starts for them.
+ */
+async function withService(db: Db, action: (service: SimilarityService, db: Db) => Promise<number> | number): Promise<number> {
+  const service = new SimilarityService({ db });
+  try {
+    return await action(service, db);
+  } finally {
+    await service.close();
+    db.close();
+  }
+}
+
+function listSaved(service: SimilarityService, json: boolean): number {
+  const playlists = service.listPlaylists();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(playlists, null, 2)}\n`);
+  } else if (playlists.length === 0) {
+    console.error('playlist: no saved playlists (make one with --save NAME)');
+  } else {
+    for (const playlist of playlists) {
+      const kind = playlist.generated ? 'generated' : 'imported';
+      console.log(`${String(playlist.id).padStart(4)}  ${playlist.name}  (${playlist.trackCount} tracks, ${minutesOf(playlist.durationSec)}, ${kind})`);
+    }
+  }
+  return 0;
+}
+
+async function showSaved(service: SimilarityService, tracks: TracksRepo, id: number, options: { m3u?: string; style: PathStyle; json: boolean }): Promise<number> {
+  const playlist = service.getPlaylist(id);
+  if (!playlist) throw new Error(`no saved playlist ${id} (see timbre playlist --list)`);
+  if (options.m3u) {
+    const written = await service.exportPlaylist(id, { path: options.m3u, style: options.style });
+    console.error(`playlist: wrote '${playlist.name}' (${written.tracks} tracks) to ${written.path}`);
+  }
+  const rows = playlist.trackIds.map((trackId) => tracks.summary(trackId)!);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ...playlist, files: rows.map((row) => row.path) }, null, 2)}\n`);
+  } else if (!options.m3u) {
+    console.log(`${playlist.name}  (${playlist.trackCount} tracks, ${minutesOf(playlist.durationSec)})`);
+    rows.forEach((row, i) => console.log(`${String(i + 1).padStart(3)}. ${[row.artist, row.title].filter(Boolean).join(' – ') || row.path}`));
+  }
+  return 0;
+}
+
+async function importFile(service: SimilarityService, file: string, name: string | undefined, json: boolean): Promise<number> {
+  const { playlist, missing } = await service.importPlaylist(file, { name });
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ playlist, missing }, null, 2)}\n`);
+  } else {
+    console.log(`imported '${playlist.name}' as #${playlist.id}: ${playlist.trackCount} tracks, ${missing.length} not in the library`);
+    for (const entry of missing) console.log(`  missing: ${entry}`);
+  }
+  return 0;
 }
 
 function trackId(similarity: LibrarySimilarity, file: string): number {
   const track = findTrackByFile(similarity.tracks, file);
   if (!track) throw new Error(`${file} is not an analysed track of the library (scan its folder first)`);
   return track.id;
+}
+
+function minutesOf(seconds: number): string {
+  return `${Math.round(seconds / 60)} min`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
+
+function positiveInteger(name: string, value: string): number {
+  return optionalPositiveNumber(name, value, true)!;
 }
 
 function optionalPositiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
