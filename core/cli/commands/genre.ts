@@ -6,7 +6,7 @@ import { TracksRepo } from '../../db/repos/tracks.js';
 import { resolveDbPath } from '../../paths.js';
 import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
 
-export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | list | rename | merge: fix genres';
+export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | rename | merge: fix genres';
 
 const USAGE = `usage:
   timbre genre set FILE GENRE... [--write-tags] [--dry-run] [--db FILE] [--json]
@@ -17,7 +17,8 @@ const USAGE = `usage:
       Reverts the last genre edit; files it wrote get their earlier bytes back exactly. A file changed
       since then blocks the undo, unless --keep-changed-files leaves such files as they are.
   timbre genre redo [--keep-changed-files] [--db FILE]   re-applies the last undone edit
-  timbre genre list [--db FILE] [--json]
+  timbre genre history [--db FILE] [--json]             the latest edits, newest first, done or undone
+  timbre genre list [--db FILE] [--json]                the vocabulary: tracks per genre, other spellings
   timbre genre rename GENRE NEW_NAME [--db FILE]
   timbre genre merge GENRE INTO_GENRE [--db FILE]`;
 
@@ -39,7 +40,15 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const arity: Record<string, [number, number]> = { set: [2, Infinity], undo: [0, 0], redo: [0, 0], list: [0, 0], rename: [2, 2], merge: [2, 2] };
+  const arity: Record<string, [number, number]> = {
+    set: [2, Infinity],
+    undo: [0, 0],
+    redo: [0, 0],
+    history: [0, 0],
+    list: [0, 0],
+    rename: [2, 2],
+    merge: [2, 2],
+  };
   const expected = arity[action];
   if (!expected || rest.length < expected[0] || rest.length > expected[1]) {
     console.error(`timbre genre: ${expected ? `wrong arguments for '${action}'` : `unknown action '${action}'`}\n${USAGE}`);
@@ -61,10 +70,16 @@ export async function run(args: string[]): Promise<number> {
         for (const file of result.keptFiles) console.log(`${file.path}: changed since Timbre wrote it; left as it is`);
         return 0;
       }
+      case 'history': {
+        const edits = service.history();
+        if (values.json) console.log(JSON.stringify(edits, null, 2));
+        else for (const edit of edits) console.log(`#${edit.id}  ${new Date(edit.createdAt).toISOString()}  ${edit.state.padEnd(10)}  ${edit.summary}`);
+        return 0;
+      }
       case 'list': {
-        const genres = service.genres.list();
+        const genres = service.listGenres();
         if (values.json) console.log(JSON.stringify(genres, null, 2));
-        else for (const genre of genres) console.log(`${String(genre.trackCount).padStart(6)}  ${genre.name}`);
+        else for (const genre of genres) console.log(`${String(genre.trackCount).padStart(6)}  ${genre.name}${genre.aliases.length ? `  (also: ${genre.aliases.join(', ')})` : ''}`);
         return 0;
       }
       case 'rename':
@@ -129,6 +144,7 @@ function printResult(result: SetGenresResult): void {
   }
   if (result.dryRun) console.log('dry run: nothing was changed');
   else if (result.editId !== null) console.log(`edit #${result.editId} recorded; 'timbre genre undo' reverts it`);
+  else console.log('nothing to change: no edit recorded');
 }
 
 function list(values: readonly string[]): string {
