@@ -1,4 +1,5 @@
 import { timeFrequency, type TimeFrequency } from './types.js';
+import { bandedMatrix, bandedProductsKernel, type BandedMatrix } from './wasm/kernels.js';
 
 /** Smallest normal float32: util.normalize leaves frames whose norm is below it unscaled. */
 const FLOAT32_TINY = 1.1754943508222875e-38;
@@ -88,6 +89,8 @@ interface SparseChromaBank {
   runStart: Int32Array;
   runEnd: Int32Array;
   runWeights: Float32Array;
+  /** The same runs packed for the WebAssembly product kernel. */
+  packed: BandedMatrix;
 }
 
 // Tuning estimates come in steps of 0.01 bin, so a library's tracks share a handful of banks.
@@ -119,11 +122,21 @@ function sparseChromaBank(sr: number, nFft: number, nChroma: number, tuning: num
     }
     chromaRuns[c + 1] = starts.length;
   }
+  const runWeights = Float32Array.from(kept);
+  const segments = [];
+  for (let c = 0, w = 0; c < nChroma; c++) {
+    for (let r = chromaRuns[c]; r < chromaRuns[c + 1]; r++) {
+      const length = ends[r] - starts[r];
+      segments.push({ output: c, start: starts[r], weights: runWeights.subarray(w, w + length) });
+      w += length;
+    }
+  }
   const bank = {
     chromaRuns,
     runStart: Int32Array.from(starts),
     runEnd: Int32Array.from(ends),
-    runWeights: Float32Array.from(kept),
+    runWeights,
+    packed: bandedMatrix(nChroma, segments),
   };
   if (sparseBanks.size >= MAX_CACHED_BANKS) sparseBanks.delete(sparseBanks.keys().next().value as string);
   sparseBanks.set(key, bank);
@@ -133,15 +146,24 @@ function sparseChromaBank(sr: number, nFft: number, nChroma: number, tuning: num
 /**
  * librosa.feature.chroma_stft(S=power, sr, n_chroma, tuning, norm=np.inf): chroma filter bank
  * applied to a power spectrogram (frames × bins), each frame scaled so its largest chroma is 1.
- * Returns frames × nChroma.
+ * Returns frames × nChroma. Float32 sums from the WebAssembly product kernel where it runs.
  */
 export function chromaStft(power: TimeFrequency, options: ChromaStftOptions): TimeFrequency {
   const nChroma = options.nChroma ?? 12;
   const nBins = power.nBins;
   const nFft = 2 * (nBins - 1);
-  const { chromaRuns, runStart, runEnd, runWeights } = sparseChromaBank(options.sr, nFft, nChroma, options.tuning);
+  const { chromaRuns, runStart, runEnd, runWeights, packed } = sparseChromaBank(options.sr, nFft, nChroma, options.tuning);
 
   const out = timeFrequency(power.nFrames, nChroma);
+  if (bandedProductsKernel(packed, power.data, nBins, out.data)) {
+    const chroma = out.data;
+    for (let row = 0; row < chroma.length; row += nChroma) {
+      let max = 0;
+      for (let c = row; c < row + nChroma; c++) max = Math.max(max, Math.abs(chroma[c]));
+      if (max >= FLOAT32_TINY) for (let c = row; c < row + nChroma; c++) chroma[c] /= max;
+    }
+    return out;
+  }
   const frame = new Float64Array(nChroma);
   const data = power.data;
   const chroma = out.data;

@@ -1,4 +1,5 @@
 import { timeFrequency, type TimeFrequency } from './types.js';
+import { bandedMatrix, bandedProductsKernel, type BandedMatrix } from './wasm/kernels.js';
 
 // Slaney's auditory-toolbox mel scale: linear below 1 kHz, logarithmic above.
 const SLANEY_F_SP = 200 / 3;
@@ -96,10 +97,33 @@ export function melFilterBank(options: MelOptions): FilterBank {
   return { weights, nFilters: nMels, nBins, start, end };
 }
 
-/** `bank @ S` for a time-major spectrogram: librosa.feature.melspectrogram(S=S) given the mel bank. */
+const packedBanks = new WeakMap<FilterBank, BandedMatrix>();
+
+/** The bank's nonzero band of each filter, packed for the WebAssembly product kernel. */
+function packedBank(bank: FilterBank): BandedMatrix {
+  let packed = packedBanks.get(bank);
+  if (!packed) {
+    const segments = [];
+    for (let m = 0; m < bank.nFilters; m++) {
+      if (bank.end[m] > bank.start[m]) {
+        const weights = bank.weights.subarray(m * bank.nBins + bank.start[m], m * bank.nBins + bank.end[m]);
+        segments.push({ output: m, start: bank.start[m], weights });
+      }
+    }
+    packed = bandedMatrix(bank.nFilters, segments);
+    packedBanks.set(bank, packed);
+  }
+  return packed;
+}
+
+/**
+ * `bank @ S` for a time-major spectrogram: librosa.feature.melspectrogram(S=S) given the mel bank.
+ * Float32 sums (as librosa's own float32 product) from the WebAssembly product kernel where it runs.
+ */
 export function applyFilterBank(S: TimeFrequency, bank: FilterBank): TimeFrequency {
   if (S.nBins !== bank.nBins) throw new Error(`filter bank expects ${bank.nBins} bins, got ${S.nBins}`);
   const out = timeFrequency(S.nFrames, bank.nFilters);
+  if (bandedProductsKernel(packedBank(bank), S.data, S.nBins, out.data)) return out;
   const { weights, nFilters, nBins, start, end } = bank;
   const input = S.data;
   const output = out.data;

@@ -1,4 +1,5 @@
 import { timeFrequency, type TimeFrequency } from './types.js';
+import { bandedMatrix, bandedProductsKernel, type BandedMatrix } from './wasm/kernels.js';
 
 /**
  * The first nOut rows of the orthonormal DCT-II matrix of size nIn (scipy.fftpack.dct(type=2,
@@ -14,19 +15,36 @@ export function dctOrthoMatrix(nOut: number, nIn: number): Float64Array {
   return basis;
 }
 
+const dctBases = new Map<string, { basis: Float64Array; packed: BandedMatrix }>();
+
+/** The DCT basis, and the same as one dense segment per coefficient for the WebAssembly product kernel. */
+function dctBasis(nMfcc: number, nMels: number): { basis: Float64Array; packed: BandedMatrix } {
+  const key = `${nMfcc}x${nMels}`;
+  let entry = dctBases.get(key);
+  if (!entry) {
+    const basis = dctOrthoMatrix(nMfcc, nMels);
+    const segments = Array.from({ length: nMfcc }, (_, k) => ({ output: k, start: 0, weights: basis.subarray(k * nMels, (k + 1) * nMels) }));
+    entry = { basis, packed: bandedMatrix(nMfcc, segments) };
+    dctBases.set(key, entry);
+  }
+  return entry;
+}
+
 export interface MfccOptions {
   nMfcc?: number;
 }
 
 /**
  * librosa.feature.mfcc(S=melDb, n_mfcc, dct_type=2, norm='ortho', lifter=0): the DCT of each frame
- * of a log-power mel spectrogram (frames × mels), giving frames × nMfcc.
+ * of a log-power mel spectrogram (frames × mels), giving frames × nMfcc. Float32 sums from the
+ * WebAssembly product kernel where it runs.
  */
 export function mfccFromMelDb(melDb: TimeFrequency, options: MfccOptions = {}): TimeFrequency {
   const nMfcc = options.nMfcc ?? 20;
   const nMels = melDb.nBins;
-  const basis = dctOrthoMatrix(nMfcc, nMels);
+  const { basis, packed } = dctBasis(nMfcc, nMels);
   const out = timeFrequency(melDb.nFrames, nMfcc);
+  if (bandedProductsKernel(packed, melDb.data, nMels, out.data)) return out;
   const input = melDb.data;
   const output = out.data;
   for (let t = 0; t < melDb.nFrames; t++) {

@@ -4,7 +4,7 @@ import { cqtMagnitude } from '../../core/dsp/cqt.js';
 import { meanTempogram } from '../../core/dsp/rhythm.js';
 import { stftMagnitudeAndPower, stftMagnitudeAndPowerJs } from '../../core/dsp/stft.js';
 import type { TimeFrequency } from '../../core/dsp/types.js';
-import { fftKernelsAvailable } from '../../core/dsp/wasm/kernels.js';
+import { bandedMatrix, bandedProductsKernel, fftKernelsAvailable, type BandSegment } from '../../core/dsp/wasm/kernels.js';
 
 const skip = fftKernelsAvailable() ? false : 'this runtime lacks WebAssembly SIMD';
 
@@ -72,5 +72,28 @@ test('the mean tempogram from the kernels matches the float64 JavaScript one', {
     const reference = meanTempogram(envelope, { winLength, useKernels: false });
     // Normalised autocorrelations: lag 0 is 1, everything else at most 1.
     for (let k = 0; k < winLength; k++) assert.ok(Math.abs(kernel[k] - reference[k]) < 1e-5, `lag ${k}: ${kernel[k]} vs ${reference[k]}`);
+  }
+});
+
+test('the product kernel applies banded and sparse banks like the float64 matrix product', { skip }, () => {
+  const nColumns = 37;
+  const nRows = 9;
+  const input = noise(nRows * nColumns, 4);
+  const random = noise(400, 5);
+  let r = 0;
+  const segments: BandSegment[] = [];
+  // Output 0: one segment of 1 value; 1: of 4; 2: two segments (7 and 5 values, the second ending at
+  // the last column); 3: none (zero); 4: the whole row.
+  const layout: Array<[number, number, number]> = [[0, 3, 1], [1, 10, 4], [2, 0, 7], [2, 32, 5], [4, 0, nColumns]];
+  for (const [output, start, length] of layout) segments.push({ output, start, weights: random.subarray(r, (r += length)) });
+  const bank = bandedMatrix(5, segments);
+  const out = new Float32Array(nRows * 5).fill(NaN);
+  assert.ok(bandedProductsKernel(bank, input, nColumns, out));
+  for (let t = 0; t < nRows; t++) {
+    const expected = new Float64Array(5);
+    for (const { output, start, weights } of segments) {
+      for (let i = 0; i < weights.length; i++) expected[output] += weights[i] * input[t * nColumns + start + i];
+    }
+    for (let o = 0; o < 5; o++) assert.ok(Math.abs(out[t * 5 + o] - expected[o]) < 1e-6, `row ${t} output ${o}: ${out[t * 5 + o]} vs ${expected[o]}`);
   }
 });

@@ -50,6 +50,8 @@ export const i32 = {
   shl: (a: Code, b: Code): Code => [...a, ...b, 0x74],
   shrU: (a: Code, b: Code): Code => [...a, ...b, 0x76],
   eq: (a: Code, b: Code): Code => [...a, ...b, 0x46],
+  ne: (a: Code, b: Code): Code => [...a, ...b, 0x47],
+  or: (a: Code, b: Code): Code => [...a, ...b, 0x72],
   ltU: (a: Code, b: Code): Code => [...a, ...b, 0x49],
   geU: (a: Code, b: Code): Code => [...a, ...b, 0x4f],
   /** i32.load with a constant byte offset. */
@@ -100,7 +102,14 @@ export const v128 = {
   zero: (): Code => [...simd(0x0c), ...new Array<number>(16).fill(0)],
 };
 
+export const f32 = {
+  add: (a: Code, b: Code): Code => [...a, ...b, 0x92],
+  store: (address: Code, value: Code, offset = 0): Code => [...address, ...value, 0x38, 2, ...unsignedLeb(offset)],
+};
+
 export const f4 = {
+  /** Lane `lane` as a float32 scalar. */
+  extractLane: (a: Code, lane: number): Code => [...a, ...simd(0x1f), lane],
   splat: (value: number): Code => {
     const bytes = new Uint8Array(new Float32Array([value]).buffer);
     return [0x43, ...bytes, ...simd(0x13)];

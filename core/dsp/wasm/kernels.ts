@@ -1,8 +1,10 @@
 /**
- * The JavaScript side of the WebAssembly FFT kernels (fft-kernels.ts): one memory per thread, laid
- * out afresh by each call, and one compiled module per transform size sharing it.
+ * The JavaScript side of the WebAssembly kernels (fft-kernels.ts, product-kernel.ts): one memory
+ * per thread, laid out afresh by each call, shared by the product kernel and one compiled FFT
+ * module per transform size.
  */
 import { BATCH_FRAMES, fftKernelModuleBytes, radix4Lengths } from './fft-kernels.js';
+import { productKernelModuleBytes } from './product-kernel.js';
 
 interface KernelExports {
   frames(signal: number, hopBytes: number, window: number, out: number): void;
@@ -16,24 +18,38 @@ interface KernelExports {
 
 const WASM_PAGE_BYTES = 65536;
 
+interface ProductExports {
+  products(
+    matrix: number, rowBytes: number, nRows: number, records: number, recordsEnd: number, weights: number,
+    out: number, outRowBytes: number,
+  ): void;
+}
+
 let memory: WebAssembly.Memory | null = null;
-/** Per size: the instance, or null where the runtime lacks WebAssembly SIMD. */
+
+/** The exports of a kernel module over the shared memory, or null where the runtime lacks WebAssembly SIMD. */
+function instantiate<T>(bytes: () => Uint8Array<ArrayBuffer>): T | null {
+  try {
+    memory ??= new WebAssembly.Memory({ initial: 16 });
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes()), { env: { memory } }).exports as unknown as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Per transform size. */
 const instances = new Map<number, KernelExports | null>();
 
 function kernelsFor(n: number): KernelExports | null {
   let kernels = instances.get(n);
   if (kernels === undefined) {
-    try {
-      memory ??= new WebAssembly.Memory({ initial: 16 });
-      const module = new WebAssembly.Module(fftKernelModuleBytes(n));
-      kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-    } catch {
-      kernels = null;
-    }
+    kernels = instantiate<KernelExports>(() => fftKernelModuleBytes(n));
     instances.set(n, kernels);
   }
   return kernels;
 }
+
+let productKernel: ProductExports | null | undefined;
 
 /** Whether the WebAssembly kernels run here (they need WebAssembly SIMD). */
 export function fftKernelsAvailable(): boolean {
@@ -295,6 +311,66 @@ export function cqtResponseKernel(octaves: CqtOctaveJob[], out: Float32Array, nC
         outAt + 4 * t * nColumns, 4 * nColumns);
     }
   });
+  out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
+  return true;
+}
+
+/** A linear map from matrix rows to output rows, packed for the product kernel (see product-kernel.ts). */
+export interface BandedMatrix {
+  nOutputs: number;
+  records: Int32Array;
+  weights: Float32Array;
+}
+
+export interface BandSegment {
+  output: number;
+  /** Index of the first input value the weights apply to. */
+  start: number;
+  weights: ArrayLike<number>;
+}
+
+/** Packs segments for the product kernel; an output's segments must be consecutive. */
+export function bandedMatrix(nOutputs: number, segments: readonly BandSegment[]): BandedMatrix {
+  const records = new Int32Array(4 * segments.length);
+  let nWeights = 0;
+  for (const segment of segments) nWeights += Math.ceil(segment.weights.length / 4) * 4;
+  const weights = new Float32Array(nWeights);
+  let at = 0;
+  segments.forEach((segment, i) => {
+    if (segment.weights.length === 0) throw new Error('bandedMatrix: empty segment');
+    weights.set(segment.weights, at);
+    records.set([4 * segment.output, 4 * segment.start, 4 * at, 4 * (at + Math.ceil(segment.weights.length / 4) * 4)], 4 * i);
+    at += Math.ceil(segment.weights.length / 4) * 4;
+  });
+  return { nOutputs, records, weights };
+}
+
+/**
+ * out (nRows × bank.nOutputs) = the bank applied to each row of `input` (nRows × nColumns).
+ * Returns false, writing nothing, where the kernels cannot run.
+ */
+export function bandedProductsKernel(bank: BandedMatrix, input: Float32Array, nColumns: number, out: Float32Array): boolean {
+  const nRows = input.length / nColumns;
+  if (nRows === 0) return true;
+  productKernel ??= instantiate<ProductExports>(productKernelModuleBytes);
+  if (!productKernel) return false;
+  const layout = new Layout();
+  // Segments read up to three values past their end: the zeros after the matrix.
+  const matrixAt = layout.take(4 * input.length + 16);
+  const recordsAt = layout.take(4 * bank.records.length + 16);
+  const weightsAt = layout.take(4 * bank.weights.length);
+  const outAt = layout.take(4 * out.length);
+  const mem = layout.commit();
+  const heap = new Float32Array(mem.buffer);
+  heap.set(input, matrixAt / 4);
+  heap.fill(0, matrixAt / 4 + input.length, matrixAt / 4 + input.length + 4);
+  new Int32Array(mem.buffer).set(bank.records, recordsAt / 4);
+  heap.set(bank.weights, weightsAt / 4);
+  // An output without segments is zero.
+  heap.fill(0, outAt / 4, outAt / 4 + out.length);
+  productKernel.products(
+    matrixAt, 4 * nColumns, nRows, recordsAt, recordsAt + 4 * bank.records.length, weightsAt, outAt, 4 * bank.nOutputs,
+  );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
   return true;
 }
