@@ -6,7 +6,7 @@ import { ActiveHead, headPrediction, type LoadedHead } from './active-head.js';
 import { confusionReport, type ConfusionPair } from './confusion.js';
 import { SeededRandom } from '../ml/random.js';
 import type { HeadTrainOptions } from './head.js';
-import { validationFolds, type RecipeProgress, type RetrainInput, type RetrainOutput } from './recipe.js';
+import { type RecipeProgress, type RetrainInput, type RetrainOutput } from './recipe.js';
 import { runRetrainInThread } from './train-thread.js';
 import type { ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
 import { ModelVersionsRepo, type ModelVersionRow } from './versions.js';
@@ -31,6 +31,15 @@ export class RetrainError extends Error {
 export class RetrainBusyError extends RetrainError {
   override readonly name = 'RetrainBusyError';
 }
+
+/** The steps a retrain reports: collect the data, validate, train, refresh the stored predictions. */
+const enum RetrainStep {
+  Collect = 1,
+  Validate = 2,
+  Train = 3,
+  Refresh = 4,
+}
+const RETRAIN_STEPS = 4;
 
 /** Stored predictions are refreshed this many tracks per transaction, yielding to the event loop between. */
 const REFRESH_CHUNK = 1000;
@@ -132,20 +141,20 @@ export class RetrainService implements RetrainServiceApi {
   }
 
   private async retrain(): Promise<RetrainProgress> {
-    const report = (progress: Omit<RetrainProgress, 'versionId'>, versionId: number | null = null) => {
-      this.latest = { ...progress, versionId };
+    const report = (step: RetrainStep, message: string, versionId: number | null = null, state: RetrainProgress['state'] = 'running') => {
+      this.latest = { state, step, steps: RETRAIN_STEPS, message, versionId };
       this.deps.events.emit('retrain-progress', this.latest);
     };
-    let steps = 3;
     try {
-      report({ state: 'running', step: 0, steps, message: 'collecting confirmed tracks' });
-      // Let the caller subscribe before the first real work happens.
+      report(RetrainStep.Collect, 'collecting confirmed tracks');
+      // start() returns first; the data is read on the next turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve));
       const { model, input, skipped } = this.collect();
-      steps = validationFolds(input.examples) + 3;
-      report({ state: 'running', step: 1, steps, message: `learning from ${input.examples.length} confirmed tracks` });
+      report(RetrainStep.Validate, `learning from ${input.examples.length} confirmed tracks`);
       const train = this.deps.train ?? runRetrainInThread;
-      const output = await train(input, (progress) => report({ state: 'running', step: 1 + progress.step, steps, message: progress.message }));
+      const output = await train(input, (progress) =>
+        report(progress.step < progress.steps ? RetrainStep.Validate : RetrainStep.Train, progress.message),
+      );
 
       const versionId = this.deps.db.transaction(() => {
         this.versions.ensureBase(model, input.baseLabels);
@@ -154,8 +163,10 @@ export class RetrainService implements RetrainServiceApi {
           validation: output.validation,
           training: {
             seconds: output.seconds,
+            l2: output.l2,
             epochs: output.epochLosses.length,
             finalLoss: output.epochLosses.at(-1) ?? null,
+            unconfirmedSample: input.unconfirmed.length,
             skippedTracks: skipped,
             options: input.options ?? null,
           },
@@ -164,15 +175,16 @@ export class RetrainService implements RetrainServiceApi {
         return id;
       })();
       const loaded: LoadedHead = { versionId, modelId: model.modelId, modelVersion: model.modelVersion, head: output.head };
+      report(RetrainStep.Refresh, 'refreshing predictions', versionId);
       this.deps.onTracksChanged?.(this.deps.predictions.restoreBase(model));
-      await this.refreshHeadInChunks(loaded, (done) =>
-        report({ state: 'running', step: steps - 1, steps, message: `refreshing predictions (${done} tracks)` }, versionId),
-      );
+      await this.refreshHeadInChunks(loaded, (done) => report(RetrainStep.Refresh, `refreshing predictions (${done} tracks)`, versionId));
       this.deps.events.emit('model-changed', { versionId });
-      const accuracy = output.validation ? `; validation accuracy ${output.validation.accuracy.toFixed(3)} on ${output.validation.tracks} tracks` : '';
-      report({ state: 'done', step: steps, steps, message: `trained on ${input.examples.length} confirmed tracks${accuracy}` }, versionId);
+      const accuracy = output.validation
+        ? `; validation accuracy ${output.validation.accuracy.toFixed(3)} on ${output.validation.tracks} tracks by ${output.validation.groups} artists`
+        : '';
+      report(RETRAIN_STEPS, `trained on ${input.examples.length} confirmed tracks${accuracy}`, versionId, 'done');
     } catch (error) {
-      report({ state: 'failed', step: this.latest?.step ?? 0, steps, message: error instanceof Error ? error.message : String(error) });
+      report(this.latest?.step ?? 0, error instanceof Error ? error.message : String(error), null, 'failed');
     }
     return this.latest!;
   }
