@@ -7,6 +7,10 @@ import { AddFolder } from './features/folders/AddFolder.js';
 import { FolderList } from './features/folders/FolderList.js';
 import { ScanStatus } from './features/folders/ScanStatus.js';
 import { LibraryView } from './features/library/LibraryView.js';
+import { MapView } from './features/map/MapView.js';
+import { Glyph } from './features/playlists/Glyph.js';
+import { PlaylistsView } from './features/playlists/PlaylistsView.js';
+import { useSoundsLikeShortcut } from './features/playlists/SoundsLikeThis.js';
 import { TrackPanel } from './features/track/TrackPanel.js';
 import { useAppStore } from './stores/app.js';
 import { useFoldersStore } from './stores/folders.js';
@@ -61,6 +65,7 @@ const SHORTCUTS: Array<[string[], string]> = [
   [['↑', '↓'], 'move'],
   [['Enter'], 'open'],
   [['Space'], 'play'],
+  [['S'], 'sounds like'],
   [['Esc'], 'close'],
 ];
 
@@ -82,6 +87,7 @@ export function App() {
   // Before the first folder, the main area's empty state holds the folder form.
   const hasFolders = useFoldersStore((state) => state.folders.length > 0);
   useCoreSubscriptions();
+  useSoundsLikeShortcut();
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -122,6 +128,12 @@ export function App() {
             <Icon name="alert" /> Problems
             {errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(errorCount)}</span>}
           </button>
+          <button className={`nav__item${section === 'playlists' ? ' nav__item--active' : ''}`} onClick={() => setSection('playlists')} aria-current={section === 'playlists'}>
+            <Glyph name="playlist" /> Playlists
+          </button>
+          <button className={`nav__item${section === 'map' ? ' nav__item--active' : ''}`} onClick={() => setSection('map')} aria-current={section === 'map'}>
+            <Glyph name="map" /> Map
+          </button>
         </div>
         <h2 className="sidebar__heading">Folders</h2>
         <FolderList />
@@ -146,7 +158,11 @@ export function App() {
           <div className="notice notice--error">{fatal}</div>
         </main>
       ) : (
-        section === 'library' && <LibraryView searchRef={searchRef} />
+        <>
+          {section === 'library' && <LibraryView searchRef={searchRef} />}
+          {section === 'playlists' && <PlaylistsView />}
+          {section === 'map' && <MapView />}
+        </>
       )}
       <TrackPanel />
     </div>

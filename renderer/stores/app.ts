@@ -3,7 +3,10 @@ import type { AppInfo } from '../../core/api/contract.js';
 import { api } from '../api/client.js';
 
 /** The main area's page; the track panel stays beside whichever is shown. */
-export type Section = 'library';
+export type Section =
+  | 'library'
+  | 'playlists'
+  | 'map';
 
 interface AppState {
   info: AppInfo | null;

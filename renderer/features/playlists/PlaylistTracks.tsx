@@ -1,0 +1,151 @@
+import { useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PlaylistEntry } from '../../../core/api/contract.js';
+import { Icon } from '../../components/Icon.js';
+import { formatDuration, genreColor } from '../../components/format.js';
+import { usePlaylistsStore } from '../../stores/playlists.js';
+import { useTrackStore } from '../../stores/track.js';
+import { Glyph } from './Glyph.js';
+
+/**
+ * The playlist's tracks in play order. Reorder by dragging a row, with the ↑/↓ buttons, or with
+ * Alt+↑/↓ on a focused row; each row says why it is there and can steer the next regeneration.
+ */
+export function PlaylistTracks() {
+  const { current, move, remove, steer, playFrom, playingIndex } = usePlaylistsStore(
+    useShallow(({ current, move, remove, steer, playFrom, playingIndex }) => ({ current, move, remove, steer, playFrom, playingIndex })),
+  );
+  const openTrack = useTrackStore((state) => state.open);
+  const openId = useTrackStore((state) => state.openId);
+  const [dragging, setDragging] = useState<number | null>(null);
+  const [dropAt, setDropAt] = useState<number | null>(null);
+  if (!current) return null;
+  const entries = current.entries;
+  const seeds = new Set(current.request?.seeds ?? []);
+  const steerable = current.request !== null;
+
+  const endDrag = () => {
+    setDragging(null);
+    setDropAt(null);
+  };
+  const onDrop = (event: DragEvent, index: number) => {
+    event.preventDefault();
+    const from = dragging ?? Number(event.dataTransfer.getData('text/plain'));
+    endDrag();
+    if (Number.isInteger(from)) void move(from, index);
+  };
+  const onKeyDown = (event: KeyboardEvent, index: number) => {
+    if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    event.preventDefault();
+    const to = index + (event.key === 'ArrowUp' ? -1 : 1);
+    void move(index, to).then(() => document.querySelector<HTMLElement>(`.playlist-row[data-index="${to}"]`)?.focus());
+  };
+
+  if (entries.length === 0) {
+    return <p className="playlist-controls__note muted">No track fits these options. Loosen the genres or the per-artist limit, then regenerate.</p>;
+  }
+
+  return (
+    <ol className="playlist" aria-label="Playlist tracks">
+      {entries.map((entry, index) => {
+        const name = entry.title ?? entry.fileName;
+        const classes = ['playlist-row'];
+        if (index === playingIndex) classes.push('playlist-row--playing');
+        if (entry.id === openId) classes.push('playlist-row--open');
+        if (index === dragging) classes.push('playlist-row--dragging');
+        if (dropAt === index && dragging !== null && dragging !== index) classes.push(dragging < index ? 'playlist-row--drop-after' : 'playlist-row--drop-before');
+        return (
+          <li
+            key={entry.id}
+            className={classes.join(' ')}
+            data-index={index}
+            data-track-id={entry.id}
+            tabIndex={0}
+            aria-label={`${index + 1}. ${name}${entry.artist ? ` by ${entry.artist}` : ''}`}
+            aria-current={index === playingIndex ? 'true' : undefined}
+            draggable
+            onDragStart={(event) => {
+              event.dataTransfer.effectAllowed = 'move';
+              event.dataTransfer.setData('text/plain', String(index));
+              setDragging(index);
+            }}
+            onDragOver={(event) => {
+              event.preventDefault();
+              event.dataTransfer.dropEffect = 'move';
+              if (dropAt !== index) setDropAt(index);
+            }}
+            onDrop={(event) => onDrop(event, index)}
+            onDragEnd={endDrag}
+            onKeyDown={(event) => onKeyDown(event, index)}
+          >
+            <span className="playlist-row__grip" aria-hidden="true" title="Drag to reorder">
+              <Glyph name="grip" />
+            </span>
+            <span className="playlist-row__index">{index === playingIndex ? <Icon name="play" size={12} /> : index + 1}</span>
+            <button className="icon-button playlist-row__play" aria-label={`Play from ${name}`} title="Play from here" onClick={() => void playFrom(index)}>
+              <Icon name="play" size={14} />
+            </button>
+            <button className="playlist-row__titles" onClick={() => void openTrack(entry.id)} title="Show track details">
+              <span className="cell-strong playlist-row__title">{name}</span>
+              <span className="playlist-row__artist">{[entry.artist, entry.album].filter(Boolean).join(' · ')}</span>
+            </button>
+            <Reasons entry={entry} seed={seeds.has(entry.id)} />
+            <span className="playlist-row__genre">
+              {entry.genre && <span className="genre-dot" style={{ background: genreColor(entry.genre) }} aria-hidden="true" />}
+              {entry.genre}
+            </span>
+            <span className="playlist-row__num">{entry.tempoBpm ? `${Math.round(entry.tempoBpm)} BPM` : ''}</span>
+            <span className="playlist-row__num">{formatDuration(entry.durationSec)}</span>
+            <span className="playlist-row__actions">
+              <button className="icon-button" aria-label={`Move ${name} up`} title="Move up (Alt+↑)" disabled={index === 0} onClick={() => void move(index, index - 1)}>
+                <Icon name="up" size={14} />
+              </button>
+              <button
+                className="icon-button"
+                aria-label={`Move ${name} down`}
+                title="Move down (Alt+↓)"
+                disabled={index === entries.length - 1}
+                onClick={() => void move(index, index + 1)}
+              >
+                <Icon name="down" size={14} />
+              </button>
+              {steerable && !seeds.has(entry.id) && (
+                <>
+                  <button className="icon-button" aria-label={`More like ${name}`} title="More like this (regenerates)" onClick={() => void steer(entry.id, 'more')}>
+                    <Glyph name="more" size={14} />
+                  </button>
+                  <button className="icon-button" aria-label={`Less like ${name}`} title="Less like this (regenerates)" onClick={() => void steer(entry.id, 'less')}>
+                    <Glyph name="less" size={14} />
+                  </button>
+                </>
+              )}
+              <button className="icon-button" aria-label={`Remove ${name}`} title="Remove from the playlist" onClick={() => void remove(index)}>
+                <Icon name="close" size={14} />
+              </button>
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Reasons({ entry, seed }: { entry: PlaylistEntry; seed: boolean }) {
+  if (seed) {
+    return (
+      <span className="reasons">
+        <span className="reason reason--seed">seed</span>
+      </span>
+    );
+  }
+  return (
+    <ul className="reasons" aria-label="Why it is here">
+      {entry.reasons.map((reason) => (
+        <li key={reason.code} className={`reason reason--${reason.code}`} title={reason.text}>
+          {reason.text}
+        </li>
+      ))}
+      {entry.score !== null && entry.reasons.length === 0 && <li className="reason reason--score">{`${Math.round(entry.score * 100)}% match`}</li>}
+    </ul>
+  );
+}

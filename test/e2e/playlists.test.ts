@@ -1,0 +1,251 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { LibraryMap, ScanProgress } from '../../core/api/contract.js';
+import {
+  REPO_ROOT,
+  SYNTH_TRACKS,
+  ensureScreenshotDir,
+  haveChromium,
+  launchChromium,
+  startServe,
+  synthesizeLibrary,
+  type ServeProcess,
+  type SynthTrack,
+} from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * "Sounds like this" end to end, in Chromium against `timbre serve`: from a track make a playlist,
+ * reorder it (buttons and drag), play it through, save it, export it as M3U8 (written by Timbre,
+ * relative paths; downloaded, absolute paths) and check the files line by line; then the library
+ * map renders, hovering a point names its track and clicking it opens that track.
+ * Screenshots land in test-output/screenshots/.
+ */
+const skip = haveChromium() ? false : 'Chromium is not installed (.ci/run installs it)';
+
+/** Three more clips, so a playlist has something to choose from beyond the app test's five. */
+const EXTRA_TRACKS: SynthTrack[] = [
+  {
+    file: 'square-dance.wav',
+    title: 'Square Dance',
+    artist: 'Grid Works',
+    album: 'Pulses',
+    genre: 'Electronic',
+    source: "aevalsrc='0.25*sgn(sin(2*PI*220*t))':s=22050:d=6",
+  },
+  { file: 'high-whistle.mp3', title: 'High Whistle', artist: 'Aurora Lane', album: 'Nightfall', genre: 'Ambient', source: 'sine=frequency=1760:duration=6' },
+  { file: 'white-rain.flac', title: 'White Rain', artist: 'Low End', album: 'Weather', genre: 'Jazz', source: 'anoisesrc=color=white:amplitude=0.2:duration=6' },
+];
+const ALL_TRACKS = [...SYNTH_TRACKS, ...EXTRA_TRACKS];
+/** Seconds of each clip, from its lavfi source. */
+const sourceSeconds = (track: SynthTrack) => Number(/(?:duration|d)=(\d+)/.exec(track.source)![1]);
+
+test('playlists and the library map in a real browser', { skip, timeout: 180_000 }, async (t) => {
+  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'renderer', 'index.html')), 'the renderer is not bundled: run `npm run build`');
+  const work = mkdtempSync(join(tmpdir(), 'timbre-e2e-playlists-'));
+  const musicDir = join(work, 'Music');
+  synthesizeLibrary(musicDir);
+  for (const track of EXTRA_TRACKS) {
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', track.source,
+      '-metadata', `title=${track.title}`, '-metadata', `artist=${track.artist}`,
+      '-metadata', `album=${track.album}`, '-metadata', `genre=${track.genre}`,
+      join(musicDir, track.file),
+    ]);
+  }
+  const shots = ensureScreenshotDir();
+
+  let server: ServeProcess | null = null;
+  let browser: Browser | null = null;
+  t.after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  server = await startServe(join(work, 'library.db'), ['--jobs', '2']);
+  const api = apiCaller(server);
+  // The library is set up through the API: the app test covers adding a folder in the UI.
+  await api('addFolder', { path: musicDir });
+  await waitFor(
+    'the scan to finish',
+    async () => {
+      const progress = await api<ScanProgress>('scanProgress');
+      return progress.total === ALL_TRACKS.length + 1 && progress.done + progress.failed === progress.total && progress.active === 0;
+    },
+    120_000,
+  );
+
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light', acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url);
+  await page.getByTestId('track-count').filter({ hasText: `${ALL_TRACKS.length + 1} tracks` }).waitFor();
+
+  const rows = page.locator('.playlist-row');
+  const order = () => rows.evaluateAll((items) => items.map((item) => (item as HTMLElement).querySelector('.playlist-row__title')!.textContent ?? ''));
+
+  await t.test('from a track, "Sounds like this" makes a playlist that starts with it and says why', async () => {
+    await page.locator('.table__row', { hasText: 'Pulse Drive' }).click();
+    const panel = page.getByRole('complementary', { name: 'Track details' });
+    await panel.getByRole('heading', { name: 'Pulse Drive' }).waitFor();
+    await panel.getByRole('button', { name: 'Sounds like this' }).click();
+    await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
+    await page.getByRole('list', { name: 'Playlist tracks' }).waitFor();
+    // Every analysed track fits in a 20-track playlist of this small library (the corrupt file is not analysed).
+    await waitFor('the whole playlist', async () => (await rows.count()) === ALL_TRACKS.length);
+    const titles = await order();
+    assert.equal(titles[0], 'Pulse Drive', 'the seed comes first');
+    assert.deepEqual([...titles].sort(), ALL_TRACKS.map((track) => track.title).sort());
+    assert.equal((await rows.first().locator('.reason--seed').textContent())?.trim(), 'seed');
+    const explained = await rows.locator('.reasons li').count();
+    assert.ok(explained >= ALL_TRACKS.length - 1, `every other track carries a reason or a match score (${explained})`);
+    assert.equal(await page.getByRole('textbox', { name: 'Playlist name' }).inputValue(), 'Sounds like Pulse Drive');
+    await page.keyboard.press('Escape'); // close the track panel
+    await page.screenshot({ path: join(shots, 'p1-playlist.png'), animations: 'disabled' });
+  });
+
+  await t.test('the playlist reorders with the ↓ button, by drag and drop, and loses a removed track', async () => {
+    const before = await order();
+    await page.getByRole('button', { name: `Move ${before[1]} down` }).click();
+    const afterButton = [before[0], before[2], before[1], ...before.slice(3)];
+    await waitFor('the ↓ move', async () => JSON.stringify(await order()) === JSON.stringify(afterButton));
+
+    await rows.nth(4).dragTo(rows.nth(1));
+    const afterDrag = [afterButton[0], afterButton[4], afterButton[1], afterButton[2], afterButton[3], ...afterButton.slice(5)];
+    await waitFor('the drag', async () => JSON.stringify(await order()) === JSON.stringify(afterDrag));
+
+    const removed = afterDrag.at(-1)!;
+    await page.getByRole('button', { name: `Remove ${removed}` }).click();
+    await waitFor('the removal', async () => JSON.stringify(await order()) === JSON.stringify(afterDrag.slice(0, -1)));
+    assert.match((await page.getByTestId('playlist-summary').textContent()) ?? '', new RegExp(`^${ALL_TRACKS.length - 1} tracks`));
+  });
+
+  await t.test('play all plays the first track, and the next when it ends', async () => {
+    const titles = await order();
+    await page.getByRole('button', { name: 'Play all' }).click();
+    const panel = page.getByRole('complementary', { name: 'Track details' });
+    await panel.getByRole('heading', { name: titles[0] }).waitFor();
+    await page.waitForFunction(() => {
+      const audio = document.querySelector('audio');
+      return audio !== null && !audio.paused && audio.currentTime > 0.1;
+    }, undefined, { timeout: 20_000 });
+    // Skip to the end rather than wait for it.
+    await page.evaluate(() => {
+      const audio = document.querySelector('audio')!;
+      audio.currentTime = Math.max(0, audio.duration - 0.2);
+    });
+    await panel.getByRole('heading', { name: titles[1] }).waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => !document.querySelector('audio')!.paused, undefined, { timeout: 20_000 });
+    assert.equal(await rows.nth(1).getAttribute('aria-current'), 'true', 'the playing row is marked');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.keyboard.press('Escape');
+  });
+
+  await t.test('the playlist is saved under a name and listed', async () => {
+    await page.getByRole('textbox', { name: 'Playlist name' }).fill('Road trip');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Saved playlists' }).getByRole('button', { name: /^Road trip/ }).waitFor();
+    assert.match((await page.getByTestId('playlist-summary').textContent()) ?? '', /saved/);
+  });
+
+  await t.test('export writes an M3U8 with relative paths in the playlist order, and downloads one with absolute paths', async () => {
+    const titles = await order();
+    const expected = titles.map((title) => ALL_TRACKS.find((track) => track.title === title)!);
+    const playlistFile = join(work, 'Playlists', 'Road trip.m3u8');
+
+    await page.getByRole('button', { name: 'Export M3U8' }).click();
+    const form = page.getByRole('form', { name: 'Export M3U8' });
+    await form.getByRole('textbox', { name: 'Playlist file path' }).fill(playlistFile);
+    assert.equal(await form.getByRole('radio', { name: 'Relative to the playlist file' }).isChecked(), true);
+    await page.screenshot({ path: join(shots, 'p2-export.png'), animations: 'disabled' });
+    await form.getByRole('button', { name: 'Save file' }).click();
+    await page.getByText(`Exported ${expected.length} tracks`).waitFor();
+    checkM3u8(readFileSync(playlistFile, 'utf8'), expected, (track) => relative(join(work, 'Playlists'), join(musicDir, track.file)));
+
+    await page.getByRole('button', { name: 'Export M3U8' }).click();
+    await form.getByRole('radio', { name: 'Absolute' }).check();
+    const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Download' }).click()]);
+    assert.equal(download.suggestedFilename(), 'Road trip.m3u8');
+    checkM3u8(readFileSync((await download.path())!, 'utf8'), expected, (track) => join(musicDir, track.file));
+  });
+
+  await t.test('the map renders every track by genre; hovering names a point, clicking opens that track', async () => {
+    await page.getByRole('button', { name: 'Map', exact: true }).click();
+    const canvas = page.locator('canvas.map__canvas');
+    await canvas.waitFor();
+    const map = await api<LibraryMap>('libraryMap');
+    assert.equal(map.points.length, ALL_TRACKS.length);
+    await page.getByRole('img', { name: new RegExp(`Map of ${ALL_TRACKS.length} tracks`) }).waitFor();
+    const legend = await page.locator('.map__legend-name').allTextContents();
+    assert.deepEqual(new Set(legend), new Set(map.points.map((point) => point.genre ?? 'No genre')));
+    const colours = await canvas.evaluate((element) => {
+      const canvasElement = element as HTMLCanvasElement;
+      const data = canvasElement.getContext('2d')!.getImageData(0, 0, canvasElement.width, canvasElement.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return seen.size;
+    });
+    assert.ok(colours >= 2, `points are drawn in genre colours (${colours} opaque colours)`);
+
+    const target = map.points.find((point) => point.title === 'Chord Memory')!;
+    const { x, y } = await screenPosition(page, target);
+    await page.mouse.move(x, y);
+    assert.match((await page.getByRole('tooltip').textContent()) ?? '', /Chord Memory/);
+    await page.screenshot({ path: join(shots, 'p3-map-hover.png'), animations: 'disabled' });
+    await page.mouse.click(x, y);
+    await page.getByRole('complementary', { name: 'Track details' }).getByRole('heading', { name: 'Chord Memory' }).waitFor();
+    assert.equal(await canvas.getAttribute('data-selected-id'), String(target.id));
+    const selection = page.getByRole('region', { name: 'Selected track' });
+    assert.equal(await selection.locator('.map__selection-title').textContent(), 'Chord Memory');
+    await page.screenshot({ path: join(shots, 'p4-map-selected.png'), animations: 'disabled' });
+
+    await selection.getByRole('button', { name: 'Sounds like this' }).click();
+    await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
+    await waitFor('a playlist seeded from the map', async () => (await order())[0] === 'Chord Memory');
+  });
+
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
+
+function apiCaller(server: ServeProcess) {
+  return async <T>(method: string, args?: unknown): Promise<T> => {
+    const response = await fetch(`${server.origin}/api/${method}`, {
+      method: 'POST',
+      headers: { 'X-Timbre-Token': server.token, 'Content-Type': 'application/json' },
+      body: args === undefined ? '' : JSON.stringify(args),
+    });
+    const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
+    if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
+    return reply.result;
+  };
+}
+
+/** Where a map point is drawn, in page pixels (the canvas publishes its view transform). */
+async function screenPosition(page: Page, point: { x: number; y: number }): Promise<{ x: number; y: number }> {
+  const canvas = page.locator('canvas.map__canvas');
+  const box = (await canvas.boundingBox())!;
+  const [scale, offsetX, offsetY] = await Promise.all(['data-scale', 'data-offset-x', 'data-offset-y'].map(async (name) => Number(await canvas.getAttribute(name))));
+  return { x: box.x + point.x * scale + offsetX, y: box.y + point.y * scale + offsetY };
+}
+
+/** An M3U8 of exactly these tracks in this order: #EXTM3U, then #EXTINF:<seconds>,<Artist - Title> and the location. */
+function checkM3u8(text: string, tracks: SynthTrack[], location: (track: SynthTrack) => string): void {
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines[0], '#EXTM3U');
+  assert.equal(lines.length, 1 + 2 * tracks.length, text);
+  tracks.forEach((track, i) => {
+    const extinf = /^#EXTINF:(\d+),(.*)$/.exec(lines[1 + 2 * i]);
+    assert.ok(extinf, `line ${2 + 2 * i}: ${lines[1 + 2 * i]}`);
+    assert.ok(Math.abs(Number(extinf[1]) - sourceSeconds(track)) <= 1, `${track.title}: ${extinf[1]} s`);
+    assert.equal(extinf[2], `${track.artist} - ${track.title}`);
+    assert.equal(lines[2 + 2 * i], location(track));
+  });
+}
