@@ -298,13 +298,16 @@ export class GenreService {
     // must still match the fingerprint seen here), so a bulk edit holds one file in memory at a time.
     const planned = options.writeTags ? items.map((item) => withoutBytes(this.plan(item.target, item.genres))) : [];
     const tracks: TrackGenreChange[] = [];
-    const changedTracks = new Map<number, EditItem>();
+    const changedTracks = new Map<number, { item: EditItem; current: ConfirmedGenreRow[] }>();
     for (const item of items) {
       const { trackId, path } = item.target;
       if (trackId === null) continue;
-      const before = this.genres.confirmed(trackId).map((genre) => genre.name);
+      const current = this.genres.confirmed(trackId);
+      const before = current.map((genre) => genre.name);
       tracks.push({ trackId, path, before, after: item.genres });
-      if (!sameList(before, item.genres)) changedTracks.set(trackId, item);
+      if (!sameList(before, item.genres)) {
+        changedTracks.set(trackId, { item, current: current.map(({ genreId, source, confirmedAt }) => ({ genreId, source, confirmedAt })) });
+      }
     }
     const files: FileTagChange[] = planned.map(({ path, format, fields, changed }) => ({ path, format, fields, changed, writeId: null, error: null }));
     const genres = uniqueByKey(items.flatMap((item) => item.genres));
@@ -316,7 +319,6 @@ export class GenreService {
     const summary = `${describe(what)}${options.writeTags ? ' (tags written)' : ''}`;
     result.editId = this.genres.transaction(() => {
       const now = Date.now();
-      const beforeTracks = this.genres.captureState([], changedTracks.keys()).tracks;
       const created: number[] = [];
       const genreIds = new Map<string, number>();
       const idOf = (name: string): number => {
@@ -328,17 +330,20 @@ export class GenreService {
         }
         return id;
       };
-      for (const { trackId, rows: current } of beforeTracks) {
-        const item = changedTracks.get(trackId)!;
+      const beforeTracks: VocabularyState['tracks'] = [];
+      const afterTracks: VocabularyState['tracks'] = [];
+      for (const [trackId, { item, current }] of changedTracks) {
         const kept = new Map(current.map((row) => [row.genreId, row]));
         const rows: ConfirmedGenreRow[] = item.genres.map((name) => {
           const genreId = idOf(name);
           return kept.get(genreId) ?? { genreId, source: item.source, confirmedAt: now };
         });
         this.genres.setConfirmedRows(trackId, rows);
+        beforeTracks.push({ trackId, rows: current });
+        afterTracks.push({ trackId, rows });
       }
       const before: EditData = { state: { genres: created.map((id) => ({ id, deleted: true as const })), tracks: beforeTracks } };
-      const after: EditData = { state: this.genres.captureState(created, changedTracks.keys()) };
+      const after: EditData = { state: { genres: this.genres.captureState(created, []).genres, tracks: afterTracks } };
       return this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
     });
 
@@ -386,16 +391,16 @@ export class GenreService {
     const found = [];
     const skipped: number[] = [];
     for (const trackId of new Set(trackIds)) {
-      const row = this.tracks.summary(trackId);
-      if (!row) {
+      const track = this.tracks.genreContext(trackId);
+      if (!track) {
         skipped.push(trackId);
         continue;
       }
       found.push({
-        target: { path: row.path, trackId, known: { size: row.sizeBytes, mtimeMs: row.mtimeMs } },
-        confirmed: row.confirmedGenres,
-        tagGenres: row.genres,
-        predicted: row.predicted?.genre ?? null,
+        target: { path: track.path, trackId, known: { size: track.size, mtimeMs: track.mtimeMs } },
+        confirmed: track.confirmedGenres,
+        tagGenres: track.tagGenres,
+        predicted: track.predictedGenre,
       });
     }
     return { found, skipped };

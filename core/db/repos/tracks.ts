@@ -29,17 +29,30 @@ export type TrackTags = Pick<
   'title' | 'artist' | 'album' | 'year' | 'genres' | 'durationSec' | 'bitrate' | 'sampleRate'
 >;
 
+/** What a genre edit needs of a track: its file and the genres it has from each source. */
+export interface TrackGenreContext {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  tagGenres: string[];
+  confirmedGenres: string[];
+  predictedGenre: string | null;
+}
+
 export interface TrackRow extends TrackSummary {
   sizeBytes: number;
   mtimeMs: number;
 }
 
+const TAG_GENRES_JSON = `(SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position))`;
+const CONFIRMED_GENRES_JSON = `(SELECT json_group_array(name) FROM (SELECT g.name FROM track_confirmed_genres c JOIN genres g ON g.id = c.genre_id
+    WHERE c.track_id = t.id ORDER BY c.position))`;
+
 const SUMMARY_COLUMNS = `
   t.id, t.folder_id AS folderId, t.path, t.title, t.artist, t.album, t.year,
-  (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genresJson,
+  ${TAG_GENRES_JSON} AS genresJson,
   t.duration_sec AS durationSec, t.bitrate, t.sample_rate AS sampleRate, t.status, t.error,
-  (SELECT json_group_array(name) FROM (SELECT g.name FROM track_confirmed_genres c JOIN genres g ON g.id = c.genre_id
-    WHERE c.track_id = t.id ORDER BY c.position)) AS confirmedJson,
+  ${CONFIRMED_GENRES_JSON} AS confirmedJson,
   f.tempo_bpm AS tempoBpm, t.rating, t.size AS sizeBytes, t.mtime_ms AS mtimeMs,
   p.genre AS predictedGenre, p.confidence AS predictedConfidence`;
 
@@ -98,6 +111,7 @@ export class TracksRepo {
   private readonly insertGenreStmt;
   private readonly summaryByIdStmt;
   private readonly summariesStmt;
+  private readonly genreContextStmt;
   private readonly idByPathStmt;
   private readonly fileRowByIdStmt;
   private readonly userDataStmt;
@@ -133,6 +147,10 @@ export class TracksRepo {
     this.insertGenreStmt = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
     this.summaryByIdStmt = db.prepare(`${SELECT_SUMMARY} WHERE t.id = ?`);
     this.summariesStmt = db.prepare(`${SELECT_SUMMARY} ORDER BY t.path`);
+    this.genreContextStmt = db.prepare(`
+      SELECT t.path, t.size, t.mtime_ms AS mtimeMs, ${TAG_GENRES_JSON} AS tagJson, ${CONFIRMED_GENRES_JSON} AS confirmedJson,
+             p.genre AS predictedGenre
+      FROM tracks t LEFT JOIN track_predictions p ON p.track_id = t.id WHERE t.id = ?`);
     this.userDataStmt = db.prepare(`
       UPDATE tracks SET rating = @rating, updated_at = @now
       WHERE id = @id`);
@@ -229,6 +247,20 @@ export class TracksRepo {
   summary(id: number): TrackRow | null {
     const raw = this.summaryByIdStmt.get(id) as RawTrackRow | undefined;
     return raw ? toTrackRow(raw) : null;
+  }
+
+  /** What a genre edit needs of a track: lighter than summary() (no features, no prediction JSON). */
+  genreContext(id: number): TrackGenreContext | null {
+    const raw = this.genreContextStmt.get(id) as (Omit<TrackGenreContext, 'tagGenres' | 'confirmedGenres'> & { tagJson: string; confirmedJson: string }) | undefined;
+    if (!raw) return null;
+    return {
+      path: raw.path,
+      size: raw.size,
+      mtimeMs: raw.mtimeMs,
+      tagGenres: JSON.parse(raw.tagJson) as string[],
+      confirmedGenres: JSON.parse(raw.confirmedJson) as string[],
+      predictedGenre: raw.predictedGenre,
+    };
   }
 
   summaries(): TrackRow[] {
