@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   features: () => import('./commands/features.js'),
   classify: () => import('./commands/classify.js'),
   genre: () => import('./commands/genre.js'),
+  retrain: () => import('./commands/retrain.js'),
+  confusion: () => import('./commands/confusion.js'),
   train: () => import('./commands/train.js'),
   eval: () => import('./commands/eval.js'),
   similar: () => import('./commands/similar.js'),

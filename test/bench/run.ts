@@ -26,6 +26,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   scan: () => import('./scan.js'),
   ui: () => import('./ui.js'),
   ml: () => import('./ml.js'),
+  retrain: () => import('./retrain.js'),
 };
 
 async function main(): Promise<void> {

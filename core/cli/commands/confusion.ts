@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../../db/open.js';
+import { PredictionsRepo } from '../../db/repos/predictions.js';
+import { resolveDbPath } from '../../paths.js';
+import { RetrainService } from '../../retrain/service.js';
+import type { ConfusionReport } from '../../retrain/types.js';
+import { integerFlag } from './options.js';
+
+export const summary = 'confusion [--db F] [--version ID] [--json]: predicted vs confirmed genres, precision, recall, kappa';
+
+const USAGE = `usage: timbre confusion [--db FILE] [--version ID] [--json]
+  The confusion matrix of a model version (default: the active one) over the tracks with a confirmed
+  genre: rows are the first confirmed genre, columns the version's prediction; per-genre precision and
+  recall, accuracy and Cohen's kappa.`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      version: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    console.error(`timbre confusion: unexpected argument '${positionals[0]}'\n${USAGE}`);
+    return 2;
+  }
+  const versionId = values.version === undefined ? undefined : integerFlag(values.version, 0, '--version', 'confusion');
+  if (versionId === null) return 2;
+  const db = openDatabase(resolveDbPath(values.db));
+  try {
+    const service = new RetrainService({ db, predictions: new PredictionsRepo(db), events: { emit: () => {} } });
+    const report = service.confusion(versionId);
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return 0;
+  } catch (error) {
+    console.error(`timbre confusion: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+function formatReport(report: ConfusionReport): string {
+  const lines = [`#${report.versionId} ${report.versionName}: ${report.tracks} confirmed tracks`];
+  if (report.tracks === 0) return lines.join('\n');
+  const width = Math.max(8, ...report.labels.map((label) => label.length)) + 2;
+  lines.push('', `${'confirmed ↓ / predicted →'.padEnd(width)}${report.labels.map((label) => label.padStart(width)).join('')}`);
+  report.labels.forEach((label, i) => lines.push(`${label.padEnd(width)}${report.counts[i].map((count) => String(count).padStart(width)).join('')}`));
+  const figure = (value: number | null) => (value === null ? '—' : value.toFixed(3));
+  lines.push('', `${'genre'.padEnd(width)}${'precision'.padStart(11)}${'recall'.padStart(9)}${'support'.padStart(9)}`);
+  for (const stats of report.perClass) {
+    lines.push(`${stats.genre.padEnd(width)}${figure(stats.precision).padStart(11)}${figure(stats.recall).padStart(9)}${String(stats.support).padStart(9)}`);
+  }
+  lines.push('', `accuracy ${figure(report.accuracy)}, Cohen's kappa ${figure(report.kappa)}`);
+  return lines.join('\n');
+}

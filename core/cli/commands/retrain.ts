@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../../db/open.js';
+import { PredictionsRepo } from '../../db/repos/predictions.js';
+import { resolveDbPath } from '../../paths.js';
+import { RetrainService } from '../../retrain/service.js';
+import type { ModelVersionInfo, RetrainProgress } from '../../retrain/types.js';
+import { integerFlag } from './options.js';
+
+export const summary = 'retrain [--db F] [--json] | --list | --rollback ID: learn from your confirmed genres; model versions';
+
+const USAGE = `usage:
+  timbre retrain [--db FILE] [--json]
+      Retrains the genre model from the library's confirmed genres (the first confirmed genre of each
+      track; genres you invented included): a head on the stored track embeddings, validated on
+      held-out artists, stored as a new model version, made active, and every stored prediction
+      refreshed from it. Progress on stderr.
+  timbre retrain --list [--db FILE] [--json]        the model versions; * marks the active one
+  timbre retrain --rollback ID [--db FILE] [--json] makes version ID active again (or forward), refreshing predictions`;
+
+const BAR_WIDTH = 24;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      list: { type: 'boolean' },
+      rollback: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0 || (values.list && values.rollback !== undefined)) {
+    console.error(`timbre retrain: ${positionals.length ? `unexpected argument '${positionals[0]}'` : 'give --list or --rollback, not both'}\n${USAGE}`);
+    return 2;
+  }
+  const rollbackId = values.rollback === undefined ? null : integerFlag(values.rollback, 0, '--rollback', 'retrain');
+  if (rollbackId === null && values.rollback !== undefined) return 2;
+
+  const db = openDatabase(resolveDbPath(values.db));
+  const stderr = process.stderr;
+  const service = new RetrainService({
+    db,
+    predictions: new PredictionsRepo(db),
+    events: {
+      emit: (event, payload) => {
+        if (event === 'retrain-progress' && !values.json) drawProgress(payload as RetrainProgress, stderr);
+      },
+    },
+  });
+  try {
+    if (values.list) {
+      printVersions(service.listVersions(), !!values.json);
+      return 0;
+    }
+    if (rollbackId !== null) {
+      const versions = service.activate(rollbackId);
+      if (values.json) console.log(JSON.stringify(versions, null, 2));
+      else {
+        console.log(`version #${rollbackId} is active; stored predictions refreshed`);
+        printVersions(versions, false);
+      }
+      return 0;
+    }
+    const started = performance.now();
+    const { jobId } = service.start();
+    const result = await service.whenDone(jobId);
+    const seconds = (performance.now() - started) / 1000;
+    const version = service.listVersions().find((candidate) => candidate.id === result.versionId) ?? null;
+    if (values.json) console.log(JSON.stringify({ ...result, seconds, version }, null, 2));
+    else if (result.state === 'done') console.log(`${describe(version!)} — ${seconds.toFixed(1)} s`);
+    if (result.state === 'failed') {
+      if (!values.json) console.error(`timbre retrain: ${result.message}`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    console.error(`timbre retrain: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+function drawProgress(progress: RetrainProgress, stream: NodeJS.WriteStream): void {
+  // A running step is under way, not done.
+  const done = progress.state === 'running' ? progress.step - 1 : progress.steps;
+  const filled = Math.round((Math.max(0, done) / progress.steps) * BAR_WIDTH);
+  const line = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${progress.step}/${progress.steps} ${progress.message}`;
+  if (!stream.isTTY) {
+    stream.write(`${line}\n`);
+    return;
+  }
+  const width = (stream.columns ?? 80) - 1;
+  stream.write(`\r${line.padEnd(width).slice(0, width)}`);
+  if (progress.state !== 'running') stream.write('\n');
+}
+
+function printVersions(versions: ModelVersionInfo[], json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(versions, null, 2));
+    return;
+  }
+  if (versions.length === 0) console.log('no model versions yet: analyse some tracks first');
+  for (const version of versions) console.log(`${version.active ? '*' : ' '} ${describe(version)}`);
+}
+
+function describe(version: ModelVersionInfo): string {
+  const when = new Date(version.createdAt).toISOString().slice(0, 16).replace('T', ' ');
+  const parts = [`#${version.id} ${version.name} (${when})`];
+  if (version.trainedOn > 0) parts.push(`trained on ${version.trainedOn} confirmed tracks`);
+  if (version.validation) {
+    const { accuracy, tracks, kappa } = version.validation;
+    parts.push(`artist-grouped validation accuracy ${accuracy.toFixed(3)}, kappa ${kappa.toFixed(3)} on ${tracks} tracks`);
+  }
+  parts.push(`genres: ${version.labels.join(', ')}`);
+  return parts.join('; ');
+}
