@@ -1,6 +1,7 @@
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
 import { initBackend } from './backend.js';
+import { fuseProbabilities, statisticsProbabilities, type StatisticsHead } from './fusion.js';
 import { predictEnsemble } from './inference.js';
 import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
 import type { CnnLstmModel } from './model.js';
@@ -29,8 +30,15 @@ export interface GenreClassifier {
   modelId: string;
   version: string;
   labels: string[];
-  /** Classifies a log-mel spectrogram (analyzeSignal's melDb: frames × 128 Slaney mels, dB). */
-  classifyMel(melDb: TimeFrequency): GenrePrediction;
+  /** Whether the model fuses the track's MIR statistics (then pass them to classifyMel). */
+  usesStatistics: boolean;
+  /**
+   * Classifies a log-mel spectrogram (analyzeSignal's melDb: frames × 128 Slaney mels, dB). With
+   * `fma518` (analyzeSignal's statistics of the same audio) and a model that has a statistics
+   * head, the track probabilities fuse both; without, they are the network's alone. Segments and
+   * the embedding are the network's either way.
+   */
+  classifyMel(melDb: TimeFrequency, fma518?: ArrayLike<number>): GenrePrediction;
   /** Frees the model's tensors. */
   dispose(): void;
 }
@@ -41,24 +49,36 @@ export interface GenreClassifier {
  */
 export async function loadClassifier(modelId?: string, modelsDirectory = defaultModelsDirectory()): Promise<GenreClassifier> {
   await initBackend();
-  const { entry, members } = await loadRegisteredModel(modelId, modelsDirectory);
+  const { entry, definition, members } = await loadRegisteredModel(modelId, modelsDirectory);
+  const head = definition.statisticsHead ?? null;
   return {
     modelId: entry.id,
     version: entry.version,
     labels: [...entry.labels],
-    classifyMel: (melDb) => classifyWithModel(members, melDb),
+    usesStatistics: head !== null,
+    classifyMel: (melDb, fma518) => classifyWithModel(members, melDb, head && fma518 ? { head, fma518 } : undefined),
     dispose: () => members.forEach((member) => member.dispose()),
   };
 }
 
-/** Classifies with one network or an ensemble of networks sharing a config. */
-export function classifyWithModel(model: CnnLstmModel | readonly CnnLstmModel[], melDb: TimeFrequency): GenrePrediction {
+/**
+ * Classifies with one network or an ensemble of networks sharing a config, fusing the track
+ * probabilities with a statistics head when one is given with the track's statistics.
+ */
+export function classifyWithModel(
+  model: CnnLstmModel | readonly CnnLstmModel[],
+  melDb: TimeFrequency,
+  statistics?: { head: StatisticsHead; fma518: ArrayLike<number> },
+): GenrePrediction {
   const members = Array.isArray(model) ? model : [model as CnnLstmModel];
   const labels = members[0].config.labels;
   const prediction = predictEnsemble(members, melDb);
   const secondsPerFrame = ANALYSIS_INPUT_SPEC.hopLength / ANALYSIS_INPUT_SPEC.sampleRate;
-  const probabilities = labelled(labels, prediction.probabilities);
-  const genre = topLabel(labels, prediction.probabilities);
+  const track = statistics
+    ? fuseProbabilities(prediction.probabilities, statisticsProbabilities(statistics.head, statistics.fma518), statistics.head.weight)
+    : prediction.probabilities;
+  const probabilities = labelled(labels, track);
+  const genre = topLabel(labels, track);
   return {
     genre,
     confidence: probabilities[genre],

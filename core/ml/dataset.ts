@@ -9,15 +9,21 @@ export interface LabelledClip {
   label: string;
   /** Who made it; clips of one artist never straddle a train/test split. Unknown: the file itself. */
   group: string;
+  /** The track's duration when known (long tracks are analysed in three windows); absent: decode all. */
+  durationSec?: number | null;
 }
 
-export interface FolderDataset {
-  root: string;
+/** Labelled clips from anywhere (a genre-folder dataset, the library). */
+export interface LabelledDataset {
   /** Genre names, sorted: the label order of every model trained on this dataset. */
   labels: string[];
   clips: LabelledClip[];
-  /** True when artists.tsv named the artist of every clip. */
+  /** True when the artist of every clip is known. */
   groupedByArtist: boolean;
+}
+
+export interface FolderDataset extends LabelledDataset {
+  root: string;
 }
 
 /**

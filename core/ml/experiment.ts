@@ -1,7 +1,8 @@
 import type { TimeFrequency } from '../dsp/types.js';
 import { trainLogisticBaseline, predictLogisticBaseline } from './baseline.js';
-import type { FolderDataset } from './dataset.js';
+import type { LabelledDataset } from './dataset.js';
 import { FeatureCache } from './feature-cache.js';
+import { DEFAULT_STATISTICS_WEIGHT, fuseProbabilities } from './fusion.js';
 import { fileLogMel } from './features.js';
 import { predictEnsemble } from './inference.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
@@ -16,15 +17,15 @@ export interface DatasetItem {
   mel: TimeFrequency;
 }
 
-/** Log-mels of every clip of a folder dataset (decoded once, then read from the cache). */
+/** Log-mels of every clip of a dataset (decoded once, then read from the cache). */
 export async function loadDatasetMels(
-  dataset: FolderDataset,
+  dataset: LabelledDataset,
   cache: FeatureCache | null,
   onProgress?: (done: number, total: number) => void,
 ): Promise<DatasetItem[]> {
   const items: DatasetItem[] = [];
   for (const clip of dataset.clips) {
-    items.push({ file: clip.file, label: dataset.labels.indexOf(clip.label), group: clip.group, mel: await fileLogMel(clip.file, cache) });
+    items.push({ file: clip.file, label: dataset.labels.indexOf(clip.label), group: clip.group, mel: await fileLogMel(clip.file, cache, clip.durationSec) });
     onProgress?.(items.length, dataset.clips.length);
   }
   return items;
@@ -84,6 +85,10 @@ export interface CrossValidationReport {
   seed: number;
   cnnLstm: ClassificationReport & { members: number; foldAccuracies: number[]; epochsPerFold: number[][]; trainSeconds: number };
   baseline?: ClassificationReport & { foldAccuracies: number[]; features: string };
+  /** The shipped recipe: the CNN-LSTM and the baseline of the same fold, fused (see fusion.ts). */
+  fused?: ClassificationReport & { foldAccuracies: number[]; statisticsWeight: number };
+  /** Every clip's out-of-fold probabilities, for studying the fusion without retraining. */
+  predictions: Array<{ file: string; truth: number; fold: number; cnnLstm: number[]; baseline: number[] | null }>;
 }
 
 export interface CrossValidationOptions {
@@ -91,16 +96,18 @@ export interface CrossValidationOptions {
   /** Ensemble members per fold (the shipped recipe's count, for an honest estimate of it). */
   members: number;
   train: TrainOptions;
-  /** Loads the 518 MIR statistics per item, for the baseline (after the CNN folds); absent: no baseline. */
-  loadStatistics?: () => Promise<Float64Array[]>;
+  /** The 518 MIR statistics per item, for the baseline and the fusion; absent: the CNN-LSTM alone. */
+  statistics?: Float64Array[];
+  /** The statistics' share of the fused prediction. */
+  statisticsWeight?: number;
   onEpoch?: (fold: number, member: number, report: EpochReport) => void;
-  onFold?: (fold: number, model: 'CNN-LSTM' | 'baseline', accuracy: number) => void;
+  onFold?: (fold: number, model: 'CNN-LSTM' | 'baseline' | 'fused', accuracy: number) => void;
 }
 
 /**
- * Group k-fold cross-validation (artists never straddle train and test) of the CNN-LSTM recipe
- * and, on the very same splits, of the MIR-statistics baseline. Predictions of all folds are pooled
- * into one report per model.
+ * Group k-fold cross-validation (artists never straddle train and test) of the CNN-LSTM recipe,
+ * of the MIR-statistics baseline on the very same splits, and of the two fused. Predictions of all
+ * folds are pooled into one report per model.
  */
 export async function crossValidate(
   items: DatasetItem[],
@@ -109,20 +116,20 @@ export async function crossValidate(
   options: CrossValidationOptions,
 ): Promise<CrossValidationReport> {
   const seed = options.train.seed;
+  const { statistics } = options;
+  const statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
+  if (statistics && statistics.length !== items.length) throw new Error('one statistics row per item expected');
   const assignment = groupedFolds(items, options.folds, seed, labels.length);
   const truth: number[] = [];
-  const cnnPredictions: number[] = [];
-  const baselinePredictions: number[] = [];
-  const cnnFoldAccuracies: number[] = [];
-  const baselineFoldAccuracies: number[] = [];
+  const predicted = { cnnLstm: [] as number[], baseline: [] as number[], fused: [] as number[] };
+  const foldAccuracies = { cnnLstm: [] as number[], baseline: [] as number[], fused: [] as number[] };
+  const predictions: CrossValidationReport['predictions'] = [];
   const epochsPerFold: number[][] = [];
-  const started = performance.now();
-  const split = (fold: number) => ({
-    trainIndices: items.map((_, i) => i).filter((i) => assignment[i] !== fold),
-    testIndices: items.map((_, i) => i).filter((i) => assignment[i] === fold),
-  });
+  let trainSeconds = 0;
   for (let fold = 0; fold < options.folds; fold++) {
-    const { trainIndices, testIndices } = split(fold);
+    const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
+    const testIndices = items.map((_, i) => i).filter((i) => assignment[i] === fold);
+    const started = performance.now();
     const results = await trainEnsemble(
       trainIndices.map((i) => items[i]),
       labels,
@@ -130,54 +137,57 @@ export async function crossValidate(
       options.members,
       (member, report) => options.onEpoch?.(fold, member, report),
     );
+    trainSeconds += (performance.now() - started) / 1000;
     epochsPerFold.push(results.map((result) => result.bestEpoch));
     const models = results.map((result) => result.model);
-    let cnnCorrect = 0;
-    for (const i of testIndices) {
-      const predicted = argMax(predictEnsemble(models, items[i].mel).probabilities);
-      truth.push(items[i].label);
-      cnnPredictions.push(predicted);
-      if (predicted === items[i].label) cnnCorrect++;
-    }
+    const network = testIndices.map((i) => predictEnsemble(models, items[i].mel).probabilities);
     for (const model of models) model.dispose();
-    cnnFoldAccuracies.push(cnnCorrect / testIndices.length);
-    options.onFold?.(fold, 'CNN-LSTM', cnnFoldAccuracies[fold]);
-  }
-  const trainSeconds = (performance.now() - started) / 1000;
-  const statistics = options.loadStatistics ? await options.loadStatistics() : undefined;
-  const baselineTruth: number[] = [];
-  for (let fold = 0; statistics && fold < options.folds; fold++) {
-    const { trainIndices, testIndices } = split(fold);
-    const baseline = trainLogisticBaseline(
-      trainIndices.map((i) => statistics[i]),
-      trainIndices.map((i) => items[i].label),
-      labels.length,
-    );
-    const probabilities = predictLogisticBaseline(baseline, testIndices.map((i) => statistics[i]));
-    let correct = 0;
+    const baseline = statistics
+      ? predictLogisticBaseline(
+          trainLogisticBaseline(
+            trainIndices.map((i) => statistics[i]),
+            trainIndices.map((i) => items[i].label),
+            labels.length,
+          ),
+          testIndices.map((i) => statistics[i]),
+        )
+      : null;
+    const correct = { cnnLstm: 0, baseline: 0, fused: 0 };
     testIndices.forEach((i, k) => {
-      const predicted = argMax(probabilities[k]);
-      baselineTruth.push(items[i].label);
-      baselinePredictions.push(predicted);
-      if (predicted === items[i].label) correct++;
+      const label = items[i].label;
+      truth.push(label);
+      const guesses = { cnnLstm: argMax(network[k]), baseline: -1, fused: -1 };
+      if (baseline) {
+        guesses.baseline = argMax(baseline[k]);
+        guesses.fused = argMax(fuseProbabilities(network[k], baseline[k], statisticsWeight));
+      }
+      for (const model of ['cnnLstm', 'baseline', 'fused'] as const) {
+        predicted[model].push(guesses[model]);
+        if (guesses[model] === label) correct[model]++;
+      }
+      predictions.push({ file: items[i].file, truth: label, fold, cnnLstm: Array.from(network[k]), baseline: baseline ? Array.from(baseline[k]) : null });
     });
-    baselineFoldAccuracies.push(correct / testIndices.length);
-    options.onFold?.(fold, 'baseline', correct / testIndices.length);
+    for (const model of baseline ? (['cnnLstm', 'baseline', 'fused'] as const) : (['cnnLstm'] as const)) {
+      foldAccuracies[model].push(correct[model] / testIndices.length);
+      options.onFold?.(fold, model === 'cnnLstm' ? 'CNN-LSTM' : model, correct[model] / testIndices.length);
+    }
   }
   return {
     folds: options.folds,
     groupedBy: groupedByArtist ? 'artist' : 'clip',
     seed,
     cnnLstm: {
-      ...classificationReport(truth, cnnPredictions, labels),
+      ...classificationReport(truth, predicted.cnnLstm, labels),
       members: options.members,
-      foldAccuracies: cnnFoldAccuracies,
+      foldAccuracies: foldAccuracies.cnnLstm,
       epochsPerFold,
       trainSeconds,
     },
     baseline: statistics
-      ? { ...classificationReport(baselineTruth, baselinePredictions, labels), foldAccuracies: baselineFoldAccuracies, features: 'FMA 518 statistics, standardised; logistic regression' }
+      ? { ...classificationReport(truth, predicted.baseline, labels), foldAccuracies: foldAccuracies.baseline, features: 'FMA 518 statistics, standardised; logistic regression' }
       : undefined,
+    fused: statistics ? { ...classificationReport(truth, predicted.fused, labels), foldAccuracies: foldAccuracies.fused, statisticsWeight } : undefined,
+    predictions,
   };
 }
 

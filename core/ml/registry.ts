@@ -2,6 +2,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CnnLstmModel, weightSpecs, type CnnLstmConfig } from './model.js';
+import { validateStatisticsHead, type StatisticsHead } from './fusion.js';
 import { ANALYSIS_INPUT_SPEC, inputSpecMismatches, type InputSpec } from './input-spec.js';
 
 /** One entry of models/registry.json. */
@@ -31,6 +32,8 @@ export interface ModelDefinition {
   /** All members' weights, one member after another, each in `weights` order. */
   weightsFile: string;
   weights: Array<{ name: string; shape: number[] }>;
+  /** The MIR-statistics model fused with the networks' output when a track's statistics are given. */
+  statisticsHead?: StatisticsHead;
   training?: Record<string, unknown>;
 }
 
@@ -104,6 +107,7 @@ export async function loadRegisteredModel(
 export async function readModelFolder(folder: string): Promise<{ definition: ModelDefinition; members: CnnLstmModel[] }> {
   const definition = JSON.parse(await readFile(path.join(folder, 'model.json'), 'utf8')) as ModelDefinition;
   if (definition.architecture !== 'cnn-lstm') throw new Error(`${folder}: unknown architecture ${definition.architecture}`);
+  if (definition.statisticsHead) validateStatisticsHead(definition.statisticsHead, definition.config.labels.length);
   const bytes = await readFile(path.join(folder, definition.weightsFile));
   const specs = weightSpecs(definition.config);
   const memberCount = definition.members ?? 1;
@@ -132,7 +136,7 @@ export async function readModelFolder(folder: string): Promise<{ definition: Mod
 export async function writeModelFolder(
   folder: string,
   members: readonly CnnLstmModel[],
-  meta: { id: string; version: string; inputSpec?: InputSpec; training?: Record<string, unknown> },
+  meta: { id: string; version: string; inputSpec?: InputSpec; statisticsHead?: StatisticsHead; training?: Record<string, unknown> },
 ): Promise<ModelDefinition> {
   if (members.length === 0) throw new Error('nothing to write: no model');
   const config = members[0].config;
@@ -147,6 +151,7 @@ export async function writeModelFolder(
     members: members.length,
     weightsFile: 'weights.bin',
     weights: weightSpecs(config),
+    statisticsHead: meta.statisticsHead,
     training: meta.training,
   };
   const arrays = members.flatMap((member) => member.toArrays());

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAnalysisExcerpt } from '../audio/windows.js';
 import { analyzeSignal } from '../features/analyze.js';
-import type { FolderDataset } from './dataset.js';
+import type { LabelledDataset } from './dataset.js';
 import type { FeatureCache } from './feature-cache.js';
 
 /**
@@ -13,7 +13,7 @@ import type { FeatureCache } from './feature-cache.js';
  * the DSP (e.g. the CQT family landing) recomputes them.
  */
 export async function loadDatasetStatistics(
-  dataset: FolderDataset,
+  dataset: Pick<LabelledDataset, 'clips'>,
   cache: FeatureCache | null,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Float64Array[]> {
@@ -21,7 +21,7 @@ export async function loadDatasetStatistics(
   const rows: Float64Array[] = [];
   for (const clip of dataset.clips) {
     const compute = async () => {
-      const { fma518 } = analyzeSignal((await decodeAnalysisExcerpt(clip.file, null)).samples);
+      const { fma518 } = analyzeSignal((await decodeAnalysisExcerpt(clip.file, clip.durationSec)).samples);
       return { data: Float32Array.from(fma518), nFrames: 1, nBins: fma518.length };
     };
     const stored = cache ? await cache.getOrCompute(clip.file, feature, compute) : await compute();

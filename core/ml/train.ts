@@ -13,24 +13,35 @@ export interface TrainingClip {
 export interface TrainOptions {
   seed: number;
   maxEpochs: number;
-  /** Early stopping: epochs without a lower validation loss before training stops (the study used 2). */
-  patience: number;
   /**
-   * Epochs before early stopping may stop training: with a validation set of a few dozen clips the
-   * loss of the first, barely trained epochs is too noisy to stop on.
+   * Early stopping: training stops once this many epochs in a row have not lowered the validation
+   * loss (the study used 2). The validation loss is that of the averaged weights (see
+   * `weightAveraging`), and every epoch that does not lower it also divides the learning rate by
+   * `plateauDecay`, so a stop means the loss failed to improve even at a lower learning rate.
    */
+  patience: number;
+  /** Epochs before early stopping may stop: the loss of the first, barely trained epochs is noise. */
   minEpochs: number;
   /**
-   * Keep the weights of the epoch with the lowest validation loss (true) or those of the last epoch
-   * (false, Keras' EarlyStopping default). On a few dozen validation clips the loss bottoms out
-   * early: the network still gets more clips right but grows over-confident on the rest. In
-   * artist-grouped CV on emotify-dev the last epoch's weights scored 0.557 against 0.521.
+   * Keep the averaged weights of the epoch with the lowest validation loss (true) or those of the
+   * last epoch (false).
    */
   restoreBest: boolean;
   batchSequences: number;
   /** Random ~30-s windows drawn from each training clip per epoch. */
   windowsPerClip: number;
   learningRate: number;
+  /** The learning rate is divided by this after each epoch that does not lower the validation loss. */
+  plateauDecay: number;
+  /**
+   * Decay per step of the exponential moving average of the weights that validation (and the saved
+   * model) uses. Single-step weights swing from epoch to epoch (validation accuracy 0.47–0.76 in
+   * consecutive epochs of model 1.1.0), which made the validation loss too noisy to stop on.
+   * 0 turns averaging off.
+   */
+  weightAveraging: number;
+  /** Label smoothing of the training targets: curbs the over-confidence that made the validation loss climb. */
+  labelSmoothing: number;
   /** Weight of the per-patch (timeline) loss beside the track loss. */
   patchLossWeight: number;
   /** SpecAugment: widest frequency and time mask, per patch. */
@@ -47,20 +58,22 @@ export interface TrainOptions {
 }
 
 /**
- * 30 epochs, always: early stopping (patience 2) on the 58-clip validation loss stopped at epoch
- * 6–8, where the network fits only ~0.7 of its own training clips. The validation loss rises after
- * epoch 3–5 (growing over-confidence) while accuracy on held-out artists keeps improving: in
- * artist-grouped CV on emotify-dev, 30 fixed epochs scored higher than 6–8 (see models/MODEL_CARD.md).
+ * Early stopping on validation loss with patience 2 (as in the study), made workable on a
+ * validation set of a few dozen clips by validating averaged weights, smoothing the labels and
+ * halving the learning rate on every epoch without improvement.
  */
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 1,
   maxEpochs: 30,
   patience: 2,
-  minEpochs: 30,
-  restoreBest: false,
+  minEpochs: 4,
+  restoreBest: true,
   batchSequences: 12,
   windowsPerClip: 2,
   learningRate: 1e-3,
+  plateauDecay: 2,
+  weightAveraging: 0.99,
+  labelSmoothing: 0.1,
   patchLossWeight: 0.5,
   maxFrequencyMask: 12,
   maxTimeMask: 16,
@@ -70,6 +83,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 
 export interface EpochReport {
   epoch: number;
+  learningRate: number;
   loss: number;
   accuracy: number;
   valLoss: number;
@@ -87,10 +101,11 @@ export interface TrainResult {
 
 /**
  * Trains a CNN-LSTM on labelled clips. Each epoch draws random ~30-s windows from every training
- * clip (with SpecAugment masks and a level change), weights the loss by inverse class frequency,
- * and stops once the validation loss has not improved for `patience` epochs (after `minEpochs`),
- * keeping the last or, with `restoreBest`, the lowest-validation-loss weights. Every random choice
- * comes from `seed`.
+ * clip (with SpecAugment masks and a level change) and weights the loss by inverse class frequency.
+ * After each epoch the moving average of the weights is scored on the validation clips; an epoch
+ * that does not lower that loss divides the learning rate, and `patience` such epochs in a row
+ * (after `minEpochs`) stop training. The model keeps the best epoch's averaged weights (or, without
+ * `restoreBest`, the last ones). Every random choice comes from `seed`.
  */
 export async function trainCnnLstm(
   config: CnnLstmConfig,
@@ -106,25 +121,31 @@ export async function trainCnnLstm(
   model.setNormalisation(mean, std);
   const bandMean = bandStatistics(train.map((clip) => clip.mel), config.nMels).mean;
   const classWeights = inverseFrequencyWeights(train, config.labels.length);
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = new AdjustableAdam(options.learningRate);
+  const average = new WeightAverage(model, options.weightAveraging);
   const epochs: EpochReport[] = [];
-  let best = { loss: Infinity, epoch: 0, weights: model.toArrays() };
+  const stopping = new EarlyStopping(options.patience, options.minEpochs);
+  let bestWeights = model.toArrays();
   try {
     for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
       const started = performance.now();
+      const learningRate = optimizer.rate;
       const windows = random.shuffle(train.flatMap((clip) => Array.from({ length: options.windowsPerClip }, () => clip)));
       let lossSum = 0;
       let correct = 0;
       for (let first = 0; first < windows.length; first += options.batchSequences) {
         const batch = windows.slice(first, first + options.batchSequences);
         const { loss, correctInBatch } = trainStep(model, optimizer, batch, classWeights, options, random, bandMean);
+        average.update();
         lossSum += loss * batch.length;
         correct += correctInBatch;
         await tf.nextFrame();
       }
-      const val = evaluateClips(model, validation, classWeights);
+      const averaged = average.values();
+      const val = withWeights(model, averaged, () => evaluateClips(model, validation, classWeights));
       const report: EpochReport = {
         epoch,
+        learningRate,
         loss: lossSum / windows.length,
         accuracy: correct / windows.length,
         valLoss: val.loss,
@@ -133,14 +154,100 @@ export async function trainCnnLstm(
       };
       epochs.push(report);
       onEpoch?.(report);
-      if (val.loss < best.loss) best = { loss: val.loss, epoch, weights: model.toArrays() };
-      else if (epoch - best.epoch >= options.patience && epoch >= options.minEpochs) break;
+      const { improved, stop } = stopping.update(epoch, val.loss);
+      if (improved) bestWeights = averaged;
+      else optimizer.rate = learningRate / options.plateauDecay;
+      if (stop) break;
     }
+    model.assign(options.restoreBest ? bestWeights : average.values());
   } finally {
     optimizer.dispose();
+    average.dispose();
   }
-  if (options.restoreBest) model.assign(best.weights);
-  return { model, epochs, bestEpoch: options.restoreBest ? best.epoch : epochs.length, classWeights };
+  return { model, epochs, bestEpoch: options.restoreBest ? stopping.bestEpoch : epochs.length, classWeights };
+}
+
+/**
+ * The early-stopping rule: an epoch improves when its validation loss is below every earlier one;
+ * training stops after `patience` epochs in a row without improvement, once `minEpochs` have run.
+ */
+export class EarlyStopping {
+  bestLoss = Infinity;
+  bestEpoch = 0;
+  private epochsWithoutImprovement = 0;
+
+  constructor(
+    private readonly patience: number,
+    private readonly minEpochs: number,
+  ) {}
+
+  update(epoch: number, loss: number): { improved: boolean; stop: boolean } {
+    const improved = loss < this.bestLoss;
+    if (improved) {
+      this.bestLoss = loss;
+      this.bestEpoch = epoch;
+      this.epochsWithoutImprovement = 0;
+    } else this.epochsWithoutImprovement++;
+    return { improved, stop: this.epochsWithoutImprovement >= this.patience && epoch >= this.minEpochs };
+  }
+}
+
+/** Adam whose learning rate can be lowered between steps without losing its moment estimates. */
+class AdjustableAdam extends tf.AdamOptimizer {
+  constructor(learningRate: number) {
+    super(learningRate, 0.9, 0.999);
+  }
+
+  get rate(): number {
+    return this.learningRate;
+  }
+
+  set rate(value: number) {
+    this.learningRate = value;
+  }
+}
+
+/**
+ * Exponential moving average of every weight (Polyak averaging), bias-corrected like Adam's moments
+ * so the first steps are not pulled towards zero. Decay 0 makes it the current weights.
+ */
+class WeightAverage {
+  private readonly sums: tf.Variable[];
+  private steps = 0;
+
+  constructor(
+    private readonly model: CnnLstmModel,
+    private readonly decay: number,
+  ) {
+    this.sums = [...model.weights.values()].map((weight) => tf.variable(tf.zerosLike(weight), false));
+  }
+
+  update(): void {
+    this.steps++;
+    tf.tidy(() => [...this.model.weights.values()].forEach((weight, i) => this.sums[i].assign(this.sums[i].mul(this.decay).add(weight.mul(1 - this.decay)))));
+  }
+
+  /** The averaged weights, in weightSpecs order (the model's own while nothing is averaged yet). */
+  values(): Float32Array[] {
+    if (this.steps === 0 || this.decay === 0) return this.model.toArrays();
+    const correction = 1 - this.decay ** this.steps;
+    return this.sums.map((sum) => Float32Array.from(sum.dataSync(), (value) => value / correction));
+  }
+
+  dispose(): void {
+    for (const sum of this.sums) sum.dispose();
+  }
+}
+
+/** Runs `use` with `weights` loaded into the model, then puts the model's own weights back. */
+function withWeights<T>(model: CnnLstmModel, weights: Float32Array[], use: () => T): T {
+  const own = model.toArrays();
+  model.assign(weights);
+  try {
+    return use();
+  } finally {
+    model.assign(own);
+  }
 }
 
 function trainStep(
@@ -180,8 +287,8 @@ function trainStep(
         const embeddings = model.embedPatches(x, model.config.dropout, dropoutSeeds[0]);
         const { logits } = model.sequence(embeddings.reshape([batch.length, sequencePatches, -1]), model.config.dropout, dropoutSeeds[1]);
         predicted = logits.argMax(1).dataSync() as Int32Array;
-        const trackLoss = tf.losses.softmaxCrossEntropy(trackTargets, logits, trackWeights);
-        const patchLoss = tf.losses.softmaxCrossEntropy(patchTargets, model.patchLogits(embeddings), patchWeights);
+        const trackLoss = tf.losses.softmaxCrossEntropy(trackTargets, logits, trackWeights, options.labelSmoothing);
+        const patchLoss = tf.losses.softmaxCrossEntropy(patchTargets, model.patchLogits(embeddings), patchWeights, options.labelSmoothing);
         return trackLoss.add(patchLoss.mul(options.patchLossWeight)) as tf.Scalar;
       },
       true,

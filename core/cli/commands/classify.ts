@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { parseFile } from 'music-metadata';
 import { excerptToTrackTime, loadClassifier } from '../../ml/classifier.js';
+import { decodeAnalysisExcerpt } from '../../audio/windows.js';
+import { analyzeSignal } from '../../features/analyze.js';
 import { excerptLogMel } from '../../ml/features.js';
 
 export const summary = 'predict the genre of audio files, with a per-segment timeline (--json for machines)';
@@ -30,8 +32,8 @@ export async function run(args: string[]): Promise<number> {
   let failures = 0;
   for (const file of positionals) {
     try {
-      const { excerpt, mel } = await excerptLogMel(file, await durationOf(file));
-      const { embedding: _embedding, ...prediction } = classifier.classifyMel(mel);
+      const { excerpt, mel, fma518 } = await excerptFeatures(file, await durationOf(file), classifier.usesStatistics);
+      const { embedding: _embedding, ...prediction } = classifier.classifyMel(mel, fma518);
       const segments = prediction.segments.map((segment) => ({
         ...segment,
         start: excerptToTrackTime(segment.start, excerpt.windows),
@@ -53,6 +55,14 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(results, null, 2));
   classifier.dispose();
   return failures === 0 ? 0 : 1;
+}
+
+/** The excerpt's log-mel, and its MIR statistics when the model fuses them (a full analysis, as a scan does). */
+async function excerptFeatures(file: string, durationSeconds: number | null, withStatistics: boolean) {
+  if (!withStatistics) return { ...(await excerptLogMel(file, durationSeconds)), fma518: undefined };
+  const excerpt = await decodeAnalysisExcerpt(file, durationSeconds);
+  const { melDb, fma518 } = analyzeSignal(excerpt.samples);
+  return { excerpt, mel: melDb, fma518 };
 }
 
 /** The track's duration from its container/tags, so long tracks are analysed in three windows. */

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../ml/backend.js';
@@ -5,6 +6,7 @@ import { loadClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
 import { crossValidate, DEFAULT_MEMBERS, loadDatasetMels } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
+import { DEFAULT_STATISTICS_WEIGHT } from '../../ml/fusion.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
 import { loadDatasetStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
@@ -12,12 +14,14 @@ import { integerFlag } from './options.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
-const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--keep-best] [--no-baseline] [--no-cache]
+const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--last-epoch] [--statistics-weight W] [--no-baseline] [--predictions FILE] [--no-cache]
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
-M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist
-when DIR/artists.tsv names them, with the MIR-statistics baseline (518 FMA statistics, logistic
-regression) trained and tested on the same splits.
+M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist when DIR/artists.tsv names
+them. On the same splits: the MIR-statistics baseline (518 FMA statistics, logistic regression) and
+the shipped fusion of both (statistics weight W, default ${DEFAULT_STATISTICS_WEIGHT}).
+--predictions FILE  writes every clip's out-of-fold probabilities (JSON)
+--last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
 
@@ -33,8 +37,10 @@ export async function run(args: string[]): Promise<number> {
       seed: { type: 'string' },
       epochs: { type: 'string' },
       'min-epochs': { type: 'string' },
-      'keep-best': { type: 'boolean' },
+      'last-epoch': { type: 'boolean' },
+      'statistics-weight': { type: 'string' },
       'no-baseline': { type: 'boolean' },
+      predictions: { type: 'string' },
       'no-cache': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,6 +60,11 @@ export async function run(args: string[]): Promise<number> {
   const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'eval');
   const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'eval');
   if (folds === null || members === null || seed === null || epochs === null || minEpochs === null) return 2;
+  const statisticsWeight = values['statistics-weight'] === undefined ? DEFAULT_STATISTICS_WEIGHT : Number(values['statistics-weight']);
+  if (!(statisticsWeight >= 0 && statisticsWeight <= 1)) {
+    console.error('timbre eval: --statistics-weight must be a number in [0, 1]');
+    return 2;
+  }
   const backend = await initBackend();
   const dataset = await readFolderDataset(values.data);
   const cache = values['no-cache'] ? null : new FeatureCache();
@@ -65,12 +76,13 @@ export async function run(args: string[]): Promise<number> {
 
   if (values.model) {
     const classifier = await loadClassifier(values.model);
+    const statistics = classifier.usesStatistics ? await loadDatasetStatistics(dataset, cache, progress('MIR statistics')) : null;
     const missing = dataset.labels.filter((label) => !classifier.labels.includes(label));
     if (missing.length) console.error(`warning: the model has no class for ${missing.join(', ')}; those clips count as errors`);
     const labels = [...classifier.labels, ...missing];
     const truth = items.map((item) => labels.indexOf(dataset.labels[item.label]));
     const started = performance.now();
-    const predicted = items.map((item) => labels.indexOf(classifier.classifyMel(item.mel).genre));
+    const predicted = items.map((item, i) => labels.indexOf(classifier.classifyMel(item.mel, statistics?.[i]).genre));
     const seconds = (performance.now() - started) / 1000;
     const report = classificationReport(truth, predicted, labels);
     const output = { mode: 'model', data, model: { id: classifier.modelId, version: classifier.version }, backend: backend.active, clips: items.length, tracksPerSecond: items.length / seconds, cnnLstm: report };
@@ -80,22 +92,27 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  const loadStatistics = values['no-baseline'] ? undefined : () => loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
-  const report = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
+  const statistics = values['no-baseline'] ? undefined : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
+  const { predictions, ...report } = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
     folds,
     members,
-    train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs, restoreBest: values['keep-best'] ? true : DEFAULT_TRAIN_OPTIONS.restoreBest },
-    loadStatistics,
+    train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs, restoreBest: !values['last-epoch'] },
+    statistics,
+    statisticsWeight,
     onEpoch: (fold, member, epoch) =>
-      console.error(`fold ${fold + 1}/${folds} member ${member + 1}/${members} epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(3)} val_loss ${epoch.valLoss.toFixed(3)} val_accuracy ${epoch.valAccuracy.toFixed(3)}`),
+      console.error(
+        `fold ${fold + 1}/${folds} member ${member + 1}/${members} epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(3)} val_loss ${epoch.valLoss.toFixed(3)} val_accuracy ${epoch.valAccuracy.toFixed(3)} (lr ${epoch.learningRate.toExponential(1)})`,
+      ),
     onFold: (fold, model, accuracy) => console.error(`fold ${fold + 1}/${folds}: ${model} accuracy ${accuracy.toFixed(3)}`),
   });
+  if (values.predictions) await writeFile(values.predictions, JSON.stringify({ labels: dataset.labels, predictions }) + '\n');
   const output = { mode: 'cross-validation', data, backend: backend.active, clips: items.length, ...report };
   if (values.json) console.log(JSON.stringify(output, null, 2));
   else {
     console.log(`${folds}-fold cross-validation grouped by ${report.groupedBy}, ${items.length} clips of ${data}`);
     printReport(`CNN-LSTM (ensemble of ${members})`, report.cnnLstm);
     if (report.baseline) printReport('MIR-statistics baseline (logistic regression)', report.baseline);
+    if (report.fused) printReport(`CNN-LSTM + MIR statistics, fused (statistics weight ${report.fused.statisticsWeight}): the shipped recipe`, report.fused);
   }
   return 0;
 }

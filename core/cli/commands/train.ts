@@ -1,26 +1,37 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { openDatabase } from '../../db/open.js';
+import { resolveDbPath } from '../../paths.js';
 import { initBackend } from '../../ml/backend.js';
-import { readFolderDataset } from '../../ml/dataset.js';
+import { trainLogisticBaseline } from '../../ml/baseline.js';
+import { readFolderDataset, type LabelledDataset } from '../../ml/dataset.js';
 import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
+import { DEFAULT_STATISTICS_WEIGHT, statisticsHeadFrom } from '../../ml/fusion.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
+import { DEFAULT_LIBRARY_DATASET_OPTIONS, libraryDataset } from '../../ml/library-dataset.js';
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
+import { loadDatasetStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { integerFlag } from './options.js';
 
-export const summary = 'train the CNN-LSTM genre model on a folder dataset (one folder per genre)';
+export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
-const USAGE = `usage: timbre train --data DIR [--out DIR] [--epochs N] [--min-epochs N] [--keep-best] [--members M] [--seed S] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
-DIR holds one folder per genre (and optionally artists.tsv: genre, file, artist). The model is an
-ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different group of artists for
-validation, and stops when its validation loss has not improved for 2 epochs once --min-epochs
-have run (by default it runs all ${DEFAULT_TRAIN_OPTIONS.maxEpochs}: stopping earlier scored lower).
+--data DIR  one folder per genre (and optionally artists.tsv: genre, file, artist)
+--db FILE   the library: tracks with a confirmed genre (the first one is the label), else a tag
+            genre the vocabulary knows; genres with fewer than --min-tracks (default
+            ${DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre}) tracks are left out
+The model is an ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different sixth of
+the artists for validation and stops once its validation loss has not improved for
+${DEFAULT_TRAIN_OPTIONS.patience} epochs (after at least --min-epochs, default ${DEFAULT_TRAIN_OPTIONS.minEpochs}), keeping the best epoch.
+A logistic regression on the 518 MIR statistics is trained beside it and fused with the networks
+(statistics weight ${DEFAULT_STATISTICS_WEIGHT}); --no-statistics leaves it out.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
---min-epochs  epochs before early stopping may stop (default ${DEFAULT_TRAIN_OPTIONS.minEpochs})
---keep-best   keep the weights of the epoch with the lowest validation loss, not the last epoch's
+--last-epoch  keep the last epoch's weights instead of the best epoch's
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
 export async function run(args: string[]): Promise<number> {
@@ -28,12 +39,15 @@ export async function run(args: string[]): Promise<number> {
     args,
     options: {
       data: { type: 'string' },
+      db: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string' },
       'min-epochs': { type: 'string' },
-      'keep-best': { type: 'boolean' },
+      'last-epoch': { type: 'boolean' },
       members: { type: 'string' },
       seed: { type: 'string' },
+      'min-tracks': { type: 'string' },
+      'no-statistics': { type: 'boolean' },
       id: { type: 'string' },
       'model-version': { type: 'string' },
       register: { type: 'boolean' },
@@ -47,36 +61,83 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!values.data) {
-    console.error(`timbre train: --data DIR is required\n${USAGE}`);
+  if (!values.data === !values.db) {
+    console.error(`timbre train: give either --data DIR or --db FILE\n${USAGE}`);
     return 2;
   }
   const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'train');
   const seed = integerFlag(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed', 'train');
   const members = integerFlag(values.members, DEFAULT_MEMBERS, '--members', 'train');
   const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'train');
-  if (epochs === null || seed === null || members === null || minEpochs === null) return 2;
-  const id = values.id ?? 'genre-cnn-lstm-custom';
+  const minTracks = integerFlag(values['min-tracks'], DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre, '--min-tracks', 'train');
+  if (epochs === null || seed === null || members === null || minEpochs === null || minTracks === null) return 2;
+  const id = values.id ?? (values.db ? 'genre-cnn-lstm-library' : 'genre-cnn-lstm-custom');
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
   const out = path.resolve(values.out ?? `timbre-model-${id}`);
 
   const backend = await initBackend();
   console.error(`backend: ${backend.active} (${backend.provider})`);
-  const dataset = await readFolderDataset(values.data);
-  console.error(`${dataset.clips.length} clips, genres: ${dataset.labels.join(', ')}; validation split by ${dataset.groupedByArtist ? 'artist' : 'clip (no artists.tsv)'}`);
+  let dataset: LabelledDataset;
+  let source: string;
+  if (values.db) {
+    const dbPath = resolveDbPath(values.db);
+    if (!existsSync(dbPath)) {
+      console.error(`timbre train: no library database at ${dbPath}`);
+      return 1;
+    }
+    const db = openDatabase(dbPath);
+    try {
+      const library = libraryDataset(db, { minTracksPerGenre: minTracks });
+      const { unlabelled, failedAnalysis, missingFile, rareGenre } = library.skipped;
+      const rare = Object.entries(rareGenre).map(([genre, count]) => `${genre} ${count}`).join(', ');
+      console.error(
+        `library ${dbPath}: ${library.clips.length} labelled tracks (${library.confirmed} confirmed, ${library.clips.length - library.confirmed} by tag); ` +
+          `left out: ${unlabelled} without a genre, ${failedAnalysis} failed analysis, ${missingFile} missing files${rare ? `, rare genres (${rare})` : ''}`,
+      );
+      dataset = library;
+      source = `library ${path.basename(dbPath)}`;
+    } finally {
+      db.close();
+    }
+    if (dataset.labels.length < 2) {
+      console.error(`timbre train: the library has ${dataset.labels.length} genre(s) with at least ${minTracks} labelled tracks; at least 2 are needed`);
+      return 1;
+    }
+  } else {
+    dataset = await readFolderDataset(values.data!);
+    source = path.basename(path.resolve(values.data!));
+  }
+  const groups = new Set(dataset.clips.map((clip) => clip.group)).size;
+  if (groups < 6) {
+    console.error(`timbre train: ${groups} artists; at least 6 are needed (a sixth of them is held out for validation)`);
+    return 1;
+  }
+  console.error(`${dataset.clips.length} clips, genres: ${dataset.labels.join(', ')}; validation split by ${dataset.groupedByArtist ? 'artist' : 'artist where known, else by file'}`);
+  const cache = values['no-cache'] ? null : new FeatureCache();
+  const progress = (what: string) => (done: number, total: number) => {
+    if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
+  };
   const started = performance.now();
-  const items = await loadDatasetMels(dataset, values['no-cache'] ? null : new FeatureCache(), (done, total) => {
-    if (done % 20 === 0 || done === total) console.error(`features ${done}/${total}`);
-  });
+  const items = await loadDatasetMels(dataset, cache, progress('log-mel'));
+  const statistics = values['no-statistics'] ? null : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
   const featureSeconds = (performance.now() - started) / 1000;
-  const restoreBest = values['keep-best'] ? true : DEFAULT_TRAIN_OPTIONS.restoreBest;
+  const restoreBest = !values['last-epoch'];
   const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, restoreBest, seed };
   const results = await trainEnsemble(items, dataset.labels, options, members, (member, report) => {
     console.log(
       `network ${member + 1}/${members} epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
-        `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  (${report.seconds.toFixed(1)} s)`,
+        `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  lr ${report.learningRate.toExponential(1)}  (${report.seconds.toFixed(1)} s)`,
     );
   });
+  const statisticsHead = statistics
+    ? statisticsHeadFrom(
+        trainLogisticBaseline(
+          statistics,
+          items.map((item) => item.label),
+          dataset.labels.length,
+        ),
+      )
+    : undefined;
   const trainSeconds = (performance.now() - started) / 1000 - featureSeconds;
   await writeModelFolder(
     out,
@@ -85,11 +146,13 @@ export async function run(args: string[]): Promise<number> {
       id,
       version,
       inputSpec: ANALYSIS_INPUT_SPEC,
+      statisticsHead,
       training: {
-        data: path.basename(path.resolve(values.data)),
+        data: source,
         clips: items.length,
-        validationSplit: dataset.groupedByArtist ? 'artist' : 'clip',
+        validationSplit: dataset.groupedByArtist ? 'artist' : 'artist where known, else file',
         options,
+        statistics: statisticsHead ? { features: 'fma518', model: 'logistic regression (core/ml/baseline.ts defaults)', weight: statisticsHead.weight } : null,
         backend: backend.active,
         featureSeconds: Math.round(featureSeconds),
         trainSeconds: Math.round(trainSeconds),
