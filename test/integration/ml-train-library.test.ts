@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase } from '../../core/db/open.js';
+import { FoldersRepo } from '../../core/db/repos/folders.js';
+import { GenresRepo } from '../../core/db/repos/genres.js';
+import { TracksRepo } from '../../core/db/repos/tracks.js';
+import type { ModelDefinition } from '../../core/ml/registry.js';
+import { SeededRandom } from '../../core/ml/random.js';
+import { writeWav } from '../helpers/audio.js';
+import { runTimbre } from '../helpers/cli.js';
+import { makeTempDir } from '../helpers/temp.js';
+
+const SR = 22050;
+
+/** 3-s clips: a sine chord ("Classical") or band-limited noise bursts ("Electronic"). */
+function clip(kind: 'tonal' | 'noisy', random: SeededRandom): Float32Array {
+  const y = new Float32Array(3 * SR);
+  const freqs = [0, 1, 2].map(() => 110 * 2 ** (random.next() * 3));
+  for (let i = 0; i < y.length; i++) {
+    y[i] =
+      kind === 'tonal'
+        ? (0.2 * freqs.reduce((sum, f) => sum + Math.sin((2 * Math.PI * f * i) / SR), 0)) / 3
+        : 0.3 * (2 * random.next() - 1) * (Math.floor((i / SR) * 4) % 2);
+  }
+  return y;
+}
+
+test('timbre train --db trains on the library: confirmed genres first, else known tag genres', async () => {
+  const { dir, cleanup } = makeTempDir('timbre-train-db-');
+  try {
+    const dbPath = path.join(dir, 'library.db');
+    const db = openDatabase(dbPath);
+    const folder = new FoldersRepo(db).add(dir);
+    const tracks = new TracksRepo(db);
+    const genres = new GenresRepo(db);
+    const random = new SeededRandom(2);
+    // 6 artists × 2 tracks each: 3 artists tagged or confirmed Classical, 3 Electronic; one track's tag
+    // ("Rock") is overridden by the user's confirmation, one is tagged only with a non-genre.
+    for (let artist = 0; artist < 6; artist++) {
+      const kind = artist % 2 === 0 ? 'tonal' : 'noisy';
+      for (let n = 0; n < 2; n++) {
+        const file = path.join(dir, `a${artist}-${n}.wav`);
+        writeWav(file, clip(kind, random));
+        const id = tracks.insert({ folderId: folder.id, path: file, size: 0, mtimeMs: 0, fingerprint: null, status: 'done', error: null });
+        const genre = kind === 'tonal' ? 'Classical' : 'Electronica';
+        const tagGenres = artist === 0 && n === 0 ? ['Rock'] : [genre];
+        tracks.setTags(id, { title: null, artist: `Artist ${artist}`, album: null, year: null, genres: tagGenres, durationSec: 3, bitrate: null, sampleRate: SR });
+        if (artist === 0 && n === 0) genres.setConfirmedRows(id, [{ genreId: genres.resolveOrCreate('Classical').id, source: 'user', confirmedAt: 0 }]);
+      }
+    }
+    const extra = path.join(dir, 'untagged.wav');
+    writeWav(extra, clip('tonal', random));
+    const extraId = tracks.insert({ folderId: folder.id, path: extra, size: 0, mtimeMs: 0, fingerprint: null, status: 'done', error: null });
+    tracks.setTags(extraId, { title: null, artist: 'Someone', album: null, year: null, genres: ['Favourites'], durationSec: 3, bitrate: null, sampleRate: SR });
+    db.close();
+
+    const out = path.join(dir, 'model');
+    const result = await runTimbre(['train', '--db', dbPath, '--out', out, '--epochs', '2', '--no-cache', '--min-tracks', '3'], {
+      env: { ...process.env, TIMBRE_CACHE_DIR: path.join(dir, 'cache') },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /12 labelled tracks \(1 confirmed, 11 by tag\); left out: 1 without a genre/);
+    assert.match(result.stdout, /network 1\/1 epoch  1 .*val_loss/);
+    const definition = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as ModelDefinition;
+    assert.deepEqual(definition.config.labels, ['Classical', 'Electronic']);
+    assert.equal(definition.id, 'genre-cnn-lstm-library');
+    assert.equal(definition.statisticsHead?.mean.length, 518);
+    const training = definition.training as { clips: number; members: Array<{ trainClips: number; validationClips: number; epochs: unknown[] }> };
+    assert.equal(training.clips, 12);
+    assert.equal(training.members[0].trainClips + training.members[0].validationClips, 12);
+    assert.ok(training.members[0].epochs.length <= 2);
+
+    const missing = await runTimbre(['train', '--db', path.join(dir, 'nope.db'), '--out', out]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no library database/);
+  } finally {
+    cleanup();
+  }
+});
