@@ -158,13 +158,19 @@ export class GenreService {
     return this.edit('set-genres', (what) => `genre of ${what} → ${names.join(', ')}`, items, [], options);
   }
 
-  /** setGenres for library tracks by id (paths and known file versions looked up); unknown ids are skipped. */
+  /**
+   * setGenres for library tracks by id (paths and known file versions looked up); unknown ids are
+   * skipped. An empty list clears the tracks' confirmed genres (their files' tags are left as they are).
+   */
   setTrackGenres(trackIds: readonly number[], genres: readonly string[], options: TrackEditOptions & { source?: ConfirmationSource } = {}): SetGenresResult {
-    const names = this.requireNames(genres);
+    const clearing = splitGenreField(genres).length === 0;
+    if (clearing && options.writeTags) throw new GenreNameError('give at least one genre to write into the tags');
+    const names = clearing ? [] : this.requireNames(genres);
     const source = options.source ?? 'user';
     const { found, skipped } = this.lookUp(trackIds);
     const items = found.map(({ target }) => ({ target, genres: names, source }));
-    return this.edit('set-genres', (what) => `genre of ${what} → ${names.join(', ')}`, items, skipped, options);
+    const describe = (what: string) => (clearing ? `clear the confirmed genre of ${what}` : `genre of ${what} → ${names.join(', ')}`);
+    return this.edit('set-genres', describe, items, skipped, options);
   }
 
   /** Adds one genre to each track's confirmed genres (at the end), keeping the others. */
@@ -281,9 +287,24 @@ export class GenreService {
     return this.settle(edit, 'done', edit.redoData, writes, kept);
   }
 
-  /** Settles tag writes a crash interrupted (see TagWriter.recover). Cheap when there are none. */
+  /**
+   * Settles tag writes a crash interrupted (see TagWriter.recover), and has the library record the
+   * version each such file was left in. Cheap when there are none.
+   */
   recover(): number {
-    return this.writer.recover();
+    const interrupted = this.journal.unsettledTagWrites();
+    if (interrupted.length === 0) return 0;
+    this.writer.recover();
+    const changed: number[] = [];
+    for (const { id } of interrupted) {
+      const write = this.journal.tagWrite(id)!;
+      const trackId = this.tracks.idByPath(write.path);
+      // 'failed' after a crash: the file is the version from before the write, or someone else's.
+      const side = write.state === 'written' ? 'after' : write.state === 'restored' ? 'before' : null;
+      if (trackId !== null && side && this.recordFileVersion(trackId, write.path, tagGenresOf(write, side))) changed.push(trackId);
+    }
+    this.report(changed);
+    return interrupted.length;
   }
 
   /**

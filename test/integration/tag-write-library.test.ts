@@ -63,4 +63,33 @@ describe('tag write-back and the library', () => {
       temp.cleanup();
     }
   });
+
+  it('recovery after a crash mid-write has the library record the version the file was left in', async () => {
+    const temp = makeTempDir('timbre-tag-recover-');
+    const db = openDatabase(':memory:');
+    try {
+      const path = makeFixture(temp.dir, FIXTURES.find((fixture) => fixture.extension === 'mp3')!);
+      const tracks = new TracksRepo(db);
+      const scanner = new Scanner({ db, tracks, features: new FeaturesRepo(db), queue: new AnalysisQueue(new JobsRepo(db)) });
+      const folder = new FoldersRepo(db).add(temp.dir);
+      await scanner.scanFolder(folder);
+      const id = tracks.idByPath(path)!;
+      const original = tracks.fileRow(id)!;
+      const { files } = new GenreService(db).setTrackGenres([id], ['Shoegaze'], { writeTags: true });
+      const written = tracks.fileRow(id)!;
+      // As if the process died after replacing the file, before the journal and the library heard of it.
+      db.prepare(`UPDATE tag_writes SET state = 'writing' WHERE id = ?`).run(files[0].writeId);
+      tracks.recordTagRewrite(id, { size: original.size, mtimeMs: original.mtimeMs, fingerprint: original.fingerprint, genres: [] });
+
+      const reported: number[][] = [];
+      assert.equal(new GenreService(db, { onTracksChanged: (ids) => reported.push(ids) }).recover(), 1);
+      assert.deepEqual(tracks.fileRow(id), written);
+      assert.deepEqual(tracks.summary(id)!.genres, ['Shoegaze']);
+      assert.deepEqual(reported, [[id]]);
+      assert.equal((await scanner.scanFolder(folder)).summary.changed, 0);
+    } finally {
+      db.close();
+      temp.cleanup();
+    }
+  });
 });

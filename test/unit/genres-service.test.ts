@@ -172,6 +172,17 @@ describe('GenreService (app-facing edits by track id)', () => {
     assert.equal(service.history().length, 2);
   });
 
+  it('an empty list clears the confirmed genres, undoably; it cannot be written into tags', () => {
+    const { service, confirmed } = library();
+    service.setTrackGenres([1, 2], ['Rock']);
+    service.setTrackGenres([1, 2, 3], []);
+    assert.deepEqual([1, 2, 3].map(confirmed), [[], [], []]);
+    assert.equal(service.undoState().undoSummary, 'clear the confirmed genre of 2 tracks');
+    service.undo();
+    assert.deepEqual([1, 2, 3].map(confirmed), [['Rock'], ['Rock'], []]);
+    assert.throws(() => service.setTrackGenres([1], [' '], { writeTags: true }), GenreNameError);
+  });
+
   it('adds and removes one genre in bulk, keeping the others and how they were confirmed', () => {
     const { service, confirmed, db } = library();
     service.setTrackGenres([1], ['Rock']);
