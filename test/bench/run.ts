@@ -22,6 +22,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
   cqt: () => import('./cqt.js'),
   similarity: () => import('./similarity.js'),
+  map: () => import('./map.js'),
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
   ui: () => import('./ui.js'),
