@@ -123,7 +123,10 @@ export interface PlaylistApiMethods {
   listPlaylists(): PlaylistSummary[];
   getPlaylist(args: { id: number }): PlaylistView;
   savePlaylist(args: { name: string; trackIds: number[]; request: PlaylistRequest | null }): PlaylistView;
-  /** Renames, reorders or removes tracks (trackIds is the new order), or keeps a regenerated one with its request. */
+  /**
+   * Renames, reorders or removes tracks (trackIds is the new order; tracks left out stay out when it
+   * is regenerated), or keeps a regenerated playlist: with `request`, that request is stored as given.
+   */
   updatePlaylist(args: { id: number; name?: string; trackIds?: number[]; request?: PlaylistRequest }): PlaylistView;
   deletePlaylist(args: { id: number }): { deleted: boolean };
   /** The M3U8 text of tracks in order; relative paths are relative to `location` (the file to be). */

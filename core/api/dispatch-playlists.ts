@@ -79,9 +79,12 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
       changed(playlist.id);
       return savedView(playlist);
     },
-    updatePlaylist: async ({ id, ...patch }) => {
+    updatePlaylist: async ({ id, request, ...patch }) => {
       requirePlaylist(id);
-      const playlist = similarity.updatePlaylist(id, patch);
+      similarity.updatePlaylist(id, patch);
+      // The core counts tracks left out of a new list as removals and excludes them from the request;
+      // a request given with it (a regenerated playlist) is meant as it is, so it is written after.
+      const playlist = request ? similarity.updatePlaylist(id, { request }) : similarity.getPlaylist(id)!;
       changed(id);
       return savedView(playlist);
     },

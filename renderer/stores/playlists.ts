@@ -124,7 +124,6 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       if (previous?.id != null) {
         const updated = await api.call('updatePlaylist', { id: previous.id, trackIds: generated.entries.map((entry) => entry.id), request: generated.request ?? request });
         set({ current: keepReasons(updated, generated), busy: null, playingIndex: null });
-        void get().loadSaved();
       } else {
         set({ current: generated, busy: null, playingIndex: null });
       }
@@ -144,7 +143,6 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
     try {
       const updated = await api.call('updatePlaylist', { id: current.id, trackIds: entries.map((entry) => entry.id), ...(request ? { request } : {}) });
       if (get().current?.id === updated.id) set({ current: keepReasons(updated, get().current) });
-      void get().loadSaved();
     } catch (error) {
       set({ error: message(error) });
     }
@@ -216,7 +214,6 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
             ? await api.call('savePlaylist', { name, trackIds: current.entries.map((entry) => entry.id), request: current.request })
             : await api.call('updatePlaylist', { id: current.id, name });
         set({ current: keepReasons(saved, current), busy: null, notice: `Saved “${saved.name}”` });
-        void get().loadSaved();
       } catch (error) {
         set({ busy: null, error: message(error) });
       }
@@ -243,8 +240,7 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       try {
         await api.call('deletePlaylist', { id });
         const current = get().current;
-        if (current?.id === id) set({ current: { ...current, id: null, createdAt: null, updatedAt: null }, notice: 'Deleted; the list stays open until you leave it.' });
-        await get().loadSaved();
+        if (current?.id === id) set({ current: { ...current, id: null, createdAt: null, updatedAt: null }, notice: 'Deleted. Its tracks stay here until you leave: Save keeps them again.' });
       } catch (error) {
         set({ error: message(error) });
       }
@@ -298,7 +294,6 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       const skipped = missing.length ? ` · ${missing.length} not in the library: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}` : '';
       set({ current: playlist, options: optionsFor(playlist.request), busy: null, playingIndex: null, notice: `Imported ${playlist.entries.length} tracks${skipped}` });
       useAppStore.getState().setSection('playlists');
-      void get().loadSaved();
     } catch (error) {
       set({ busy: null, error: message(error) });
     }

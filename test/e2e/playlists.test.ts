@@ -159,7 +159,7 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
   await t.test('export writes an M3U8 with relative paths in the playlist order, and downloads one with absolute paths', async () => {
     const titles = await order();
     const expected = titles.map((title) => ALL_TRACKS.find((track) => track.title === title)!);
-    const playlistFile = join(work, 'Playlists', 'Road trip.m3u8');
+    const playlistFile = join(work, 'Playlists', 'road-trip.m3u8');
 
     await page.getByRole('button', { name: 'Export M3U8' }).click();
     const form = page.getByRole('form', { name: 'Export M3U8' });
@@ -171,15 +171,50 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     checkM3u8(readFileSync(playlistFile, 'utf8'), expected, (track) => relative(join(work, 'Playlists'), join(musicDir, track.file)));
 
     await page.getByRole('button', { name: 'Export M3U8' }).click();
+    await form.getByRole('textbox', { name: 'Playlist file path' }).fill(playlistFile);
     await form.getByRole('radio', { name: 'Absolute' }).check();
     const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Download' }).click()]);
-    assert.equal(download.suggestedFilename(), 'Road trip.m3u8');
+    assert.equal(download.suggestedFilename(), 'road-trip.m3u8');
     checkM3u8(readFileSync((await download.path())!, 'utf8'), expected, (track) => join(musicDir, track.file));
+  });
+
+  await t.test('importing the exported M3U8 gives a saved playlist of the same tracks in the same order', async () => {
+    const exported = await order();
+    await page.getByRole('button', { name: 'Import M3U8' }).click();
+    await page.getByLabel('M3U8 file to import').setInputFiles(join(work, 'Playlists', 'road-trip.m3u8'));
+    await page.getByText(`Imported ${exported.length} tracks`).waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Playlist name' }).inputValue(), 'road-trip');
+    assert.deepEqual(await order(), exported);
+    const saved = page.getByRole('navigation', { name: 'Saved playlists' });
+    await saved.getByRole('button', { name: /^road-trip/ }).waitFor();
+    assert.match((await page.locator('.playlist-controls__note').textContent()) ?? '', /imported/, 'nothing to regenerate from');
+  });
+
+  await t.test('a generated playlist regenerates to a new length and steers away from a track', async () => {
+    await page.getByRole('navigation', { name: 'Saved playlists' }).getByRole('button', { name: /^Road trip/ }).click();
+    await waitFor('the saved playlist', async () => (await page.getByRole('textbox', { name: 'Playlist name' }).inputValue()) === 'Road trip');
+    await page.getByRole('spinbutton', { name: 'Number of tracks' }).fill('5');
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await waitFor('five tracks', async () => (await rows.count()) === 5);
+    assert.equal((await order())[0], 'Pulse Drive', 'still seeded by Pulse Drive');
+    await page.getByRole('navigation', { name: 'Saved playlists' }).getByRole('button', { name: /^Road trip 5 tracks/ }).waitFor();
+
+    const avoided = (await order())[2];
+    await page.getByRole('button', { name: `Less like ${avoided}` }).click();
+    await page.getByRole('list', { name: 'Steering' }).getByText(`Less like ${avoided}`).waitFor();
+    let titles: string[] = [];
+    await waitFor('a playlist without it', async () => {
+      titles = await order();
+      return titles.length === 5 && !titles.includes(avoided);
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${avoided} in ${titles}`);
+    });
+    await page.screenshot({ path: join(shots, 'p5-steered.png'), animations: 'disabled' });
   });
 
   await t.test('the map renders every track by genre; hovering names a point, clicking opens that track', async () => {
     await page.getByRole('button', { name: 'Map', exact: true }).click();
-    const canvas = page.locator('canvas.map__canvas');
+    const canvas = page.getByRole('img', { name: /^Map of/ });
     await canvas.waitFor();
     const map = await api<LibraryMap>('libraryMap');
     assert.equal(map.points.length, ALL_TRACKS.length);
@@ -230,7 +265,7 @@ function apiCaller(server: ServeProcess) {
 
 /** Where a map point is drawn, in page pixels (the canvas publishes its view transform). */
 async function screenPosition(page: Page, point: { x: number; y: number }): Promise<{ x: number; y: number }> {
-  const canvas = page.locator('canvas.map__canvas');
+  const canvas = page.getByRole('img', { name: /^Map of/ });
   const box = (await canvas.boundingBox())!;
   const [scale, offsetX, offsetY] = await Promise.all(['data-scale', 'data-offset-x', 'data-offset-y'].map(async (name) => Number(await canvas.getAttribute(name))));
   return { x: box.x + point.x * scale + offsetX, y: box.y + point.y * scale + offsetY };

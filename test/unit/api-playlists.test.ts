@@ -128,6 +128,13 @@ test('saved playlists: save, list, reorder and remove, rename, delete; each chan
   const reread = await call<PlaylistView>('getPlaylist', { id: saved.id });
   assert.deepEqual(reread.entries.map((entry) => entry.id), reordered, 'the new order is kept');
   assert.equal(reread.durationSec, 800);
+  assert.deepEqual(reread.request?.exclude, [trackIds[2]], 'a removed track stays out when regenerated');
+
+  // A regenerated list comes with its request: that is stored as given, whatever tracks it left out.
+  const regenerated = await call<PlaylistView>('generatePlaylist', { seeds: [ids[1]], count: 3 });
+  const kept = await call<PlaylistView>('updatePlaylist', { id: saved.id, trackIds: regenerated.entries.map((entry) => entry.id), request: regenerated.request });
+  assert.deepEqual(kept.request, regenerated.request);
+  assert.deepEqual(kept.entries.map((entry) => entry.id), regenerated.entries.map((entry) => entry.id));
 
   assert.deepEqual(await call('deletePlaylist', { id: saved.id }), { deleted: true });
   assert.deepEqual(await call('deletePlaylist', { id: saved.id }), { deleted: false });
@@ -135,8 +142,8 @@ test('saved playlists: save, list, reorder and remove, rename, delete; each chan
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(
     events.map((event) => event.ids),
-    [[saved.id], [saved.id], [saved.id], [saved.id]],
-    'save, two updates and one real delete',
+    [[saved.id], [saved.id], [saved.id], [saved.id], [saved.id]],
+    'save, three updates and one real delete',
   );
 });
 

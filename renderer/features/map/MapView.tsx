@@ -28,6 +28,23 @@ const RELOAD_DELAY_MS = 2000;
 
 const colourOf = (genre: string | null) => (genre ? genreColor(genre) : UNKNOWN_COLOUR);
 
+/** Smaller points for bigger libraries, so clusters stay readable. */
+function pointRadius(count: number): number {
+  return count > 20_000 ? 1.3 : count > 2000 ? 2 : count > 200 ? 3 : 5;
+}
+
+/** The canvas's 2D context, its backing store sized to the device's pixels, cleared; null before layout. */
+function sizedContext(canvas: HTMLCanvasElement | null, size: { width: number; height: number }): CanvasRenderingContext2D | null {
+  if (!canvas || size.width === 0) return null;
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(size.width * ratio);
+  canvas.height = Math.round(size.height * ratio);
+  const context = canvas.getContext('2d')!;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, size.width, size.height);
+  return context;
+}
+
 /** The Map section: every analysed track placed by how it sounds (UMAP of the similarity vectors), coloured by genre. */
 export function MapView() {
   const { map, status, loading, error, load, stopPolling } = useMapStore();
@@ -96,6 +113,7 @@ export function MapView() {
 function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
   const frameRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [zoom, setZoom] = useState<View | null>(null);
   const [hover, setHover] = useState<LibraryMapPoint | null>(null);
@@ -129,24 +147,23 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
 
   const selected = useMemo(() => points.find((point) => point.id === openId) ?? null, [points, openId]);
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || size.width === 0) return;
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(size.width * ratio);
-    canvas.height = Math.round(size.height * ratio);
-    const context = canvas.getContext('2d')!;
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, size.width, size.height);
-    const radius = points.length > 20_000 ? 1.3 : points.length > 2000 ? 2 : points.length > 200 ? 3 : 5;
-    // One path per genre: a fill per colour, not per point.
-    const byGenre = new Map<string, LibraryMapPoint[]>();
+  const radius = pointRadius(points.length);
+  const byGenre = useMemo(() => {
+    const groups = new Map<string, LibraryMapPoint[]>();
     for (const point of points) {
       const key = point.genre ?? UNKNOWN_GENRE;
-      let group = byGenre.get(key);
-      if (!group) byGenre.set(key, (group = []));
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
       group.push(point);
     }
+    return groups;
+  }, [points]);
+
+  // The points are drawn only when they or the view change; hover and selection rings go on a
+  // canvas of their own above them, so moving the pointer never redraws 100,000 points.
+  useEffect(() => {
+    const context = sizedContext(canvasRef.current, size);
+    if (!context) return;
     for (const [genre, group] of byGenre) {
       context.globalAlpha = focusGenre === null || focusGenre === genre ? 0.9 : 0.12;
       context.fillStyle = genre === UNKNOWN_GENRE ? UNKNOWN_COLOUR : genreColor(genre);
@@ -154,15 +171,24 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
       for (const point of group) {
         const x = point.x * view.scale + view.offsetX;
         const y = point.y * view.scale + view.offsetY;
-        context.moveTo(x + radius, y);
-        context.arc(x, y, radius, 0, 2 * Math.PI);
+        if (radius < 2) {
+          context.rect(x - radius, y - radius, 2 * radius, 2 * radius); // squares this small look round, and draw far faster
+        } else {
+          context.moveTo(x + radius, y);
+          context.arc(x, y, radius, 0, 2 * Math.PI);
+        }
       }
       context.fill();
     }
-    context.globalAlpha = 1;
+  }, [byGenre, view, size, radius, focusGenre]);
+
+  useEffect(() => {
+    const context = sizedContext(overlayRef.current, size);
+    if (!context) return;
+    const accent = getComputedStyle(overlayRef.current!).getPropertyValue('--accent').trim() || '#5b4ee8';
     for (const [point, ring] of [
       [hover, 'rgba(127, 127, 140, 0.9)'],
-      [selected, getComputedStyle(canvas).getPropertyValue('--accent').trim() || '#5b4ee8'],
+      [selected, accent],
     ] as const) {
       if (!point) continue;
       context.beginPath();
@@ -171,7 +197,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
       context.arc(point.x * view.scale + view.offsetX, point.y * view.scale + view.offsetY, radius + 4, 0, 2 * Math.PI);
       context.stroke();
     }
-  }, [points, view, size, hover, selected, focusGenre]);
+  }, [hover, selected, view, size, radius]);
 
   // The track panel opens over the right of the map: bring a point it would hide into the visible part.
   useEffect(() => {
@@ -325,6 +351,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
           onWheel={onWheel}
           onKeyDown={onKeyDown}
         />
+        <canvas ref={overlayRef} className="map__canvas map__overlay" style={{ width: size.width, height: size.height }} aria-hidden="true" />
         {hover && (
           <div className="map__tooltip" role="tooltip" style={hoverStyle}>
             <strong>{hover.title ?? hover.fileName}</strong>

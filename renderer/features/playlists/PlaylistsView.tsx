@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { api } from '../../api/client.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, numberFormat } from '../../components/format.js';
@@ -20,6 +21,8 @@ export function PlaylistsView() {
 
   useEffect(() => {
     void loadSaved();
+    // Saved playlists can change elsewhere too (the CLI, another window).
+    return api.on('playlists-changed', () => void loadSaved());
   }, [loadSaved]);
 
   return (
