@@ -72,7 +72,7 @@ const MIN_PROBABILITY = 1e-4;
 
 export interface HeadTrainResult {
   head: HeadParameters;
-  /** Class-weighted training loss (cross-entropy + penalty) after each epoch. */
+  /** Weighted training loss (cross-entropy + penalty) of each epoch, averaged over its batches. */
   epochLosses: number[];
 }
 
@@ -114,6 +114,9 @@ export function trainHead(
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     random.shuffle(order);
+    // The epoch's loss is the mean over its batches as they were seen (no second pass over the data).
+    let lossSum = 0;
+    let lossWeight = 0;
     for (let first = 0; first < order.length; first += options.batchSize) {
       const batch = order.slice(first, first + options.batchSize);
       grads.weights.fill(0);
@@ -127,6 +130,8 @@ export function trainHead(
         computeLogits(z, base, weights, bias, parameters.baseScale[0], logits);
         softmaxInPlace(logits);
         const factor = sampleWeights[i] / weightSum;
+        for (let k = 0; k < classes; k++) if (target[k] > 0) lossSum -= sampleWeights[i] * target[k] * Math.log(Math.max(logits[k], 1e-12));
+        lossWeight += sampleWeights[i];
         for (let k = 0; k < classes; k++) {
           const g = (logits[k] - target[k]) * factor;
           grads.bias[k] += g;
@@ -137,7 +142,9 @@ export function trainHead(
       for (let w = 0; w < weights.length; w++) grads.weights[w] += options.l2 * weights[w];
       optimiser.step([grads.weights, grads.bias, grads.baseScale]);
     }
-    const loss = weightedLoss(inputs, baseTerms, targets, sampleWeights, parameters, options.l2);
+    let penalty = 0;
+    for (const w of weights) penalty += w * w;
+    const loss = lossSum / lossWeight + (options.l2 / 2) * penalty;
     epochLosses.push(loss);
     onEpoch?.(epoch, epochs, loss);
   }
@@ -246,33 +253,6 @@ function standardisation(examples: readonly HeadExample[], size: number): { mean
 
 function standardise(embedding: ArrayLike<number>, mean: ArrayLike<number>, scale: ArrayLike<number>): Float64Array {
   return Float64Array.from({ length: mean.length }, (_, j) => (embedding[j] - mean[j]) / scale[j]);
-}
-
-/** Weighted cross-entropy against the targets, plus the L2 penalty. */
-function weightedLoss(
-  inputs: Float64Array[],
-  baseTerms: Float64Array[],
-  targets: Float64Array[],
-  sampleWeights: number[],
-  parameters: { weights: Float64Array; bias: Float64Array; baseScale: Float64Array },
-  l2: number,
-): number {
-  const logits = new Float64Array(parameters.bias.length);
-  let loss = 0;
-  let weightSum = 0;
-  inputs.forEach((z, i) => {
-    computeLogits(z, baseTerms[i], parameters.weights, parameters.bias, parameters.baseScale[0], logits);
-    softmaxInPlace(logits);
-    let crossEntropy = 0;
-    targets[i].forEach((t, k) => {
-      if (t > 0) crossEntropy -= t * Math.log(Math.max(logits[k], 1e-12));
-    });
-    loss += sampleWeights[i] * crossEntropy;
-    weightSum += sampleWeights[i];
-  });
-  let penalty = 0;
-  for (const w of parameters.weights) penalty += w * w;
-  return loss / weightSum + (l2 / 2) * penalty;
 }
 
 /** Adam (Kingma & Ba) over a fixed set of parameter arrays, updated in place. */

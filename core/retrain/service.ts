@@ -63,6 +63,7 @@ export class RetrainService implements RetrainServiceApi {
   private readonly genres: GenresRepo;
   private latest: RetrainProgress | null = null;
   private running: Promise<RetrainProgress> | null = null;
+  private readonly refreshing = new Set<Promise<void>>();
   private readonly jobs = new Map<number, Promise<RetrainProgress>>();
   private nextJobId = 1;
 
@@ -93,9 +94,9 @@ export class RetrainService implements RetrainServiceApi {
     return this.latest;
   }
 
-  /** Waits for a running retrain to finish (before the database closes). */
+  /** Waits for a running retrain or refresh to finish (before the database closes). */
   async close(): Promise<void> {
-    await this.running;
+    await Promise.all([this.running, ...this.refreshing]);
   }
 
   listVersions(): ModelVersionInfo[] {
@@ -103,28 +104,30 @@ export class RetrainService implements RetrainServiceApi {
     return this.versions.list().map((version) => this.info(version));
   }
 
-  activate(versionId: number): ModelVersionInfo[] {
+  /**
+   * Makes a version active and refreshes every stored prediction from it (in chunks, yielding to the
+   * event loop). Refused while a retrain runs: it is about to make its own version active.
+   */
+  async activate(versionId: number): Promise<ModelVersionInfo[]> {
     const version = this.versions.get(versionId);
     if (!version) throw new RetrainError(`no model version ${versionId}`);
-    const changed = this.deps.db.transaction(() => {
-      this.versions.setActive(version.id);
-      return this.refreshAll(version);
-    })();
-    this.deps.onTracksChanged?.(changed);
+    if (this.running) throw new RetrainBusyError('a retrain is running: its version becomes active when it finishes');
+    this.versions.setActive(version.id);
+    await this.refresh(version);
     this.deps.events.emit('model-changed', { versionId: version.id });
     return this.listVersions();
   }
 
   /**
-   * Finishes a refresh a crash interrupted: when some prediction of the active version's model does not
-   * come from that version, every stored prediction is refreshed. Returns the tracks changed.
+   * Finishes a refresh a crash interrupted: when some stored prediction is not the one the active
+   * version would show, every stored prediction is refreshed (in the background; see close()).
    */
-  recover(): number[] {
+  recover(): void {
     const active = this.versions.active();
-    if (!active || !this.deps.predictions.hasOtherHead(active, active.head ? active.id : null)) return [];
-    const changed = this.deps.db.transaction(() => this.refreshAll(active))();
-    this.deps.onTracksChanged?.(changed);
-    return changed;
+    if (!active || !this.deps.predictions.hasOtherHead(active, active.head ? active.id : null)) return;
+    void this.refresh(active).catch((error: unknown) => {
+      console.error(`timbre: could not refresh the genre predictions: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   confusion(versionId?: number): ConfusionReport {
@@ -174,10 +177,8 @@ export class RetrainService implements RetrainServiceApi {
         this.versions.setActive(id);
         return id;
       })();
-      const loaded: LoadedHead = { versionId, modelId: model.modelId, modelVersion: model.modelVersion, head: output.head };
       report(RetrainStep.Refresh, 'refreshing predictions', versionId);
-      this.deps.onTracksChanged?.(this.deps.predictions.restoreBase(model));
-      await this.refreshHeadInChunks(loaded, (done) => report(RetrainStep.Refresh, `refreshing predictions (${done} tracks)`, versionId));
+      await this.refresh(this.versions.get(versionId)!, (done) => report(RetrainStep.Refresh, `refreshing predictions (${done} tracks)`, versionId));
       this.deps.events.emit('model-changed', { versionId });
       const accuracy = output.validation
         ? `; validation accuracy ${output.validation.accuracy.toFixed(3)} on ${output.validation.tracks} tracks by ${output.validation.groups} artists`
@@ -254,33 +255,31 @@ export class RetrainService implements RetrainServiceApi {
     return sample;
   }
 
-  /** Shows `version`'s predictions for every track (inside a transaction). Returns the tracks changed. */
-  private refreshAll(version: ModelVersionRow): number[] {
-    const changed = this.deps.predictions.restoreBase(version.head ? version : null);
-    if (!version.head) return changed;
-    const loaded: LoadedHead = { versionId: version.id, modelId: version.modelId, modelVersion: version.modelVersion, head: version.head };
-    for (let after = 0; ; ) {
-      const ids = this.applyHeadToChunk(loaded, after);
-      if (ids.length === 0) break;
-      changed.push(...ids);
-      after = ids[ids.length - 1];
-    }
-    return [...new Set(changed)];
-  }
-
-  /** Like refreshAll for a head, one transaction per chunk, yielding between; stops if another version became active. */
-  private async refreshHeadInChunks(loaded: LoadedHead, onChunk: (done: number) => void): Promise<void> {
-    let done = 0;
-    for (let after = 0; ; ) {
-      if (this.versions.activeId() !== loaded.versionId) return;
-      const ids = this.deps.db.transaction(() => this.applyHeadToChunk(loaded, after))();
-      if (ids.length === 0) return;
-      done += ids.length;
-      after = ids[ids.length - 1];
-      this.deps.onTracksChanged?.(ids);
-      onChunk(done);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  /**
+   * Shows `version`'s predictions for every track: the shipped models' own ones back where a head's
+   * were shown (one statement), then, for a head, its prediction for each track of its model, one
+   * transaction per chunk, yielding between chunks. Stops early if another version became active.
+   */
+  private refresh(version: ModelVersionRow, onChunk: (done: number) => void = () => {}): Promise<void> {
+    const refreshing = (async () => {
+      this.deps.onTracksChanged?.(this.deps.predictions.restoreBase(version.head ? version : null));
+      if (!version.head) return;
+      const loaded: LoadedHead = { versionId: version.id, modelId: version.modelId, modelVersion: version.modelVersion, head: version.head };
+      let done = 0;
+      for (let after = 0; ; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.versions.activeId() !== loaded.versionId) return;
+        const ids = this.deps.db.transaction(() => this.applyHeadToChunk(loaded, after))();
+        if (ids.length === 0) return;
+        done += ids.length;
+        after = ids[ids.length - 1];
+        this.deps.onTracksChanged?.(ids);
+        onChunk(done);
+      }
+    })();
+    const tracked = refreshing.catch(() => {}).finally(() => this.refreshing.delete(tracked));
+    this.refreshing.add(tracked);
+    return refreshing;
   }
 
   /** Applies a head to the next chunk of its model's predictions; returns the track ids of the chunk. */

@@ -81,7 +81,7 @@ export interface RetrainService {
   status(): RetrainProgress | null;
   listVersions(): ModelVersionInfo[];
   /** Makes a version active (rollback or forward) and refreshes every stored prediction from it. */
-  activate(versionId: number): ModelVersionInfo[];
+  activate(versionId: number): Promise<ModelVersionInfo[]>;
   /** The confusion report of a version (default: the active one). */
   confusion(versionId?: number): ConfusionReport;
   /** Ids of the tracks in one cell of a version's confusion report. */

@@ -172,13 +172,13 @@ describe('RetrainService', () => {
     assert.notDeepEqual(afterSecond, afterFirst);
 
     const baseId = library.service.listVersions().find((v) => v.trainedOn === 0)!.id;
-    const versions = library.service.activate(baseId);
+    const versions = await library.service.activate(baseId);
     assert.deepEqual(versions.filter((v) => v.active).map((v) => v.id), [baseId]);
     assert.deepEqual(storedPredictions(library.db), shipped);
 
-    library.service.activate(first.versionId!);
+    await library.service.activate(first.versionId!);
     assert.deepEqual(storedPredictions(library.db), afterFirst);
-    library.service.activate(second.versionId!);
+    await library.service.activate(second.versionId!);
     assert.deepEqual(storedPredictions(library.db), afterSecond);
     assert.deepEqual(library.service.listVersions().map((v) => v.name), [
       'genre-test 1.0.0',

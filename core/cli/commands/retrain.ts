@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     if (rollbackId !== null) {
-      const versions = service.activate(rollbackId);
+      const versions = await service.activate(rollbackId);
       if (values.json) console.log(JSON.stringify(versions, null, 2));
       else {
         console.log(`version #${rollbackId} is active; stored predictions refreshed`);
