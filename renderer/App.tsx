@@ -6,6 +6,9 @@ import { numberFormat } from './components/format.js';
 import { AddFolder } from './features/folders/AddFolder.js';
 import { FolderList } from './features/folders/FolderList.js';
 import { ScanStatus } from './features/folders/ScanStatus.js';
+import { ConfusionPage } from './features/confusion/ConfusionPage.js';
+import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
+import { GenresPage } from './features/genres/GenresPage.js';
 import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
 import { Glyph } from './features/playlists/Glyph.js';
@@ -65,6 +68,9 @@ const SHORTCUTS: Array<[string[], string]> = [
   [['↑', '↓'], 'move'],
   [['Enter'], 'open'],
   [['Space'], 'play'],
+  [['E'], 'edit genre'],
+  [['X'], 'tick'],
+  [['Ctrl', 'Z'], 'undo'],
   [['S'], 'sounds like'],
   [['Esc'], 'close'],
 ];
@@ -128,6 +134,12 @@ export function App() {
             <Icon name="alert" /> Problems
             {errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(errorCount)}</span>}
           </button>
+          <button className={`nav__item${section === 'genres' ? ' nav__item--active' : ''}`} onClick={() => setSection('genres')} aria-current={section === 'genres'}>
+            <Icon name="tag" /> Genres
+          </button>
+          <button className={`nav__item${section === 'confusion' ? ' nav__item--active' : ''}`} onClick={() => setSection('confusion')} aria-current={section === 'confusion'}>
+            <Icon name="grid" /> Confusion
+          </button>
           <button className={`nav__item${section === 'playlists' ? ' nav__item--active' : ''}`} onClick={() => setSection('playlists')} aria-current={section === 'playlists'}>
             <Glyph name="playlist" /> Playlists
           </button>
@@ -162,9 +174,12 @@ export function App() {
           {section === 'library' && <LibraryView searchRef={searchRef} />}
           {section === 'playlists' && <PlaylistsView />}
           {section === 'map' && <MapView />}
+          {section === 'genres' && <GenresPage />}
+          {section === 'confusion' && <ConfusionPage />}
         </>
       )}
       <TrackPanel />
+      <GenreEditsHost />
     </div>
   );
 }

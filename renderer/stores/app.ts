@@ -6,7 +6,9 @@ import { api } from '../api/client.js';
 export type Section =
   | 'library'
   | 'playlists'
-  | 'map';
+  | 'map'
+  | 'genres'
+  | 'confusion';
 
 interface AppState {
   info: AppInfo | null;

@@ -3,8 +3,11 @@ import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { SortKey, TrackRow } from '../../../core/api/contract.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, formatPercent, genreColor } from '../../components/format.js';
+import { useGenresStore } from '../../stores/genres.js';
 import { PAGE_SIZE, useLibraryStore } from '../../stores/library.js';
 import { useTrackStore } from '../../stores/track.js';
+import { AcceptPredictionButton, GenreCell } from '../genres/GenreCells.js';
+import { SelectAllBox, SelectBox } from '../genres/Selection.js';
 
 const ROW_HEIGHT = 36;
 
@@ -13,16 +16,19 @@ interface Column {
   label: string;
   sortKey?: SortKey;
   align?: 'end';
-  render(row: TrackRow): ReactNode;
+  /** A header of its own instead of the label (the select-all box). */
+  header?: () => ReactNode;
+  render(row: TrackRow, index: number): ReactNode;
 }
 
 const LIBRARY_COLUMNS: Column[] = [
+  { id: 'select', label: 'Select', header: () => <SelectAllBox />, render: (row, index) => <SelectBox row={row} index={index} /> },
   { id: 'title', label: 'Title', sortKey: 'title', render: (row) => <TitleCell row={row} /> },
   { id: 'artist', label: 'Artist', sortKey: 'artist', render: (row) => row.artist },
   { id: 'album', label: 'Album', sortKey: 'album', render: (row) => row.album },
   { id: 'duration', label: 'Time', sortKey: 'durationSec', align: 'end', render: (row) => formatDuration(row.durationSec) },
   { id: 'tempo', label: 'BPM', sortKey: 'tempoBpm', align: 'end', render: (row) => (row.tempoBpm ? Math.round(row.tempoBpm) : '') },
-  { id: 'genre', label: 'Genre', sortKey: 'genre', render: (row) => row.genres.join(', ') },
+  { id: 'genre', label: 'Genre', sortKey: 'genre', render: (row) => <GenreCell row={row} /> },
   { id: 'predicted', label: 'Predicted', sortKey: 'predictedGenre', render: (row) => <PredictionCell row={row} /> },
 ];
 
@@ -53,6 +59,7 @@ function PredictionCell({ row }: { row: TrackRow }) {
       <span className="genre-dot" style={{ background: genreColor(row.predictedGenre) }} aria-hidden="true" />
       {row.predictedGenre}
       <span className="confidence-text">{formatPercent(row.confidence)}</span>
+      <AcceptPredictionButton row={row} />
     </span>
   );
 }
@@ -61,6 +68,7 @@ export function LibraryTable() {
   const { view, total, sort, toggleSort, ensureRange, selectedIndex, select, resultsFor, pages } = useLibraryStore();
   const openTrack = useTrackStore((state) => state.open);
   const openId = useTrackStore((state) => state.openId);
+  const selection = useGenresStore((state) => state.selection);
   const columns = view === 'problems' ? PROBLEM_COLUMNS : LIBRARY_COLUMNS;
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -104,15 +112,31 @@ export function LibraryTable() {
       Home: 0,
       End: total - 1,
     };
+    const genres = useGenresStore.getState();
+    const currentRow = selectedIndex !== null ? rowAt(selectedIndex) : undefined;
     if (event.key in moves) {
       event.preventDefault();
       const next = Math.min(moves[event.key], total - 1);
+      if (event.shiftKey && view === 'all') {
+        if (genres.anchorIndex === null && selectedIndex !== null) genres.resetSelection(selectedIndex);
+        genres.extendSelection(next);
+      }
       select(next);
       // With the track panel open, moving the selection shows the next track (like a preview pane).
       if (openId !== null) openSelected(next);
     } else if (event.key === 'Enter' && selectedIndex !== null) {
       event.preventDefault();
       openSelected(selectedIndex);
+    } else if (view === 'all' && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      void genres.selectAll();
+    } else if (view === 'all' && !event.ctrlKey && !event.metaKey && !event.altKey && currentRow) {
+      // Genre keys on the row under the cursor: X ticks it for a bulk edit, E edits its genre.
+      if (event.key === 'x') genres.toggleSelected(currentRow.id, selectedIndex!);
+      else if (event.key === 'e') {
+        event.preventDefault();
+        genres.startEditing(currentRow.id);
+      }
     }
   };
 
@@ -136,7 +160,9 @@ export function LibraryTable() {
               aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
               className={`table__cell table__cell--${column.id}${column.align ? ' table__cell--end' : ''}`}
             >
-              {column.sortKey ? (
+              {column.header ? (
+                column.header()
+              ) : column.sortKey ? (
                 <button className="sort-button" onClick={() => toggleSort(column.sortKey!)}>
                   {column.label}
                   {sorted && <Icon name={sorted === 'asc' ? 'up' : 'down'} size={12} />}
@@ -160,6 +186,7 @@ export function LibraryTable() {
           {items.map((item) => {
             const row = rowAt(item.index);
             const selected = item.index === selectedIndex;
+            const checked = row !== undefined && selection.has(row.id);
             return (
               <div
                 key={item.key}
@@ -168,9 +195,13 @@ export function LibraryTable() {
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 data-track-id={row?.id}
-                className={`table__row${selected ? ' table__row--selected' : ''}${row && row.id === openId ? ' table__row--open' : ''}${item.index % 2 ? ' table__row--odd' : ''}`}
+                className={`table__row${selected ? ' table__row--selected' : ''}${row && row.id === openId ? ' table__row--open' : ''}${checked ? ' table__row--checked' : ''}${item.index % 2 ? ' table__row--odd' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => {
+                onClick={(event) => {
+                  // Ctrl/Cmd-click ticks a row for a bulk edit, Shift-click ticks a range; a plain click opens it.
+                  if (row && view === 'all' && (event.ctrlKey || event.metaKey)) return useGenresStore.getState().toggleSelected(row.id, item.index);
+                  if (row && view === 'all' && event.shiftKey) return useGenresStore.getState().extendSelection(item.index);
+                  useGenresStore.getState().resetSelection(item.index);
                   select(item.index);
                   openSelected(item.index);
                 }}
@@ -178,7 +209,7 @@ export function LibraryTable() {
                 {row
                   ? columns.map((column) => (
                       <div key={column.id} role="gridcell" className={`table__cell table__cell--${column.id}${column.align ? ' table__cell--end' : ''}`}>
-                        {column.render(row)}
+                        {column.render(row, item.index)}
                       </div>
                     ))
                   : columns.map((column) => (

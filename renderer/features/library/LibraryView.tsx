@@ -5,6 +5,8 @@ import { numberFormat } from '../../components/format.js';
 import { useFoldersStore } from '../../stores/folders.js';
 import { useLibraryStore } from '../../stores/library.js';
 import { AddFolder } from '../folders/AddFolder.js';
+import { BulkGenreBar } from '../genres/BulkGenreBar.js';
+import { UndoRedoButtons } from '../genres/UndoRedo.js';
 import { FilterBar } from './FilterBar.js';
 import { LibraryTable } from './LibraryTable.js';
 
@@ -75,8 +77,15 @@ export function LibraryView({ searchRef }: { searchRef: Ref<HTMLInputElement> })
         <div className="library__title">
           <h1>{heading}</h1>
           {ready && libraryTotal > 0 && <span className="library__count" data-testid="track-count">{count}</span>}
+          {view === 'all' && libraryTotal > 0 && (
+            <>
+              <span className="page__spacer" />
+              <UndoRedoButtons />
+            </>
+          )}
         </div>
         {(libraryTotal > 0 || view === 'problems') && <FilterBar ref={searchRef} />}
+        {view === 'all' && <BulkGenreBar />}
       </header>
       <div className="library__body">{body}</div>
     </main>

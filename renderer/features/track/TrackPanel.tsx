@@ -4,6 +4,7 @@ import { formatDuration, formatPercent, genreColor, numberFormat } from '../../c
 import { usePlayerStore } from '../../stores/player.js';
 import { useTrackStore } from '../../stores/track.js';
 import { SoundsLikeThisButton } from '../playlists/SoundsLikeThis.js';
+import { TrackGenreEditor } from '../genres/TrackGenreEditor.js';
 import { GenreBars } from './GenreBars.js';
 import { Player } from './Player.js';
 import { SegmentTimeline } from './SegmentTimeline.js';
@@ -56,6 +57,7 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
     <>
       <section className="panel-section" aria-label="Genre">
         <h3 className="section-title">Genre</h3>
+        <TrackGenreEditor detail={detail} />
         {prediction ? (
           <>
             <p className="prediction-headline">

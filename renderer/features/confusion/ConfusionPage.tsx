@@ -1,0 +1,131 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { EmptyState } from '../../components/EmptyState.js';
+import { numberFormat } from '../../components/format.js';
+import { useConfusionStore } from '../../stores/confusion.js';
+import { UndoRedoButtons } from '../genres/UndoRedo.js';
+import { CellTracks } from './CellTracks.js';
+import { ConfusionHeatmap } from './ConfusionHeatmap.js';
+import { ClassTable } from './ClassTable.js';
+import { RetrainPanel } from './RetrainPanel.js';
+import { VersionHistory } from './VersionHistory.js';
+import './confusion.css';
+
+/**
+ * How well a model version's predictions agree with the genres the user confirmed: the confusion
+ * matrix, the figures it gives, a drill-down into any cell to fix those tracks in place, and
+ * "retrain from my fixes" with the version history.
+ */
+export function ConfusionPage() {
+  const { versions, versionId, matrix, normalised, error, loading, selectVersion, setNormalised, setVisible } = useConfusionStore(
+    useShallow(({ versions, versionId, matrix, normalised, error, loading, selectVersion, setNormalised, setVisible }) => ({
+      versions,
+      versionId,
+      matrix,
+      normalised,
+      error,
+      loading,
+      selectVersion,
+      setNormalised,
+      setVisible,
+    })),
+  );
+
+  useEffect(() => {
+    setVisible(true);
+    return () => setVisible(false);
+  }, [setVisible]);
+
+  const active = versions.find((version) => version.active);
+  return (
+    <main className="library page" aria-label="Confusion">
+      <header className="library__header">
+        <div className="library__title">
+          <h1>Confusion</h1>
+          {matrix && (
+            <span className="library__count" data-testid="confusion-basis">
+              based on {numberFormat.format(matrix.tracks)} confirmed {matrix.tracks === 1 ? 'track' : 'tracks'}
+            </span>
+          )}
+          <span className="page__spacer" />
+          <UndoRedoButtons />
+        </div>
+        <div className="filters">
+          <label className="field">
+            <span className="field__label">Model version</span>
+            <select
+              className="select"
+              aria-label="Model version"
+              value={versionId ?? ''}
+              onChange={(event) => void selectVersion(event.target.value ? Number(event.target.value) : null)}
+            >
+              <option value="">Active{active ? `: ${active.name}` : ''}</option>
+              {versions.map((version) => (
+                <option key={version.id} value={version.id}>
+                  {version.name}
+                  {version.active ? ' (active)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="segmented" role="radiogroup" aria-label="Matrix values">
+            <button type="button" role="radio" aria-checked={!normalised} className="segmented__option" onClick={() => setNormalised(false)}>
+              Counts
+            </button>
+            <button type="button" role="radio" aria-checked={normalised} className="segmented__option" onClick={() => setNormalised(true)}>
+              Row %
+            </button>
+          </div>
+          {loading && <span className="muted">Updating…</span>}
+        </div>
+      </header>
+      <div className="page__body confusion">
+        <div className="confusion__main">
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
+          {matrix && matrix.tracks === 0 ? (
+            <EmptyState icon="grid" title="No confirmed genres yet">
+              <p>
+                Confirm or fix the genre of some tracks in the library (inline, or select several and use the bulk bar). The matrix
+                compares them with what the model predicts.
+              </p>
+            </EmptyState>
+          ) : (
+            matrix && (
+              <>
+                <dl className="stats confusion__figures">
+                  <Figure label="Accuracy" value={formatFraction(matrix.accuracy)} hint="Share of confirmed tracks whose prediction matches their first genre" />
+                  <Figure label="Cohen’s κ" value={matrix.kappa === null ? '—' : matrix.kappa.toFixed(2)} hint="Agreement beyond chance: 0 is chance, 1 is perfect" />
+                  <Figure label="Confirmed tracks" value={numberFormat.format(matrix.tracks)} hint="The tracks these figures rest on" />
+                </dl>
+                <ConfusionHeatmap matrix={matrix} normalised={normalised} />
+                <CellTracks />
+              </>
+            )
+          )}
+        </div>
+        <aside className="confusion__side" aria-label="Model">
+          <RetrainPanel />
+          {matrix && matrix.tracks > 0 && <ClassTable matrix={matrix} />}
+          <VersionHistory />
+        </aside>
+      </div>
+    </main>
+  );
+}
+
+function Figure({ label, value, hint }: { label: string; value: string; hint: string }) {
+  return (
+    <div className="stat" title={hint}>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+export function formatFraction(value: number | null): string {
+  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
+}

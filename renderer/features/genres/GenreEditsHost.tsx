@@ -1,0 +1,71 @@
+import { useEffect } from 'react';
+import { api } from '../../api/client.js';
+import { Icon } from '../../components/Icon.js';
+import { TOAST_MS, useGenresStore } from '../../stores/genres.js';
+import { useConfusionStore } from '../../stores/confusion.js';
+import './genres.css';
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+
+/**
+ * Always mounted beside the pages: keeps the undo state and the model views current from core events,
+ * binds Ctrl/Cmd+Z (undo) and Shift+Ctrl/Cmd+Z or Ctrl+Y (redo), and shows the toast naming what an
+ * edit, undo or redo did.
+ */
+export function GenreEditsHost() {
+  const toast = useGenresStore((state) => state.toast);
+
+  useEffect(() => {
+    const genres = useGenresStore.getState();
+    void genres.loadEditState();
+    void genres.loadVocabulary();
+    void useConfusionStore.getState().loadProgress();
+    const unsubscribers = [
+      api.on('genres-changed', ({ state }) => {
+        useGenresStore.getState().receiveChange(state);
+        useConfusionStore.getState().invalidate();
+      }),
+      api.on('retrain-progress', (progress) => useConfusionStore.getState().receiveProgress(progress)),
+      api.on('model-changed', () => useConfusionStore.getState().invalidate()),
+    ];
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || isTyping(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        void useGenresStore.getState().undo();
+      } else if ((key === 'z' && event.shiftKey) || (key === 'y' && !event.shiftKey)) {
+        event.preventDefault();
+        void useGenresStore.getState().redo();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      window.removeEventListener('keydown', onKeyDown);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!toast) return;
+    const timer = window.setTimeout(() => useGenresStore.getState().dismissToast(), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  if (!toast) return null;
+  const { undo, redo, dismissToast } = useGenresStore.getState();
+  return (
+    <div className={`toast toast--${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'} data-testid="genre-toast" key={toast.id}>
+      <span className="toast__message">{toast.message}</span>
+      {toast.action && (
+        <button type="button" className="toast__action" onClick={() => void (toast.action === 'undo' ? undo() : redo())}>
+          {toast.action === 'undo' ? 'Undo' : 'Redo'}
+        </button>
+      )}
+      <button type="button" className="icon-button toast__close" aria-label="Dismiss" onClick={dismissToast}>
+        <Icon name="close" size={14} />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,203 @@
+import { create } from 'zustand';
+import type { GenreEditResult, GenreEditState, GenreInfo } from '../../core/api/contract.js';
+import { api } from '../api/client.js';
+import { buildQuery, useLibraryStore } from './library.js';
+import { useTrackStore } from './track.js';
+
+/** A short message after an edit, with the action that takes it back. */
+export interface GenreToast {
+  id: number;
+  message: string;
+  tone: 'info' | 'error';
+  action: 'undo' | 'redo' | null;
+}
+
+/** How long a toast stays when nobody acts on it. */
+export const TOAST_MS = 7000;
+
+const NOTHING_TO_UNDO: GenreEditState = { canUndo: false, canRedo: false, undoSummary: null, redoSummary: null };
+
+interface GenresState {
+  editState: GenreEditState;
+  vocabulary: GenreInfo[];
+  /** Every name the autocomplete offers: the vocabulary first, then built-in, tag and model genres. */
+  genreNames: string[];
+  /** Tracks picked for a bulk edit (check boxes, Ctrl/Cmd-click, Shift-click, select all). */
+  selection: ReadonlySet<number>;
+  /** The row a Shift-click extends the selection from. */
+  anchorIndex: number | null;
+  /** The track whose genre is being edited in the table, if any. */
+  editingTrackId: number | null;
+  /** An edit is on its way to the core (buttons wait for it). */
+  busy: boolean;
+  toast: GenreToast | null;
+
+  loadEditState(): Promise<void>;
+  loadVocabulary(): Promise<void>;
+  /** After 'genres-changed' from any window: the undo state, the vocabulary and the affected views. */
+  receiveChange(state: GenreEditState): void;
+
+  setGenres(trackIds: number[], genres: string[]): Promise<boolean>;
+  addGenre(trackIds: number[], genre: string): Promise<boolean>;
+  removeGenre(trackIds: number[], genre: string): Promise<boolean>;
+  acceptSuggestions(trackIds: number[]): Promise<boolean>;
+  confirmGenres(trackIds: number[]): Promise<boolean>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  renameGenre(id: number, name: string): Promise<boolean>;
+  mergeGenres(sourceId: number, targetId: number): Promise<boolean>;
+
+  toggleSelected(id: number, index: number): void;
+  /** Adds the loaded rows between the anchor and `index` to the selection. */
+  extendSelection(index: number): void;
+  /** Selects every track the library's current query matches. */
+  selectAll(): Promise<void>;
+  /** Empties the selection; a later Shift-click extends from `anchorIndex`. */
+  resetSelection(anchorIndex?: number | null): void;
+  startEditing(trackId: number): void;
+  stopEditing(): void;
+  showToast(message: string, tone?: GenreToast['tone'], action?: GenreToast['action']): void;
+  dismissToast(): void;
+}
+
+let toastId = 0;
+
+export const useGenresStore = create<GenresState>((set, get) => {
+  /** Runs one edit: the views it touched re-read at once (the event that follows only confirms it). */
+  const run = async (what: () => Promise<GenreEditResult>): Promise<boolean> => {
+    set({ busy: true });
+    try {
+      const result = await what();
+      set({ editState: result.state });
+      if (result.summary === null) {
+        get().showToast(result.skipped > 0 ? 'Nothing to change: those tracks already had it, or had nothing to accept' : 'Nothing changed');
+        return false;
+      }
+      const failed = result.fileErrors.length ? ` · ${result.fileErrors.length} file${result.fileErrors.length === 1 ? '' : 's'} not written` : '';
+      const skipped = result.skipped > 0 ? ` · ${result.skipped} skipped` : '';
+      get().showToast(`${capitalise(result.summary)}${skipped}${failed}`, result.fileErrors.length ? 'error' : 'info', 'undo');
+      afterChange(result.trackIds);
+      return true;
+    } catch (error) {
+      get().showToast(messageOf(error), 'error');
+      return false;
+    } finally {
+      set({ busy: false });
+    }
+  };
+
+  const afterChange = (trackIds: number[]) => {
+    void useLibraryStore.getState().refresh();
+    const openId = useTrackStore.getState().openId;
+    if (openId !== null && trackIds.includes(openId)) void useTrackStore.getState().refresh();
+    void get().loadVocabulary();
+  };
+
+  const undoOrRedo = async (action: 'undo' | 'redo') => {
+    const state = get().editState;
+    if (get().busy || !(action === 'undo' ? state.canUndo : state.canRedo)) return;
+    set({ busy: true });
+    try {
+      const result = await api.call(action === 'undo' ? 'undoGenreEdit' : 'redoGenreEdit');
+      set({ editState: result.state });
+      get().showToast(`${action === 'undo' ? 'Undid' : 'Redid'}: ${result.summary}`, 'info', action === 'undo' ? 'redo' : 'undo');
+      afterChange(result.trackIds);
+    } catch (error) {
+      get().showToast(messageOf(error), 'error');
+      void get().loadEditState();
+    } finally {
+      set({ busy: false });
+    }
+  };
+
+  return {
+    editState: NOTHING_TO_UNDO,
+    vocabulary: [],
+    genreNames: [],
+    selection: new Set(),
+    anchorIndex: null,
+    editingTrackId: null,
+    busy: false,
+    toast: null,
+
+    async loadEditState() {
+      try {
+        set({ editState: await api.call('genreEditState') });
+      } catch {
+        // The buttons stay as they were; the next edit reports any connection problem.
+      }
+    },
+    async loadVocabulary() {
+      try {
+        const { genres, suggestions } = await api.call('genreVocabulary');
+        const names = new Map<string, string>();
+        for (const name of [...genres.map((genre) => genre.name), ...suggestions]) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+        set({ vocabulary: genres, genreNames: [...names.values()] });
+      } catch {
+        // The autocomplete then offers what it had.
+      }
+    },
+    receiveChange(state) {
+      set({ editState: state });
+      void get().loadVocabulary();
+    },
+
+    setGenres: (trackIds, genres) => run(() => api.call('setGenres', { trackIds, genres })),
+    addGenre: (trackIds, genre) => run(() => api.call('addGenre', { trackIds, genre })),
+    removeGenre: (trackIds, genre) => run(() => api.call('removeGenre', { trackIds, genre })),
+    acceptSuggestions: (trackIds) => run(() => api.call('acceptSuggestions', { trackIds })),
+    confirmGenres: (trackIds) => run(() => api.call('confirmGenres', { trackIds })),
+    undo: () => undoOrRedo('undo'),
+    redo: () => undoOrRedo('redo'),
+    renameGenre: (id, name) => run(() => api.call('renameGenre', { id, name })),
+    mergeGenres: (sourceId, targetId) => run(() => api.call('mergeGenres', { sourceId, targetId })),
+
+    toggleSelected(id, index) {
+      const selection = new Set(get().selection);
+      if (selection.has(id)) selection.delete(id);
+      else selection.add(id);
+      set({ selection, anchorIndex: index });
+    },
+    extendSelection(index) {
+      const anchor = get().anchorIndex ?? index;
+      const { rowAt } = useLibraryStore.getState();
+      const selection = new Set(get().selection);
+      for (let at = Math.min(anchor, index); at <= Math.max(anchor, index); at += 1) {
+        const row = rowAt(at);
+        if (row) selection.add(row.id);
+      }
+      set({ selection, anchorIndex: anchor });
+    },
+    async selectAll() {
+      try {
+        const { ids } = await api.call('selectTracks', buildQuery(useLibraryStore.getState()));
+        set({ selection: new Set(ids) });
+      } catch (error) {
+        get().showToast(messageOf(error), 'error');
+      }
+    },
+    resetSelection(anchorIndex = null) {
+      if (get().selection.size || get().anchorIndex !== anchorIndex) set({ selection: new Set(), anchorIndex });
+    },
+    startEditing: (trackId) => set({ editingTrackId: trackId }),
+    stopEditing: () => set({ editingTrackId: null }),
+    showToast(message, tone = 'info', action = null) {
+      toastId += 1;
+      set({ toast: { id: toastId, message, tone, action } });
+    },
+    dismissToast: () => set({ toast: null }),
+  };
+});
+
+// A new search or filter starts a new selection: ticks on tracks no longer shown would be edited unseen.
+useLibraryStore.subscribe((state, previous) => {
+  if (state.resultsFor !== previous.resultsFor || state.view !== previous.view) useGenresStore.getState().resetSelection();
+});
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
