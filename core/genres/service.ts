@@ -183,10 +183,11 @@ export class GenreService {
 
   /** Removes one genre (any spelling) from each track's confirmed genres, keeping the others. */
   removeTrackGenre(trackIds: readonly number[], genre: string, options: TrackEditOptions = {}): SetGenresResult {
-    const keys = new Set(this.requireNames([genre]).map(genreKey));
+    const names = this.requireNames([genre]);
+    const keys = new Set(names.map(genreKey));
     const { found, skipped } = this.lookUp(trackIds);
     const items = found.map(({ target, confirmed }) => ({ target, genres: confirmed.filter((name) => !keys.has(genreKey(name))), source: 'user' as const }));
-    return this.edit('remove-genre', (what) => `remove ${genre.trim()} from ${what}`, items, skipped, options);
+    return this.edit('remove-genre', (what) => `remove ${names.join(', ')} from ${what}`, items, skipped, options);
   }
 
   /** "Accept suggestion": each track's predicted genre becomes its confirmed genre; tracks without a prediction are skipped. */
@@ -276,7 +277,7 @@ export class GenreService {
     return this.settle(edit, 'undone', edit.undoData, writes, kept);
   }
 
-  /** Redoes the newest undone edit (until a new edit supersedes it); `keepChangedFiles` as for undo. */
+  /** Redoes the edit undone last (until a new edit supersedes it); `keepChangedFiles` as for undo. */
   redo(options: { keepChangedFiles?: boolean } = {}): UndoRedoResult {
     this.recover();
     const edit = this.journal.lastUndone<EditData>();

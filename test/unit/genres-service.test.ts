@@ -196,7 +196,7 @@ describe('GenreService (app-facing edits by track id)', () => {
     const removed = service.removeTrackGenre([1, 2, 3], 'ROCK');
     assert.deepEqual([1, 2, 3].map(confirmed), [['Post-Rock'], ['Pop', 'Post-Rock'], ['Post-Rock']]);
     assert.deepEqual(removed.tracks.find((track) => track.trackId === 3), { trackId: 3, path: '/music/3.mp3', before: ['Post-Rock'], after: ['Post-Rock'] });
-    assert.equal(service.undoState().undoSummary, 'remove ROCK from 2 tracks');
+    assert.equal(service.undoState().undoSummary, 'remove Rock from 2 tracks');
     service.undo();
     assert.deepEqual(dump(db), beforeRemove);
     assert.throws(() => service.addTrackGenre([1], '  '), GenreNameError);
