@@ -1,107 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openDatabase, type Db } from '../../core/db/open.js';
+import type { Db } from '../../core/db/open.js';
 import { FeaturesRepo } from '../../core/db/repos/features.js';
-import { GenresRepo } from '../../core/db/repos/genres.js';
 import { JobsRepo } from '../../core/db/repos/jobs.js';
 import { MetaRepo } from '../../core/db/repos/meta.js';
-import { PredictionsRepo, type StoredPrediction } from '../../core/db/repos/predictions.js';
+import type { StoredPrediction } from '../../core/db/repos/predictions.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { AnalysisQueue } from '../../core/jobs/analysis-queue.js';
 import { AnalysisRunner } from '../../core/jobs/runner.js';
 import { RunnerRegistry } from '../../core/jobs/runner-registry.js';
-import { SeededRandom } from '../../core/ml/random.js';
-import { DEFAULT_HEAD_OPTIONS } from '../../core/retrain/head.js';
-import { RetrainService } from '../../core/retrain/service.js';
+import type { RetrainService } from '../../core/retrain/service.js';
 import type { RetrainProgress } from '../../core/retrain/types.js';
 import type { AnalysisExecutor } from '../../core/workers/pool.js';
 import type { AnalyseReply } from '../../core/workers/protocol.js';
-
-const MODEL = { modelId: 'genre-test', modelVersion: '1.0.0' };
-const BASE_LABELS = ['classical', 'electronic', 'rock'];
-/**
- * Four kinds of music, one embedding cluster each. The shipped model gets classical and electronic
- * right, calls rock "electronic" (a mistake the fixes correct) and knows nothing of chiptune (a genre
- * the user invents), which it also calls electronic.
- */
-const KINDS = [
-  { name: 'classical', confirmAs: 'Classical', base: [0.8, 0.1, 0.1] },
-  { name: 'electronic', confirmAs: 'Electronic', base: [0.1, 0.7, 0.2] },
-  { name: 'rock', confirmAs: 'Rock', base: [0.1, 0.6, 0.3] },
-  { name: 'chiptune', confirmAs: 'Chiptune', base: [0.05, 0.8, 0.15] },
-];
-const DIM = 16;
-
-interface Track {
-  id: number;
-  kind: number;
-  prediction: StoredPrediction;
-}
-
-function makeLibrary(perKind = 16) {
-  const db = openDatabase(':memory:');
-  db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/music', 0)`).run();
-  const random = new SeededRandom(11);
-  const centres = KINDS.map(() => Array.from({ length: DIM }, () => random.normal()));
-  const predictions = new PredictionsRepo(db);
-  const insertTrack = db.prepare(`INSERT INTO tracks (folder_id, path, size, mtime_ms, artist, added_at, updated_at) VALUES (1, ?, 1, 1, ?, 0, 0)`);
-  const tracks: Track[] = [];
-  const newPrediction = (kind: number): StoredPrediction => {
-    const values = centres[kind].map((c) => c + 0.35 * random.normal());
-    const norm = Math.hypot(...values);
-    const base = KINDS[kind].base;
-    const best = base.indexOf(Math.max(...base));
-    return {
-      ...MODEL,
-      genre: BASE_LABELS[best],
-      confidence: base[best],
-      probabilities: Object.fromEntries(BASE_LABELS.map((label, i) => [label, base[i]])),
-      segments: [{ start: 0, end: 3, genre: BASE_LABELS[best], probabilities: {} }],
-      embedding: Float32Array.from(values, (v) => v / norm),
-    };
-  };
-  KINDS.forEach((kind, k) => {
-    for (let i = 0; i < perKind; i++) {
-      // Two tracks per artist.
-      const id = Number(insertTrack.run(`/music/${kind.name}-${i}.wav`, `${kind.name} artist ${Math.floor(i / 2)}`).lastInsertRowid);
-      const prediction = newPrediction(k);
-      predictions.save(id, prediction, 1000 + id);
-      tracks.push({ id, kind: k, prediction });
-    }
-  });
-  const genres = new GenresRepo(db);
-  const events: RetrainProgress[] = [];
-  const modelChanges: number[] = [];
-  const changedTracks = new Set<number>();
-  const service = new RetrainService({
-    db,
-    predictions,
-    events: {
-      emit: (event, payload) => {
-        if (event === 'retrain-progress') events.push(payload as RetrainProgress);
-        else modelChanges.push((payload as { versionId: number }).versionId);
-      },
-    },
-    onTracksChanged: (ids) => ids.forEach((id) => changedTracks.add(id)),
-    // Fewer optimiser steps than the default keep the test fast; the clusters are easy.
-    headOptions: { ...DEFAULT_HEAD_OPTIONS, targetSteps: 300 },
-  });
-  return { db, predictions, genres, service, tracks, events, modelChanges, changedTracks, newPrediction };
-}
-
-function confirm(genres: GenresRepo, trackId: number, ...names: string[]): void {
-  genres.setConfirmedRows(
-    trackId,
-    names.map((name) => ({ genreId: genres.resolveOrCreate(name).id, source: 'user' as const, confirmedAt: 0 })),
-  );
-}
-
-/** Confirms the first `count` tracks of every kind as their genre. */
-function confirmSome(library: ReturnType<typeof makeLibrary>, count: number): void {
-  for (const kind of KINDS.keys()) {
-    for (const track of library.tracks.filter((t) => t.kind === kind).slice(0, count)) confirm(library.genres, track.id, KINDS[kind].confirmAs);
-  }
-}
+import { confirm, confirmSome, KINDS, makeLibrary } from './retrain-fixtures.js';
 
 function storedPredictions(db: Db): unknown[] {
   return db.prepare('SELECT track_id, genre, confidence, probabilities, segments, head_version_id FROM track_predictions ORDER BY track_id').all();
@@ -185,6 +97,20 @@ describe('RetrainService', () => {
       'genre-test 1.0.0 + fixes #1',
       'genre-test 1.0.0 + fixes #2',
     ]);
+  });
+
+  it('finishes a refresh a crash interrupted', async () => {
+    const library = makeLibrary();
+    confirmSome(library, 6);
+    const done = await retrain(library.service);
+    const refreshed = storedPredictions(library.db);
+    // As if the process died after the new version became active, before its predictions were stored.
+    library.db.prepare('UPDATE track_predictions SET genre = base_genre, confidence = base_confidence, probabilities = base_probabilities, head_version_id = NULL WHERE track_id % 2 = 0').run();
+    assert.notDeepEqual(storedPredictions(library.db), refreshed);
+    library.service.recover();
+    await library.service.close();
+    assert.deepEqual(storedPredictions(library.db), refreshed);
+    assert.equal(library.service.listVersions().find((v) => v.active)!.id, done.versionId);
   });
 
   it('gives tracks analysed later the active version’s prediction', async () => {
