@@ -28,6 +28,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   ui: () => import('./ui.js'),
   ml: () => import('./ml.js'),
   retrain: () => import('./retrain.js'),
+  genres: () => import('./genres.js'),
 };
 
 async function main(): Promise<void> {
