@@ -107,16 +107,20 @@ export interface ConfusionMatrix {
 export type TrackSelectionQuery = Omit<TrackQuery, 'offset' | 'limit'>;
 
 export interface GenreApiMethods {
-  /** Confirms these genres as the tracks' genres (any spelling; new names join the vocabulary). */
+  /**
+   * Confirms these genres as the tracks' genres (any spelling; new names join the vocabulary). Every
+   * track edit takes `writeTags` (opt-in): the resulting genres are also written into the files' tags,
+   * and undo restores the files' earlier bytes.
+   */
   setGenres(args: { trackIds: number[]; genres: string[]; writeTags?: boolean }): GenreEditResult;
   /** Adds one genre to each track's confirmed genres, keeping the others. */
-  addGenre(args: { trackIds: number[]; genre: string }): GenreEditResult;
+  addGenre(args: { trackIds: number[]; genre: string; writeTags?: boolean }): GenreEditResult;
   /** Removes one genre from each track's confirmed genres. */
-  removeGenre(args: { trackIds: number[]; genre: string }): GenreEditResult;
+  removeGenre(args: { trackIds: number[]; genre: string; writeTags?: boolean }): GenreEditResult;
   /** "Accept suggestion": each track's predicted genre becomes its confirmed genre. */
-  acceptSuggestions(args: { trackIds: number[] }): GenreEditResult;
+  acceptSuggestions(args: { trackIds: number[]; writeTags?: boolean }): GenreEditResult;
   /** "Mark confirmed": each track's current genre (its tag genres, else the prediction) is confirmed. */
-  confirmGenres(args: { trackIds: number[] }): GenreEditResult;
+  confirmGenres(args: { trackIds: number[]; writeTags?: boolean }): GenreEditResult;
   undoGenreEdit(): GenreEditResult;
   redoGenreEdit(): GenreEditResult;
   genreEditState(): GenreEditState;

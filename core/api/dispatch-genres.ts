@@ -65,11 +65,11 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
 
   return {
     setGenres: async ({ trackIds, genres: names, writeTags }) =>
-      edit(() => genres.setTrackGenres(trackIds, names, { writeTags: writeTags ?? false, source: 'user' }), new Set(trackIds).size),
-    addGenre: async ({ trackIds, genre }) => edit(() => genres.addTrackGenre(trackIds, genre), new Set(trackIds).size),
-    removeGenre: async ({ trackIds, genre }) => edit(() => genres.removeTrackGenre(trackIds, genre), new Set(trackIds).size),
-    acceptSuggestions: async ({ trackIds }) => edit(() => genres.acceptPredictions(trackIds), new Set(trackIds).size),
-    confirmGenres: async ({ trackIds }) => edit(() => genres.confirmCurrent(trackIds), new Set(trackIds).size),
+      edit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), new Set(trackIds).size),
+    addGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
+    removeGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
+    acceptSuggestions: async ({ trackIds, writeTags }) => edit(() => genres.acceptPredictions(trackIds, { writeTags }), new Set(trackIds).size),
+    confirmGenres: async ({ trackIds, writeTags }) => edit(() => genres.confirmCurrent(trackIds, { writeTags }), new Set(trackIds).size),
     undoGenreEdit: async () => undoOrRedo('undo'),
     redoGenreEdit: async () => undoOrRedo('redo'),
     genreEditState: async () => editState(),

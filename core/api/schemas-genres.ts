@@ -10,7 +10,8 @@ const MAX_TRACKS_PER_EDIT = 200_000;
 const trackIds = z.array(id).min(1, 'select at least one track').max(MAX_TRACKS_PER_EDIT);
 /** The vocabulary (core/genres/vocabulary.ts) decides what a valid name is; this only bounds the input. */
 const genreName = z.string().trim().min(1, 'a genre name cannot be empty').max(200);
-const trackIdsOnly = z.tuple([z.object({ trackIds }).strict()]);
+const writeTags = z.boolean().optional();
+const trackIdsOnly = z.tuple([z.object({ trackIds, writeTags }).strict()]);
 
 /** Argument schemas of the genre-fixing methods (contract-genres.ts); merged into schemas.ts. */
 export const genreArgSchemas: { [M in keyof GenreApiMethods]: z.ZodType<ApiArgs<M>, z.ZodTypeDef, unknown> } = {
@@ -19,12 +20,12 @@ export const genreArgSchemas: { [M in keyof GenreApiMethods]: z.ZodType<ApiArgs<
       .object({
         trackIds,
         genres: z.array(genreName).min(1, 'name at least one genre').max(20),
-        writeTags: z.boolean().optional(),
+        writeTags,
       })
       .strict(),
   ]),
-  addGenre: z.tuple([z.object({ trackIds, genre: genreName }).strict()]),
-  removeGenre: z.tuple([z.object({ trackIds, genre: genreName }).strict()]),
+  addGenre: z.tuple([z.object({ trackIds, genre: genreName, writeTags }).strict()]),
+  removeGenre: z.tuple([z.object({ trackIds, genre: genreName, writeTags }).strict()]),
   acceptSuggestions: trackIdsOnly,
   confirmGenres: trackIdsOnly,
   undoGenreEdit: noArgs,

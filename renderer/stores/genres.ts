@@ -28,6 +28,9 @@ interface GenresState {
   anchorIndex: number | null;
   /** The track whose genre is being edited in the table, if any. */
   editingTrackId: number | null;
+  /** Edits also write the genres into the files' tags (opt-in, remembered on this computer). */
+  writeTags: boolean;
+  setWriteTags(writeTags: boolean): void;
   /** An edit is on its way to the core (buttons wait for it). */
   busy: boolean;
   toast: GenreToast | null;
@@ -61,6 +64,7 @@ interface GenresState {
 }
 
 let toastId = 0;
+const WRITE_TAGS_KEY = 'timbre.genres.writeTags';
 
 export const useGenresStore = create<GenresState>((set, get) => {
   /** Runs one edit: the views it touched re-read at once (the event that follows only confirms it). */
@@ -117,6 +121,11 @@ export const useGenresStore = create<GenresState>((set, get) => {
     selection: new Set(),
     anchorIndex: null,
     editingTrackId: null,
+    writeTags: localStorage.getItem(WRITE_TAGS_KEY) === 'true',
+    setWriteTags(writeTags) {
+      localStorage.setItem(WRITE_TAGS_KEY, String(writeTags));
+      set({ writeTags });
+    },
     busy: false,
     toast: null,
 
@@ -142,11 +151,11 @@ export const useGenresStore = create<GenresState>((set, get) => {
       void get().loadVocabulary();
     },
 
-    setGenres: (trackIds, genres) => run(() => api.call('setGenres', { trackIds, genres })),
-    addGenre: (trackIds, genre) => run(() => api.call('addGenre', { trackIds, genre })),
-    removeGenre: (trackIds, genre) => run(() => api.call('removeGenre', { trackIds, genre })),
-    acceptSuggestions: (trackIds) => run(() => api.call('acceptSuggestions', { trackIds })),
-    confirmGenres: (trackIds) => run(() => api.call('confirmGenres', { trackIds })),
+    setGenres: (trackIds, genres) => run(() => api.call('setGenres', { trackIds, genres, writeTags: get().writeTags })),
+    addGenre: (trackIds, genre) => run(() => api.call('addGenre', { trackIds, genre, writeTags: get().writeTags })),
+    removeGenre: (trackIds, genre) => run(() => api.call('removeGenre', { trackIds, genre, writeTags: get().writeTags })),
+    acceptSuggestions: (trackIds) => run(() => api.call('acceptSuggestions', { trackIds, writeTags: get().writeTags })),
+    confirmGenres: (trackIds) => run(() => api.call('confirmGenres', { trackIds, writeTags: get().writeTags })),
     undo: () => undoOrRedo('undo'),
     redo: () => undoOrRedo('redo'),
     renameGenre: (id, name) => run(() => api.call('renameGenre', { id, name })),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +9,7 @@ import { REPO_ROOT, ensureScreenshotDir, haveChromium, launchChromium, startServ
 
 /**
  * Genre fixing end to end, in Chromium against `timbre serve`: fix genres inline and in bulk, undo a
- * mistake, read the confusion matrix and drill into an off-diagonal cell, retrain from the fixes and
+ * mistake (written into the file's tags, and restored), read the confusion matrix and drill into an off-diagonal cell, retrain from the fixes and
  * see the matrix follow, then roll back. The library is seeded (test/helpers/genre-library.ts) so the
  * shipped model's mistakes are known in advance. Screenshots land in test-output/screenshots/.
  */
@@ -103,16 +103,23 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     assert.equal(fixed.size, 21);
   });
 
-  await t.test('undo takes back a mistake and names it; redo is offered', async () => {
+  await t.test('undo takes back a mistake written into the file, byte for byte, and names it', async () => {
     await search(page, '', tracks.length);
     const mistake = byTitle('Rock Study 6');
+    const file = join(musicDir, 'rock-study-6.wav');
+    const original = readFileSync(file);
+    await page.getByRole('checkbox', { name: 'Write genres to files' }).check();
     await page.getByRole('button', { name: `Edit genre of ${mistake.title}` }).click();
     await page.getByRole('combobox', { name: `Genre of ${mistake.title}` }).fill('Jazz Fusion');
     await page.keyboard.press('Enter');
     await expectConfirmed(page, mistake, ['Jazz Fusion']);
+    assert.match(await toastText(page), /→ Jazz Fusion \(tags written\)/);
+    assert.notDeepEqual(readFileSync(file), original, 'the genre was written into the file');
     await page.keyboard.press('ControlOrMeta+z');
     assert.match(await toastText(page, /^Undid/), /Undid: genre of rock-study-6\.wav → Jazz Fusion/);
     await page.locator(`.table__row[data-track-id="${mistake.id}"] .genre-chip--confirmed`).waitFor({ state: 'detached' });
+    assert.deepEqual(readFileSync(file), original, 'undo restored the file exactly');
+    await page.getByRole('checkbox', { name: 'Write genres to files' }).uncheck();
     const history = page.getByRole('toolbar', { name: 'Edit history' });
     assert.equal(await history.getByRole('button', { name: 'Redo' }).isEnabled(), true);
     await page.screenshot({ path: join(shots, 'genres-03-undo.png'), animations: 'disabled' });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiEventName, ApiEvents, ApiResponse, ConfusionMatrix, GenreEditResult, TrackRow } from '../../core/api/contract.js';
+import type { ApiEventName, ApiEvents, ApiResponse, ConfusionMatrix, GenreEditResult, TrackDetail, TrackRow } from '../../core/api/contract.js';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
 import { createCore, type Core } from '../../core/index.js';
 import { seedGenreLibrary, type SeededTrack } from '../helpers/genre-library.js';
@@ -142,6 +142,26 @@ test('undo and redo name what they did and restore the rows', async (t) => {
   const history = await ok<Array<{ summary: string; state: string }>>(dispatcher, 'genreHistory', { limit: 5 });
   assert.deepEqual(history.map((entry) => entry.state), ['done', 'done']);
   assert.deepEqual(await ok(dispatcher, 'genreEditState'), redone.state);
+});
+
+test('with writeTags the genre goes into the file too, and undo restores the file byte for byte', async (t) => {
+  const { dispatcher, byTitle } = await setUp(t);
+  const track = byTitle('Electronic Study 4');
+  const { path } = await ok<TrackDetail>(dispatcher, 'getTrack', { id: track.id });
+  const original = readFileSync(path);
+
+  const written = await ok<GenreEditResult>(dispatcher, 'setGenres', { trackIds: [track.id], genres: ['Electronic'], writeTags: true });
+  assert.deepEqual(written.fileErrors, []);
+  assert.match(written.summary ?? '', /\(tags written\)/);
+  assert.notDeepEqual(readFileSync(path), original);
+  assert.deepEqual((await row(dispatcher, track.id)).genres, ['Electronic'], 'the row shows the file’s new tag');
+
+  const plain = await ok<GenreEditResult>(dispatcher, 'addGenre', { trackIds: [track.id], genre: 'Ambient' });
+  assert.doesNotMatch(plain.summary ?? '', /tags written/, 'without writeTags only the library changes');
+  await ok(dispatcher, 'undoGenreEdit');
+  await ok(dispatcher, 'undoGenreEdit');
+  assert.deepEqual(readFileSync(path), original);
+  assert.deepEqual((await row(dispatcher, track.id)).genres, []);
 });
 
 test('the vocabulary: counts, aliases, suggestions, rename and merge', async (t) => {

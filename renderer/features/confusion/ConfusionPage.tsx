@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState.js';
 import { numberFormat } from '../../components/format.js';
 import { useConfusionStore } from '../../stores/confusion.js';
-import { UndoRedoButtons } from '../genres/UndoRedo.js';
+import { UndoRedoButtons } from '../genres/EditControls.js';
 import { CellTracks } from './CellTracks.js';
 import { ConfusionHeatmap } from './ConfusionHeatmap.js';
 import { ClassTable } from './ClassTable.js';

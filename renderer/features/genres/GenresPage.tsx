@@ -6,7 +6,7 @@ import { genreColor, numberFormat } from '../../components/format.js';
 import { useAppStore } from '../../stores/app.js';
 import { useGenresStore } from '../../stores/genres.js';
 import { useLibraryStore } from '../../stores/library.js';
-import { UndoRedoButtons } from './UndoRedo.js';
+import { UndoRedoButtons } from './EditControls.js';
 
 /** The user's genre vocabulary: canonical names, the spellings that resolve to each, rename and merge. */
 export function GenresPage() {

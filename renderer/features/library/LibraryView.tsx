@@ -6,7 +6,7 @@ import { useFoldersStore } from '../../stores/folders.js';
 import { useLibraryStore } from '../../stores/library.js';
 import { AddFolder } from '../folders/AddFolder.js';
 import { BulkGenreBar } from '../genres/BulkGenreBar.js';
-import { UndoRedoButtons } from '../genres/UndoRedo.js';
+import { UndoRedoButtons, WriteTagsToggle } from '../genres/EditControls.js';
 import { FilterBar } from './FilterBar.js';
 import { LibraryTable } from './LibraryTable.js';
 
@@ -80,6 +80,7 @@ export function LibraryView({ searchRef }: { searchRef: Ref<HTMLInputElement> })
           {view === 'all' && libraryTotal > 0 && (
             <>
               <span className="page__spacer" />
+              <WriteTagsToggle />
               <UndoRedoButtons />
             </>
           )}

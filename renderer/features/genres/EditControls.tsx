@@ -29,3 +29,14 @@ export function UndoRedoButtons() {
     </div>
   );
 }
+
+/** Opt-in tag write-back for every genre edit made in the app. */
+export function WriteTagsToggle() {
+  const { writeTags, setWriteTags } = useGenresStore();
+  return (
+    <label className="toggle write-tags" title="Also write the genres you set into the files’ tags (ID3, Vorbis, MP4, RIFF). Undo restores the files exactly.">
+      <input type="checkbox" checked={writeTags} onChange={(event) => setWriteTags(event.target.checked)} />
+      Write genres to files
+    </label>
+  );
+}
