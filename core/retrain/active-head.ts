@@ -1,6 +1,6 @@
 import type { HeadPrediction, ModelRef } from '../db/repos/predictions.js';
 import { applyHead, type HeadParameters } from './head.js';
-import type { ModelVersionsRepo } from './versions.js';
+import type { ModelVersionsRepo } from '../db/repos/model-versions.js';
 
 /** A head version, ready to apply. */
 export interface LoadedHead extends ModelRef {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { GenresRepo } from '../db/repos/genres.js';
 import type { BasePredictionRow, ModelRef, PredictionsRepo } from '../db/repos/predictions.js';
+import { TracksRepo } from '../db/repos/tracks.js';
 import { canonicalGenreName, genreKey } from '../genres/vocabulary.js';
 import { ActiveHead, headPrediction, type LoadedHead } from './active-head.js';
 import { confusionReport, type ConfusionPair } from './confusion.js';
@@ -9,7 +10,7 @@ import type { HeadTrainOptions } from './head.js';
 import { type RecipeProgress, type RetrainInput, type RetrainOutput } from './recipe.js';
 import { runRetrainInThread } from './train-thread.js';
 import type { ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
-import { ModelVersionsRepo, type ModelVersionRow } from './versions.js';
+import { ModelVersionsRepo, type ModelVersionRow } from '../db/repos/model-versions.js';
 
 export interface RetrainServiceDeps {
   db: Db;
@@ -195,7 +196,7 @@ export class RetrainService implements RetrainServiceApi {
     const model = this.deps.predictions.latestModel();
     if (!model) throw new RetrainError('no track has been analysed yet: scan a folder first');
     const baseLabels = this.deps.predictions.models().find((candidate) => sameModel(candidate, model))?.labels ?? [];
-    const artistOf = this.deps.db.prepare('SELECT artist FROM tracks WHERE id = ?').pluck();
+    const tracks = new TracksRepo(this.deps.db);
     const rows: Array<{ row: BasePredictionRow & { embedding: Float32Array }; genre: string }> = [];
     let skipped = 0;
     for (const { trackId, genres } of this.genres.allConfirmed()) {
@@ -219,7 +220,7 @@ export class RetrainService implements RetrainServiceApi {
     }
     const labelIndex = new Map(labels.map((label, i) => [genreKey(label), i]));
     const examples = rows.map(({ row, genre }) => {
-      const artist = normaliseArtist(artistOf.get(row.trackId) as string | null);
+      const artist = normaliseArtist(tracks.summary(row.trackId)?.artist ?? null);
       return {
         embedding: row.embedding,
         baseProbabilities: Float32Array.from(baseLabels, (label) => row.probabilities[label] ?? 0),

@@ -1,7 +1,7 @@
-import type { Db } from '../db/open.js';
-import type { ModelRef } from '../db/repos/predictions.js';
-import type { HeadParameters } from './head.js';
-import type { HeadValidation } from './types.js';
+import type { Db } from '../open.js';
+import type { HeadParameters } from '../../retrain/head.js';
+import type { HeadValidation } from '../../retrain/types.js';
+import type { ModelRef } from './predictions.js';
 
 /** One row of model_versions (migration 0006), parsed. */
 export interface ModelVersionRow extends ModelRef {
