@@ -89,7 +89,10 @@ export interface NewPlaylist {
   request?: GeneratePlaylistRequest | null;
 }
 
-/** Absent keys are kept. Removing tracks from a generated playlist adds them to its request's `exclude`. */
+/**
+ * Absent keys are kept. Removing tracks from a generated playlist adds them to its request's
+ * `exclude`, unless the patch gives the request as well (then it is stored as given).
+ */
 export interface PlaylistUpdate {
   name?: string;
   /** The new order and content (reorder, remove). */

@@ -49,6 +49,10 @@ test('update renames and reorders; removed tracks join the request\'s exclusions
   assert.deepEqual(onlySeedRemoved.request!.seeds, [1], 'the last seed stays a seed');
   assert.deepEqual(onlySeedRemoved.request!.exclude, [5, 2]);
 
+  const regenerated = repo.update(playlist.id, { trackIds: [1, 6], request: { seeds: [1], exclude: [5, 2] } });
+  assert.deepEqual(regenerated.trackIds, [1, 6]);
+  assert.deepEqual(regenerated.request, { seeds: [1], exclude: [5, 2] }, 'a request given with the tracks is kept as given');
+
   const replaced = repo.update(playlist.id, { request: null });
   assert.equal(replaced.generated, false);
   assert.deepEqual(repo.update(playlist.id, { trackIds: [3] }).request, null, 'no request to add exclusions to');

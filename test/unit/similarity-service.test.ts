@@ -132,6 +132,7 @@ test('saved playlists: save, list, rename, reorder, remove (stays out on regener
     assert.ok(!playlist.trackIds.includes(removed), 'a removed track is not brought back');
     assert.deepEqual(playlist.trackIds, again.trackIds);
     assert.equal(playlist.trackIds[0], ids[1]);
+    assert.deepEqual(playlist.request!.exclude, [removed], 'what regenerating replaced is not excluded');
 
     assert.throws(() => service.savePlaylist({ name: 'x', trackIds: [ids[0], 9999] }), /no track 9999/);
     assert.throws(() => service.savePlaylist({ name: '  ', trackIds: [] }), /needs a name/);

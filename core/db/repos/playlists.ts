@@ -77,7 +77,8 @@ export class PlaylistsRepo {
 
   /**
    * Renames, reorders or removes tracks, or replaces the request. Tracks removed from a generated
-   * playlist join its request's `exclude`, so regenerating does not bring them back.
+   * playlist join its request's `exclude`, so regenerating does not bring them back; a patch that
+   * gives the request too (a regenerated playlist) is stored as given.
    */
   update(id: number, patch: PlaylistUpdate, now = Date.now()): SavedPlaylist {
     return this.db.transaction(() => {
@@ -89,7 +90,7 @@ export class PlaylistsRepo {
         this.checkTracks(patch.trackIds);
         const kept = new Set(patch.trackIds);
         const removed = current.trackIds.filter((trackId) => !kept.has(trackId));
-        if (request && removed.length > 0) request = excluding(request, removed);
+        if (request && removed.length > 0 && patch.request === undefined) request = excluding(request, removed);
         this.clearTracksStmt.run(id);
         this.writeTracks(id, patch.trackIds);
       }
