@@ -4,11 +4,12 @@ import { api } from '../../api/client.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { genreColor, numberFormat } from '../../components/format.js';
+import { numberFormat } from '../../components/format.js';
 import { useMapStore } from '../../stores/map.js';
 import { playTrack, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { Glyph } from '../playlists/Glyph.js';
+import { genreLegend, NO_GENRE, OTHER_GENRES } from './legend.js';
 import './map.css';
 
 /** Screen position = layout position × scale + offset (CSS pixels of the canvas). */
@@ -21,12 +22,8 @@ interface View {
 const PADDING = 24;
 /** A pointer within this many pixels of a point is on it. */
 const HIT_RADIUS = 9;
-const UNKNOWN_GENRE = 'No genre';
-const UNKNOWN_COLOUR = 'hsl(230 8% 62%)';
 /** After the library changes, the map asks for a new layout once changes pause this long. */
 const RELOAD_DELAY_MS = 2000;
-
-const colourOf = (genre: string | null) => (genre ? genreColor(genre) : UNKNOWN_COLOUR);
 
 /** Smaller points for bigger libraries, so clusters stay readable. */
 function pointRadius(count: number): number {
@@ -139,11 +136,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
   const viewRef = useRef(view);
   viewRef.current = view;
 
-  const legend = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const point of points) counts.set(point.genre ?? UNKNOWN_GENRE, (counts.get(point.genre ?? UNKNOWN_GENRE) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  }, [points]);
+  const legend = useMemo(() => genreLegend(points), [points]);
 
   const selected = useMemo(() => points.find((point) => point.id === openId) ?? null, [points, openId]);
 
@@ -151,13 +144,13 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
   const byGenre = useMemo(() => {
     const groups = new Map<string, LibraryMapPoint[]>();
     for (const point of points) {
-      const key = point.genre ?? UNKNOWN_GENRE;
+      const key = legend.keyOf(point);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
       group.push(point);
     }
     return groups;
-  }, [points]);
+  }, [points, legend]);
 
   // The points are drawn only when they or the view change; hover and selection rings go on a
   // canvas of their own above them, so moving the pointer never redraws 100,000 points.
@@ -166,7 +159,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
     if (!context) return;
     for (const [genre, group] of byGenre) {
       context.globalAlpha = focusGenre === null || focusGenre === genre ? 0.9 : 0.12;
-      context.fillStyle = genre === UNKNOWN_GENRE ? UNKNOWN_COLOUR : genreColor(genre);
+      context.fillStyle = legend.colourOf(genre);
       context.beginPath();
       for (const point of group) {
         const x = point.x * view.scale + view.offsetX;
@@ -180,7 +173,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
       }
       context.fill();
     }
-  }, [byGenre, view, size, radius, focusGenre]);
+  }, [byGenre, legend, view, size, radius, focusGenre]);
 
   useEffect(() => {
     const context = sizedContext(overlayRef.current, size);
@@ -221,7 +214,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
       let best: LibraryMapPoint | null = null;
       let bestDistance = HIT_RADIUS * HIT_RADIUS;
       for (const point of points) {
-        if (focusGenre !== null && (point.genre ?? UNKNOWN_GENRE) !== focusGenre) continue;
+        if (focusGenre !== null && legend.keyOf(point) !== focusGenre) continue;
         const dx = point.x * view.scale + view.offsetX - x;
         const dy = point.y * view.scale + view.offsetY - y;
         const distance = dx * dx + dy * dy;
@@ -232,7 +225,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
       }
       return best;
     },
-    [points, view, focusGenre],
+    [points, legend, view, focusGenre],
   );
 
   const onMouseMove = (event: MouseEvent<HTMLCanvasElement>) => {
@@ -313,17 +306,17 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
         <section aria-label="Genres">
           <h2 className="section-title">Genres</h2>
           <ul className="map__legend">
-            {legend.map(([genre, genreCount]) => (
-              <li key={genre}>
+            {legend.entries.map(({ key, colour, count, genres }) => (
+              <li key={key}>
                 <button
-                  className={`map__legend-item${focusGenre === genre ? ' map__legend-item--active' : ''}`}
-                  aria-pressed={focusGenre === genre}
-                  title={focusGenre === genre ? 'Show every genre' : `Highlight ${genre}`}
-                  onClick={() => setFocusGenre(focusGenre === genre ? null : genre)}
+                  className={`map__legend-item${focusGenre === key ? ' map__legend-item--active' : ''}`}
+                  aria-pressed={focusGenre === key}
+                  title={focusGenre === key ? 'Show every genre' : `Highlight ${key}`}
+                  onClick={() => setFocusGenre(focusGenre === key ? null : key)}
                 >
-                  <span className="genre-dot" style={{ background: genre === UNKNOWN_GENRE ? UNKNOWN_COLOUR : genreColor(genre) }} aria-hidden="true" />
-                  <span className="map__legend-name">{genre}</span>
-                  <span className="map__legend-count">{numberFormat.format(genreCount)}</span>
+                  <span className="genre-dot" style={{ background: colour }} aria-hidden="true" />
+                  <span className="map__legend-name">{key === OTHER_GENRES ? `${genres} other genres` : key}</span>
+                  <span className="map__legend-count">{numberFormat.format(count)}</span>
                 </button>
               </li>
             ))}
@@ -357,8 +350,8 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
             <strong>{hover.title ?? hover.fileName}</strong>
             {hover.artist && <span>{hover.artist}</span>}
             <span className="map__tooltip-genre">
-              <span className="genre-dot" style={{ background: colourOf(hover.genre) }} aria-hidden="true" />
-              {hover.genre ?? UNKNOWN_GENRE}
+              <span className="genre-dot" style={{ background: legend.colourOf(legend.keyOf(hover)) }} aria-hidden="true" />
+              {hover.genre ?? NO_GENRE}
             </span>
           </div>
         )}

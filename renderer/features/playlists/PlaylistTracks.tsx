@@ -94,7 +94,7 @@ export function PlaylistTracks() {
               {entry.genre && <span className="genre-dot" style={{ background: genreColor(entry.genre) }} aria-hidden="true" />}
               {entry.genre}
             </span>
-            <span className="playlist-row__num">{entry.tempoBpm ? `${Math.round(entry.tempoBpm)} BPM` : ''}</span>
+            <span className="playlist-row__num playlist-row__tempo">{entry.tempoBpm ? `${Math.round(entry.tempoBpm)} BPM` : ''}</span>
             <span className="playlist-row__num">{formatDuration(entry.durationSec)}</span>
             <span className="playlist-row__actions">
               <button className="icon-button" aria-label={`Move ${name} up`} title="Move up (Alt+↑)" disabled={index === 0} onClick={() => void move(index, index - 1)}>
@@ -130,6 +130,14 @@ export function PlaylistTracks() {
   );
 }
 
+/** One word per reason keeps a row on one line; the full reason ("close tempo (112 vs 117 BPM)") is its tooltip. The genre reason names the genre, so it stays whole. */
+const SHORT_REASONS: Record<string, string> = {
+  'close-tempo': 'tempo',
+  'similar-timbre': 'timbre',
+  'similar-brightness': 'brightness',
+  'similar-energy': 'energy',
+};
+
 function Reasons({ entry, seed }: { entry: PlaylistEntry; seed: boolean }) {
   if (seed) {
     return (
@@ -141,8 +149,8 @@ function Reasons({ entry, seed }: { entry: PlaylistEntry; seed: boolean }) {
   return (
     <ul className="reasons" aria-label="Why it is here">
       {entry.reasons.map((reason) => (
-        <li key={reason.code} className={`reason reason--${reason.code}`} title={reason.text}>
-          {reason.text}
+        <li key={reason.code} className={`reason reason--${reason.code}`} title={reason.text} aria-label={reason.text}>
+          {SHORT_REASONS[reason.code] ?? reason.text}
         </li>
       ))}
       {entry.score !== null && entry.reasons.length === 0 && <li className="reason reason--score">{`${Math.round(entry.score * 100)}% match`}</li>}

@@ -1,0 +1,50 @@
+import type { LibraryMapPoint } from '../../../core/api/contract.js';
+
+/**
+ * The map's colours. A scatter needs colours an eye can tell apart, which per-name hashed hues
+ * (components/format.ts) do not guarantee: the most common genres get a categorical palette
+ * (Tableau 10), the rest share one neutral "other genres" colour.
+ */
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#edc948', '#76b7b2', '#ff9da7', '#9c755f'];
+const OTHER_COLOUR = '#a3a3ad';
+const NONE_COLOUR = '#d2d2da';
+export const NO_GENRE = 'No genre';
+export const OTHER_GENRES = 'Other genres';
+
+export interface LegendEntry {
+  /** A genre, OTHER_GENRES or NO_GENRE. */
+  key: string;
+  colour: string;
+  count: number;
+  /** How many genres OTHER_GENRES stands for; 1 otherwise. */
+  genres: number;
+}
+
+export interface GenreLegend {
+  entries: LegendEntry[];
+  /** The legend entry a point belongs to. */
+  keyOf(point: Pick<LibraryMapPoint, 'genre'>): string;
+  colourOf(key: string): string;
+}
+
+export function genreLegend(points: readonly LibraryMapPoint[]): GenreLegend {
+  const counts = new Map<string, number>();
+  let untagged = 0;
+  for (const point of points) {
+    if (point.genre === null) untagged += 1;
+    else counts.set(point.genre, (counts.get(point.genre) ?? 0) + 1);
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  // With one genre too many for the palette, that one genre keeps its name rather than becoming "other".
+  const named = ranked.length <= PALETTE.length ? ranked : ranked.slice(0, PALETTE.length - 1);
+  const colours = new Map(named.map(([genre], rank) => [genre, PALETTE[rank]]));
+  const entries: LegendEntry[] = named.map(([genre, count]) => ({ key: genre, colour: colours.get(genre)!, count, genres: 1 }));
+  const rest = ranked.slice(named.length);
+  if (rest.length) entries.push({ key: OTHER_GENRES, colour: OTHER_COLOUR, count: rest.reduce((sum, [, count]) => sum + count, 0), genres: rest.length });
+  if (untagged) entries.push({ key: NO_GENRE, colour: NONE_COLOUR, count: untagged, genres: 1 });
+  return {
+    entries,
+    keyOf: (point) => (point.genre === null ? NO_GENRE : colours.has(point.genre) ? point.genre : OTHER_GENRES),
+    colourOf: (key) => colours.get(key) ?? (key === NO_GENRE ? NONE_COLOUR : OTHER_COLOUR),
+  };
+}
