@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { utimesSync } from 'node:fs';
+import { mkdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { openDatabase } from '../../core/db/open.js';
 import { FeaturesRepo } from '../../core/db/repos/features.js';
 import { FoldersRepo } from '../../core/db/repos/folders.js';
 import { JobsRepo } from '../../core/db/repos/jobs.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { GenreService } from '../../core/genres/service.js';
+import { createCore } from '../../core/index.js';
 import { AnalysisQueue } from '../../core/jobs/analysis-queue.js';
 import { Scanner } from '../../core/library/scanner.js';
 import { makeTempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import { FIXTURES, INITIAL_GENRE, makeFixture } from './tag-write-fixtures.js';
 
 describe('tag write-back and the library', () => {
@@ -89,6 +92,38 @@ describe('tag write-back and the library', () => {
       assert.equal((await scanner.scanFolder(folder)).summary.changed, 0);
     } finally {
       db.close();
+      temp.cleanup();
+    }
+  });
+
+  it('a watched folder does not queue a file again after Timbre wrote its tags; another change it does', async () => {
+    const temp = makeTempDir('timbre-tag-watch-');
+    const music = join(temp.dir, 'music');
+    mkdirSync(music);
+    const path = makeFixture(music, FIXTURES.find((fixture) => fixture.extension === 'm4a')!);
+    const core = await createCore({ dbPath: join(temp.dir, 'library.db'), jobs: 1, watch: true });
+    try {
+      const folder = await core.library.addFolder(music);
+      await waitFor('the folder to be watched', () => core.library.listFolders().find((f) => f.id === folder.id)?.watching);
+      await core.library.whenIdle();
+      const [track] = core.library.listTracks();
+      assert.equal(track.status, 'done');
+      const statuses: string[] = [];
+      core.events.on('track-updated', (event) => statuses.push(event.track?.status ?? 'removed'));
+      const { done, total } = core.library.progress();
+
+      const result = core.genres.setTrackGenres([track.id], ['Trip-Hop'], { writeTags: true });
+      assert.equal(result.files[0].error, null);
+      assert.deepEqual(core.library.getTrack(track.id)!.genres, ['Trip-Hop']);
+      // Longer than the watcher waits for a write to settle, and its polling on top.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.deepEqual(statuses, ['done'], 'only the edit itself was announced');
+      assert.deepEqual((({ done, total }) => ({ done, total }))(core.library.progress()), { done, total }, 'nothing queued');
+
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      await waitFor('the watcher to see the other change', () => statuses.includes('pending'));
+    } finally {
+      await core.shutdown();
       temp.cleanup();
     }
   });
