@@ -153,7 +153,7 @@ export class RetrainService implements RetrainServiceApi {
       report(RetrainStep.Collect, 'collecting confirmed tracks');
       // start() returns first; the data is read on the next turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve));
-      const { model, input, skipped } = this.collect();
+      const { model, input, skipped } = await this.collect();
       report(RetrainStep.Validate, `learning from ${input.examples.length} confirmed tracks`);
       const train = this.deps.train ?? runRetrainInThread;
       const output = await train(input, (progress) =>
@@ -182,7 +182,7 @@ export class RetrainService implements RetrainServiceApi {
       await this.refresh(this.versions.get(versionId)!, (done) => report(RetrainStep.Refresh, `refreshing predictions (${done} tracks)`, versionId));
       this.deps.events.emit('model-changed', { versionId });
       const accuracy = output.validation
-        ? `; validation accuracy ${output.validation.accuracy.toFixed(3)} on ${output.validation.tracks} tracks by ${output.validation.groups} artists`
+        ? `; artist-grouped validation accuracy ${output.validation.accuracy.toFixed(3)} on ${output.validation.tracks} tracks`
         : '';
       report(RETRAIN_STEPS, `trained on ${input.examples.length} confirmed tracks${accuracy}`, versionId, 'done');
     } catch (error) {
@@ -192,7 +192,7 @@ export class RetrainService implements RetrainServiceApi {
   }
 
   /** The training data: every confirmed track the latest shipped model has an embedding of. */
-  private collect(): { model: ModelRef; input: RetrainInput; skipped: number } {
+  private async collect(): Promise<{ model: ModelRef; input: RetrainInput; skipped: number }> {
     const model = this.deps.predictions.latestModel();
     if (!model) throw new RetrainError('no track has been analysed yet: scan a folder first');
     const baseLabels = this.deps.predictions.models().find((candidate) => sameModel(candidate, model))?.labels ?? [];
@@ -230,19 +230,24 @@ export class RetrainService implements RetrainServiceApi {
     });
     const baseIndex = labels.map((label) => baseNames.findIndex((name) => genreKey(name) === genreKey(label)));
     const confirmedIds = new Set(rows.map((entry) => entry.row.trackId));
-    const unconfirmed = this.sampleUnconfirmed(model, confirmedIds, Math.max(MIN_UNCONFIRMED_SAMPLE, 2 * rows.length)).map((row) => ({
+    const unconfirmed = (await this.sampleUnconfirmed(model, confirmedIds, Math.max(MIN_UNCONFIRMED_SAMPLE, 2 * rows.length))).map((row) => ({
       embedding: row.embedding,
       baseProbabilities: Float32Array.from(baseLabels, (label) => row.probabilities[label] ?? 0),
     }));
     return { model, input: { labels, baseLabels, baseIndex, examples, unconfirmed, options: this.deps.headOptions }, skipped };
   }
 
-  /** A seeded uniform sample (reservoir) of the model's predictions for tracks nobody confirmed. */
-  private sampleUnconfirmed(model: ModelRef, confirmed: ReadonlySet<number>, size: number): Array<BasePredictionRow & { embedding: Float32Array }> {
+  /** A seeded uniform sample (reservoir) of the model's predictions for tracks nobody confirmed, read in chunks. */
+  private async sampleUnconfirmed(
+    model: ModelRef,
+    confirmed: ReadonlySet<number>,
+    size: number,
+  ): Promise<Array<BasePredictionRow & { embedding: Float32Array }>> {
     const random = new SeededRandom(1);
     const sample: Array<BasePredictionRow & { embedding: Float32Array }> = [];
     let seen = 0;
     for (let after = 0; ; ) {
+      await new Promise((resolve) => setImmediate(resolve));
       const rows = this.deps.predictions.baseRows(model, after, REFRESH_CHUNK);
       if (rows.length === 0) break;
       after = rows[rows.length - 1].trackId;
