@@ -182,6 +182,13 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     await panel.getByRole('button', { name: 'Accept classical' }).or(panel.getByRole('button', { name: 'Accept Classical' })).click();
     await panel.getByText('Confirmed', { exact: true }).waitFor();
     await page.screenshot({ path: join(shots, 'genres-08-track-panel.png'), animations: 'disabled' });
+
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Confusion', exact: true }).click();
+    await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
+    await page.screenshot({ path: join(shots, 'genres-09-confusion-dark.png'), animations: 'disabled' });
   });
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

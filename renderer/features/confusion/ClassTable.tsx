@@ -1,6 +1,6 @@
 import type { ConfusionMatrix } from '../../../core/api/contract.js';
 import { genreColor } from '../../components/format.js';
-import { formatFraction } from './ConfusionPage.js';
+import { formatFraction } from './format.js';
 
 /** Per-genre precision and recall, with the confirmed tracks behind each. */
 export function ClassTable({ matrix }: { matrix: ConfusionMatrix }) {

@@ -6,6 +6,7 @@ import { useConfusionStore } from '../../stores/confusion.js';
 import { UndoRedoButtons } from '../genres/EditControls.js';
 import { CellTracks } from './CellTracks.js';
 import { ConfusionHeatmap } from './ConfusionHeatmap.js';
+import { formatFraction } from './format.js';
 import { ClassTable } from './ClassTable.js';
 import { RetrainPanel } from './RetrainPanel.js';
 import { VersionHistory } from './VersionHistory.js';
@@ -124,8 +125,4 @@ function Figure({ label, value, hint }: { label: string; value: string; hint: st
       <dd>{value}</dd>
     </div>
   );
-}
-
-export function formatFraction(value: number | null): string {
-  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
 }

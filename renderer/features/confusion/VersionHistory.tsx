@@ -1,5 +1,5 @@
 import { useConfusionStore } from '../../stores/confusion.js';
-import { formatFraction } from './ConfusionPage.js';
+import { formatFraction } from './format.js';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
