@@ -4,10 +4,14 @@ import { SeededRandom } from '../../core/ml/random.js';
 import { applyHead, balancedClassWeights, DEFAULT_HEAD_OPTIONS, trainHead, type HeadExample } from '../../core/retrain/head.js';
 import { runRetrain, validationFolds } from '../../core/retrain/recipe.js';
 
-/** Gaussian clusters around one random centre per class, L2-normalised like the model's embeddings. */
-function clusters(perClass: number[], dim: number, spread: number, seed: number): Array<{ embedding: Float32Array; label: number }> {
-  const random = new SeededRandom(seed);
-  const centres = perClass.map(() => Array.from({ length: dim }, () => random.normal()));
+/**
+ * Gaussian clusters around one random centre per class (from `seed`), L2-normalised like the model's
+ * embeddings; `noiseSeed` draws other points around the same centres.
+ */
+function clusters(perClass: number[], dim: number, spread: number, seed: number, noiseSeed = seed): Array<{ embedding: Float32Array; label: number }> {
+  const centreRandom = new SeededRandom(seed);
+  const centres = perClass.map(() => Array.from({ length: dim }, () => centreRandom.normal()));
+  const random = noiseSeed === seed ? centreRandom : new SeededRandom(noiseSeed);
   return perClass.flatMap((count, label) =>
     Array.from({ length: count }, () => {
       const values = centres[label].map((c) => c + spread * random.normal());
@@ -30,9 +34,10 @@ describe('retrain head', () => {
     assert.ok(epochLosses.at(-1)! < epochLosses[0] / 3, `loss ${epochLosses[0]} → ${epochLosses.at(-1)}`);
     const correct = examples.filter((example) => argMax(applyHead(head, example.embedding, example.baseProbabilities)) === example.label).length;
     assert.equal(correct, examples.length);
-    // New points from the same clusters (same seed → same centres, other draws) are classified too.
-    const fresh = clusters([30, 30, 30], 16, 0.3, 7).slice(0);
-    assert.equal(fresh.length, 90);
+    // New points around the same centres are classified too.
+    const fresh = clusters([30, 30, 30], 16, 0.3, 7, 99);
+    const freshCorrect = fresh.filter((point) => argMax(applyHead(head, point.embedding, uniform(3))) === point.label).length;
+    assert.ok(freshCorrect >= 88, `${freshCorrect}/90 new points`);
   });
 
   it('keeps the shipped model’s opinion for a genre no fix is about, and learns an invented genre', () => {
