@@ -78,7 +78,7 @@ export interface HeadTrainResult {
 
 /**
  * Trains a head (baseIndex: see HeadParameters) on confirmed and unconfirmed examples weighted as in
- * exampleWeights. Deterministic for a seed. `onEpoch` may report progress.
+ * exampleWeights. Deterministic for a seed.
  */
 export function trainHead(
   examples: readonly HeadExample[],
@@ -86,7 +86,6 @@ export function trainHead(
   baseLabels: readonly string[],
   baseIndex: readonly number[],
   options: HeadTrainOptions = DEFAULT_HEAD_OPTIONS,
-  onEpoch?: (epoch: number, epochs: number, loss: number) => void,
 ): HeadTrainResult {
   if (examples.length === 0) throw new Error('a head needs at least one training example');
   const classes = labels.length;
@@ -123,6 +122,7 @@ export function trainHead(
       grads.bias.fill(0);
       grads.baseScale[0] = 0;
       const weightSum = batch.reduce((sum, i) => sum + sampleWeights[i], 0);
+      if (weightSum === 0) continue;
       for (const i of batch) {
         const z = inputs[i];
         const base = baseTerms[i];
@@ -144,9 +144,8 @@ export function trainHead(
     }
     let penalty = 0;
     for (const w of weights) penalty += w * w;
-    const loss = lossSum / lossWeight + (options.l2 / 2) * penalty;
+    const loss = (lossWeight > 0 ? lossSum / lossWeight : 0) + (options.l2 / 2) * penalty;
     epochLosses.push(loss);
-    onEpoch?.(epoch, epochs, loss);
   }
 
   return {
