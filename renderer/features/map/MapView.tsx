@@ -30,6 +30,50 @@ function pointRadius(count: number): number {
   return count > 20_000 ? 1.3 : count > 2000 ? 2 : count > 200 ? 3 : 5;
 }
 
+/** Above this many points, dots are stamped into the pixels directly: paths of arcs take ~90 ms per redraw at 20,000. */
+const STAMP_ABOVE = 5000;
+
+/** Writes each point as a small disc of opaque-ish pixels (no anti-aliasing: the dots are a few pixels wide). */
+function stampPoints(
+  context: CanvasRenderingContext2D,
+  groups: Array<{ colour: string; alpha: number; points: LibraryMapPoint[] }>,
+  view: View,
+  radius: number,
+): void {
+  const { width, height } = context.canvas;
+  const ratio = width / context.canvas.getBoundingClientRect().width || 1;
+  const image = context.createImageData(width, height);
+  const data = image.data;
+  const reach = Math.max(1, Math.round(radius * ratio));
+  const disc: number[] = [];
+  for (let dy = -reach; dy <= reach; dy++) for (let dx = -reach; dx <= reach; dx++) if (dx * dx + dy * dy <= reach * reach + reach) disc.push(dx, dy);
+  for (const { colour, alpha, points } of groups) {
+    const [red, green, blue] = rgb(colour);
+    const opacity = Math.round(alpha * 255);
+    for (const point of points) {
+      const cx = Math.round((point.x * view.scale + view.offsetX) * ratio);
+      const cy = Math.round((point.y * view.scale + view.offsetY) * ratio);
+      for (let k = 0; k < disc.length; k += 2) {
+        const x = cx + disc[k];
+        const y = cy + disc[k + 1];
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        const i = (y * width + x) * 4;
+        data[i] = red;
+        data[i + 1] = green;
+        data[i + 2] = blue;
+        data[i + 3] = opacity;
+      }
+    }
+  }
+  context.putImageData(image, 0, 0);
+}
+
+/** "#rrggbb" → [r, g, b]. */
+function rgb(hex: string): [number, number, number] {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
+}
+
 /** The canvas's 2D context, its backing store sized to the device's pixels, cleared; null before layout. */
 function sizedContext(canvas: HTMLCanvasElement | null, size: { width: number; height: number }): CanvasRenderingContext2D | null {
   if (!canvas || size.width === 0) return null;
@@ -157,19 +201,22 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
   useEffect(() => {
     const context = sizedContext(canvasRef.current, size);
     if (!context) return;
-    for (const [genre, group] of byGenre) {
-      context.globalAlpha = focusGenre === null || focusGenre === genre ? 0.9 : 0.12;
+    const alphaOf = (genre: string) => (focusGenre === null || focusGenre === genre ? 0.9 : 0.12);
+    // Faded genres first, so the highlighted one is drawn over them.
+    const groups = [...byGenre].sort(([a], [b]) => alphaOf(a) - alphaOf(b));
+    if (points.length > STAMP_ABOVE) {
+      stampPoints(context, groups.map(([genre, group]) => ({ colour: legend.colourOf(genre), alpha: alphaOf(genre), points: group })), view, radius);
+      return;
+    }
+    for (const [genre, group] of groups) {
+      context.globalAlpha = alphaOf(genre);
       context.fillStyle = legend.colourOf(genre);
       context.beginPath();
       for (const point of group) {
         const x = point.x * view.scale + view.offsetX;
         const y = point.y * view.scale + view.offsetY;
-        if (radius < 2) {
-          context.rect(x - radius, y - radius, 2 * radius, 2 * radius); // squares this small look round, and draw far faster
-        } else {
-          context.moveTo(x + radius, y);
-          context.arc(x, y, radius, 0, 2 * Math.PI);
-        }
+        context.moveTo(x + radius, y);
+        context.arc(x, y, radius, 0, 2 * Math.PI);
       }
       context.fill();
     }
