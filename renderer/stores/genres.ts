@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { GenreEditResult, GenreEditState, GenreInfo } from '../../core/api/contract.js';
+import type { GenreEditEntry, GenreEditResult, GenreEditState, GenreInfo } from '../../core/api/contract.js';
 import { api } from '../api/client.js';
 import { buildQuery, useLibraryStore } from './library.js';
 import { useTrackStore } from './track.js';
@@ -20,6 +20,8 @@ const NOTHING_TO_UNDO: GenreEditState = { canUndo: false, canRedo: false, undoSu
 interface GenresState {
   editState: GenreEditState;
   vocabulary: GenreInfo[];
+  /** The newest edits first, for the Genres page. */
+  history: GenreEditEntry[];
   /** Every name the autocomplete offers: the vocabulary first, then built-in, tag and model genres. */
   genreNames: string[];
   /** Tracks picked for a bulk edit (check boxes, Ctrl/Cmd-click, Shift-click, select all). */
@@ -37,6 +39,7 @@ interface GenresState {
 
   loadEditState(): Promise<void>;
   loadVocabulary(): Promise<void>;
+  loadHistory(): Promise<void>;
   /** After 'genres-changed' from any window: the undo state, the vocabulary and the affected views. */
   receiveChange(state: GenreEditState): void;
 
@@ -65,6 +68,8 @@ interface GenresState {
 
 let toastId = 0;
 const WRITE_TAGS_KEY = 'timbre.genres.writeTags';
+/** Edits the Genres page lists. */
+const HISTORY_LENGTH = 30;
 
 export const useGenresStore = create<GenresState>((set, get) => {
   /** Runs one edit: the views it touched re-read at once (the event that follows only confirms it). */
@@ -95,6 +100,7 @@ export const useGenresStore = create<GenresState>((set, get) => {
     const openId = useTrackStore.getState().openId;
     if (openId !== null && trackIds.includes(openId)) void useTrackStore.getState().refresh();
     void get().loadVocabulary();
+    void get().loadHistory();
   };
 
   const undoOrRedo = async (action: 'undo' | 'redo') => {
@@ -117,6 +123,7 @@ export const useGenresStore = create<GenresState>((set, get) => {
   return {
     editState: NOTHING_TO_UNDO,
     vocabulary: [],
+    history: [],
     genreNames: [],
     selection: new Set(),
     anchorIndex: null,
@@ -146,9 +153,17 @@ export const useGenresStore = create<GenresState>((set, get) => {
         // The autocomplete then offers what it had.
       }
     },
+    async loadHistory() {
+      try {
+        set({ history: await api.call('genreHistory', { limit: HISTORY_LENGTH }) });
+      } catch {
+        // The list keeps what it showed.
+      }
+    },
     receiveChange(state) {
       set({ editState: state });
       void get().loadVocabulary();
+      void get().loadHistory();
     },
 
     setGenres: (trackIds, genres) => run(() => api.call('setGenres', { trackIds, genres, writeTags: get().writeTags })),

@@ -169,10 +169,12 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     assert.equal(await figure(page, 'Accuracy'), accuracyBefore, 'rolling back restores the shipped model’s figures');
   });
 
-  await t.test('the Genres page lists the vocabulary with counts; the track panel edits one track', async () => {
+  await t.test('the Genres page lists the vocabulary with counts and the edit history; the track panel edits one track', async () => {
     await page.getByRole('button', { name: 'Genres', exact: true }).click();
     const rock = page.getByRole('table', { name: 'Genre vocabulary' }).getByRole('row', { name: /^Rock\b/ });
     await rock.getByRole('button', { name: 'Show the 5 Rock tracks' }).waitFor();
+    // The undone mistake is in the history, marked as undone.
+    await page.getByRole('complementary', { name: 'Recent changes' }).locator('.edit-history__entry--undone', { hasText: 'Jazz Fusion' }).waitFor();
     await page.screenshot({ path: join(shots, 'genres-07-vocabulary.png'), animations: 'disabled' });
 
     await page.getByRole('button', { name: /^Library/ }).click();

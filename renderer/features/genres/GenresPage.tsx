@@ -14,6 +14,7 @@ export function GenresPage() {
   const [filter, setFilter] = useState('');
   useEffect(() => {
     void useGenresStore.getState().loadVocabulary();
+    void useGenresStore.getState().loadHistory();
   }, []);
   const shown = useMemo(() => {
     const words = filter.trim().toLowerCase();
@@ -48,32 +49,62 @@ export function GenresPage() {
           <span className="muted">Spellings like “Hip Hop”, “hip-hop” and “HipHop” are one genre. Rename or merge genres here; every change can be undone.</span>
         </div>
       </header>
-      <div className="page__body">
-        {vocabulary.length === 0 ? (
-          <EmptyState icon="tag" title="No genres yet">
-            <p>Genres join the vocabulary as you confirm or fix tracks’ genres in the library.</p>
-          </EmptyState>
-        ) : (
-          <table className="vocabulary" aria-label="Genre vocabulary">
-            <thead>
-              <tr>
-                <th scope="col">Genre</th>
-                <th scope="col">Also matches</th>
-                <th scope="col" className="vocabulary__count">
-                  Tracks
-                </th>
-                <th scope="col">Merge into</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((genre) => (
-                <GenreRow key={genre.id} genre={genre} vocabulary={vocabulary} />
-              ))}
-            </tbody>
-          </table>
-        )}
+      <div className="page__body genres-page">
+        <div className="genres-page__main">
+          {vocabulary.length === 0 ? (
+            <EmptyState icon="tag" title="No genres yet">
+              <p>Genres join the vocabulary as you confirm or fix tracks’ genres in the library.</p>
+            </EmptyState>
+          ) : (
+            <table className="vocabulary" aria-label="Genre vocabulary">
+              <thead>
+                <tr>
+                  <th scope="col">Genre</th>
+                  <th scope="col">Also matches</th>
+                  <th scope="col" className="vocabulary__count">
+                    Tracks
+                  </th>
+                  <th scope="col">Merge into</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((genre) => (
+                  <GenreRow key={genre.id} genre={genre} vocabulary={vocabulary} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <EditHistory />
       </div>
     </main>
+  );
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+const STATE_LABELS = { done: 'done', undone: 'undone', superseded: 'replaced' } as const;
+
+/** Recent genre edits, newest first: what undo and redo walk through. */
+function EditHistory() {
+  const history = useGenresStore((state) => state.history);
+  return (
+    <aside className="side-card edit-history" aria-label="Recent changes">
+      <h2 className="section-title">Recent changes</h2>
+      {history.length === 0 ? (
+        <p className="muted">Nothing yet. Every genre change lands here and can be undone.</p>
+      ) : (
+        <ol className="edit-history__list">
+          {history.map((entry) => (
+            <li key={entry.id} className={`edit-history__entry edit-history__entry--${entry.state}`}>
+              <span className="edit-history__summary">{entry.summary}</span>
+              <span className="edit-history__meta">
+                {timeFormat.format(entry.createdAt)} · {STATE_LABELS[entry.state]}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </aside>
   );
 }
 
