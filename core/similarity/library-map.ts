@@ -5,7 +5,7 @@ import type { SimilarityTrack } from './library.js';
 import { MAP_LAYOUT_DEFAULTS, type MapLayoutOptions } from './map-layout.js';
 import type { MapWorkerInput, MapWorkerMessage } from './map-worker.js';
 import type { LibraryMap, LibraryMapStatus } from './types.js';
-import { DEFAULT_WEIGHTS, DEFAULT_Z_CLIP } from './vectors.js';
+import * as vectorSettings from './vectors.js';
 
 /** Bump when the layout method changes, so layouts cached by an older Timbre are recomputed. */
 const LAYOUT_VERSION = 1;
@@ -190,9 +190,12 @@ export class LibraryMapCache {
   }
 }
 
+/** Every constant vectors.ts exports (weights, normalisation…): a change to how vectors are made moves the map. */
+const VECTOR_SETTINGS = Object.fromEntries(Object.entries(vectorSettings).filter(([, value]) => typeof value !== 'function'));
+
 /**
  * A fingerprint of what the layout depends on: the tracks, their features (MIR statistics and
- * embedding bits), the vector weights and the layout settings. FNV-1a over 32-bit words.
+ * embedding bits), the vector settings and the layout settings. FNV-1a over 32-bit words.
  */
 export function librarySignature(tracks: readonly SimilarityTrack[], layoutOptions: object = {}): string {
   let hash = 0x811c9dc5;
@@ -208,7 +211,7 @@ export function librarySignature(tracks: readonly SimilarityTrack[], layoutOptio
       mix(bits[0]);
     }
   };
-  const settings = JSON.stringify({ LAYOUT_VERSION, DEFAULT_WEIGHTS, DEFAULT_Z_CLIP, ...MAP_LAYOUT_DEFAULTS, ...layoutOptions });
+  const settings = JSON.stringify({ LAYOUT_VERSION, VECTOR_SETTINGS, ...MAP_LAYOUT_DEFAULTS, ...layoutOptions });
   for (let i = 0; i < settings.length; i++) mix(settings.charCodeAt(i));
   for (const track of tracks) {
     mix(track.id);
