@@ -80,7 +80,8 @@ function addNormalisedSpectraWithKernels(
   const window = new Float32Array(size);
   window.set(hannWindow(winLength));
   const nBins = (size >> 1) + 1;
-  return forEachSpectrumBatch(Float32Array.from(padded), 0, nFrames, 1, window, (_t, count, _magnitude, power) => {
+  const batches = { signal: Float32Array.from(padded), frontZeros: 0, nFrames, hopLength: 1, window };
+  return forEachSpectrumBatch(batches, (_t, count, { power }) => {
     for (let frame = 0; frame < count; frame++) {
       const row = frame * nBins;
       // Parseval: the frame's energy (its lag-0 autocorrelation) from its one-sided power spectrum.

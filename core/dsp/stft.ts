@@ -1,6 +1,7 @@
 import { RealFft } from './fft.js';
+import { rmsFromMagnitude, spectralBandwidth, spectralCentroid, spectralRolloff } from './spectral.js';
 import { timeFrequency, type TimeFrequency } from './types.js';
-import { stftMagnitudeAndPowerKernel } from './wasm/kernels.js';
+import { stftKernel, type FrameStatistics } from './wasm/kernels.js';
 
 /** scipy.signal.get_window('hann', n, fftbins=True): the periodic Hann window librosa uses. */
 export function hannWindow(n: number): Float64Array {
@@ -92,10 +93,52 @@ export function stftMagnitudeAndPower(y: Float32Array, options: StftOptions = {}
   const nFrames = stftFrameCount(y.length, nFft, hopLength);
   const magnitude = timeFrequency(nFrames, (nFft >> 1) + 1);
   const power = timeFrequency(nFrames, (nFft >> 1) + 1);
-  if (nFft >= 8 && stftMagnitudeAndPowerKernel(y, hopLength, float32Window(options.window, nFft), magnitude.data, power.data)) {
+  if (nFft >= 8 && stftKernel(y, hopLength, float32Window(options.window, nFft), magnitude.data, power.data)) {
     return { magnitude, power };
   }
   return stftMagnitudeAndPowerJs(y, options);
+}
+
+export interface StftStatisticsOptions extends StftOptions {
+  sr: number;
+  /** spectral_rolloff's roll_percent. */
+  rollPercent: number;
+}
+
+/**
+ * stftMagnitudeAndPower plus, per frame, librosa's spectral_centroid, spectral_bandwidth (p = 2),
+ * spectral_rolloff and rms of the magnitude: computed by the WebAssembly kernels while each batch
+ * of frames is in cache (float32 sums in bin order), else by core/dsp/spectral.ts.
+ */
+export function stftWithStatistics(
+  y: Float32Array,
+  options: StftStatisticsOptions,
+): { magnitude: TimeFrequency; power: TimeFrequency } & FrameStatistics {
+  const nFft = options.nFft ?? 2048;
+  const hopLength = options.hopLength ?? nFft / 4;
+  const nFrames = stftFrameCount(y.length, nFft, hopLength);
+  const magnitude = timeFrequency(nFrames, (nFft >> 1) + 1);
+  const power = timeFrequency(nFrames, (nFft >> 1) + 1);
+  const statistics = {
+    centroid: new Float32Array(nFrames),
+    bandwidth: new Float32Array(nFrames),
+    rolloff: new Float32Array(nFrames),
+    rms: new Float32Array(nFrames),
+  };
+  const window = float32Window(options.window, nFft);
+  const { sr, rollPercent } = options;
+  if (nFft >= 8 && stftKernel(y, hopLength, window, magnitude.data, power.data, { ...statistics, sr, rollPercent })) {
+    return { magnitude, power, ...statistics };
+  }
+  const spectra = stftMagnitudeAndPowerJs(y, options);
+  const centroid = spectralCentroid(spectra.magnitude, { sr });
+  return {
+    ...spectra,
+    centroid,
+    bandwidth: spectralBandwidth(spectra.magnitude, { sr, centroid }),
+    rolloff: spectralRolloff(spectra.magnitude, { sr, rollPercent }),
+    rms: rmsFromMagnitude(spectra.magnitude),
+  };
 }
 
 /**

@@ -5,15 +5,8 @@ import { applyFilterBank, melFilterBank, powerToDbTf, type FilterBank } from '..
 import { mfccFromMelDb } from '../dsp/mfcc.js';
 import { onsetStrength } from '../dsp/onset.js';
 import { beatTrackTempo } from '../dsp/rhythm.js';
-import {
-  rmsFromMagnitude,
-  spectralBandwidth,
-  spectralCentroid,
-  spectralContrast,
-  spectralRolloff,
-  zeroCrossingRate,
-} from '../dsp/spectral.js';
-import { stftMagnitudeAndPower } from '../dsp/stft.js';
+import { spectralContrast, zeroCrossingRate } from '../dsp/spectral.js';
+import { stftMagnitudeAndPower, stftWithStatistics } from '../dsp/stft.js';
 import { estimateTuning } from '../dsp/tuning.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import { assembleFma518, type Fma518Feature } from './fma518.js';
@@ -55,22 +48,21 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
   if (y.length === 0) throw new Error('analyzeSignal: empty signal');
   const hopLength = ANALYSIS_HOP_LENGTH;
   const nFft = ANALYSIS_N_FFT;
-  const { magnitude, power } = stftMagnitudeAndPower(y, { nFft, hopLength });
+  const { magnitude, power, centroid, bandwidth, rolloff, rms } = stftWithStatistics(y, { nFft, hopLength, sr, rollPercent: 0.85 });
 
   const melDb = powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
   const onsetEnvelope = onsetStrength(melDb, { aggregate: 'median', nFft, hopLength });
   const tempoBpm = beatTrackTempo(onsetEnvelope, { sr, hopLength });
 
-  const centroid = spectralCentroid(magnitude, { sr });
   const features: Record<Fma518Feature, TimeFrequency> = {
     zcr: column(zeroCrossingRate(y, { frameLength: nFft, hopLength })),
     ...cqtFamily(y, sr, magnitude),
     chroma_stft: chromaStft(power, { sr, tuning: estimateTuning(power, { sr, nFft }) }),
-    rmse: column(rmsFromMagnitude(magnitude)),
+    rmse: column(rms),
     spectral_centroid: column(centroid),
-    spectral_bandwidth: column(spectralBandwidth(magnitude, { sr, centroid })),
+    spectral_bandwidth: column(bandwidth),
     spectral_contrast: spectralContrast(magnitude, { sr, nBands: 6, fMin: 200, quantile: 0.02 }),
-    spectral_rolloff: column(spectralRolloff(magnitude, { sr, rollPercent: 0.85 })),
+    spectral_rolloff: column(rolloff),
     mfcc: mfccFromMelDb(melDb, { nMfcc: 20 }),
   };
   return { fma518: assembleFma518(features), tempoBpm, melDb };

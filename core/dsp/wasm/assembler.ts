@@ -9,8 +9,9 @@
 export type Code = number[];
 
 export const i32Type = 0x7f;
+export const f32Type = 0x7d;
 export const v128Type = 0x7b;
-export type ValueType = typeof i32Type | typeof v128Type;
+export type ValueType = typeof i32Type | typeof f32Type | typeof v128Type;
 
 export function unsignedLeb(value: number): number[] {
   const bytes: number[] = [];
@@ -100,6 +101,12 @@ export const v128 = {
     ...address, ...vector, ...simd(0x5a), ...memarg(2, offset), lane,
   ],
   zero: (): Code => [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  and: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x4e)],
+  /** a & ~b */
+  andNot: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x4f)],
+  or: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x50)],
+  /** The bits of `whereSet` where `mask` is 1, else those of `whereClear`. */
+  bitselect: (whereSet: Code, whereClear: Code, mask: Code): Code => [...whereSet, ...whereClear, ...mask, ...simd(0x52)],
 };
 
 export const f32 = {
@@ -114,9 +121,15 @@ export const f4 = {
     const bytes = new Uint8Array(new Float32Array([value]).buffer);
     return [0x43, ...bytes, ...simd(0x13)];
   },
+  /** A float32 scalar (e.g. a parameter) in all four lanes. */
+  splatScalar: (a: Code): Code => [...a, ...simd(0x13)],
   add: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe4)],
   sub: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe5)],
   mul: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe6)],
+  div: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe7)],
+  /** All-ones lanes where a < b. */
+  lt: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x43)],
+  ge: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x46)],
   abs: (a: Code): Code => [...a, ...simd(0xe0)],
   sqrt: (a: Code): Code => [...a, ...simd(0xe3)],
 };

@@ -12,8 +12,9 @@
  *   the window (2n floats), packed as above.
  * - fft(batch, scratch, twiddles) → address of the result (batch or scratch): in-order forward DFT
  *   (Stockham radix-4 stages, one radix-2 stage when log2 n is odd).
- * - magnitudes(batch, splitTwiddles, magnitude, power): |X_k| and |X_k|² of the real frames for
- *   k = 0..n, written as four rows of n+1 floats each.
+ * - magnitudes(batch, splitTwiddles, magnitude, power, lanes): |X_k| and |X_k|² of the real frames
+ *   for k = 0..n, written as four rows of n+1 floats each, and |X_k| as n+1 vectors at `lanes`.
+ * - frameStatistics(lanes, freqs, rollPercent, out): per-frame spectral statistics from `lanes`.
  * - cqtBins(batch, bins, binsEnd, spectrum, filters, filtersEnd, coefficients, out, rowBytes):
  *   forms the DFT bins a sparse filter basis needs, then each filter's |Σ coefficient · bin| into
  *   four rows.
@@ -25,6 +26,7 @@ import {
   f4,
   get,
   i32,
+  f32Type,
   i32Type,
   set,
   v128,
@@ -208,22 +210,26 @@ const modulus = (re: Code, im: Code): Code => f4.sqrt(f4.add(f4.mul(re, re), f4.
 
 function magnitudesFunction(n: number): FunctionDefinition {
   const { at, locals } = scope(
-    ['z', 'twiddles', 'magnitude', 'power'],
+    ['z', 'twiddles', 'magnitude', 'power', 'lanes'],
     ['zk', 'zm', 'end'],
     ['a', 'b', 'c', 'd', 're', 'im', 'm', 'half'],
   );
   const plane = 16 * n;
   const rowBytes = 4 * (n + 1);
   const m = get(at.m);
-  /** The lanes of m (|X|) and of m² into the four rows at the magnitude and power cursors. */
+  /**
+   * m (|X|) as one vector at the lanes cursor, and its lanes and those of m² into the four rows at
+   * the magnitude and power cursors.
+   */
   const storeRows = (column: number): Code[] => [
+    v128.store(get(at.lanes), m, 4 * column),
     ...[0, 1, 2, 3].map((lane) => v128.store32Lane(get(at.magnitude), m, lane, column + lane * rowBytes)),
     set(at.m, f4.mul(m, m)),
     ...[0, 1, 2, 3].map((lane) => v128.store32Lane(get(at.power), m, lane, column + lane * rowBytes)),
   ];
   return {
     name: 'magnitudes',
-    params: [i32Type, i32Type, i32Type, i32Type],
+    params: [i32Type, i32Type, i32Type, i32Type, i32Type],
     results: [],
     locals,
     body: [
@@ -241,6 +247,7 @@ function magnitudesFunction(n: number): FunctionDefinition {
       advance(at.twiddles, i32.const(8)),
       advance(at.magnitude, i32.const(4)),
       advance(at.power, i32.const(4)),
+      advance(at.lanes, i32.const(16)),
       doWhile(
         [
           ...evenOddParts(at, get(at.zk), get(at.zm), plane),
@@ -251,6 +258,7 @@ function magnitudesFunction(n: number): FunctionDefinition {
           advance(at.zm, i32.const(-16)),
           advance(at.twiddles, i32.const(8)),
           advance(at.power, i32.const(4)),
+          advance(at.lanes, i32.const(16)),
           advance(at.magnitude, i32.const(4)),
         ],
         i32.ltU(get(at.magnitude), get(at.end)),
@@ -339,8 +347,81 @@ function cqtBinsFunction(n: number): FunctionDefinition {
   };
 }
 
+/** Smallest normal float32: librosa leaves frames whose total is below it unnormalised. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
+/**
+ * Per frame of the four whose |X_k| (k = 0..n) `magnitudes` left as vectors at `lanes`: spectral
+ * centroid, bandwidth (p = 2), rolloff and RMS, as librosa computes them from a magnitude
+ * spectrogram (see core/dsp/spectral.ts), with float32 sums in bin order, so the rolloff's running
+ * sum rounds exactly as numpy's float32 cumsum. `freqs` holds the n+1 bin frequencies; the four
+ * results are stored as vectors at out, out+16, out+32, out+48.
+ */
+function frameStatisticsFunction(n: number): FunctionDefinition {
+  const { at, locals } = scope(
+    ['lanes', 'freqs', 'rollPercent', 'out'],
+    ['cursor', 'freq', 'end'],
+    ['s', 'fk', 'total', 'weighted', 'squares', 'silent', 'centroid', 'threshold', 'moment', 'cumulative', 'found',
+      'rolloff', 'crossed', 'd'],
+  );
+  const V = (name: keyof typeof at): Code => get(at[name]);
+  const add = (local: keyof typeof at, value: Code): Code => set(at[local], f4.add(V(local), value));
+  const overBins = (body: Code[]): Code[] => [
+    set(at.cursor, get(at.lanes)),
+    set(at.freq, get(at.freqs)),
+    doWhile(
+      [
+        set(at.s, v128.load(get(at.cursor))),
+        set(at.fk, v128.load32Splat(get(at.freq))),
+        ...body,
+        advance(at.cursor, i32.const(16)),
+        advance(at.freq, i32.const(4)),
+      ],
+      i32.ltU(get(at.cursor), get(at.end)),
+    ),
+  ];
+  /** x / total, or x itself where the frame is silent (librosa's normalisation skips tiny totals). */
+  const normalised = (x: Code): Code => v128.bitselect(x, f4.div(x, V('total')), V('silent'));
+  const halfSquare = (offset: number): Code => {
+    const edge = v128.load(get(at.lanes), offset);
+    return f4.mul(f4.splat(0.5), f4.mul(edge, edge));
+  };
+  return {
+    name: 'frameStatistics',
+    params: [i32Type, i32Type, f32Type, i32Type],
+    results: [],
+    locals,
+    body: [
+      set(at.end, i32.add(get(at.lanes), i32.const(16 * (n + 1)))),
+      ...overBins([add('total', V('s')), add('weighted', f4.mul(V('s'), V('fk'))), add('squares', f4.mul(V('s'), V('s')))]),
+      set(at.silent, f4.lt(V('total'), f4.splat(FLOAT32_TINY))),
+      set(at.centroid, normalised(V('weighted'))),
+      set(at.threshold, f4.mul(f4.splatScalar(get(at.rollPercent)), V('total'))),
+      set(at.rolloff, v128.load32Splat(get(at.freqs), 4 * n)),
+      ...overBins([
+        set(at.d, f4.sub(V('fk'), V('centroid'))),
+        add('moment', f4.mul(V('s'), f4.mul(V('d'), V('d')))),
+        add('cumulative', V('s')),
+        // The rolloff is the first bin whose running sum reaches the threshold (else the last bin).
+        set(at.crossed, f4.ge(V('cumulative'), V('threshold'))),
+        set(at.rolloff, v128.bitselect(V('fk'), V('rolloff'), v128.andNot(V('crossed'), V('found')))),
+        set(at.found, v128.or(V('found'), V('crossed'))),
+      ]),
+      v128.store(get(at.out), V('centroid'), 0),
+      v128.store(get(at.out), f4.sqrt(normalised(V('moment'))), 16),
+      v128.store(get(at.out), V('rolloff'), 32),
+      // RMS over the two-sided spectrum of 2n samples: the DC and Nyquist bins count half.
+      v128.store(
+        get(at.out),
+        f4.sqrt(f4.mul(f4.sub(f4.sub(V('squares'), halfSquare(0)), halfSquare(16 * n)), f4.splat(2 / (4 * n * n)))),
+        48,
+      ),
+    ],
+  };
+}
+
 /** The kernels' module for n-point complex transforms (real frames of 2n samples). */
 export function fftKernelModuleBytes(n: number): Uint8Array<ArrayBuffer> {
   if (n < 4 || (n & (n - 1)) !== 0) throw new Error(`fft kernels: n must be a power of two >= 4, got ${n}`);
-  return assembleModule([framesFunction(n), fftFunction(n), magnitudesFunction(n), cqtBinsFunction(n)]);
+  return assembleModule([framesFunction(n), fftFunction(n), magnitudesFunction(n), cqtBinsFunction(n), frameStatisticsFunction(n)]);
 }

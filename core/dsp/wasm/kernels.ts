@@ -9,7 +9,8 @@ import { productKernelModuleBytes } from './product-kernel.js';
 interface KernelExports {
   frames(signal: number, hopBytes: number, window: number, out: number): void;
   fft(batch: number, scratch: number, twiddles: number): number;
-  magnitudes(z: number, splitTwiddles: number, magnitude: number, power: number): void;
+  magnitudes(z: number, splitTwiddles: number, magnitude: number, power: number, lanes: number): void;
+  frameStatistics(lanes: number, freqs: number, rollPercent: number, out: number): void;
   cqtBins(
     z: number, bins: number, binsEnd: number, spectrum: number, filters: number, filtersEnd: number,
     coefficients: number, out: number, rowBytes: number,
@@ -116,21 +117,38 @@ function paddedLength(nFrames: number, hopLength: number, nFft: number): number 
   return (batches * BATCH_FRAMES - 1) * hopLength + nFft;
 }
 
+export interface SpectrumBatches {
+  signal: Float32Array;
+  /** Zeros before the signal (zeros also follow it). */
+  frontZeros: number;
+  nFrames: number;
+  hopLength: number;
+  /** nFft values. */
+  window: Float32Array;
+  /** Also compute each frame's spectral statistics (frameStatistics in fft-kernels.ts). */
+  statistics?: { sr: number; rollPercent: number };
+}
+
+/** One batch's results: views of the kernels' memory, valid during the callback. */
+export interface SpectrumRows {
+  /** |X_k|, k = 0..nFft/2, of four frames, one row each (rows past the batch's count are scratch). */
+  magnitude: Float32Array;
+  /** |X_k|², the same way. */
+  power: Float32Array;
+  /** When asked for: centroid, bandwidth, rolloff and RMS, four frames each (16 values). */
+  statistics: Float32Array;
+}
+
 /**
- * Calls `onBatch(t, count, magnitudeRows, powerRows)` for frames t..t+count−1 (count ≤ 4) of the
- * short-time spectra of `signal` after `frontZeros` zeros (zeros also follow it): frame t is
- * padded[t·hop, t·hop + nFft) times `window` (nFft values), and the rows hold |X_k| and |X_k|²,
- * k = 0..nFft/2, of four frames (rows past `count` are scratch). The rows are views of the kernels'
- * memory, valid during the call. Returns false, calling nothing, where the kernels cannot run.
+ * Calls `onBatch(t, count, rows)` for frames t..t+count−1 (count ≤ 4) of the short-time spectra of
+ * the padded signal: frame t is padded[t·hop, t·hop + nFft) times the window. Returns false,
+ * calling nothing, where the kernels cannot run.
  */
 export function forEachSpectrumBatch(
-  signal: Float32Array,
-  frontZeros: number,
-  nFrames: number,
-  hopLength: number,
-  window: Float32Array,
-  onBatch: (t: number, count: number, magnitudeRows: Float32Array, powerRows: Float32Array) => void,
+  batches: SpectrumBatches,
+  onBatch: (t: number, count: number, rows: SpectrumRows) => void,
 ): boolean {
+  const { signal, frontZeros, nFrames, hopLength, window } = batches;
   const nFft = window.length;
   const n = nFft >> 1;
   const kernels = kernelsFor(n);
@@ -142,8 +160,11 @@ export function forEachSpectrumBatch(
   const stagesAt = layout.take(4 * stages.length);
   const splitAt = layout.take(4 * split.length);
   const windowAt = layout.take(4 * nFft);
+  const freqsAt = layout.take(4 * nBins);
   const batchAt = layout.take(32 * n);
   const scratchAt = layout.take(32 * n);
+  const lanesAt = layout.take(16 * nBins);
+  const statisticsAt = layout.take(64);
   const rowsBytes = 4 * BATCH_FRAMES * nBins;
   const magnitudeAt = layout.take(rowsBytes);
   const powerAt = layout.take(rowsBytes);
@@ -154,40 +175,69 @@ export function forEachSpectrumBatch(
   heap.set(stages, stagesAt / 4);
   heap.set(split, splitAt / 4);
   heap.set(window, windowAt / 4);
+  if (batches.statistics) {
+    // librosa.fft_frequencies, rounded to float32.
+    for (let k = 0; k < nBins; k++) heap[freqsAt / 4 + k] = (k * batches.statistics.sr) / nFft;
+  }
   const copy = heap.subarray(signalAt / 4, signalAt / 4 + padded);
   copy.fill(0, 0, frontZeros);
   copy.set(signal.subarray(0, Math.max(0, Math.min(signal.length, padded - frontZeros))), frontZeros);
   copy.fill(0, frontZeros + signal.length);
 
-  const magnitudeRows = heap.subarray(magnitudeAt / 4, magnitudeAt / 4 + BATCH_FRAMES * nBins);
-  const powerRows = heap.subarray(powerAt / 4, powerAt / 4 + BATCH_FRAMES * nBins);
+  const rows: SpectrumRows = {
+    magnitude: heap.subarray(magnitudeAt / 4, magnitudeAt / 4 + BATCH_FRAMES * nBins),
+    power: heap.subarray(powerAt / 4, powerAt / 4 + BATCH_FRAMES * nBins),
+    statistics: heap.subarray(statisticsAt / 4, statisticsAt / 4 + 16),
+  };
   for (let t = 0; t < nFrames; t += BATCH_FRAMES) {
     kernels.frames(signalAt + 4 * t * hopLength, 4 * hopLength, windowAt, batchAt);
     const z = kernels.fft(batchAt, scratchAt, stagesAt);
-    kernels.magnitudes(z, splitAt, magnitudeAt, powerAt);
-    onBatch(t, Math.min(BATCH_FRAMES, nFrames - t), magnitudeRows, powerRows);
+    kernels.magnitudes(z, splitAt, magnitudeAt, powerAt, lanesAt);
+    if (batches.statistics) kernels.frameStatistics(lanesAt, freqsAt, batches.statistics.rollPercent, statisticsAt);
+    onBatch(t, Math.min(BATCH_FRAMES, nFrames - t), rows);
   }
   return true;
 }
 
+/** Per-frame spectral statistics of an STFT (see frameStatistics in fft-kernels.ts). */
+export interface FrameStatistics {
+  centroid: Float32Array;
+  bandwidth: Float32Array;
+  rolloff: Float32Array;
+  rms: Float32Array;
+}
+
 /**
  * |STFT| and |STFT|² of `y` (librosa.stft with center=True, pad_mode='constant'), frames ×
- * (nFft/2 + 1), written into `magnitude` and `power` (each nFrames·(nFft/2+1) floats). `window`
- * has nFft values. Returns false, writing nothing, where the kernels cannot run.
+ * (nFft/2 + 1), written into `magnitude` and `power` (each nFrames·(nFft/2+1) floats), and, when
+ * `statistics` is given, each frame's centroid, bandwidth, rolloff and RMS into its arrays (one value
+ * per frame). `window` has nFft values. Returns false, writing nothing, where the kernels cannot run.
  */
-export function stftMagnitudeAndPowerKernel(
+export function stftKernel(
   y: Float32Array,
   hopLength: number,
   window: Float32Array,
   magnitude: Float32Array,
   power: Float32Array,
+  statistics?: FrameStatistics & { sr: number; rollPercent: number },
 ): boolean {
-  const nBins = (window.length >> 1) + 1;
+  const nFft = window.length;
+  const nBins = (nFft >> 1) + 1;
   const nFrames = magnitude.length / nBins;
-  return forEachSpectrumBatch(y, window.length >> 1, nFrames, hopLength, window, (t, count, magnitudeRows, powerRows) => {
+  const batches = { signal: y, frontZeros: nFft >> 1, nFrames, hopLength, window, statistics };
+  return forEachSpectrumBatch(batches, (t, count, rows) => {
     const values = count * nBins;
-    magnitude.set(values === magnitudeRows.length ? magnitudeRows : magnitudeRows.subarray(0, values), t * nBins);
-    power.set(values === powerRows.length ? powerRows : powerRows.subarray(0, values), t * nBins);
+    magnitude.set(values === rows.magnitude.length ? rows.magnitude : rows.magnitude.subarray(0, values), t * nBins);
+    power.set(values === rows.power.length ? rows.power : rows.power.subarray(0, values), t * nBins);
+    if (statistics) {
+      const s = rows.statistics;
+      for (let frame = 0; frame < count; frame++) {
+        statistics.centroid[t + frame] = s[frame];
+        statistics.bandwidth[t + frame] = s[4 + frame];
+        statistics.rolloff[t + frame] = s[8 + frame];
+        statistics.rms[t + frame] = s[12 + frame];
+      }
+    }
   });
 }
 
