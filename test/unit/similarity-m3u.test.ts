@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { formatM3u8, parseM3u8, readM3u8File, writeM3u8File, type PlaylistEntry } from '../../core/similarity/m3u.js';
+import { formatM3u8, parseM3u8, parseM3u8Locations, readM3u8File, writeM3u8File, type PlaylistEntry } from '../../core/similarity/m3u.js';
 
 const root = path.resolve(os.tmpdir(), 'timbre-m3u-fixture');
 const entries: PlaylistEntry[] = [
@@ -89,4 +89,13 @@ test('a title with a line break cannot inject a path line', async () => {
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+});
+
+test('parseM3u8Locations keeps locations as written (an upload has no folder to resolve them from)', () => {
+  const text = `\uFEFF#EXTM3U\r\n#EXTINF:61,Band - Song\r\n../music/song.mp3\r\n# a comment\r\n${path.join(root, 'abs.mp3')}\r\nhttp://radio.example/stream\r\n`;
+  assert.deepEqual(parseM3u8Locations(text), [
+    { path: '../music/song.mp3', durationSec: 61, artist: 'Band', title: 'Song' },
+    { path: path.join(root, 'abs.mp3') },
+    { path: 'http://radio.example/stream' },
+  ]);
 });
