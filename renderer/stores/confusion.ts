@@ -22,6 +22,8 @@ interface ConfusionState {
   visible: boolean;
   stale: boolean;
   loading: boolean;
+  /** A load has finished at least once (empty states wait for it). */
+  loaded: boolean;
   error: string | null;
 
   /** Reads versions, the matrix and the open cell's tracks. */
@@ -58,6 +60,7 @@ export const useConfusionStore = create<ConfusionState>((set, get) => {
     visible: false,
     stale: true,
     loading: false,
+    loaded: false,
     error: null,
 
     async load() {
@@ -65,6 +68,11 @@ export const useConfusionStore = create<ConfusionState>((set, get) => {
       set({ loading: true, stale: false });
       try {
         const versions = await api.call('listModelVersions');
+        if (versions.length === 0) {
+          // Nothing analysed yet: no model has made a prediction to compare with.
+          if (generation === loadGeneration) set({ versions, versionId: null, matrix: null, cell: null, cellTracks: [], error: null });
+          return;
+        }
         const versionId = versions.some((version) => version.id === get().versionId) ? get().versionId : null;
         const matrix = await api.call('confusion', versionId === null ? {} : { versionId });
         if (generation !== loadGeneration) return;
@@ -80,7 +88,7 @@ export const useConfusionStore = create<ConfusionState>((set, get) => {
       } catch (error) {
         if (generation === loadGeneration) set({ error: messageOf(error) });
       } finally {
-        if (generation === loadGeneration) set({ loading: false });
+        if (generation === loadGeneration) set({ loading: false, loaded: true });
       }
     },
     async loadProgress() {

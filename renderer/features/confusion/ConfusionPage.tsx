@@ -18,14 +18,15 @@ import './confusion.css';
  * "retrain from my fixes" with the version history.
  */
 export function ConfusionPage() {
-  const { versions, versionId, matrix, normalised, error, loading, selectVersion, setNormalised, setVisible } = useConfusionStore(
-    useShallow(({ versions, versionId, matrix, normalised, error, loading, selectVersion, setNormalised, setVisible }) => ({
+  const { versions, versionId, matrix, normalised, error, loading, loaded, selectVersion, setNormalised, setVisible } = useConfusionStore(
+    useShallow(({ versions, versionId, matrix, normalised, error, loading, loaded, selectVersion, setNormalised, setVisible }) => ({
       versions,
       versionId,
       matrix,
       normalised,
       error,
       loading,
+      loaded,
       selectVersion,
       setNormalised,
       setVisible,
@@ -51,34 +52,36 @@ export function ConfusionPage() {
           <span className="page__spacer" />
           <UndoRedoButtons />
         </div>
-        <div className="filters">
-          <label className="field">
-            <span className="field__label">Model version</span>
-            <select
-              className="select"
-              aria-label="Model version"
-              value={versionId ?? ''}
-              onChange={(event) => void selectVersion(event.target.value ? Number(event.target.value) : null)}
-            >
-              <option value="">Active{active ? `: ${active.name}` : ''}</option>
-              {versions.map((version) => (
-                <option key={version.id} value={version.id}>
-                  {version.name}
-                  {version.active ? ' (active)' : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="segmented" role="radiogroup" aria-label="Matrix values">
-            <button type="button" role="radio" aria-checked={!normalised} className="segmented__option" onClick={() => setNormalised(false)}>
-              Counts
-            </button>
-            <button type="button" role="radio" aria-checked={normalised} className="segmented__option" onClick={() => setNormalised(true)}>
-              Row %
-            </button>
+        {versions.length > 0 && (
+          <div className="filters">
+            <label className="field">
+              <span className="field__label">Model version</span>
+              <select
+                className="select"
+                aria-label="Model version"
+                value={versionId ?? ''}
+                onChange={(event) => void selectVersion(event.target.value ? Number(event.target.value) : null)}
+              >
+                <option value="">Active{active ? `: ${active.name}` : ''}</option>
+                {versions.map((version) => (
+                  <option key={version.id} value={version.id}>
+                    {version.name}
+                    {version.active ? ' (active)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <div className="segmented" role="radiogroup" aria-label="Matrix values">
+              <button type="button" role="radio" aria-checked={!normalised} className="segmented__option" onClick={() => setNormalised(false)}>
+                Counts
+              </button>
+              <button type="button" role="radio" aria-checked={normalised} className="segmented__option" onClick={() => setNormalised(true)}>
+                Row %
+              </button>
+            </div>
+            {loading && <span className="muted">Updating…</span>}
           </div>
-          {loading && <span className="muted">Updating…</span>}
-        </div>
+        )}
       </header>
       <div className="page__body confusion">
         <div className="confusion__main">
@@ -87,7 +90,11 @@ export function ConfusionPage() {
               {error}
             </p>
           )}
-          {matrix && matrix.tracks === 0 ? (
+          {loaded && !error && versions.length === 0 ? (
+            <EmptyState icon="music" title="No genre predictions yet">
+              <p>Add a folder of music. Once its tracks are analysed, this page compares the genres the model predicts with the ones you confirm.</p>
+            </EmptyState>
+          ) : matrix && matrix.tracks === 0 ? (
             <EmptyState icon="grid" title="No confirmed genres yet">
               <p>
                 Confirm or fix the genre of some tracks in the library (inline, or select several and use the bulk bar). The matrix
@@ -109,9 +116,9 @@ export function ConfusionPage() {
           )}
         </div>
         <aside className="confusion__side" aria-label="Model">
-          <RetrainPanel />
+          <RetrainPanel disabled={versions.length === 0} />
           {matrix && matrix.tracks > 0 && <ClassTable matrix={matrix} />}
-          <VersionHistory />
+          {versions.length > 0 && <VersionHistory />}
         </aside>
       </div>
     </main>

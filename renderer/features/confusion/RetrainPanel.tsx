@@ -3,7 +3,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { useConfusionStore } from '../../stores/confusion.js';
 
 /** "Retrain from my fixes": trains a new head on the confirmed genres in the background. */
-export function RetrainPanel() {
+export function RetrainPanel({ disabled }: { disabled: boolean }) {
   const progress = useConfusionStore((state) => state.progress);
   const startRetrain = useConfusionStore((state) => state.startRetrain);
   const running = progress?.state === 'running';
@@ -14,7 +14,13 @@ export function RetrainPanel() {
         Trains the genre model’s last layer on the genres you confirmed, including genres you invented, then refreshes every
         prediction. Your confirmed genres are never changed by it.
       </p>
-      <button type="button" className="button button--primary" disabled={running} onClick={() => void startRetrain()}>
+      <button
+        type="button"
+        className="button button--primary"
+        disabled={running || disabled}
+        title={disabled ? 'Analyse some music first' : undefined}
+        onClick={() => void startRetrain()}
+      >
         <Icon name="music" size={14} /> Retrain from my fixes
       </button>
       {progress && (

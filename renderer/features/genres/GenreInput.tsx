@@ -93,7 +93,7 @@ export function GenreInput({ value, onChange, onCommit, onCancel, label, placeho
   };
 
   return (
-    <div className="genre-input" onMouseDown={(event) => event.stopPropagation()} onClick={(event) => event.stopPropagation()}>
+    <div className="genre-input">
       <div className="genre-input__field">
         {value.map((genre) => (
           <span key={genre} className="genre-chip genre-chip--confirmed" style={{ '--chip': genreColor(genre) } as CSSProperties}>
