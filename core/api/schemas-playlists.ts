@@ -15,6 +15,13 @@ const filePath = z
   .min(1, 'a file path is required')
   .max(4096)
   .refine((path) => !path.includes('\0'), 'a path cannot contain NUL');
+/**
+ * The one kind of file these methods touch: an absolute path (the server's working folder means nothing to
+ * the user) of a playlist. Other files can be neither overwritten by an export nor echoed back by an import.
+ */
+const playlistFile = filePath
+  .refine((path) => /^(\/|\\\\|[A-Za-z]:[\\/])/.test(path), 'an absolute path is needed')
+  .refine((path) => /\.m3u8?$/i.test(path), 'a playlist file ends in .m3u8 or .m3u');
 const name = z.string().trim().min(1, 'a playlist needs a name').max(200);
 const style = z.enum(['relative', 'absolute']);
 
@@ -46,10 +53,10 @@ export const playlistArgSchemas: { [M in keyof PlaylistApiMethods]: z.ZodType<Ap
   ]),
   deletePlaylist: z.tuple([z.object({ id }).strict()]),
   playlistM3u8: z.tuple([z.object({ trackIds, style, location: filePath }).strict()]),
-  exportPlaylist: z.tuple([z.object({ trackIds, style, path: filePath }).strict()]),
+  exportPlaylist: z.tuple([z.object({ trackIds, style, path: playlistFile }).strict()]),
   importPlaylist: z.tuple([
     z.union([
-      z.object({ path: filePath }).strict(),
+      z.object({ path: playlistFile }).strict(),
       // The body limit of the web server (1 MiB) bounds an uploaded file anyway.
       z.object({ name, text: z.string().max(1 << 20) }).strict(),
     ]),

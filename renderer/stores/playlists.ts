@@ -161,7 +161,7 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
 
     async soundsLike(trackId) {
       useAppStore.getState().setSection('playlists');
-      set({ current: null, options: { ...DEFAULT_OPTIONS, includeGenres: [], excludeGenres: [] }, playingIndex: null });
+      set({ current: null, options: DEFAULT_OPTIONS, steeringNames: {}, playingIndex: null });
       await generate(requestFor([trackId], get().options));
     },
     setOptions(patch) {

@@ -247,6 +247,17 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     await waitFor('a playlist seeded from the map', async () => (await order())[0] === 'Chord Memory');
   });
 
+  await t.test('S on a selected library row makes its playlist', async () => {
+    await page.keyboard.press('Escape'); // close the track panel: S then takes the table's selection
+    await page.getByRole('button', { name: /^Library/ }).click();
+    await page.getByRole('searchbox', { name: 'Search tracks' }).fill('brown');
+    await page.getByRole('searchbox', { name: 'Search tracks' }).press('ArrowDown');
+    await page.locator('.table__row[aria-selected=true]', { hasText: 'Brown Study' }).waitFor();
+    await page.keyboard.press('s');
+    await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
+    await waitFor('a playlist seeded by the selected row', async () => (await order())[0] === 'Brown Study');
+  });
+
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
 

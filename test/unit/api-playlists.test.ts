@@ -103,6 +103,12 @@ test('arguments are checked at the boundary', async () => {
   assert.equal((await callError('generatePlaylist', { seeds: [ids[0]], shuffle: true })).code, 'invalid-arguments');
   assert.equal((await callError('exportPlaylist', { trackIds: [ids[0]], style: 'sideways', path: '/tmp/x.m3u8' })).code, 'invalid-arguments');
   assert.equal((await callError('savePlaylist', { name: '  ', trackIds: [ids[0]], request: null })).code, 'invalid-arguments');
+  // Only playlist files, by absolute path: an export cannot overwrite other files, nor an import echo them back.
+  for (const path of ['mix.m3u8', 'music/../mix.m3u8', '/tmp/notes.txt', '/home/me/.bashrc']) {
+    assert.equal((await callError('exportPlaylist', { trackIds: [ids[0]], style: 'absolute', path })).code, 'invalid-arguments', path);
+  }
+  assert.match((await callError('importPlaylist', { path: '/etc/passwd' })).message, /\.m3u8 or \.m3u/);
+  assert.match((await callError('importPlaylist', { path: 'lists/found.m3u8' })).message, /absolute path/);
   assert.equal((await callError('getPlaylist', { id: 999 })).code, 'not-found');
   assert.equal((await callError('updatePlaylist', { id: 999, name: 'x' })).code, 'not-found');
 });
