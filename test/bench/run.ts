@@ -22,6 +22,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
   cqt: () => import('./cqt.js'),
   similarity: () => import('./similarity.js'),
+  'similarity-soundtracks': () => import('./similarity-soundtracks.js'),
   map: () => import('./map.js'),
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
@@ -29,6 +30,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   ml: () => import('./ml.js'),
   retrain: () => import('./retrain.js'),
   genres: () => import('./genres.js'),
+  'genres-app': () => import('./genres-app.js'),
 };
 
 async function main(): Promise<void> {
