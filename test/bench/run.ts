@@ -22,7 +22,6 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
   cqt: () => import('./cqt.js'),
   similarity: () => import('./similarity.js'),
-  'similarity-soundtracks': () => import('./similarity-soundtracks.js'),
   map: () => import('./map.js'),
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
