@@ -8,7 +8,7 @@ import type { LibraryMap, LibraryMapStatus } from './types.js';
 import * as vectorSettings from './vectors.js';
 
 /** Bump when the layout method changes, so layouts cached by an older Timbre are recomputed. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 const META_PREFIX = 'library-map.';
 
 interface Layout {

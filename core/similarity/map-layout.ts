@@ -15,7 +15,8 @@ import { topK } from './index.js';
  *
  * `npm run bench -- map` measures time and how well neighbourhoods survive. On its 2,000 tracks,
  * 10 neighbours and 100 epochs keep 0.954 of the map's 10 nearest tracks in their cluster against
- * 0.966 with umap-js's 15 and 200, in 55 % of the CPU time. Deterministic for a given input and seed.
+ * 0.966 with umap-js's 15 and 200, in 55 % of the CPU time. Smaller libraries get up to 300 epochs
+ * (see EPOCH_BUDGET). Deterministic for a given input and seed.
  */
 
 export interface MapLayoutOptions {
@@ -24,7 +25,7 @@ export interface MapLayoutOptions {
   /** Dimensions kept by PCA before UMAP. */
   pcaDims?: number;
   nNeighbors?: number;
-  /** UMAP optimisation epochs. */
+  /** UMAP optimisation epochs; default: EPOCH_BUDGET / fitted tracks, within [100, 300]. */
   epochs?: number;
   /** Fitted neighbours averaged to place a track outside the sample. */
   placeNeighbors?: number;
@@ -37,12 +38,16 @@ export const MAP_LAYOUT_DEFAULTS = {
   sampleSize: 3000,
   pcaDims: 32,
   nNeighbors: 10,
-  epochs: 100,
   placeNeighbors: 5,
   seed: 1,
 } as const;
 
 const PCA_SAMPLE = 1000;
+/**
+ * Fitted tracks × epochs spent by default: a small library gets more epochs (compact, settled
+ * clusters) for the time a large one spends on 100.
+ */
+const EPOCH_BUDGET = 200_000;
 
 /**
  * x, y per row of `vectors` (n × dim, row-major), scaled into [0, 1] with the aspect ratio kept,
@@ -70,7 +75,8 @@ export function layoutLibrary(vectors: Float32Array, dim: number, options: MapLa
   const knn = exactNeighbours(sampleVectors, sample.length, k, sampleVectors, sample.length, settings.nNeighbors);
   progress(0.2);
 
-  const umap = new UMAP({ nComponents: 2, nNeighbors: settings.nNeighbors, nEpochs: settings.epochs, random });
+  const nEpochs = options.epochs ?? Math.min(300, Math.max(100, Math.round(EPOCH_BUDGET / sample.length)));
+  const umap = new UMAP({ nComponents: 2, nNeighbors: settings.nNeighbors, nEpochs, random });
   umap.setPrecomputedKNN(knn.indices, knn.distances);
   const rows: number[][] = [];
   for (let i = 0; i < sample.length; i++) rows.push(Array.from(sampleVectors.subarray(i * k, (i + 1) * k)));
