@@ -91,9 +91,12 @@ export interface PlaylistImportResult {
   missing: string[];
 }
 
-/** One track on the library map: its similarity vector laid out in 2D. */
-export interface LibraryMapPoint extends PlaylistTrackInfo {
-  /** Layout coordinates in [0, 1] (aspect ratio kept). */
+/**
+ * One track on the library map: its similarity vector laid out in 2D, and what the tooltip names (a map
+ * holds the whole library, so a point carries no more than that).
+ */
+export interface LibraryMapPoint extends Pick<PlaylistTrackInfo, 'id' | 'title' | 'artist' | 'fileName' | 'genre'> {
+  /** Layout coordinates in [0, 1] (aspect ratio kept), to 5 decimals. */
   x: number;
   y: number;
 }

@@ -112,7 +112,19 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
       return {
         computedAt: map.computedAt,
         stale: map.stale,
-        points: map.points.map((point) => ({ ...infoOf(point.trackId), genre: point.genre, x: point.x, y: point.y })),
+        points: map.points.map((point) => {
+          const row = rowOf(point.trackId);
+          return {
+            id: point.trackId,
+            title: row?.title ?? null,
+            artist: row?.artist ?? null,
+            fileName: row?.fileName ?? `track ${point.trackId}`,
+            genre: point.genre,
+            // 1e-5 of the map is under a pixel even zoomed in all the way, and keeps a 100,000-track answer small.
+            x: Math.round(point.x * 1e5) / 1e5,
+            y: Math.round(point.y * 1e5) / 1e5,
+          };
+        }),
       };
     },
     libraryMapStatus: async () => similarity.mapStatus(),
