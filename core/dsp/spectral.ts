@@ -220,14 +220,15 @@ export interface ContrastOptions extends SpectralOptions {
   linear?: boolean;
 }
 
-/**
- * librosa.feature.spectral_contrast(S=S, sr, n_bands, fmin, quantile, linear): per octave band, the
- * mean of the top `quantile` of magnitudes minus the mean of the bottom `quantile`, in dB
- * (power_to_db of peaks minus power_to_db of valleys, each floored 80 dB below its own maximum)
- * unless linear. Returns frames × (nBands + 1).
- */
-export function spectralContrast(S: TimeFrequency, options: ContrastOptions): TimeFrequency {
-  const { data, nFrames, nBins } = S;
+/** One octave band of spectral_contrast: the `take` extremes of bins first..first+count−1 are averaged. */
+export interface ContrastBand {
+  first: number;
+  count: number;
+  take: number;
+}
+
+/** The octave bands librosa.feature.spectral_contrast sorts, for a spectrogram of nBins bins. */
+export function contrastBands(nBins: number, options: ContrastOptions): ContrastBand[] {
   const nBands = options.nBands ?? 6;
   const fMin = options.fMin ?? 200;
   const quantile = options.quantile ?? 0.02;
@@ -237,9 +238,7 @@ export function spectralContrast(S: TimeFrequency, options: ContrastOptions): Ti
   for (let k = 0; k < edges.length - 1; k++) {
     if (edges[k] >= 0.5 * options.sr) throw new Error('spectralContrast: bands reach past Nyquist; lower fMin or nBands');
   }
-
-  // For each band: the bins it sorts, and how many of the extreme values each mean takes.
-  const bands: Array<{ first: number; count: number; take: number }> = [];
+  const bands: ContrastBand[] = [];
   for (let k = 0; k <= nBands; k++) {
     let first = 0;
     while (first < nBins && freqs[first] < edges[k]) first++;
@@ -254,8 +253,19 @@ export function spectralContrast(S: TimeFrequency, options: ContrastOptions): Ti
     const take = Math.max(1, roundHalfEven(quantile * width));
     bands.push({ first, count: k < nBands ? width - 1 : width, take });
   }
+  return bands;
+}
 
-  const nOut = nBands + 1;
+/**
+ * librosa.feature.spectral_contrast(S=S, sr, n_bands, fmin, quantile, linear): per octave band, the
+ * mean of the top `quantile` of magnitudes minus the mean of the bottom `quantile`, in dB
+ * (power_to_db of peaks minus power_to_db of valleys, each floored 80 dB below its own maximum)
+ * unless linear. Returns frames × (nBands + 1).
+ */
+export function spectralContrast(S: TimeFrequency, options: ContrastOptions): TimeFrequency {
+  const { data, nFrames, nBins } = S;
+  const bands = contrastBands(nBins, options);
+  const nOut = bands.length;
   const peak = new Float32Array(nFrames * nOut);
   const valley = new Float32Array(nFrames * nOut);
   const maxTake = Math.max(...bands.map((b) => b.take));
@@ -276,8 +286,13 @@ export function spectralContrast(S: TimeFrequency, options: ContrastOptions): Ti
       peak[t * nOut + k] = high / take;
     }
   }
-  const out = timeFrequency(nFrames, nOut);
-  if (options.linear) {
+  return contrastFromExtremes(peak, valley, nFrames, options.linear ?? false);
+}
+
+/** spectral_contrast from each band's peak and valley means (frames × bands): peak − valley, in dB unless linear. */
+export function contrastFromExtremes(peak: Float32Array, valley: Float32Array, nFrames: number, linear: boolean): TimeFrequency {
+  const out = timeFrequency(nFrames, peak.length / nFrames);
+  if (linear) {
     for (let i = 0; i < out.data.length; i++) out.data[i] = peak[i] - valley[i];
   } else {
     const peakDb = powerToDb(peak);

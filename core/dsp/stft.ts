@@ -1,5 +1,14 @@
 import { RealFft } from './fft.js';
-import { rmsFromMagnitude, spectralBandwidth, spectralCentroid, spectralRolloff } from './spectral.js';
+import {
+  contrastBands,
+  contrastFromExtremes,
+  rmsFromMagnitude,
+  spectralBandwidth,
+  spectralCentroid,
+  spectralContrast,
+  spectralRolloff,
+  type ContrastOptions,
+} from './spectral.js';
 import { timeFrequency, type TimeFrequency } from './types.js';
 import { stftKernel, type FrameStatistics } from './wasm/kernels.js';
 
@@ -103,32 +112,48 @@ export interface StftStatisticsOptions extends StftOptions {
   sr: number;
   /** spectral_rolloff's roll_percent. */
   rollPercent: number;
+  /** spectral_contrast's settings (its sr is this sr). */
+  contrast: Omit<ContrastOptions, 'sr'>;
+}
+
+export interface StftWithStatistics extends FrameStatistics {
+  magnitude: TimeFrequency;
+  power: TimeFrequency;
+  /** frames × (nBands + 1) */
+  contrast: TimeFrequency;
 }
 
 /**
  * stftMagnitudeAndPower plus, per frame, librosa's spectral_centroid, spectral_bandwidth (p = 2),
- * spectral_rolloff and rms of the magnitude: computed by the WebAssembly kernels while each batch
- * of frames is in cache (float32 sums in bin order), else by core/dsp/spectral.ts.
+ * spectral_rolloff, rms and spectral_contrast of the magnitude: computed by the WebAssembly kernels
+ * while each batch of frames is in cache (float32 sums in bin order), else by core/dsp/spectral.ts.
  */
-export function stftWithStatistics(
-  y: Float32Array,
-  options: StftStatisticsOptions,
-): { magnitude: TimeFrequency; power: TimeFrequency } & FrameStatistics {
+export function stftWithStatistics(y: Float32Array, options: StftStatisticsOptions): StftWithStatistics {
   const nFft = options.nFft ?? 2048;
   const hopLength = options.hopLength ?? nFft / 4;
   const nFrames = stftFrameCount(y.length, nFft, hopLength);
-  const magnitude = timeFrequency(nFrames, (nFft >> 1) + 1);
-  const power = timeFrequency(nFrames, (nFft >> 1) + 1);
-  const statistics = {
+  const nBins = (nFft >> 1) + 1;
+  const { sr, rollPercent } = options;
+  const contrastOptions = { ...options.contrast, sr };
+  const bands = contrastBands(nBins, contrastOptions);
+  const magnitude = timeFrequency(nFrames, nBins);
+  const power = timeFrequency(nFrames, nBins);
+  const extras = {
+    sr,
+    rollPercent,
+    contrastBands: bands,
     centroid: new Float32Array(nFrames),
     bandwidth: new Float32Array(nFrames),
     rolloff: new Float32Array(nFrames),
     rms: new Float32Array(nFrames),
+    contrastPeak: new Float32Array(nFrames * bands.length),
+    contrastValley: new Float32Array(nFrames * bands.length),
   };
   const window = float32Window(options.window, nFft);
-  const { sr, rollPercent } = options;
-  if (nFft >= 8 && stftKernel(y, hopLength, window, magnitude.data, power.data, { ...statistics, sr, rollPercent })) {
-    return { magnitude, power, ...statistics };
+  if (nFft >= 8 && stftKernel(y, hopLength, window, magnitude.data, power.data, extras)) {
+    const { centroid, bandwidth, rolloff, rms, contrastPeak, contrastValley } = extras;
+    const contrast = contrastFromExtremes(contrastPeak, contrastValley, nFrames, contrastOptions.linear ?? false);
+    return { magnitude, power, centroid, bandwidth, rolloff, rms, contrast };
   }
   const spectra = stftMagnitudeAndPowerJs(y, options);
   const centroid = spectralCentroid(spectra.magnitude, { sr });
@@ -138,9 +163,9 @@ export function stftWithStatistics(
     bandwidth: spectralBandwidth(spectra.magnitude, { sr, centroid }),
     rolloff: spectralRolloff(spectra.magnitude, { sr, rollPercent }),
     rms: rmsFromMagnitude(spectra.magnitude),
+    contrast: spectralContrast(spectra.magnitude, contrastOptions),
   };
 }
-
 /**
  * The plain-JavaScript stftMagnitudeAndPower (float64 FFT): the path where WebAssembly SIMD is
  * missing, and the reference the kernels are tested against. Each frame is squared while it is

@@ -5,7 +5,7 @@ import { applyFilterBank, melFilterBank, powerToDbTf, type FilterBank } from '..
 import { mfccFromMelDb } from '../dsp/mfcc.js';
 import { onsetStrength } from '../dsp/onset.js';
 import { beatTrackTempo } from '../dsp/rhythm.js';
-import { spectralContrast, zeroCrossingRate } from '../dsp/spectral.js';
+import { zeroCrossingRate } from '../dsp/spectral.js';
 import { stftMagnitudeAndPower, stftWithStatistics } from '../dsp/stft.js';
 import { estimateTuning } from '../dsp/tuning.js';
 import type { TimeFrequency } from '../dsp/types.js';
@@ -48,7 +48,13 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
   if (y.length === 0) throw new Error('analyzeSignal: empty signal');
   const hopLength = ANALYSIS_HOP_LENGTH;
   const nFft = ANALYSIS_N_FFT;
-  const { magnitude, power, centroid, bandwidth, rolloff, rms } = stftWithStatistics(y, { nFft, hopLength, sr, rollPercent: 0.85 });
+  const { magnitude, power, centroid, bandwidth, rolloff, rms, contrast } = stftWithStatistics(y, {
+    nFft,
+    hopLength,
+    sr,
+    rollPercent: 0.85,
+    contrast: { nBands: 6, fMin: 200, quantile: 0.02 },
+  });
 
   const melDb = powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
   const onsetEnvelope = onsetStrength(melDb, { aggregate: 'median', nFft, hopLength });
@@ -61,7 +67,7 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
     rmse: column(rms),
     spectral_centroid: column(centroid),
     spectral_bandwidth: column(bandwidth),
-    spectral_contrast: spectralContrast(magnitude, { sr, nBands: 6, fMin: 200, quantile: 0.02 }),
+    spectral_contrast: contrast,
     spectral_rolloff: column(rolloff),
     mfcc: mfccFromMelDb(melDb, { nMfcc: 20 }),
   };

@@ -127,6 +127,8 @@ export const f4 = {
   sub: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe5)],
   mul: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe6)],
   div: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe7)],
+  min: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe8)],
+  max: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe9)],
   /** All-ones lanes where a < b. */
   lt: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x43)],
   ge: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x46)],

@@ -5,6 +5,8 @@
  */
 import { BATCH_FRAMES, fftKernelModuleBytes, radix4Lengths } from './fft-kernels.js';
 import { productKernelModuleBytes } from './product-kernel.js';
+import { contrastKernelModuleBytes } from './contrast-kernel.js';
+import type { ContrastBand } from '../spectral.js';
 
 interface KernelExports {
   frames(signal: number, hopBytes: number, window: number, out: number): void;
@@ -51,6 +53,23 @@ function kernelsFor(n: number): KernelExports | null {
 }
 
 let productKernel: ProductExports | null | undefined;
+
+interface ContrastExports {
+  contrast(lanes: number, out: number): void;
+}
+
+/** Per band layout (one per sample rate and contrast setting, in practice one). */
+const contrastKernels = new Map<string, ContrastExports | null>();
+
+function contrastKernelFor(bands: readonly ContrastBand[]): ContrastExports | null {
+  const key = bands.map(({ first, count, take }) => `${first}:${count}:${take}`).join(',');
+  let kernel = contrastKernels.get(key);
+  if (kernel === undefined) {
+    kernel = instantiate<ContrastExports>(() => contrastKernelModuleBytes(bands));
+    contrastKernels.set(key, kernel);
+  }
+  return kernel;
+}
 
 /** Whether the WebAssembly kernels run here (they need WebAssembly SIMD). */
 export function fftKernelsAvailable(): boolean {
@@ -127,6 +146,8 @@ export interface SpectrumBatches {
   window: Float32Array;
   /** Also compute each frame's spectral statistics (frameStatistics in fft-kernels.ts). */
   statistics?: { sr: number; rollPercent: number };
+  /** Also compute each frame's spectral-contrast extremes in these bands (contrast-kernel.ts). */
+  contrastBands?: readonly ContrastBand[];
 }
 
 /** One batch's results: views of the kernels' memory, valid during the callback. */
@@ -137,6 +158,8 @@ export interface SpectrumRows {
   power: Float32Array;
   /** When asked for: centroid, bandwidth, rolloff and RMS, four frames each (16 values). */
   statistics: Float32Array;
+  /** When asked for: per band, the valley means of four frames, then their peak means (8 values a band). */
+  contrast: Float32Array;
 }
 
 /**
@@ -152,7 +175,9 @@ export function forEachSpectrumBatch(
   const nFft = window.length;
   const n = nFft >> 1;
   const kernels = kernelsFor(n);
-  if (!kernels) return false;
+  const contrastBands = batches.contrastBands ?? [];
+  const contrastKernel = contrastBands.length > 0 ? contrastKernelFor(contrastBands) : null;
+  if (!kernels || (contrastBands.length > 0 && !contrastKernel)) return false;
   const nBins = n + 1;
   const { stages, split } = twiddlesFor(n);
 
@@ -161,6 +186,7 @@ export function forEachSpectrumBatch(
   const splitAt = layout.take(4 * split.length);
   const windowAt = layout.take(4 * nFft);
   const freqsAt = layout.take(4 * nBins);
+  const contrastAt = layout.take(32 * contrastBands.length);
   const batchAt = layout.take(32 * n);
   const scratchAt = layout.take(32 * n);
   const lanesAt = layout.take(16 * nBins);
@@ -188,12 +214,14 @@ export function forEachSpectrumBatch(
     magnitude: heap.subarray(magnitudeAt / 4, magnitudeAt / 4 + BATCH_FRAMES * nBins),
     power: heap.subarray(powerAt / 4, powerAt / 4 + BATCH_FRAMES * nBins),
     statistics: heap.subarray(statisticsAt / 4, statisticsAt / 4 + 16),
+    contrast: heap.subarray(contrastAt / 4, contrastAt / 4 + 8 * contrastBands.length),
   };
   for (let t = 0; t < nFrames; t += BATCH_FRAMES) {
     kernels.frames(signalAt + 4 * t * hopLength, 4 * hopLength, windowAt, batchAt);
     const z = kernels.fft(batchAt, scratchAt, stagesAt);
     kernels.magnitudes(z, splitAt, magnitudeAt, powerAt, lanesAt);
     if (batches.statistics) kernels.frameStatistics(lanesAt, freqsAt, batches.statistics.rollPercent, statisticsAt);
+    contrastKernel?.contrast(lanesAt, contrastAt);
     onBatch(t, Math.min(BATCH_FRAMES, nFrames - t), rows);
   }
   return true;
@@ -207,11 +235,21 @@ export interface FrameStatistics {
   rms: Float32Array;
 }
 
+/** What stftKernel computes beside the spectrogram: one value per frame, or per frame and band. */
+export interface StftKernelExtras extends FrameStatistics {
+  sr: number;
+  rollPercent: number;
+  contrastBands: readonly ContrastBand[];
+  /** frames × bands */
+  contrastPeak: Float32Array;
+  contrastValley: Float32Array;
+}
+
 /**
  * |STFT| and |STFT|² of `y` (librosa.stft with center=True, pad_mode='constant'), frames ×
  * (nFft/2 + 1), written into `magnitude` and `power` (each nFrames·(nFft/2+1) floats), and, when
- * `statistics` is given, each frame's centroid, bandwidth, rolloff and RMS into its arrays (one value
- * per frame). `window` has nFft values. Returns false, writing nothing, where the kernels cannot run.
+ * `extras` is given, each frame's centroid, bandwidth, rolloff, RMS and contrast extremes into its
+ * arrays. `window` has nFft values. Returns false, writing nothing, where the kernels cannot run.
  */
 export function stftKernel(
   y: Float32Array,
@@ -219,23 +257,35 @@ export function stftKernel(
   window: Float32Array,
   magnitude: Float32Array,
   power: Float32Array,
-  statistics?: FrameStatistics & { sr: number; rollPercent: number },
+  extras?: StftKernelExtras,
 ): boolean {
   const nFft = window.length;
   const nBins = (nFft >> 1) + 1;
   const nFrames = magnitude.length / nBins;
-  const batches = { signal: y, frontZeros: nFft >> 1, nFrames, hopLength, window, statistics };
+  const nBands = extras?.contrastBands.length ?? 0;
+  const batches = {
+    signal: y,
+    frontZeros: nFft >> 1,
+    nFrames,
+    hopLength,
+    window,
+    statistics: extras,
+    contrastBands: extras?.contrastBands,
+  };
   return forEachSpectrumBatch(batches, (t, count, rows) => {
     const values = count * nBins;
     magnitude.set(values === rows.magnitude.length ? rows.magnitude : rows.magnitude.subarray(0, values), t * nBins);
     power.set(values === rows.power.length ? rows.power : rows.power.subarray(0, values), t * nBins);
-    if (statistics) {
-      const s = rows.statistics;
-      for (let frame = 0; frame < count; frame++) {
-        statistics.centroid[t + frame] = s[frame];
-        statistics.bandwidth[t + frame] = s[4 + frame];
-        statistics.rolloff[t + frame] = s[8 + frame];
-        statistics.rms[t + frame] = s[12 + frame];
+    if (!extras) return;
+    const { statistics, contrast } = rows;
+    for (let frame = 0; frame < count; frame++) {
+      extras.centroid[t + frame] = statistics[frame];
+      extras.bandwidth[t + frame] = statistics[4 + frame];
+      extras.rolloff[t + frame] = statistics[8 + frame];
+      extras.rms[t + frame] = statistics[12 + frame];
+      for (let b = 0; b < nBands; b++) {
+        extras.contrastValley[(t + frame) * nBands + b] = contrast[8 * b + frame];
+        extras.contrastPeak[(t + frame) * nBands + b] = contrast[8 * b + 4 + frame];
       }
     }
   });
