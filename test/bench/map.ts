@@ -1,7 +1,13 @@
 import type { BenchResult } from './run.js';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UMAP } from 'umap-js';
+import { openDatabase } from '../../core/db/open.js';
 import { FMA518_KEYS } from '../../core/features/fma518.js';
 import { similarityVectors, type SimilarityTrack } from '../../core/similarity/library.js';
+import { loadSimilarityTracks } from '../../core/similarity/library-db.js';
 import { LibraryMapCache } from '../../core/similarity/library-map.js';
 import { layoutLibrary } from '../../core/similarity/map-layout.js';
 
@@ -13,6 +19,10 @@ import { layoutLibrary } from '../../core/similarity/map-layout.js';
  * TIMBRE_BENCH_MAP_BASELINE=1 adds plain umap-js (its own neighbour search, default epochs) at 2,000;
  * TIMBRE_BENCH_MAP_SIZES=2000 runs one size. On a shared machine compare the CPU times: wall time
  * includes waiting for a core.
+ *
+ * Real music too, where the scan suite has left its library (.bench/scan-bench.db: emotify-dev's
+ * four genre folders and Debian game soundtracks): the same agreement with each track's collection
+ * (the top-level folder under its library folder) as the label, on a copy of the database.
  */
 export const name = 'map';
 
@@ -64,8 +74,9 @@ function clusteredLibrary(n: number): { tracks: SimilarityTrack[]; labels: Int32
 function neighbourAgreement(points: Float32Array, dims: number, labels: Int32Array): number {
   const n = labels.length;
   let same = 0;
-  for (let p = 0; p < PROBES; p++) {
-    const i = Math.floor((p * n) / PROBES);
+  const probes = Math.min(PROBES, n);
+  for (let p = 0; p < probes; p++) {
+    const i = Math.floor((p * n) / probes);
     const nearest: Array<[number, number]> = [];
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
@@ -79,7 +90,7 @@ function neighbourAgreement(points: Float32Array, dims: number, labels: Int32Arr
     }
     same += nearest.filter(([, j]) => labels[j] === labels[i]).length;
   }
-  return same / (PROBES * 10);
+  return same / (probes * 10);
 }
 
 function cpuMs(action: () => void): number {
@@ -89,8 +100,61 @@ function cpuMs(action: () => void): number {
   return (used.user + used.system) / 1000;
 }
 
+const SCAN_BENCH_DB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.bench/scan-bench.db');
+
+/** The scan suite's library of real tracks, labelled by collection; null until that suite has run. */
+function scannedLibrary(): { tracks: SimilarityTrack[]; labels: Int32Array } | null {
+  if (!existsSync(SCAN_BENCH_DB)) return null;
+  const copy = mkdtempSync(path.join(tmpdir(), 'timbre-bench-map-'));
+  try {
+    for (const suffix of ['', '-wal']) {
+      if (existsSync(SCAN_BENCH_DB + suffix)) copyFileSync(SCAN_BENCH_DB + suffix, path.join(copy, `library.db${suffix}`));
+    }
+    const db = openDatabase(path.join(copy, 'library.db'));
+    try {
+      const folders = db.prepare('SELECT id, path FROM folders').all() as Array<{ id: number; path: string }>;
+      const tracks = loadSimilarityTracks(db);
+      const collections = new Map<string, number>();
+      const labels = Int32Array.from(tracks, (track) => {
+        const folder = folders.find((candidate) => track.path.startsWith(candidate.path + path.sep))!;
+        const collection = `${folder.path}/${path.relative(folder.path, track.path).split(path.sep)[0]}`;
+        if (!collections.has(collection)) collections.set(collection, collections.size);
+        return collections.get(collection)!;
+      });
+      return { tracks, labels };
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
+  const scanned = scannedLibrary();
+  if (scanned) {
+    const { vectors, dim } = similarityVectors(scanned.tracks);
+    let layout: Float32Array = new Float32Array(0);
+    const layoutCpu = cpuMs(() => {
+      layout = layoutLibrary(vectors, dim);
+    });
+    const collections = new Set(scanned.labels).size;
+    results.push({
+      metric: `layout CPU time, ${scanned.tracks.length} scanned tracks`,
+      value: layoutCpu,
+      unit: 'ms',
+      detail: `${collections} collections, from ${path.relative(process.cwd(), SCAN_BENCH_DB)}`,
+    });
+    results.push({
+      metric: '10-NN same collection on the map, scanned tracks',
+      value: neighbourAgreement(layout, 2, scanned.labels),
+      unit: 'share',
+      detail: `${neighbourAgreement(vectors, dim, scanned.labels).toFixed(3)} in the ${dim}-dimensional space`,
+    });
+  } else {
+    console.error(`bench map: no ${SCAN_BENCH_DB} (run the scan suite first): synthetic libraries only`);
+  }
   for (const n of SIZES) {
     const { tracks, labels } = clusteredLibrary(n);
     const { vectors, dim } = similarityVectors(tracks);
