@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { ZodError } from 'zod';
+import { canonicalGenreName } from '../genres/vocabulary.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
   API_METHOD_NAMES,
@@ -182,7 +183,7 @@ export function toTrackRow(track: TrackSummary): TrackRow {
     genres: track.genres,
     confirmedGenres: track.confirmedGenres,
     genre: track.genre,
-    predictedGenre: predicted?.genre ?? null,
+    predictedGenre: predicted ? canonicalGenreName(predicted.genre) : null,
     confidence: predicted?.confidence ?? null,
     genreConfirmed: track.confirmedGenres.length > 0,
     status: track.status,
@@ -194,10 +195,10 @@ function toTrackDetail(track: CoreTrackDetail): TrackDetail {
   const stored = track.prediction;
   const prediction = stored
     ? {
-        genre: stored.genre,
+        genre: canonicalGenreName(stored.genre),
         confidence: stored.confidence,
-        probabilities: stored.probabilities,
-        segments: stored.segments,
+        probabilities: canonicalKeys(stored.probabilities),
+        segments: stored.segments.map((segment) => ({ ...segment, genre: canonicalGenreName(segment.genre), probabilities: canonicalKeys(segment.probabilities) })),
         modelId: `${stored.modelId}@${stored.modelVersion}`,
       }
     : null;
@@ -225,6 +226,14 @@ function toTrackDetail(track: CoreTrackDetail): TrackDetail {
     },
     prediction,
   };
+}
+
+/**
+ * A model's labels are shown under the vocabulary's canonical names ("classical" → "Classical"), as the
+ * genres a user confirms are, so a prediction and the genre it suggests read the same.
+ */
+function canonicalKeys(probabilities: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(probabilities).map(([genre, probability]) => [canonicalGenreName(genre), probability]));
 }
 
 function toFolderView(folder: FolderInfo): FolderView {

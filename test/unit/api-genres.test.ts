@@ -112,6 +112,10 @@ test('accept suggestions and mark confirmed take the prediction or the tag, and 
   const tagged = byTitle('Rock Study 1'); // tagged Rock, predicted pop
   const untagged = byTitle('Rock Study 4'); // no tag, predicted pop
 
+  // The model's label "pop" is shown under the vocabulary's name, as accepting it will confirm it.
+  assert.equal((await row(dispatcher, untagged.id)).predictedGenre, 'Pop');
+  const detail = await ok<TrackDetail>(dispatcher, 'getTrack', { id: untagged.id });
+  assert.deepEqual(Object.keys(detail.prediction!.probabilities).sort(), ['Classical', 'Electronic', 'Pop', 'Rock']);
   const accepted = await ok<GenreEditResult>(dispatcher, 'acceptSuggestions', { trackIds: [untagged.id] });
   assert.deepEqual(accepted.trackIds, [untagged.id]);
   assert.deepEqual((await row(dispatcher, untagged.id)).confirmedGenres, ['Pop']);
