@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PlaylistEntry, PlaylistPathStyle, PlaylistRequest, PlaylistSummary, PlaylistView } from '../../core/api/contract.js';
+import type { PlaylistEntry, PlaylistPathStyle, PlaylistRequest, PlaylistSummary, PlaylistView, SimilarTrackInfo } from '../../core/api/contract.js';
 import { api } from '../api/client.js';
 import { useAppStore } from './app.js';
 import { usePlayerStore } from './player.js';
@@ -7,6 +7,8 @@ import { useTrackStore } from './track.js';
 
 /** How long a fresh "sounds like this" playlist is. */
 export const DEFAULT_PLAYLIST_LENGTH = 20;
+/** Neighbours the track panel lists under "Sounds like". */
+export const PANEL_NEIGHBOURS = 5;
 
 /** The options of the playlist view's control bar; they become a PlaylistRequest. */
 export interface PlaylistOptions {
@@ -43,6 +45,9 @@ interface PlaylistsState {
   savedLoaded: boolean;
   /** The position in `current` being played through, or null when not playing through. */
   playingIndex: number | null;
+  /** The open track's nearest neighbours, for the track panel. */
+  neighbours: { trackId: number; tracks: SimilarTrackInfo[] | null; error: string | null } | null;
+  loadNeighbours(trackId: number): Promise<void>;
 
   /** "Sounds like this": a new playlist seeded by one track, shown in the Playlists section. */
   soundsLike(trackId: number): Promise<void>;
@@ -158,7 +163,18 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
     savedLoaded: false,
     playingIndex: null,
     steeringNames: {},
+    neighbours: null,
 
+    async loadNeighbours(trackId) {
+      if (get().neighbours?.trackId === trackId && !get().neighbours?.error) return;
+      set({ neighbours: { trackId, tracks: null, error: null } });
+      try {
+        const tracks = await api.call('similarTracks', { id: trackId, count: PANEL_NEIGHBOURS });
+        if (get().neighbours?.trackId === trackId) set({ neighbours: { trackId, tracks, error: null } });
+      } catch (error) {
+        if (get().neighbours?.trackId === trackId) set({ neighbours: { trackId, tracks: null, error: message(error) } });
+      }
+    },
     async soundsLike(trackId) {
       useAppStore.getState().setSection('playlists');
       set({ current: null, options: DEFAULT_OPTIONS, steeringNames: {}, playingIndex: null });

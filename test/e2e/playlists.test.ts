@@ -96,6 +96,11 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     await page.locator('.table__row', { hasText: 'Pulse Drive' }).click();
     const panel = page.getByRole('complementary', { name: 'Track details' });
     await panel.getByRole('heading', { name: 'Pulse Drive' }).waitFor();
+    const neighbours = panel.getByRole('list', { name: 'Most similar tracks' }).getByRole('listitem').filter({ has: page.locator('.sounds-like__track') });
+    await waitFor('five neighbours in the track panel', async () => (await neighbours.count()) === 5);
+    const neighbourTitles = await neighbours.locator('.sounds-like__track .cell-strong').allTextContents();
+    assert.ok(!neighbourTitles.includes('Pulse Drive') && new Set(neighbourTitles).size === 5, `${neighbourTitles}`);
+    await page.screenshot({ path: join(shots, 'p0-track-neighbours.png'), animations: 'disabled' });
     await panel.getByRole('button', { name: 'Sounds like this' }).click();
     await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
     await page.getByRole('list', { name: 'Playlist tracks' }).waitFor();

@@ -6,6 +6,7 @@ import { formatDuration, genreColor } from '../../components/format.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { Glyph } from './Glyph.js';
+import { ReasonChips } from './ReasonChips.js';
 
 /**
  * The playlist's tracks in play order. Reorder by dragging a row, with the ↑/↓ buttons, or with
@@ -130,14 +131,6 @@ export function PlaylistTracks() {
   );
 }
 
-/** One word per reason keeps a row on one line; the full reason ("close tempo (112 vs 117 BPM)") is its tooltip. The genre reason names the genre, so it stays whole. */
-const SHORT_REASONS: Record<string, string> = {
-  'close-tempo': 'tempo',
-  'similar-timbre': 'timbre',
-  'similar-brightness': 'brightness',
-  'similar-energy': 'energy',
-};
-
 function Reasons({ entry, seed }: { entry: PlaylistEntry; seed: boolean }) {
   if (seed) {
     return (
@@ -146,14 +139,5 @@ function Reasons({ entry, seed }: { entry: PlaylistEntry; seed: boolean }) {
       </span>
     );
   }
-  return (
-    <ul className="reasons" aria-label="Why it is here">
-      {entry.reasons.map((reason) => (
-        <li key={reason.code} className={`reason reason--${reason.code}`} title={reason.text} aria-label={reason.text}>
-          {SHORT_REASONS[reason.code] ?? reason.text}
-        </li>
-      ))}
-      {entry.score !== null && entry.reasons.length === 0 && <li className="reason reason--score">{`${Math.round(entry.score * 100)}% match`}</li>}
-    </ul>
-  );
+  return <ReasonChips reasons={entry.reasons} score={entry.score} />;
 }

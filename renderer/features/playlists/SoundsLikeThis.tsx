@@ -1,22 +1,72 @@
 import { useEffect } from 'react';
-import { usePlaylistsStore } from '../../stores/playlists.js';
-import { useLibraryStore } from '../../stores/library.js';
+import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../stores/app.js';
+import { useLibraryStore } from '../../stores/library.js';
+import { PANEL_NEIGHBOURS, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { Glyph } from './Glyph.js';
+import { ReasonChips } from './ReasonChips.js';
 
-/** The track panel's "Sounds like this": a playlist seeded by the open track. */
-export function SoundsLikeThisButton({ trackId, analysed }: { trackId: number; analysed: boolean }) {
-  const soundsLike = usePlaylistsStore((state) => state.soundsLike);
+/** Neighbours are asked for once the panel rests on a track this long, not for every track arrow keys pass. */
+const NEIGHBOURS_DELAY_MS = 250;
+
+/** The track panel's "Sounds like" section: the nearest tracks with why, and a playlist seeded by this one. */
+export function SoundsLikeThis({ trackId, analysed }: { trackId: number; analysed: boolean }) {
+  const { soundsLike, neighbours, loadNeighbours } = usePlaylistsStore(
+    useShallow(({ soundsLike, neighbours, loadNeighbours }) => ({ soundsLike, neighbours, loadNeighbours })),
+  );
+  const openTrack = useTrackStore((state) => state.open);
+
+  useEffect(() => {
+    if (!analysed) return;
+    const timer = window.setTimeout(() => void loadNeighbours(trackId), NEIGHBOURS_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [trackId, analysed, loadNeighbours]);
+
+  const shown = neighbours?.trackId === trackId ? neighbours : null;
   return (
-    <button
-      className="button sounds-like"
-      onClick={() => void soundsLike(trackId)}
-      disabled={!analysed}
-      title={analysed ? 'A playlist of tracks that sound like this one (S)' : 'Available once the track is analysed'}
-    >
-      <Glyph name="sparkle" /> Sounds like this
-    </button>
+    <section className="panel-section sounds-like" aria-label="Sounds like">
+      <div className="sounds-like__head">
+        <h3 className="section-title">Sounds like</h3>
+        <button
+          className="button"
+          onClick={() => void soundsLike(trackId)}
+          disabled={!analysed}
+          title={analysed ? 'A playlist of tracks that sound like this one (S)' : 'Available once the track is analysed'}
+        >
+          <Glyph name="sparkle" /> Sounds like this
+        </button>
+      </div>
+      {!analysed ? (
+        <p className="muted">Similar tracks appear once this one is analysed.</p>
+      ) : shown?.error ? (
+        <p className="form-error" role="alert">
+          {shown.error}
+        </p>
+      ) : !shown?.tracks ? (
+        <ol className="sounds-like__list" aria-busy="true">
+          {Array.from({ length: PANEL_NEIGHBOURS }, (_, i) => (
+            <li key={i} className="sounds-like__item">
+              <span className="skeleton" />
+            </li>
+          ))}
+        </ol>
+      ) : shown.tracks.length === 0 ? (
+        <p className="muted">No other analysed track yet.</p>
+      ) : (
+        <ol className="sounds-like__list" aria-label="Most similar tracks">
+          {shown.tracks.map((track) => (
+            <li key={track.id} className="sounds-like__item">
+              <button className="sounds-like__track" onClick={() => void openTrack(track.id)} title="Show this track">
+                <span className="cell-strong">{track.title ?? track.fileName}</span>
+                {track.artist && <span className="muted">{track.artist}</span>}
+              </button>
+              <ReasonChips reasons={track.reasons} score={track.score} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }
 

@@ -3,7 +3,7 @@ import { Icon } from '../../components/Icon.js';
 import { formatDuration, formatPercent, genreColor, numberFormat } from '../../components/format.js';
 import { usePlayerStore } from '../../stores/player.js';
 import { useTrackStore } from '../../stores/track.js';
-import { SoundsLikeThisButton } from '../playlists/SoundsLikeThis.js';
+import { SoundsLikeThis } from '../playlists/SoundsLikeThis.js';
 import { TrackGenreEditor } from '../genres/TrackGenreEditor.js';
 import { GenreBars } from './GenreBars.js';
 import { Player } from './Player.js';
@@ -31,7 +31,7 @@ export function TrackPanel() {
       {detail && (
         <div className="track-panel__body">
           <Player trackId={detail.id} fallbackDuration={detail.durationSec} />
-          <SoundsLikeThisButton trackId={detail.id} analysed={detail.status === 'done'} />
+          <SoundsLikeThis trackId={detail.id} analysed={detail.status === 'done'} />
           <TrackAnalysis detail={detail} playheadSec={currentTime > 0 ? currentTime : null} />
         </div>
       )}
