@@ -7,12 +7,13 @@ import { GenreInput } from './GenreInput.js';
 
 /** Bulk genre edits on the multi-selection: set or add a genre, accept suggestions, mark confirmed. */
 export function BulkGenreBar() {
-  const { selection, busy, setGenres, addGenre, acceptSuggestions, confirmGenres, resetSelection } = useGenresStore(
-    useShallow(({ selection, busy, setGenres, addGenre, acceptSuggestions, confirmGenres, resetSelection }) => ({
+  const { selection, busy, setGenres, addGenre, removeGenre, acceptSuggestions, confirmGenres, resetSelection } = useGenresStore(
+    useShallow(({ selection, busy, setGenres, addGenre, removeGenre, acceptSuggestions, confirmGenres, resetSelection }) => ({
       selection,
       busy,
       setGenres,
       addGenre,
+      removeGenre,
       acceptSuggestions,
       confirmGenres,
       resetSelection,
@@ -26,9 +27,10 @@ export function BulkGenreBar() {
   const ids = [...selection];
   const count = `${numberFormat.format(selection.size)} ${selection.size === 1 ? 'track' : 'tracks'}`;
 
-  const apply = async (action: 'set' | 'add', value = chosen) => {
+  const apply = async (action: 'set' | 'add' | 'remove', value = chosen) => {
     if (!value.length) return;
-    const done = action === 'set' ? await setGenres(ids, value) : await addGenre(ids, value[0]);
+    const done =
+      action === 'set' ? await setGenres(ids, value) : action === 'add' ? await addGenre(ids, value[0]) : await removeGenre(ids, value[0]);
     if (done) {
       setGenre([]);
       setText('');
@@ -48,6 +50,9 @@ export function BulkGenreBar() {
       </button>
       <button type="button" className="button button--small" disabled={busy || !chosen.length} onClick={() => void apply('add')} title="Add this genre, keeping their others">
         Add genre
+      </button>
+      <button type="button" className="button button--small" disabled={busy || !chosen.length} onClick={() => void apply('remove')} title="Remove this genre, keeping their others">
+        Remove genre
       </button>
       <span className="bulk-bar__divider" aria-hidden="true" />
       <button type="button" className="button button--small" disabled={busy} onClick={() => void acceptSuggestions(ids)} title="Confirm each track's predicted genre">

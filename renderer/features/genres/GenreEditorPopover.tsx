@@ -21,7 +21,8 @@ const ROOM_BELOW = 320;
 
 /**
  * An inline genre editor floating over the table: a table cell is too small (and its row scrolls and
- * clips), so the editor opens in a layer of its own, under the cell. A click outside cancels.
+ * clips), so the editor opens in a layer of its own, under the cell (above it near the bottom of the
+ * window). A click outside cancels.
  */
 export function GenreEditorPopover({ anchor, initial, label, hint, onSave, onClose }: GenreEditorPopoverProps) {
   const [genres, setGenres] = useState(initial);
@@ -30,6 +31,12 @@ export function GenreEditorPopover({ anchor, initial, label, hint, onSave, onClo
   const chosen = text.trim() && !genres.some((genre) => genre.toLowerCase() === text.trim().toLowerCase()) ? [...genres, text.trim()] : genres;
   const [position, setPosition] = useState<{ top?: number; bottom?: number; left: number } | null>(null);
   const layer = useRef<HTMLDivElement>(null);
+  // Where the keyboard was (the table, for E on a row): saving or cancelling returns there.
+  const opener = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
+  const finish = () => {
+    onClose();
+    opener.current?.focus();
+  };
 
   useLayoutEffect(() => {
     if (!anchor) return;
@@ -49,7 +56,7 @@ export function GenreEditorPopover({ anchor, initial, label, hint, onSave, onClo
   const save = async (value: string[]) => {
     if (!value.length) return;
     const saved = await onSave(value);
-    if (saved !== false) onClose();
+    if (saved !== false) finish();
   };
 
   if (!position) return null;
@@ -65,10 +72,10 @@ export function GenreEditorPopover({ anchor, initial, label, hint, onSave, onClo
       onDoubleClick={(event) => event.stopPropagation()}
       onKeyDown={(event) => event.stopPropagation()}
     >
-      <GenreInput value={genres} onChange={setGenres} text={text} onTextChange={setText} onCommit={save} onCancel={onClose} label={label} optionsAbove={position.bottom !== undefined} autoFocus />
+      <GenreInput value={genres} onChange={setGenres} text={text} onTextChange={setText} onCommit={save} onCancel={finish} label={label} optionsAbove={position.bottom !== undefined} autoFocus />
       <div className="genre-popover__footer">
         <span className="genre-popover__hint">{hint ?? 'Enter saves · Esc cancels'}</span>
-        <button type="button" className="button button--small" onClick={onClose}>
+        <button type="button" className="button button--small" onClick={finish}>
           Cancel
         </button>
         <button type="button" className="button button--small button--primary" disabled={!chosen.length} onClick={() => void save(chosen)}>
