@@ -26,7 +26,14 @@ export function GenreEditsHost() {
         useGenresStore.getState().receiveChange(state);
         useConfusionStore.getState().invalidate();
       }),
-      api.on('retrain-progress', (progress) => useConfusionStore.getState().receiveProgress(progress)),
+      api.on('retrain-progress', (progress) => {
+        useConfusionStore.getState().receiveProgress(progress);
+        // The Confusion page shows its own progress; elsewhere the end of a retrain is told here.
+        if (progress.state !== 'running' && !useConfusionStore.getState().visible) {
+          const failed = progress.state === 'failed';
+          useGenresStore.getState().showToast(`${failed ? 'Retrain failed' : 'Retrained from your fixes'}: ${progress.message}`, failed ? 'error' : 'info');
+        }
+      }),
       api.on('model-changed', () => useConfusionStore.getState().invalidate()),
     ];
     const onKeyDown = (event: KeyboardEvent) => {
