@@ -262,30 +262,38 @@ export class RetrainService implements RetrainServiceApi {
   }
 
   /**
-   * Shows `version`'s predictions for every track: the shipped models' own ones back where a head's
-   * were shown (one statement), then, for a head, its prediction for each track of its model, one
-   * transaction per chunk, yielding between chunks. Stops early if another version became active.
+   * Shows `version`'s predictions for every track: the shipped models' own ones back where another
+   * head's were shown, then, for a head, its prediction for each track of its model. One transaction per
+   * chunk of tracks, yielding to the event loop between chunks; stops early if another version became
+   * active meanwhile.
    */
   private refresh(version: ModelVersionRow, onChunk: (done: number) => void = () => {}): Promise<void> {
+    const stillActive = () => this.versions.activeId() === version.id;
     const refreshing = (async () => {
-      this.deps.onTracksChanged?.(this.deps.predictions.restoreBase(version.head ? version : null));
+      const keep = version.head ? version : null;
+      await this.inChunks(stillActive, (after) => this.deps.predictions.restoreBase(keep, after, REFRESH_CHUNK));
       if (!version.head) return;
       const loaded: LoadedHead = { versionId: version.id, modelId: version.modelId, modelVersion: version.modelVersion, head: version.head };
-      let done = 0;
-      for (let after = 0; ; ) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (this.versions.activeId() !== loaded.versionId) return;
-        const ids = this.deps.db.transaction(() => this.applyHeadToChunk(loaded, after))();
-        if (ids.length === 0) return;
-        done += ids.length;
-        after = ids[ids.length - 1];
-        this.deps.onTracksChanged?.(ids);
-        onChunk(done);
-      }
+      await this.inChunks(stillActive, (after) => this.applyHeadToChunk(loaded, after), onChunk);
     })();
     const tracked = refreshing.catch(() => {}).finally(() => this.refreshing.delete(tracked));
     this.refreshing.add(tracked);
     return refreshing;
+  }
+
+  /** Runs `chunk` (returning the track ids it changed, in id order) in transactions until it changes none. */
+  private async inChunks(proceed: () => boolean, chunk: (afterTrackId: number) => number[], onChunk: (done: number) => void = () => {}): Promise<void> {
+    let done = 0;
+    for (let after = 0; ; ) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!proceed()) return;
+      const ids = this.deps.db.transaction(() => chunk(after))();
+      if (ids.length === 0) return;
+      done += ids.length;
+      after = ids[ids.length - 1];
+      this.deps.onTracksChanged?.(ids);
+      onChunk(done);
+    }
   }
 
   /** Applies a head to the next chunk of its model's predictions; returns the track ids of the chunk. */

@@ -21,6 +21,8 @@ describe('migration 0006-model-versions', () => {
     assert.equal(db.pragma('user_version', { simple: true }), 6);
     const row = db.prepare('SELECT base_genre, base_confidence, base_probabilities, head_version_id FROM track_predictions').get();
     assert.deepEqual(row, { base_genre: 'rock', base_confidence: 0.7, base_probabilities: '{"rock":0.7,"pop":0.3}', head_version_id: null });
+    const indexes = (db.pragma('index_list(track_predictions)') as Array<{ name: string }>).map((index) => index.name).filter((name) => !name.startsWith('sqlite_'));
+    assert.deepEqual(indexes.sort(), ['track_predictions_genre', 'track_predictions_model', 'track_predictions_predicted_at']);
     db.close();
   });
 

@@ -12,7 +12,8 @@ import type { Migration } from './types.js';
  *   of the model's final layer, so its output cannot be recomputed from it: it is kept here, so the
  *   shipped version can still be compared and rolled back to once a head's predictions replace
  *   genre / confidence / probabilities. head_version_id names the head that made those (NULL: the
- *   shipped model's own).
+ *   shipped model's own). The predicted_at index finds the model analysis uses now (the latest
+ *   prediction's), which a retrain learns from.
  */
 export const migration: Migration = {
   version: 6,
@@ -41,6 +42,7 @@ export const migration: Migration = {
         CHECK (base_probabilities IS NULL OR (json_valid(base_probabilities) AND json_type(base_probabilities) = 'object'));
       ALTER TABLE track_predictions ADD COLUMN head_version_id INTEGER REFERENCES model_versions(id) ON DELETE SET NULL;
       UPDATE track_predictions SET base_genre = genre, base_confidence = confidence, base_probabilities = probabilities;
+      CREATE INDEX track_predictions_predicted_at ON track_predictions(predicted_at);
     `);
   },
 };

@@ -79,13 +79,19 @@ export class PredictionsRepo {
       WHERE track_id = @trackId`);
     this.restoreBaseStmt = db.prepare(`
       UPDATE track_predictions SET genre = base_genre, confidence = base_confidence, probabilities = base_probabilities, head_version_id = NULL
-      WHERE head_version_id IS NOT NULL AND NOT (model_id IS @modelId AND model_version IS @modelVersion)
+      WHERE track_id IN (
+        SELECT track_id FROM track_predictions
+        WHERE track_id > @after AND head_version_id IS NOT NULL AND NOT (model_id IS @modelId AND model_version IS @modelVersion)
+        ORDER BY track_id LIMIT @limit)
       RETURNING track_id`).pluck();
     this.latestModelStmt = db.prepare(`
       SELECT model_id AS modelId, model_version AS modelVersion FROM track_predictions ORDER BY predicted_at DESC, track_id DESC LIMIT 1`);
+    // The distinct models come from the (model_id, model_version) index; one row of each names its labels.
     this.modelsStmt = db.prepare(`
-      SELECT model_id AS modelId, model_version AS modelVersion, min(base_probabilities) AS probabilities
-      FROM track_predictions GROUP BY model_id, model_version`);
+      SELECT m.model_id AS modelId, m.model_version AS modelVersion,
+             (SELECT base_probabilities FROM track_predictions p
+              WHERE p.model_id = m.model_id AND p.model_version = m.model_version LIMIT 1) AS probabilities
+      FROM (SELECT DISTINCT model_id, model_version FROM track_predictions) m`);
     this.staleStmt = db.prepare(`
       SELECT EXISTS (SELECT 1 FROM track_predictions WHERE
         CASE WHEN model_id = @modelId AND model_version = @modelVersion
@@ -142,11 +148,13 @@ export class PredictionsRepo {
   }
 
   /**
-   * Shows the shipped model's own prediction again for every track a head predicted, except those of
-   * `keep` (the model the newly active head reads). Returns the tracks changed.
+   * Shows the shipped model's own prediction again for the next `limit` tracks (after `afterTrackId`, in
+   * id order) a head predicted, except those of `keep` (the model the newly active head reads). Returns
+   * the tracks changed, in id order; none when there are no more.
    */
-  restoreBase(keep: ModelRef | null = null): number[] {
-    return this.restoreBaseStmt.all({ modelId: keep?.modelId ?? null, modelVersion: keep?.modelVersion ?? null }) as number[];
+  restoreBase(keep: ModelRef | null, afterTrackId: number, limit: number): number[] {
+    const ids = this.restoreBaseStmt.all({ modelId: keep?.modelId ?? null, modelVersion: keep?.modelVersion ?? null, after: afterTrackId, limit }) as number[];
+    return ids.sort((a, b) => a - b);
   }
 
   /**
