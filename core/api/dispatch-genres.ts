@@ -3,10 +3,13 @@ import type { GenreApiMethods, GenreEditResult, GenreEditState, TrackRow } from 
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
 import { NotFoundError } from './errors.js';
 
-/** The files of an edit's result (tag writes) that could not be written, with why. */
-function fileErrorsOf(outcome: unknown): Array<{ path: string; error: string }> {
-  const files = (outcome as { files?: Array<{ path: string; error: string | null }> } | null)?.files ?? [];
-  return files.filter((file): file is { path: string; error: string } => typeof file.error === 'string').map(({ path, error }) => ({ path, error }));
+/** What a core edit returns: a track edit its files (tag writes, each with an error or null), a vocabulary edit its id. */
+type EditOutcome = number | { files: ReadonlyArray<{ path: string; error: string | null }> };
+
+/** The files of an edit that could not be written, with why. */
+function fileErrorsOf(outcome: EditOutcome): Array<{ path: string; error: string }> {
+  if (typeof outcome === 'number') return [];
+  return outcome.files.flatMap(({ path, error }) => (error === null ? [] : [{ path, error }]));
 }
 
 /**
@@ -27,10 +30,10 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
    * `tracksAsked` is how many tracks a track edit named (the rest were skipped); vocabulary edits and
    * undo/redo name none and always count as done.
    */
-  const edit = (change: () => unknown, tracksAsked?: number): GenreEditResult => {
+  const edit = (change: () => EditOutcome, tracksAsked?: number): GenreEditResult => {
     const changed = new Set<number>();
     const stop = core.events.on('track-updated', ({ id }) => changed.add(id));
-    let outcome: unknown;
+    let outcome: EditOutcome;
     try {
       outcome = change();
     } finally {
@@ -59,6 +62,12 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
   };
 
   const rowsOf = (ids: number[]): TrackRow[] => ids.map((id) => index.row(id)).filter((row): row is TrackRow => row !== undefined);
+  /** A version named by the caller must exist ('not-found' otherwise); none means the active one. */
+  const checkVersion = (versionId: number | undefined) => {
+    if (versionId !== undefined && !retrain.listVersions().some((version) => version.id === versionId)) {
+      throw new NotFoundError(`there is no model version ${versionId}`);
+    }
+  };
 
   context.onClose(core.events.on('retrain-progress', (progress) => emit('retrain-progress', progress)));
   context.onClose(core.events.on('model-changed', (change) => emit('model-changed', change)));
@@ -98,16 +107,16 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     retrainStatus: async () => retrain.status(),
     listModelVersions: async () => retrain.listVersions(),
     activateModelVersion: async ({ id }) => {
-      if (!retrain.listVersions().some((version) => version.id === id)) throw new NotFoundError(`there is no model version ${id}`);
+      checkVersion(id);
       return retrain.activate(id);
     },
     confusion: async (args) => {
-      const versionId = args?.versionId;
-      if (versionId !== undefined && !retrain.listVersions().some((version) => version.id === versionId)) {
-        throw new NotFoundError(`there is no model version ${versionId}`);
-      }
-      return retrain.confusion(versionId);
+      checkVersion(args?.versionId);
+      return retrain.confusion(args?.versionId);
     },
-    confusionTracks: async ({ versionId, confirmed, predicted }) => rowsOf(retrain.confusionTracks(versionId, confirmed, predicted)),
+    confusionTracks: async ({ versionId, confirmed, predicted }) => {
+      checkVersion(versionId);
+      return rowsOf(retrain.confusionTracks(versionId, confirmed, predicted));
+    },
   };
 }

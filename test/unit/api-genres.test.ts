@@ -69,6 +69,7 @@ test('genre methods refuse malformed arguments before the core sees them', async
   }
   assert.equal((await refused(dispatcher, 'activateModelVersion', [{ id: 999 }])).code, 'not-found');
   assert.equal((await refused(dispatcher, 'confusion', [{ versionId: 999 }])).code, 'not-found');
+  assert.equal((await refused(dispatcher, 'confusionTracks', [{ versionId: 999, confirmed: 'Rock', predicted: 'Pop' }])).code, 'not-found');
   assert.equal((await refused(dispatcher, 'undoGenreEdit', [])).code, 'failed', 'nothing to undo yet');
 });
 
