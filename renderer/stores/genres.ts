@@ -82,7 +82,10 @@ export const useGenresStore = create<GenresState>((set, get) => {
         get().showToast(result.skipped > 0 ? 'Nothing to change: those tracks already had it, or had nothing to accept' : 'Nothing changed');
         return false;
       }
-      const failed = result.fileErrors.length ? ` · ${result.fileErrors.length} file${result.fileErrors.length === 1 ? '' : 's'} not written` : '';
+      const [firstError] = result.fileErrors;
+      const failed = firstError
+        ? ` · ${result.fileErrors.length} file${result.fileErrors.length === 1 ? '' : 's'} kept ${result.fileErrors.length === 1 ? 'its' : 'their'} tags (${firstError.error})`
+        : '';
       const skipped = result.skipped > 0 ? ` · ${result.skipped} skipped` : '';
       get().showToast(`${capitalise(result.summary)}${skipped}${failed}`, result.fileErrors.length ? 'error' : 'info', 'undo');
       afterChange(result.trackIds);
