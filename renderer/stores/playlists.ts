@@ -56,6 +56,8 @@ interface PlaylistsState {
   regenerate(): Promise<void>;
   /** Steers the playlist towards (more) or away from (less) a track, or stops steering by it ('none'); regenerates. */
   steer(trackId: number, direction: 'more' | 'less' | 'none'): Promise<void>;
+  /** Adds a seed to the open generated playlist, or removes one (one always stays); regenerates. */
+  setSeed(trackId: number, seed: boolean): Promise<void>;
   /** Names of the tracks steered by, for the chips (a "less like" track leaves the list). */
   steeringNames: Record<number, string>;
   move(from: number, to: number): Promise<void>;
@@ -200,6 +202,16 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       const lessLike = direction === 'less' ? [...without(current.request.lessLike), trackId] : without(current.request.lessLike);
       await generate(requestFor(seeds, get().options, { moreLike, lessLike, exclude: current.request.exclude }));
     },
+    async setSeed(trackId, seed) {
+      const request = get().current?.request;
+      if (!request) return;
+      const others = request.seeds.filter((id) => id !== trackId);
+      const seeds = seed ? [...others, trackId] : others;
+      if (seeds.length === 0) return;
+      // A seed is not steered by, nor excluded.
+      const without = (ids: number[] | undefined) => ids?.filter((id) => id !== trackId);
+      await generate(requestFor(seeds, get().options, { moreLike: without(request.moreLike), lessLike: without(request.lessLike), exclude: without(request.exclude) }));
+    },
     async move(from, to) {
       const current = get().current;
       if (!current || from === to || to < 0 || to >= current.entries.length) return;
@@ -213,10 +225,17 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       if (!current) return;
       const removed = current.entries[index];
       if (!removed) return;
+      const seeds = current.request?.seeds ?? [];
+      // The only seed is what the playlist is made from: it stays (the view offers no removal).
+      if (seeds.length === 1 && seeds[0] === removed.id) return;
       const entries = current.entries.filter((_, position) => position !== index);
-      // A removed track stays out when the playlist is regenerated.
+      // A removed track stays out when the playlist is regenerated, and is no seed any more.
       const request = current.request
-        ? { ...current.request, exclude: [...new Set([...(current.request.exclude ?? []), removed.id])] }
+        ? {
+            ...current.request,
+            seeds: seeds.filter((id) => id !== removed.id),
+            exclude: [...new Set([...(current.request.exclude ?? []), removed.id])],
+          }
         : null;
       await edit(entries, request);
     },

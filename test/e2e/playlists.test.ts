@@ -214,7 +214,22 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     }).catch((error: Error) => {
       throw new Error(`${error.message}: ${avoided} in ${titles}`);
     });
+
+    // A second seed, from a track's panel; it stays in the playlist, which still starts at the first.
+    const second = titles[3];
+    await rows.nth(3).locator('.playlist-row__titles').click();
+    const panel = page.getByRole('complementary', { name: 'Track details' });
+    await panel.getByRole('heading', { name: second }).waitFor();
+    await panel.getByRole('button', { name: 'Add as seed' }).click();
+    const seeds = page.getByRole('list', { name: 'Seeds' }).getByRole('listitem');
+    await waitFor('two seeds', async () => JSON.stringify(await seeds.allTextContents()) === JSON.stringify(['Pulse Drive', second]));
+    await waitFor('both seeds in the playlist', async () => {
+      const now = await order();
+      return now[0] === 'Pulse Drive' && now.includes(second);
+    });
+    await panel.getByRole('button', { name: 'Add as seed' }).waitFor({ state: 'detached' });
     await page.screenshot({ path: join(shots, 'p5-steered.png'), animations: 'disabled' });
+    await page.keyboard.press('Escape');
   });
 
   await t.test('the map renders every track by genre; hovering names a point, clicking opens that track', async () => {

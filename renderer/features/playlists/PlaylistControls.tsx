@@ -6,13 +6,14 @@ import { Glyph } from './Glyph.js';
 
 /** Length, variety, genre constraints and steering of a generated playlist; "Regenerate" applies them. */
 export function PlaylistControls() {
-  const { current, options, setOptions, regenerate, steer, steeringNames, busy } = usePlaylistsStore(
-    useShallow(({ current, options, setOptions, regenerate, steer, steeringNames, busy }) => ({
+  const { current, options, setOptions, regenerate, steer, setSeed, steeringNames, busy } = usePlaylistsStore(
+    useShallow(({ current, options, setOptions, regenerate, steer, setSeed, steeringNames, busy }) => ({
       current,
       options,
       setOptions,
       regenerate,
       steer,
+      setSeed,
       steeringNames,
       busy,
     })),
@@ -78,6 +79,26 @@ export function PlaylistControls() {
         <button className="button button--primary playlist-controls__apply" onClick={() => void regenerate()} disabled={busy !== null}>
           <Glyph name="refresh" /> Regenerate
         </button>
+      </div>
+      <div className="playlist-controls__seeds">
+        <span className="field__label">{request.seeds.length === 1 ? 'Seed' : 'Seeds'}</span>
+        <ul className="chips" aria-label="Seeds">
+          {request.seeds.map((id) => {
+            const entry = current.entries.find((candidate) => candidate.id === id);
+            const name = entry ? (entry.title ?? entry.fileName) : `track ${id}`;
+            return (
+              <li key={id} className="chip chip--seed">
+                {name}
+                {request.seeds.length > 1 && (
+                  <button className="chip__remove" aria-label={`Remove seed ${name}`} onClick={() => void setSeed(id, false)} disabled={busy !== null}>
+                    <Icon name="close" size={11} />
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        {request.seeds.length === 1 && <span className="playlist-controls__hint muted">More seeds: “Add as seed” in any track’s panel.</span>}
       </div>
       {steered.length > 0 && (
         <ul className="chips" aria-label="Steering">

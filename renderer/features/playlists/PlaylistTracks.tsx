@@ -23,6 +23,7 @@ export function PlaylistTracks() {
   if (!current) return null;
   const entries = current.entries;
   const seeds = new Set(current.request?.seeds ?? []);
+  const onlySeed = current.request?.seeds.length === 1 ? current.request.seeds[0] : null;
   const steerable = current.request !== null;
 
   const endDrag = () => {
@@ -120,7 +121,13 @@ export function PlaylistTracks() {
                   </button>
                 </>
               )}
-              <button className="icon-button" aria-label={`Remove ${name}`} title="Remove from the playlist" onClick={() => void remove(index)}>
+              <button
+                className="icon-button"
+                aria-label={`Remove ${name}`}
+                title={onlySeed === entry.id ? 'The playlist is made from this track' : 'Remove from the playlist'}
+                disabled={onlySeed === entry.id}
+                onClick={() => void remove(index)}
+              >
                 <Icon name="close" size={14} />
               </button>
             </span>

@@ -4,6 +4,7 @@ import { useAppStore } from '../../stores/app.js';
 import { useLibraryStore } from '../../stores/library.js';
 import { PANEL_NEIGHBOURS, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
+import { Icon } from '../../components/Icon.js';
 import { Glyph } from './Glyph.js';
 import { ReasonChips } from './ReasonChips.js';
 
@@ -12,9 +13,11 @@ const NEIGHBOURS_DELAY_MS = 250;
 
 /** The track panel's "Sounds like" section: the nearest tracks with why, and a playlist seeded by this one. */
 export function SoundsLikeThis({ trackId, analysed }: { trackId: number; analysed: boolean }) {
-  const { soundsLike, neighbours, loadNeighbours } = usePlaylistsStore(
-    useShallow(({ soundsLike, neighbours, loadNeighbours }) => ({ soundsLike, neighbours, loadNeighbours })),
+  const { soundsLike, neighbours, loadNeighbours, setSeed, busy } = usePlaylistsStore(
+    useShallow(({ soundsLike, neighbours, loadNeighbours, setSeed, busy }) => ({ soundsLike, neighbours, loadNeighbours, setSeed, busy })),
   );
+  // A generated playlist open in the Playlists section can take this track as one more seed.
+  const seedOf = usePlaylistsStore((state) => (state.current?.request && !state.current.request.seeds.includes(trackId) ? state.current.name : null));
   const openTrack = useTrackStore((state) => state.open);
 
   useEffect(() => {
@@ -28,6 +31,11 @@ export function SoundsLikeThis({ trackId, analysed }: { trackId: number; analyse
     <section className="panel-section sounds-like" aria-label="Sounds like">
       <div className="sounds-like__head">
         <h3 className="section-title">Sounds like</h3>
+        {seedOf !== null && analysed && (
+          <button className="button sounds-like__add-seed" onClick={() => void setSeed(trackId, true)} disabled={busy !== null} title={`Add this track to the seeds of “${seedOf}” and regenerate it`}>
+            <Icon name="plus" /> Add as seed
+          </button>
+        )}
         <button
           className="button"
           onClick={() => void soundsLike(trackId)}
