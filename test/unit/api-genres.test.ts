@@ -106,6 +106,10 @@ test('setting, adding and removing genres: canonical names, changed rows, undo s
 
   const page = await ok<{ rows: TrackRow[] }>(dispatcher, 'queryTracks', { offset: 0, limit: 100, genre: 'synthpop' });
   assert.deepEqual(page.rows.map((candidate) => candidate.id).sort(), [track.id, other.id].sort(), 'the genre filter sees confirmed genres');
+  const facets = await ok<{ genres: string[] }>(dispatcher, 'trackFacets');
+  assert.ok(facets.genres.includes('Synthpop') && facets.genres.includes('Rock'), 'the genre menu offers confirmed and tag genres');
+  const sorted = await ok<{ rows: TrackRow[] }>(dispatcher, 'queryTracks', { offset: 0, limit: 100, sort: { key: 'genre', direction: 'desc' } });
+  assert.deepEqual(sorted.rows.slice(0, 2).map((candidate) => candidate.id).sort(), [track.id, other.id].sort(), 'sorting by genre uses the confirmed genre (Synthpop after Rock)');
 });
 
 test('accept suggestions and mark confirmed take the prediction or the tag, and skip what they cannot', async (t) => {
