@@ -1,16 +1,16 @@
 import type { Db } from '../db/open.js';
 import { GenresRepo } from '../db/repos/genres.js';
+import { ModelVersionsRepo, type ModelVersionRow } from '../db/repos/model-versions.js';
 import type { BasePredictionRow, ModelRef, PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { canonicalGenreName, genreKey } from '../genres/vocabulary.js';
+import { SeededRandom } from '../ml/random.js';
 import { ActiveHead, headPrediction, type LoadedHead } from './active-head.js';
 import { confusionReport, type ConfusionPair } from './confusion.js';
-import { SeededRandom } from '../ml/random.js';
 import type { HeadTrainOptions } from './head.js';
-import { type RecipeProgress, type RetrainInput, type RetrainOutput } from './recipe.js';
+import type { RecipeProgress, RetrainInput, RetrainOutput } from './recipe.js';
 import { runRetrainInThread } from './train-thread.js';
 import type { ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
-import { ModelVersionsRepo, type ModelVersionRow } from '../db/repos/model-versions.js';
 
 export interface RetrainServiceDeps {
   db: Db;
