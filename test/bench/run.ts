@@ -23,6 +23,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   cqt: () => import('./cqt.js'),
   similarity: () => import('./similarity.js'),
   map: () => import('./map.js'),
+  'map-ui': () => import('./map-ui.js'),
   rescan: () => import('./rescan.js'),
   scan: () => import('./scan.js'),
   ui: () => import('./ui.js'),
