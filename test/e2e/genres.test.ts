@@ -181,13 +181,30 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     assert.equal(await figure(page, 'Accuracy'), accuracyBefore, 'rolling back restores the shipped model’s figures');
   });
 
-  await t.test('the Genres page lists the vocabulary with counts and the edit history; the track panel edits one track', async () => {
+  await t.test('the Genres page: counts, history, rename and merge (undone); the track panel edits one track', async () => {
     await page.getByRole('button', { name: 'Genres', exact: true }).click();
     const rock = page.getByRole('table', { name: 'Genre vocabulary' }).getByRole('row', { name: /^Rock\b/ });
     await rock.getByRole('button', { name: 'Show the 5 Rock tracks' }).waitFor();
     // The undone mistake is in the history, marked as undone.
     await page.getByRole('complementary', { name: 'Recent changes' }).locator('.edit-history__entry--undone', { hasText: 'Jazz Fusion' }).waitFor();
     await page.screenshot({ path: join(shots, 'genres-07-vocabulary.png'), animations: 'disabled' });
+
+    // Rename, then merge, then undo both: the vocabulary and its counts come back.
+    const vocabulary = page.getByRole('table', { name: 'Genre vocabulary' });
+    await vocabulary.getByRole('button', { name: 'Rename Pop' }).click();
+    await vocabulary.getByRole('textbox', { name: 'New name for Pop' }).fill('Pop Songs');
+    await vocabulary.getByRole('button', { name: 'Rename', exact: true }).click();
+    await vocabulary.getByRole('button', { name: 'Show the 5 Pop Songs tracks' }).waitFor();
+    await vocabulary.getByRole('combobox', { name: 'Merge Pop Songs into' }).selectOption({ label: 'Rock' });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await vocabulary.getByRole('row', { name: /^Pop Songs\b/ }).getByRole('button', { name: 'Merge', exact: true }).click();
+    await vocabulary.getByRole('button', { name: 'Show the 10 Rock tracks' }).waitFor();
+    assert.match(await toastText(page), /Merge genre Pop Songs into Rock/);
+    await page.keyboard.press('ControlOrMeta+z');
+    await vocabulary.getByRole('button', { name: 'Show the 5 Pop Songs tracks' }).waitFor();
+    await page.keyboard.press('ControlOrMeta+z');
+    await vocabulary.getByRole('button', { name: 'Show the 5 Pop tracks' }).waitFor();
+    await vocabulary.getByRole('button', { name: 'Show the 5 Rock tracks' }).waitFor();
 
     await page.getByRole('button', { name: /^Library/ }).click();
     await search(page, 'classical study 6', 1);
