@@ -125,7 +125,7 @@ export interface StftWithStatistics extends FrameStatistics {
 
 /**
  * stftMagnitudeAndPower plus, per frame, librosa's spectral_centroid, spectral_bandwidth (p = 2),
- * spectral_rolloff, rms and spectral_contrast of the magnitude: computed by the WebAssembly kernels
+ * spectral_rolloff, rms and spectral_contrast of the magnitude, and its largest value: computed by the WebAssembly kernels
  * while each batch of frames is in cache (float32 sums in bin order), else by core/dsp/spectral.ts.
  */
 export function stftWithStatistics(y: Float32Array, options: StftStatisticsOptions): StftWithStatistics {
@@ -146,14 +146,15 @@ export function stftWithStatistics(y: Float32Array, options: StftStatisticsOptio
     bandwidth: new Float32Array(nFrames),
     rolloff: new Float32Array(nFrames),
     rms: new Float32Array(nFrames),
+    peak: new Float32Array(nFrames),
     contrastPeak: new Float32Array(nFrames * bands.length),
     contrastValley: new Float32Array(nFrames * bands.length),
   };
   const window = float32Window(options.window, nFft);
   if (nFft >= 8 && stftKernel(y, hopLength, window, magnitude.data, power.data, extras)) {
-    const { centroid, bandwidth, rolloff, rms, contrastPeak, contrastValley } = extras;
+    const { centroid, bandwidth, rolloff, rms, peak, contrastPeak, contrastValley } = extras;
     const contrast = contrastFromExtremes(contrastPeak, contrastValley, nFrames, contrastOptions.linear ?? false);
-    return { magnitude, power, centroid, bandwidth, rolloff, rms, contrast };
+    return { magnitude, power, centroid, bandwidth, rolloff, rms, peak, contrast };
   }
   const spectra = stftMagnitudeAndPowerJs(y, options);
   const centroid = spectralCentroid(spectra.magnitude, { sr });
@@ -163,9 +164,21 @@ export function stftWithStatistics(y: Float32Array, options: StftStatisticsOptio
     bandwidth: spectralBandwidth(spectra.magnitude, { sr, centroid }),
     rolloff: spectralRolloff(spectra.magnitude, { sr, rollPercent }),
     rms: rmsFromMagnitude(spectra.magnitude),
+    peak: frameMaxima(spectra.magnitude),
     contrast: spectralContrast(spectra.magnitude, contrastOptions),
   };
 }
+/** The largest value of each frame. */
+export function frameMaxima(S: TimeFrequency): Float32Array {
+  const out = new Float32Array(S.nFrames);
+  for (let t = 0; t < S.nFrames; t++) {
+    let max = 0;
+    for (let f = t * S.nBins; f < (t + 1) * S.nBins; f++) if (S.data[f] > max) max = S.data[f];
+    out[t] = max;
+  }
+  return out;
+}
+
 /**
  * The plain-JavaScript stftMagnitudeAndPower (float64 FFT): the path where WebAssembly SIMD is
  * missing, and the reference the kernels are tested against. Each frame is squared while it is

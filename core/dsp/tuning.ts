@@ -8,6 +8,8 @@ export interface PiptrackOptions {
   fMin?: number;
   fMax?: number;
   threshold?: number;
+  /** Each frame's largest value (its reference), where already known: saves a pass over every bin. */
+  frameMax?: Float32Array;
 }
 
 /** The nonzero entries of librosa.piptrack's (pitches, magnitudes), in no particular order. */
@@ -46,7 +48,8 @@ export function piptrack(S: TimeFrequency, options: PiptrackOptions): PitchPeaks
   for (let t = 0; t < nFrames; t++) {
     const row = t * nBins;
     let max = 0;
-    for (let f = 0; f < nBins; f++) if (data[row + f] > max) max = data[row + f];
+    if (options.frameMax) max = options.frameMax[t];
+    else for (let f = 0; f < nBins; f++) if (data[row + f] > max) max = data[row + f];
     const ref = f32(threshold * max);
     // util.localmax on S * (S > ref): strictly above the lower neighbour, at least the upper one.
     let below = data[row + lo - 1];
@@ -114,6 +117,8 @@ export function pitchTuning(frequencies: ArrayLike<number>, options: PitchTuning
 export interface EstimateTuningOptions {
   sr: number;
   nFft: number;
+  /** See PiptrackOptions. */
+  frameMax?: Float32Array;
   binsPerOctave?: number;
   resolution?: number;
 }
@@ -124,7 +129,7 @@ export interface EstimateTuningOptions {
  * spectrogram, frames × (nFft/2+1).
  */
 export function estimateTuning(S: TimeFrequency, options: EstimateTuningOptions): number {
-  const { pitches, magnitudes } = piptrack(S, { sr: options.sr, nFft: options.nFft });
+  const { pitches, magnitudes } = piptrack(S, { sr: options.sr, nFft: options.nFft, frameMax: options.frameMax });
   const tuningOptions = { resolution: options.resolution, binsPerOctave: options.binsPerOctave };
   // estimate_tuning's mask counts only pitch > 0 (a parabolic shift can push bin 1 to 0 Hz at most).
   const voiced = new Float32Array(pitches.length);

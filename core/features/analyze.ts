@@ -48,7 +48,7 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
   if (y.length === 0) throw new Error('analyzeSignal: empty signal');
   const hopLength = ANALYSIS_HOP_LENGTH;
   const nFft = ANALYSIS_N_FFT;
-  const { magnitude, power, centroid, bandwidth, rolloff, rms, contrast } = stftWithStatistics(y, {
+  const { magnitude, power, centroid, bandwidth, rolloff, rms, peak, contrast } = stftWithStatistics(y, {
     nFft,
     hopLength,
     sr,
@@ -62,8 +62,9 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
 
   const features: Record<Fma518Feature, TimeFrequency> = {
     zcr: column(zeroCrossingRate(y, { frameLength: nFft, hopLength })),
-    ...cqtFamily(y, sr, magnitude),
-    chroma_stft: chromaStft(power, { sr, tuning: estimateTuning(power, { sr, nFft }) }),
+    ...cqtFamily(y, sr, magnitude, peak),
+    // power = magnitude² rounded to float32, which keeps the order, so its largest value is peak².
+    chroma_stft: chromaStft(power, { sr, tuning: estimateTuning(power, { sr, nFft, frameMax: peak.map((v) => v * v) }) }),
     rmse: column(rms),
     spectral_centroid: column(centroid),
     spectral_bandwidth: column(bandwidth),
@@ -96,8 +97,9 @@ function cqtFamily(
   y: Float32Array,
   sr: number,
   magnitude: TimeFrequency,
+  peak: Float32Array,
 ): Pick<Record<Fma518Feature, TimeFrequency>, 'chroma_cqt' | 'chroma_cens' | 'tonnetz'> {
-  const tuning = estimateTuning(magnitude, { sr, nFft: ANALYSIS_N_FFT });
+  const tuning = estimateTuning(magnitude, { sr, nFft: ANALYSIS_N_FFT, frameMax: peak });
   const C = cqtMagnitude(y, { sr, hopLength: ANALYSIS_HOP_LENGTH, nBins: 84, binsPerOctave: 12, tuning });
   // FMA calls chroma_cqt/chroma_cens(C=cqt) without bins_per_octave, so librosa folds the 12-per-octave
   // CQT with its default of 36; the golden values confirm that quirk, so we reproduce it.

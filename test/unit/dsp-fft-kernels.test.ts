@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { cqtMagnitude } from '../../core/dsp/cqt.js';
 import { meanTempogram } from '../../core/dsp/rhythm.js';
 import { rmsFromMagnitude, spectralBandwidth, spectralCentroid, spectralContrast, spectralRolloff } from '../../core/dsp/spectral.js';
-import { stftMagnitudeAndPower, stftMagnitudeAndPowerJs, stftWithStatistics } from '../../core/dsp/stft.js';
+import { frameMaxima, stftMagnitudeAndPower, stftMagnitudeAndPowerJs, stftWithStatistics } from '../../core/dsp/stft.js';
+import { estimateTuning } from '../../core/dsp/tuning.js';
 import type { TimeFrequency } from '../../core/dsp/types.js';
 import { bandedMatrix, bandedProductsKernel, fftKernelsAvailable, type BandSegment } from '../../core/dsp/wasm/kernels.js';
 
@@ -129,6 +130,10 @@ test('the per-frame statistics computed with the STFT kernels match core/dsp/spe
   }
   assert.ok(equal >= 0.99 * rolloff.length, `rolloff equal on ${equal} of ${rolloff.length} frames`);
   assert.ok(kernel.centroid.subarray(50, 80).every((v) => v === 0), 'silent frames have a zero centroid');
+  assert.deepEqual(kernel.peak, frameMaxima(kernel.magnitude));
+  // Given the frames' maxima, estimateTuning skips its own pass for them and finds the same tuning.
+  const tuningOptions = { sr, nFft: 2048 };
+  assert.equal(estimateTuning(kernel.magnitude, { ...tuningOptions, frameMax: kernel.peak }), estimateTuning(kernel.magnitude, tuningOptions));
   // Contrast in dB: the same extremes, averaged in float32 rather than float64.
   const expectedContrast = spectralContrast(reference, { sr, ...contrast });
   assert.equal(kernel.contrast.nBins, 7);

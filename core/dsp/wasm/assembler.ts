@@ -102,6 +102,8 @@ export const v128 = {
   ],
   zero: (): Code => [...simd(0x0c), ...new Array<number>(16).fill(0)],
   and: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x4e)],
+  /** 1 if any bit is set, else 0 (an i32). */
+  anyTrue: (a: Code): Code => [...a, ...simd(0x53)],
   /** a & ~b */
   andNot: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x4f)],
   or: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x50)],
@@ -131,6 +133,7 @@ export const f4 = {
   max: (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe9)],
   /** All-ones lanes where a < b. */
   lt: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x43)],
+  gt: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x44)],
   ge: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x46)],
   abs: (a: Code): Code => [...a, ...simd(0xe0)],
   sqrt: (a: Code): Code => [...a, ...simd(0xe3)],

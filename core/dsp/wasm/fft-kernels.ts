@@ -354,15 +354,15 @@ const FLOAT32_TINY = 1.1754943508222875e-38;
  * Per frame of the four whose |X_k| (k = 0..n) `magnitudes` left as vectors at `lanes`: spectral
  * centroid, bandwidth (p = 2), rolloff and RMS, as librosa computes them from a magnitude
  * spectrogram (see core/dsp/spectral.ts), with float32 sums in bin order, so the rolloff's running
- * sum rounds exactly as numpy's float32 cumsum. `freqs` holds the n+1 bin frequencies; the four
- * results are stored as vectors at out, out+16, out+32, out+48.
+ * sum rounds exactly as numpy's float32 cumsum; and the largest |X_k|. `freqs` holds the n+1 bin
+ * frequencies; the five results are stored as vectors at out, out+16, …, out+64.
  */
 function frameStatisticsFunction(n: number): FunctionDefinition {
   const { at, locals } = scope(
     ['lanes', 'freqs', 'rollPercent', 'out'],
     ['cursor', 'freq', 'end'],
-    ['s', 'fk', 'total', 'weighted', 'squares', 'silent', 'centroid', 'threshold', 'moment', 'cumulative', 'found',
-      'rolloff', 'crossed', 'd'],
+    ['s', 'fk', 'total', 'weighted', 'squares', 'peak', 'silent', 'centroid', 'threshold', 'moment', 'cumulative',
+      'found', 'rolloff', 'crossed', 'd'],
   );
   const V = (name: keyof typeof at): Code => get(at[name]);
   const add = (local: keyof typeof at, value: Code): Code => set(at[local], f4.add(V(local), value));
@@ -393,7 +393,12 @@ function frameStatisticsFunction(n: number): FunctionDefinition {
     locals,
     body: [
       set(at.end, i32.add(get(at.lanes), i32.const(16 * (n + 1)))),
-      ...overBins([add('total', V('s')), add('weighted', f4.mul(V('s'), V('fk'))), add('squares', f4.mul(V('s'), V('s')))]),
+      ...overBins([
+        add('total', V('s')),
+        add('weighted', f4.mul(V('s'), V('fk'))),
+        add('squares', f4.mul(V('s'), V('s'))),
+        set(at.peak, f4.max(V('peak'), V('s'))),
+      ]),
       set(at.silent, f4.lt(V('total'), f4.splat(FLOAT32_TINY))),
       set(at.centroid, normalised(V('weighted'))),
       set(at.threshold, f4.mul(f4.splatScalar(get(at.rollPercent)), V('total'))),
@@ -416,6 +421,7 @@ function frameStatisticsFunction(n: number): FunctionDefinition {
         f4.sqrt(f4.mul(f4.sub(f4.sub(V('squares'), halfSquare(0)), halfSquare(16 * n)), f4.splat(2 / (4 * n * n)))),
         48,
       ),
+      v128.store(get(at.out), V('peak'), 64),
     ],
   };
 }

@@ -156,7 +156,7 @@ export interface SpectrumRows {
   magnitude: Float32Array;
   /** |X_k|², the same way. */
   power: Float32Array;
-  /** When asked for: centroid, bandwidth, rolloff and RMS, four frames each (16 values). */
+  /** When asked for: centroid, bandwidth, rolloff, RMS and largest magnitude, four frames each (20 values). */
   statistics: Float32Array;
   /** When asked for: per band, the valley means of four frames, then their peak means (8 values a band). */
   contrast: Float32Array;
@@ -190,7 +190,7 @@ export function forEachSpectrumBatch(
   const batchAt = layout.take(32 * n);
   const scratchAt = layout.take(32 * n);
   const lanesAt = layout.take(16 * nBins);
-  const statisticsAt = layout.take(64);
+  const statisticsAt = layout.take(80);
   const rowsBytes = 4 * BATCH_FRAMES * nBins;
   const magnitudeAt = layout.take(rowsBytes);
   const powerAt = layout.take(rowsBytes);
@@ -213,7 +213,7 @@ export function forEachSpectrumBatch(
   const rows: SpectrumRows = {
     magnitude: heap.subarray(magnitudeAt / 4, magnitudeAt / 4 + BATCH_FRAMES * nBins),
     power: heap.subarray(powerAt / 4, powerAt / 4 + BATCH_FRAMES * nBins),
-    statistics: heap.subarray(statisticsAt / 4, statisticsAt / 4 + 16),
+    statistics: heap.subarray(statisticsAt / 4, statisticsAt / 4 + 20),
     contrast: heap.subarray(contrastAt / 4, contrastAt / 4 + 8 * contrastBands.length),
   };
   for (let t = 0; t < nFrames; t += BATCH_FRAMES) {
@@ -233,6 +233,8 @@ export interface FrameStatistics {
   bandwidth: Float32Array;
   rolloff: Float32Array;
   rms: Float32Array;
+  /** The frame's largest magnitude. */
+  peak: Float32Array;
 }
 
 /** What stftKernel computes beside the spectrogram: one value per frame, or per frame and band. */
@@ -283,6 +285,7 @@ export function stftKernel(
       extras.bandwidth[t + frame] = statistics[4 + frame];
       extras.rolloff[t + frame] = statistics[8 + frame];
       extras.rms[t + frame] = statistics[12 + frame];
+      extras.peak[t + frame] = statistics[16 + frame];
       for (let b = 0; b < nBands; b++) {
         extras.contrastValley[(t + frame) * nBands + b] = contrast[8 * b + frame];
         extras.contrastPeak[(t + frame) * nBands + b] = contrast[8 * b + 4 + frame];
