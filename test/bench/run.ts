@@ -22,6 +22,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   dsp: () => import('./dsp.js'),
   cqt: () => import('./cqt.js'),
   similarity: () => import('./similarity.js'),
+  'similarity-soundtracks': () => import('./similarity-soundtracks.js'),
   map: () => import('./map.js'),
   'map-ui': () => import('./map-ui.js'),
   rescan: () => import('./rescan.js'),

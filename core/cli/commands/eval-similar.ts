@@ -1,34 +1,65 @@
 import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { listAudioFiles } from '../../library/files.js';
 import { loadClassifier, type GenreClassifier } from '../../ml/classifier.js';
-import { readFolderDataset } from '../../ml/dataset.js';
+import { readFolderDataset, type FolderDataset } from '../../ml/dataset.js';
+import { splitForValidation } from '../../ml/experiment.js';
 import { defaultModelsDirectory, findEntry, readRegistry, type ModelDefinition } from '../../ml/registry.js';
+import { groupedFolds } from '../../ml/splits.js';
 import { ClipFeatureCache, type ClipFeatures, type Embedder } from '../../similarity/clip-features.js';
-import { precisionAtK, type PrecisionReport } from '../../similarity/evaluate.js';
+import { EMBEDDING_WEIGHT_GRID, precisionAtK, WeightSearch, type PrecisionReport } from '../../similarity/evaluate.js';
 import { CosineIndex } from '../../similarity/index.js';
-import { fitMirStandardization, packVectors, trackVector, type SimilaritySpace } from '../../similarity/vectors.js';
+import {
+  DEFAULT_NORMALISATION,
+  DEFAULT_WEIGHTS,
+  fitSimilaritySpace,
+  normaliseMir,
+  packVectors,
+  trackVector,
+  type MirNormalisation,
+  type SimilaritySpace,
+  type VectorWeights,
+} from '../../similarity/vectors.js';
+import { integerFlag } from './options.js';
 
-export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out';
+export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out, weights by artist-grouped search';
 
-const USAGE = `usage: timbre eval-similar --data DIR [--k 10] [--model ID | --no-embedding] [--cache DIR] [--json]
+const USAGE = `usage: timbre eval-similar --data DIR [--label-by genre-folder|folder] [--k 10] [--folds 5] [--seed 1]
+                           [--model ID | --no-embedding] [--no-search] [--cache DIR] [--json]
 
 For every clip, its k nearest other clips by similarity vector; reports the fraction that share its
-genre folder, with clips by the same artist (artists.tsv) counted, and excluded from the candidates.
+label, with clips by the same artist (DIR/artists.tsv) counted, and excluded from the candidates.
+  --label-by genre-folder  DIR/<genre>/<clips> (default)
+  --label-by folder        every top-level folder of DIR is a label, audio found at any depth below
+                           it (e.g. one folder per game soundtrack); no artists, so the two agree
 Vectors combine the 518 MIR statistics with the genre classifier's embedding (the default model, or
---model ID) when one loads; the embedding/MIR weighting and the z-score clip are swept.
+--model ID). Reported: fixed settings (z-score vs rank normalisation, embedding on/off, the shipped
+defaults); then group, moment and block weights chosen by coordinate ascent on precision with the
+same artist excluded, scored on artists the search did not see (--folds artist-grouped folds), and,
+when the model was trained on DIR, on the artists it held out for validation (clips it never
+heard), with the weights chosen on its training clips. --no-search skips the searches.
 Per-clip features are cached under --cache (default .cache/eval-similar).`;
 
-/** Embedding weight w_e swept when embeddings exist; w_m = 1 − w_e. */
-const EMBEDDING_WEIGHTS = [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1];
-const Z_CLIPS = [2, 4, Infinity];
+interface Clip {
+  file: string;
+  label: string;
+  group: string;
+}
 
-interface SettingResult {
-  weights: { embedding: number; mir: number };
-  zClip: number | null;
+interface Scores {
   withSameArtist: PrecisionReport;
   sameArtistExcluded: PrecisionReport;
+}
+
+interface SearchedScores {
+  /** Pooled over the held-out queries. */
+  withSameArtist: number;
+  sameArtistExcluded: number;
+  queries: number;
+  /** The weights each search chose. */
+  weights: VectorWeights[];
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -36,10 +67,14 @@ export async function run(args: string[]): Promise<number> {
     args,
     options: {
       data: { type: 'string' },
-      k: { type: 'string', default: '10' },
+      'label-by': { type: 'string', default: 'genre-folder' },
+      k: { type: 'string' },
+      folds: { type: 'string' },
+      seed: { type: 'string' },
       cache: { type: 'string', default: path.join('.cache', 'eval-similar') },
       model: { type: 'string' },
       'no-embedding': { type: 'boolean', default: false },
+      'no-search': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -48,13 +83,18 @@ export async function run(args: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const k = Number.parseInt(values.k, 10);
-  if (!Number.isInteger(k) || k < 1) {
-    console.error('eval-similar: --k must be a positive integer');
+  const k = integerFlag(values.k, 10, '--k', 'eval-similar');
+  const folds = integerFlag(values.folds, 5, '--folds', 'eval-similar', 2);
+  const seed = integerFlag(values.seed, 1, '--seed', 'eval-similar');
+  if (k === null || folds === null || seed === null) return 2;
+  const labelBy = values['label-by'];
+  if (labelBy !== 'genre-folder' && labelBy !== 'folder') {
+    console.error('eval-similar: --label-by is genre-folder or folder');
     return 2;
   }
 
-  const dataset = await readFolderDataset(values.data);
+  const dataset = labelBy === 'folder' ? await readTopFolderDataset(values.data) : await readFolderDataset(values.data);
+  const clips: Clip[] = dataset.clips;
   const cache = new ClipFeatureCache(values.cache);
   await ensureIgnoredByGit(values.cache);
 
@@ -75,71 +115,193 @@ export async function run(args: string[]): Promise<number> {
         embed: (melDb) => classifier.classifyMel(melDb).embedding,
       }
     : undefined;
-  const trainedOn = model?.trainedOn ?? null;
-  if (trainedOn && trainedOn === path.basename(path.resolve(values.data))) {
-    console.error(
-      `eval-similar: warning: model ${classifier!.modelId} was trained on ${trainedOn}, this dataset: its embedding has seen ` +
-        'most of these clips, so settings with w_embedding > 0 are optimistic. Judge them on clips it has not seen.',
-    );
-  }
+  const trainedOnThis = model?.definition.training?.data === path.basename(path.resolve(values.data));
 
   const features: ClipFeatures[] = [];
   const started = Date.now();
   let reported = started;
-  for (const [i, clip] of dataset.clips.entries()) {
+  for (const [i, clip] of clips.entries()) {
     features.push(await cache.features(clip.file, embedder));
     // Progress every ~10 s: silent when everything comes from the cache.
     if (Date.now() - reported > 10_000) {
       reported = Date.now();
-      console.error(`eval-similar: features ${i + 1}/${dataset.clips.length} (${((reported - started) / 1000).toFixed(0)} s)`);
+      console.error(`eval-similar: features ${i + 1}/${clips.length} (${((reported - started) / 1000).toFixed(0)} s)`);
     }
   }
-
-  const labels = dataset.clips.map((clip) => clip.label);
-  const groups = dataset.clips.map((clip) => clip.group);
   classifier?.dispose();
-  const embeddingDim = features[0].embedding?.length ?? 0;
-  const { mean, std } = fitMirStandardization(features.map((clip) => clip.mir));
 
-  const results: SettingResult[] = [];
-  for (const zClip of Z_CLIPS) {
-    for (const embeddingWeight of embeddingDim > 0 ? EMBEDDING_WEIGHTS : [0]) {
-      const weights = { embedding: embeddingWeight, mir: Math.round((1 - embeddingWeight) * 100) / 100 };
-      const space: SimilaritySpace = { mirMean: mean, mirStd: std, zClip, embeddingDim, weights };
-      const dim = embeddingDim + mean.length;
-      const index = CosineIndex.fromVectors(packVectors(features.map((clip) => trackVector(clip, space)), dim), dim);
-      results.push({
-        weights,
-        zClip: Number.isFinite(zClip) ? zClip : null,
-        withSameArtist: precisionAtK(index, labels, groups, k),
-        sameArtistExcluded: precisionAtK(index, labels, groups, k, { excludeSameGroup: true }),
+  const labels = clips.map((clip) => clip.label);
+  const groups = clips.map((clip) => clip.group);
+  const embeddingDim = features[0].embedding?.length ?? 0;
+  const mirRows = features.map((clip) => clip.mir);
+  const spaces = {
+    rank: fitSimilaritySpace(mirRows, { embeddingDim, normalisation: 'rank' }),
+    zscore: fitSimilaritySpace(mirRows, { embeddingDim, normalisation: 'zscore' }),
+  };
+  const score = (normalisation: MirNormalisation, weights: VectorWeights, queries?: number[]): Scores => {
+    const space: SimilaritySpace = { ...spaces[normalisation], weights };
+    const dim = embeddingDim + space.mirMean.length;
+    const index = CosineIndex.fromVectors(packVectors(features.map((clip) => trackVector(clip, space)), dim), dim);
+    return {
+      withSameArtist: precisionAtK(index, labels, groups, k, { queries }),
+      sameArtistExcluded: precisionAtK(index, labels, groups, k, { queries, excludeSameGroup: true }),
+    };
+  };
+
+  const plain = (embedding: number): VectorWeights => ({ embedding, mir: Math.round((1 - embedding) * 100) / 100 });
+  const fixed: Array<{ setting: string; scores: Scores }> = [
+    { setting: 'MIR only, z-score (clip 4), every statistic alike', scores: score('zscore', plain(0)) },
+    { setting: 'MIR only, rank, every statistic alike', scores: score('rank', plain(0)) },
+  ];
+  if (embeddingDim > 0) {
+    fixed.push({ setting: 'embedding only', scores: score('rank', plain(1)) });
+    fixed.push({ setting: 'rank MIR + embedding, 0.5 / 0.5', scores: score('rank', plain(0.5)) });
+  }
+  fixed.push({
+    setting: `shipped defaults (${DEFAULT_NORMALISATION}; vectors.ts DEFAULT_WEIGHTS${embeddingDim > 0 ? '' : ', no embedding'})`,
+    scores: score(DEFAULT_NORMALISATION, embeddingDim > 0 ? DEFAULT_WEIGHTS : { ...DEFAULT_WEIGHTS, embedding: 0, mir: 1 }),
+  });
+
+  let searches: Record<string, unknown> | null = null;
+  if (!values['no-search']) {
+    const normalised = features.map((clip) => normaliseMir(clip.mir, spaces.rank));
+    const search = new WeightSearch(
+      normalised,
+      features.map((clip) => clip.embedding),
+      labels,
+      groups,
+    );
+    const all = clips.map((_, row) => row);
+    const assignment = groupedFolds(
+      clips.map((clip) => ({ label: dataset.labels.indexOf(clip.label), group: clip.group })),
+      folds,
+      seed,
+      dataset.labels.length,
+    );
+    // Weights chosen on some clips (queries and neighbours among them only, so no label of the
+    // scored clips steers the choice), then scored with real vectors on the held-out queries
+    // against every clip, as a library would search them.
+    const searchAndScore = (searchRows: number[], heldOut: number[], withEmbedding: boolean) => {
+      const chosen = search.search({ queries: searchRows, candidates: searchRows, k, withEmbedding });
+      return { weights: chosen.weights, searchPrecision: chosen.precision, scores: score('rank', chosen.weights, heldOut) };
+    };
+    const crossValidated = (withEmbedding: boolean): SearchedScores => {
+      const results = Array.from({ length: folds }, (_, fold) => {
+        const heldOut = all.filter((row) => assignment[row] === fold);
+        const result = searchAndScore(all.filter((row) => assignment[row] !== fold), heldOut, withEmbedding);
+        console.error(
+          `eval-similar: ${withEmbedding ? 'with embedding' : 'MIR only'}, fold ${fold + 1}/${folds}: ` +
+            `${pct(result.scores.sameArtistExcluded.precision)} on its ${heldOut.length} held-out clips (search ${pct(result.searchPrecision)})`,
+        );
+        return result;
       });
+      return pooled(results);
+    };
+    const final = search.search({ queries: all, candidates: all, k, withEmbedding: false });
+    searches = {
+      folds,
+      seed,
+      crossValidatedMirOnly: crossValidated(false),
+      crossValidatedWithEmbedding: embeddingDim > 0 ? crossValidated(true) : null,
+      heldBackArtists: model && trainedOnThis ? heldBackCheck() : null,
+      chosenOnAllClips: { mirOnly: final.weights, searchPrecision: final.precision },
+    };
+
+    function heldBackCheck() {
+      const heldBack = modelValidationRows(model!.definition, clips, dataset.labels);
+      if (!heldBack) return null;
+      const held = new Set(heldBack);
+      const dev = all.filter((row) => !held.has(row));
+      return {
+        clips: heldBack.length,
+        artists: new Set(heldBack.map((row) => groups[row])).size,
+        mirOnly: searchAndScore(dev, heldBack, false),
+        withEmbedding: searchAndScore(dev, heldBack, true),
+        // Each held-back clip queries all clips at plain MIR weights and each embedding weight: the
+        // one view of the embedding on music the model never heard (6 artists: a noisy view).
+        embeddingSweep: [...EMBEDDING_WEIGHT_GRID, 1].map((embedding) => ({ embedding, scores: score('rank', plain(embedding), heldBack) })),
+      };
     }
   }
-  // The honest number is the one where an artist's own tracks cannot vouch for its genre.
-  const bestOf = (candidates: SettingResult[]) =>
-    candidates.reduce((a, b) => (b.sameArtistExcluded.precision > a.sameArtistExcluded.precision ? b : a));
-  const best = bestOf(results);
-  const bestMirOnly = bestOf(results.filter((result) => result.weights.embedding === 0));
 
   const report = {
     dataset: path.resolve(values.data),
-    clips: dataset.clips.length,
+    labelBy,
+    clips: clips.length,
     labels: dataset.labels,
     artistsKnown: dataset.groupedByArtist,
     k,
     features: classifier ? `mir518 + ${embeddingDim}-wide embedding of ${embedder!.modelId}` : 'mir518',
-    embeddingTrainedOn: trainedOn,
-    results,
-    best,
-    bestMirOnly,
+    embeddingTrainedOnThisData: trainedOnThis,
+    fixed,
+    searches,
   };
-  if (values.json) {
-    console.log(JSON.stringify(report, null, 2));
-  } else {
-    printReport(report);
-  }
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else printReport(report);
   return 0;
+}
+
+function pooled(results: Array<{ weights: VectorWeights; scores: Scores }>): SearchedScores {
+  let queries = 0;
+  let counted = 0;
+  let excluded = 0;
+  for (const { scores } of results) {
+    queries += scores.withSameArtist.queries;
+    counted += scores.withSameArtist.precision * scores.withSameArtist.queries;
+    excluded += scores.sameArtistExcluded.precision * scores.sameArtistExcluded.queries;
+  }
+  return { withSameArtist: counted / queries, sameArtistExcluded: excluded / queries, queries, weights: results.map((result) => result.weights) };
+}
+
+/**
+ * Clips the registered model never trained on: those in the validation split (by artist) of every
+ * one of its networks, rebuilt with the seeds recorded in its model.json (core/ml/experiment.ts
+ * splitForValidation, as `timbre train` drew them). Null when the definition lacks what is needed
+ * or the rebuilt split's size disagrees with the recorded one.
+ */
+function modelValidationRows(definition: ModelDefinition, clips: Clip[], labels: string[]): number[] | null {
+  const training = definition.training as
+    | { options?: { seed?: number }; members?: Array<{ validationClips?: number }> }
+    | undefined;
+  const seed = training?.options?.seed;
+  const members = training?.members;
+  if (typeof seed !== 'number' || !members?.length) return null;
+  const items = clips.map((clip, row) => ({ row, label: labels.indexOf(clip.label), group: clip.group }));
+  let unseen: number[] | null = null;
+  for (const [member, recorded] of members.entries()) {
+    // trainEnsemble's seed for member m.
+    const { validation } = splitForValidation(items, labels.length, seed + 7919 * member);
+    if (validation.length !== recorded.validationClips) return null;
+    const rows = new Set(validation.map((item) => item.row));
+    unseen = (unseen ?? [...rows]).filter((row) => rows.has(row));
+  }
+  return unseen!.sort((a, b) => a - b);
+}
+
+/** DIR/<label>/**: each top-level folder is a label (e.g. a soundtrack); no artists are known. */
+async function readTopFolderDataset(root: string): Promise<FolderDataset> {
+  const labels = (await readdir(root, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  const clips: Clip[] = [];
+  for (const label of labels) {
+    const files = (await listAudioFiles(path.join(root, label))).map((file) => file.path).sort();
+    for (const file of files) clips.push({ file, label, group: `file:${file}` });
+  }
+  if (labels.length < 2 || clips.length === 0) throw new Error(`${root}: expected at least two folders with audio files`);
+  return { root, labels, clips, groupedByArtist: false };
+}
+
+const pct = (value: number) => `${(100 * value).toFixed(1)} %`;
+
+function describeWeights(weights: VectorWeights): string {
+  const list = (record: object | undefined) =>
+    Object.entries((record ?? {}) as Record<string, number>)
+      .filter(([, value]) => value !== 1)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ') || 'all 1';
+  return `w_embedding ${weights.embedding}, w_mir ${weights.mir}; groups: ${list(weights.features)}; moments: ${list(weights.moments)}`;
 }
 
 function printReport(report: {
@@ -149,45 +311,72 @@ function printReport(report: {
   artistsKnown: boolean;
   k: number;
   features: string;
-  embeddingTrainedOn: string | null;
-  results: SettingResult[];
-  best: SettingResult;
-  bestMirOnly: SettingResult;
+  embeddingTrainedOnThisData: boolean;
+  fixed: Array<{ setting: string; scores: Scores }>;
+  searches: Record<string, unknown> | null;
 }): void {
-  const pct = (value: number) => `${(100 * value).toFixed(1)} %`.padStart(8);
+  const both = (counted: number, excluded: number) => `${pct(counted).padStart(8)} counted, ${pct(excluded).padStart(8)} excluded`;
   const lines = [
-    `${report.dataset}: ${report.clips} clips, genres ${report.labels.join(', ')}; artists ${report.artistsKnown ? 'known for every clip' : 'not all known (unknown ones count as their own artist)'}`,
-    `features: ${report.features}${report.embeddingTrainedOn ? ` (model trained on ${report.embeddingTrainedOn})` : ''}; genre precision@${report.k}, leave-one-out`,
+    `${report.dataset}: ${report.clips} clips, labels ${report.labels.join(', ')}; artists ${report.artistsKnown ? 'known for every clip' : 'not all known (unknown ones count as their own artist)'}`,
+    `features: ${report.features}${report.embeddingTrainedOnThisData ? ' — the model was TRAINED ON THIS DATA SET: numbers with the embedding are in-sample unless marked held back' : ''}`,
+    `precision@${report.k}, leave-one-out, same artist counted / excluded`,
     '',
-    `${'w_embedding'.padEnd(12)} ${'w_mir'.padEnd(6)} ${'z clip'.padEnd(7)} ${'same artist counted'.padStart(20)} ${'same artist excluded'.padStart(21)}`,
+    'fixed settings, every clip a query:',
+    ...report.fixed.map(({ setting, scores }) => `  ${setting.padEnd(72)} ${both(scores.withSameArtist.precision, scores.sameArtistExcluded.precision)}`),
   ];
-  for (const result of report.results) {
+  const searches = report.searches as {
+    folds: number;
+    crossValidatedMirOnly: SearchedScores;
+    crossValidatedWithEmbedding: SearchedScores | null;
+    heldBackArtists: {
+      clips: number;
+      artists: number;
+      mirOnly: { weights: VectorWeights; scores: Scores };
+      withEmbedding: { weights: VectorWeights; scores: Scores };
+      embeddingSweep: Array<{ embedding: number; scores: Scores }>;
+    } | null;
+    chosenOnAllClips: { mirOnly: VectorWeights; searchPrecision: number };
+  } | null;
+  if (searches) {
+    const cv = (title: string, result: SearchedScores) => [
+      `  ${title.padEnd(72)} ${both(result.withSameArtist, result.sameArtistExcluded)}`,
+      ...result.weights.map((weights, fold) => `      fold ${fold + 1}: ${describeWeights(weights)}`),
+    ];
+    lines.push('', `weights searched on ${searches.folds - 1} of ${searches.folds} artist-grouped folds, scored on the held-out fold's clips (pooled):`);
+    lines.push(...cv('rank MIR, group/moment weights', searches.crossValidatedMirOnly));
+    if (searches.crossValidatedWithEmbedding) {
+      lines.push(...cv(`rank MIR + embedding${report.embeddingTrainedOnThisData ? ' (embedding in-sample)' : ''}`, searches.crossValidatedWithEmbedding));
+    }
+    const held = searches.heldBackArtists;
+    if (held) {
+      const row = (title: string, scores: Scores) => `  ${title.padEnd(72)} ${both(scores.withSameArtist.precision, scores.sameArtistExcluded.precision)}`;
+      lines.push(
+        '',
+        `held back: the ${held.clips} clips of the ${held.artists} artists the model held out for validation (never trained on);`,
+        'weights searched on the other clips; each held-back clip queries all clips:',
+        row('rank MIR, group/moment weights', held.mirOnly.scores),
+        row('rank MIR + embedding', held.withEmbedding.scores),
+        `      MIR only: ${describeWeights(held.mirOnly.weights)}`,
+        `      with embedding: ${describeWeights(held.withEmbedding.weights)}`,
+        '  plain rank MIR (every group 1) and the embedding at each weight:',
+        ...held.embeddingSweep.map(({ embedding, scores }) => row(`w_embedding ${embedding}`, scores)),
+      );
+    }
     lines.push(
-      `${result.weights.embedding.toFixed(2).padEnd(12)} ${result.weights.mir.toFixed(2).padEnd(6)} ${String(result.zClip ?? 'none').padEnd(7)} ${pct(result.withSameArtist.precision).padStart(20)} ${pct(result.sameArtistExcluded.precision).padStart(21)}`,
+      '',
+      `MIR-only weights searched on every clip (the shipped default's source; ${pct(searches.chosenOnAllClips.searchPrecision)} in-sample):`,
+      `  ${describeWeights(searches.chosenOnAllClips.mirOnly)}`,
     );
   }
-  const describe = (title: string, best: SettingResult) => [
-    '',
-    `${title}: w_embedding ${best.weights.embedding}, w_mir ${best.weights.mir}, z clip ${best.zClip ?? 'none'}: ` +
-      `${pct(best.sameArtistExcluded.precision).trim()} same artist excluded, ${pct(best.withSameArtist.precision).trim()} counted`,
-    `  per genre, same artist excluded: ${Object.entries(best.sameArtistExcluded.perLabel).map(([label, value]) => `${label} ${pct(value).trim()}`).join(', ')}`,
-    `  per genre, same artist counted:  ${Object.entries(best.withSameArtist.perLabel).map(([label, value]) => `${label} ${pct(value).trim()}`).join(', ')}`,
-  ];
-  lines.push(...describe('best setting (by same artist excluded)', report.best));
-  if (report.best !== report.bestMirOnly) lines.push(...describe('best MIR-only setting', report.bestMirOnly));
   console.log(lines.join('\n'));
 }
 
-/** A registered model's training data set (if its definition names one) and a hash of its weights. */
-async function describeModel(modelId: string): Promise<{ trainedOn: string | null; weightsHash: string }> {
+/** A registered model's definition and a hash of its weights. */
+async function describeModel(modelId: string): Promise<{ definition: ModelDefinition; weightsHash: string }> {
   const directory = path.join(defaultModelsDirectory(), findEntry(await readRegistry(), modelId).path);
   const definition = JSON.parse(await readFile(path.join(directory, 'model.json'), 'utf8')) as ModelDefinition;
   const weights = await readFile(path.join(directory, definition.weightsFile));
-  const data = definition.training?.data;
-  return {
-    trainedOn: typeof data === 'string' ? data : null,
-    weightsHash: createHash('sha1').update(weights).digest('hex').slice(0, 12),
-  };
+  return { definition, weightsHash: createHash('sha1').update(weights).digest('hex').slice(0, 12) };
 }
 
 /** The cache is a build artefact: a `.gitignore` of `*` keeps it out of any repository it sits in. */
