@@ -262,6 +262,25 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     assert.equal(await selection.locator('.map__selection-title').textContent(), 'Chord Memory');
     await page.screenshot({ path: join(shots, 'p4-map-selected.png'), animations: 'disabled' });
 
+    // The keyboard walks the map: an arrow key opens the nearest track that way.
+    await canvas.focus();
+    let moved = false;
+    for (const key of ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']) {
+      await page.keyboard.press(key);
+      moved = await page
+        .waitForFunction((id) => document.querySelector('canvas.map__canvas')?.getAttribute('data-selected-id') !== id, String(target.id), { timeout: 2000 })
+        .then(() => true, () => false);
+      if (moved) break;
+    }
+    assert.ok(moved, 'an arrow key selects a neighbouring point');
+    const walkedToId = await canvas.getAttribute('data-selected-id');
+    const walkedTo = map.points.find((point) => String(point.id) === walkedToId)!;
+    await page.getByRole('complementary', { name: 'Track details' }).getByRole('heading', { name: walkedTo.title! }).waitFor();
+    // Back to Chord Memory by mouse, where it is drawn now (opening the panel may have panned the map).
+    const again = await screenPosition(page, target);
+    await page.mouse.click(again.x, again.y);
+    await page.getByRole('complementary', { name: 'Track details' }).getByRole('heading', { name: 'Chord Memory' }).waitFor();
+
     await selection.getByRole('button', { name: 'Sounds like this' }).click();
     await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
     await waitFor('a playlist seeded from the map', async () => (await order())[0] === 'Chord Memory');
