@@ -1,3 +1,5 @@
+import { halfBandDownsampleKernel } from './wasm/kernels.js';
+
 /** Modified Bessel function of the first kind, order 0 (power series; converges fast for |x| < 50). */
 function besselI0(x: number): number {
   const quarterSquare = (x * x) / 4;
@@ -45,13 +47,18 @@ export function firwinKaiser(numTaps: number, cutoff: number, beta: number): Flo
 /** resample_poly's default anti-aliasing filter for down-sampling by 2: firwin(41, 0.5, ('kaiser', 5.0)). */
 const HALF_BAND_HALF_LENGTH = 20;
 const halfBandTaps = firwinKaiser(2 * HALF_BAND_HALF_LENGTH + 1, 0.5, 5.0);
+/** The taps downsampleByTwo uses, times the sqrt(2) gain: the centre, then those at odd distances 1, 3, …, 19. */
+const kernelTaps = Float32Array.from([0, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19], (d) => halfBandTaps[HALF_BAND_HALF_LENGTH + d] * Math.SQRT2);
 
 /**
  * librosa.resample(y, orig_sr=2, target_sr=1, res_type='polyphase', scale=True): that is
  * scipy.signal.resample_poly(y, 1, 2) (41-tap Kaiser low-pass, zeros beyond the edges, ceil(n/2)
  * outputs) times sqrt(2), returned as float32 like librosa.
  */
-export function downsampleByTwo(y: Float32Array): Float32Array {
+export function downsampleByTwo(y: Float32Array, options: { useKernels?: boolean } = {}): Float32Array {
+  // Float32 sums four outputs at a time in WebAssembly SIMD where it runs.
+  const viaKernel = options.useKernels === false ? null : halfBandDownsampleKernel(y, kernelTaps);
+  if (viaKernel) return viaKernel;
   const n = y.length;
   const out = new Float32Array(Math.ceil(n / 2));
   // Output m is centred on input 2m. The filter is half-band (sinc(d/2) = 0 at even d ≠ 0, up to

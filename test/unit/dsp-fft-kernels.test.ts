@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cqtMagnitude } from '../../core/dsp/cqt.js';
+import { downsampleByTwo } from '../../core/dsp/resample.js';
 import { meanTempogram } from '../../core/dsp/rhythm.js';
 import { rmsFromMagnitude, spectralBandwidth, spectralCentroid, spectralContrast, spectralRolloff } from '../../core/dsp/spectral.js';
 import { frameMaxima, stftMagnitudeAndPower, stftMagnitudeAndPowerJs, stftWithStatistics } from '../../core/dsp/stft.js';
@@ -139,5 +140,17 @@ test('the per-frame statistics computed with the STFT kernels match core/dsp/spe
   assert.equal(kernel.contrast.nBins, 7);
   for (let i = 0; i < expectedContrast.data.length; i++) {
     assert.ok(Math.abs(kernel.contrast.data[i] - expectedContrast.data[i]) < 1e-4, `contrast ${i}: ${kernel.contrast.data[i]} vs ${expectedContrast.data[i]}`);
+  }
+});
+
+test('the half-band downsampling kernel matches the float64 JavaScript filter', { skip }, () => {
+  for (const length of [1, 2, 7, 40, 41, 1000, 22051]) {
+    const y = noise(length, length);
+    const kernel = downsampleByTwo(y);
+    const reference = downsampleByTwo(y, { useKernels: false });
+    assert.equal(kernel.length, reference.length);
+    for (let m = 0; m < reference.length; m++) {
+      assert.ok(Math.abs(kernel[m] - reference[m]) < 1e-6, `length ${length} output ${m}: ${kernel[m]} vs ${reference[m]}`);
+    }
   }
 });

@@ -101,6 +101,10 @@ export const v128 = {
     ...address, ...vector, ...simd(0x5a), ...memarg(2, offset), lane,
   ],
   zero: (): Code => [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  /** Lanes picked from the 32 bytes of a then b: `floats` are four float32 lane indices (0–3 of a, 4–7 of b). */
+  shuffleFloats: (a: Code, b: Code, floats: [number, number, number, number]): Code => [
+    ...a, ...b, ...simd(0x0d), ...floats.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]),
+  ],
   and: (a: Code, b: Code): Code => [...a, ...b, ...simd(0x4e)],
   /** 1 if any bit is set, else 0 (an i32). */
   anyTrue: (a: Code): Code => [...a, ...simd(0x53)],

@@ -6,6 +6,7 @@
 import { BATCH_FRAMES, fftKernelModuleBytes, radix4Lengths } from './fft-kernels.js';
 import { productKernelModuleBytes } from './product-kernel.js';
 import { contrastKernelModuleBytes } from './contrast-kernel.js';
+import { HALF_BAND_ODD_TAPS, resampleKernelModuleBytes } from './resample-kernel.js';
 import type { ContrastBand } from '../spectral.js';
 
 interface KernelExports {
@@ -476,4 +477,37 @@ export function bandedProductsKernel(bank: BandedMatrix, input: Float32Array, nC
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
   return true;
+}
+
+interface ResampleExports {
+  split(signal: number, even: number, odd: number, blocks: number): void;
+  halfBand(even: number, odd: number, taps: number, out: number, count: number): void;
+}
+
+let resampleKernel: ResampleExports | null | undefined;
+
+/**
+ * ceil(y.length / 2) outputs of the symmetric half-band filter with centre tap taps[0] and odd taps
+ * taps[1..10] (at distances 1, 3, …, 19), zeros beyond the signal's edges: see resample-kernel.ts.
+ * Null where the kernels cannot run.
+ */
+export function halfBandDownsampleKernel(y: Float32Array, taps: Float32Array): Float32Array | null {
+  resampleKernel ??= instantiate<ResampleExports>(resampleKernelModuleBytes);
+  if (!resampleKernel) return null;
+  const count = Math.ceil(y.length / 2);
+  const blocks = Math.ceil(count / 4) + 4; // enough trailing zeros for the last outputs' right taps
+  const layout = new Layout();
+  const signalAt = layout.take(32 * blocks);
+  const evenAt = layout.take(16 * blocks);
+  const oddAt = layout.take(4 * HALF_BAND_ODD_TAPS + 16 * blocks);
+  const tapsAt = layout.take(4 * taps.length);
+  const outAt = layout.take(16 * Math.ceil(count / 4));
+  const heap = new Float32Array(layout.commit().buffer);
+  heap.set(y, signalAt / 4);
+  heap.fill(0, signalAt / 4 + y.length, signalAt / 4 + 8 * blocks);
+  heap.fill(0, oddAt / 4, oddAt / 4 + HALF_BAND_ODD_TAPS);
+  heap.set(taps, tapsAt / 4);
+  resampleKernel.split(signalAt, evenAt, oddAt + 4 * HALF_BAND_ODD_TAPS, blocks);
+  resampleKernel.halfBand(evenAt, oddAt, tapsAt, outAt, count);
+  return heap.slice(outAt / 4, outAt / 4 + count);
 }
