@@ -26,7 +26,14 @@ export function PlaylistControls() {
   const steered = [...(request.moreLike ?? []).map((id) => ({ id, direction: 'more' as const })), ...(request.lessLike ?? []).map((id) => ({ id, direction: 'less' as const }))];
 
   return (
-    <div className="playlist-controls" role="group" aria-label="Playlist options">
+    <form
+      className="playlist-controls"
+      aria-label="Playlist options"
+      onSubmit={(event) => {
+        event.preventDefault(); // Enter in a field regenerates
+        void regenerate();
+      }}
+    >
       <div className="playlist-controls__row">
         <label className="field">
           <span className="field__label">Length</span>
@@ -76,7 +83,7 @@ export function PlaylistControls() {
           choices={genres.filter((genre) => !options.includeGenres.includes(genre))}
           onChange={(excludeGenres) => setOptions({ excludeGenres })}
         />
-        <button className="button button--primary playlist-controls__apply" onClick={() => void regenerate()} disabled={busy !== null}>
+        <button className="button button--primary playlist-controls__apply" type="submit" disabled={busy !== null}>
           <Glyph name="refresh" /> Regenerate
         </button>
       </div>
@@ -90,7 +97,7 @@ export function PlaylistControls() {
               <li key={id} className="chip chip--seed">
                 {name}
                 {request.seeds.length > 1 && (
-                  <button className="chip__remove" aria-label={`Remove seed ${name}`} onClick={() => void setSeed(id, false)} disabled={busy !== null}>
+                  <button type="button" className="chip__remove" aria-label={`Remove seed ${name}`} onClick={() => void setSeed(id, false)} disabled={busy !== null}>
                     <Icon name="close" size={11} />
                   </button>
                 )}
@@ -106,14 +113,14 @@ export function PlaylistControls() {
             <li key={`${direction}-${id}`} className={`chip chip--${direction}`}>
               <Glyph name={direction} size={12} />
               {`${direction === 'more' ? 'More' : 'Less'} like ${steeringNames[id] ?? `track ${id}`}`}
-              <button className="chip__remove" aria-label={`Stop steering by ${steeringNames[id] ?? `track ${id}`}`} onClick={() => void steer(id, 'none')}>
+              <button type="button" className="chip__remove" aria-label={`Stop steering by ${steeringNames[id] ?? `track ${id}`}`} onClick={() => void steer(id, 'none')}>
                 <Icon name="close" size={11} />
               </button>
             </li>
           ))}
         </ul>
       )}
-    </div>
+    </form>
   );
 }
 
@@ -125,7 +132,7 @@ function GenrePicker({ label, values, choices, onChange }: { label: string; valu
       {values.map((genre) => (
         <span key={genre} className="chip">
           {genre}
-          <button className="chip__remove" aria-label={`${label}: remove ${genre}`} onClick={() => onChange(values.filter((value) => value !== genre))}>
+          <button type="button" className="chip__remove" aria-label={`${label}: remove ${genre}`} onClick={() => onChange(values.filter((value) => value !== genre))}>
             <Icon name="close" size={11} />
           </button>
         </span>
