@@ -114,6 +114,31 @@ export interface StftStatisticsOptions extends StftOptions {
   rollPercent: number;
   /** spectral_contrast's settings (its sr is this sr). */
   contrast: Omit<ContrastOptions, 'sr'>;
+  /** Where to put the magnitude and power spectrograms (else they are allocated). */
+  workspace?: SpectrogramWorkspace;
+}
+
+/**
+ * Grow-only buffers for spectrograms that are dropped before the next call: a 30-s clip's magnitude
+ * and power spectrograms are 10 MB, and allocating (zeroing, faulting in, collecting) that much
+ * per track costs more than computing it.
+ */
+export class SpectrogramWorkspace {
+  private magnitude = new Float32Array(0);
+  private power = new Float32Array(0);
+
+  /** Two spectrograms' storage, valid until the next take (their contents are not cleared). */
+  take(nFrames: number, nBins: number): { magnitude: TimeFrequency; power: TimeFrequency } {
+    const length = nFrames * nBins;
+    if (this.magnitude.length < length) {
+      this.magnitude = new Float32Array(length);
+      this.power = new Float32Array(length);
+    }
+    return {
+      magnitude: { data: this.magnitude.subarray(0, length), nFrames, nBins },
+      power: { data: this.power.subarray(0, length), nFrames, nBins },
+    };
+  }
 }
 
 export interface StftWithStatistics extends FrameStatistics {
@@ -136,8 +161,10 @@ export function stftWithStatistics(y: Float32Array, options: StftStatisticsOptio
   const { sr, rollPercent } = options;
   const contrastOptions = { ...options.contrast, sr };
   const bands = contrastBands(nBins, contrastOptions);
-  const magnitude = timeFrequency(nFrames, nBins);
-  const power = timeFrequency(nFrames, nBins);
+  const { magnitude, power } = options.workspace?.take(nFrames, nBins) ?? {
+    magnitude: timeFrequency(nFrames, nBins),
+    power: timeFrequency(nFrames, nBins),
+  };
   const extras = {
     sr,
     rollPercent,

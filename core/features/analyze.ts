@@ -6,7 +6,7 @@ import { mfccFromMelDb } from '../dsp/mfcc.js';
 import { onsetStrength } from '../dsp/onset.js';
 import { beatTrackTempo } from '../dsp/rhythm.js';
 import { zeroCrossingRate } from '../dsp/spectral.js';
-import { stftMagnitudeAndPower, stftWithStatistics } from '../dsp/stft.js';
+import { SpectrogramWorkspace, stftMagnitudeAndPower, stftWithStatistics } from '../dsp/stft.js';
 import { estimateTuning } from '../dsp/tuning.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import { assembleFma518, type Fma518Feature } from './fma518.js';
@@ -29,6 +29,8 @@ export interface AudioAnalysis {
 }
 
 const melBanks = new Map<number, FilterBank>();
+/** analyzeSignal's magnitude and power spectrograms do not outlive the call, so each thread reuses one pair. */
+const workspace = new SpectrogramWorkspace();
 
 function analysisMelBank(sr: number): FilterBank {
   let bank = melBanks.get(sr);
@@ -54,6 +56,7 @@ export function analyzeSignal(y: Float32Array, sr = 22050): AudioAnalysis {
     sr,
     rollPercent: 0.85,
     contrast: { nBands: 6, fMin: 200, quantile: 0.02 },
+    workspace,
   });
 
   const melDb = powerToDbTf(applyFilterBank(power, analysisMelBank(sr)));
