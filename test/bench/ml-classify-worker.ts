@@ -1,6 +1,7 @@
 /**
- * Worker for the ml bench: classifies 60-s log-mels with the default model (or a fresh ensemble of
- * the default size when none is registered) for `seconds`, and reports how many it finished.
+ * Worker for the ml bench: classifies 60-s log-mels (with their 518 MIR statistics when the model
+ * fuses them) with the default model (or a fresh ensemble of the default size when none is
+ * registered) for `seconds`, and reports how many it finished.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../core/ml/backend.js';
@@ -18,12 +19,14 @@ export interface ClassifyWorkerResult {
 
 export async function classifyFor(seconds: number, seed: number): Promise<ClassifyWorkerResult> {
   await initBackend();
+  const random = new SeededRandom(seed);
+  const statistics = Float32Array.from({ length: 518 }, () => random.normal());
   let classify: (mel: TimeFrequency) => unknown;
   let model: string;
   let dispose: () => void;
   try {
     const classifier = await loadClassifier();
-    classify = (mel) => classifier.classifyMel(mel);
+    classify = (mel) => classifier.classifyMel(mel, statistics);
     model = `${classifier.modelId} ${classifier.version}`;
     dispose = () => classifier.dispose();
   } catch {
@@ -32,7 +35,6 @@ export async function classifyFor(seconds: number, seed: number): Promise<Classi
     model = `untrained ensemble of ${DEFAULT_MEMBERS} (no registered model)`;
     dispose = () => members.forEach((member) => member.dispose());
   }
-  const random = new SeededRandom(seed);
   const frames = 2584; // 60 s at hop 512, sr 22,050
   const tracks = Array.from({ length: 4 }, () => ({ data: Float32Array.from({ length: frames * 128 }, () => -40 + 20 * random.normal()), nFrames: frames, nBins: 128 }));
   classify(tracks[0]);
