@@ -13,7 +13,7 @@ import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
 import { Glyph } from './features/playlists/Glyph.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
-import { useSoundsLikeShortcut } from './features/playlists/SoundsLikeThis.js';
+import { TrackActions } from './features/playlists/TrackActions.js';
 import { TrackPanel } from './features/track/TrackPanel.js';
 import { useAppStore } from './stores/app.js';
 import { useFoldersStore } from './stores/folders.js';
@@ -93,7 +93,6 @@ export function App() {
   // Before the first folder, the main area's empty state holds the folder form.
   const hasFolders = useFoldersStore((state) => state.folders.length > 0);
   useCoreSubscriptions();
-  useSoundsLikeShortcut();
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -180,6 +179,7 @@ export function App() {
       )}
       <TrackPanel />
       <GenreEditsHost />
+      <TrackActions />
     </div>
   );
 }

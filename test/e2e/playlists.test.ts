@@ -286,7 +286,7 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     await waitFor('a playlist seeded from the map', async () => (await order())[0] === 'Chord Memory');
   });
 
-  await t.test('S on a selected library row makes its playlist', async () => {
+  await t.test('S on a selected library row, or the context menu of a row, makes its playlist', async () => {
     await page.keyboard.press('Escape'); // close the track panel: S then takes the table's selection
     await page.getByRole('button', { name: /^Library/ }).click();
     await page.getByRole('searchbox', { name: 'Search tracks' }).fill('brown');
@@ -295,6 +295,16 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     await page.keyboard.press('s');
     await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
     await waitFor('a playlist seeded by the selected row', async () => (await order())[0] === 'Brown Study');
+
+    await page.getByRole('button', { name: /^Library/ }).click();
+    await page.getByRole('searchbox', { name: 'Search tracks' }).fill('');
+    await page.locator('.table__row', { hasText: 'White Rain' }).click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Track actions' });
+    await menu.waitFor();
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Sounds like this', 'Add as seed of “Sounds like Brown Study”', 'Play']);
+    await page.screenshot({ path: join(shots, 'p6-context-menu.png'), animations: 'disabled' });
+    await menu.getByRole('menuitem', { name: 'Sounds like this' }).click();
+    await waitFor('a playlist seeded from the context menu', async () => (await order())[0] === 'White Rain');
   });
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

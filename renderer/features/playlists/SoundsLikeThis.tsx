@@ -1,7 +1,5 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useAppStore } from '../../stores/app.js';
-import { useLibraryStore } from '../../stores/library.js';
 import { PANEL_NEIGHBOURS, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { Icon } from '../../components/Icon.js';
@@ -76,24 +74,4 @@ export function SoundsLikeThis({ trackId, analysed }: { trackId: number; analyse
       )}
     </section>
   );
-}
-
-const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
-
-/** S makes a "sounds like this" playlist from the open track, or from the library's selected row. */
-export function useSoundsLikeShortcut(): void {
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.key.toLowerCase() !== 's' || isTyping(event.target)) return;
-      const library = useLibraryStore.getState();
-      const selectedRow = useAppStore.getState().section === 'library' && library.selectedIndex !== null ? library.rowAt(library.selectedIndex) : undefined;
-      const trackId = useTrackStore.getState().openId ?? selectedRow?.id;
-      if (trackId === undefined) return;
-      event.preventDefault();
-      void usePlaylistsStore.getState().soundsLike(trackId);
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
 }
