@@ -27,6 +27,15 @@ export interface GenreEditResult {
   state: GenreEditState;
 }
 
+/** An undo or redo: an edit result, or why nothing was done. */
+export interface GenreUndoResult extends GenreEditResult {
+  /**
+   * Why nothing was undone or redone: files it would rewrite changed since Timbre wrote them. Asked again
+   * with keepChangedFiles, it leaves those files as they are and does the rest. Null when it was done.
+   */
+  blocked: string | null;
+}
+
 export interface GenreEditEntry {
   id: number;
   kind: string;
@@ -121,8 +130,8 @@ export interface GenreApiMethods {
   acceptSuggestions(args: { trackIds: number[]; writeTags?: boolean }): GenreEditResult;
   /** "Mark confirmed": each track's current genre (its tag genres, else the prediction) is confirmed. */
   confirmGenres(args: { trackIds: number[]; writeTags?: boolean }): GenreEditResult;
-  undoGenreEdit(): GenreEditResult;
-  redoGenreEdit(): GenreEditResult;
+  undoGenreEdit(args?: { keepChangedFiles?: boolean }): GenreUndoResult;
+  redoGenreEdit(args?: { keepChangedFiles?: boolean }): GenreUndoResult;
   genreEditState(): GenreEditState;
   genreHistory(args?: { limit?: number }): GenreEditEntry[];
   genreVocabulary(): GenreVocabulary;

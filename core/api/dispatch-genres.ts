@@ -1,5 +1,6 @@
+import { EditBlockedError } from '../genres/service.js';
 import { BUILTIN_GENRES } from '../genres/vocabulary.js';
-import type { GenreApiMethods, GenreEditResult, GenreEditState, TrackRow } from './contract.js';
+import type { GenreApiMethods, GenreEditResult, GenreEditState, GenreUndoResult, TrackRow } from './contract.js';
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
 import { NotFoundError } from './errors.js';
 
@@ -51,14 +52,22 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     };
   };
 
-  const undoOrRedo = (action: 'undo' | 'redo'): GenreEditResult => {
+  /** Undo or redo; one refused because files changed behind Timbre's back says why instead of failing. */
+  const undoOrRedo = (action: 'undo' | 'redo', keepChangedFiles = false): GenreUndoResult => {
     let summary = '';
-    const result = edit(() => {
-      const done = action === 'undo' ? genres.undo() : genres.redo();
-      summary = done.summary;
-      return { files: done.keptFiles.map((file) => ({ path: file.path, error: 'changed since Timbre wrote it; left as it is' })) };
-    });
-    return { ...result, summary };
+    try {
+      const result = edit(() => {
+        const done = action === 'undo' ? genres.undo({ keepChangedFiles }) : genres.redo({ keepChangedFiles });
+        summary = done.summary;
+        return { files: done.keptFiles.map((file) => ({ path: file.path, error: 'changed since Timbre wrote it; left as it is' })) };
+      });
+      return { ...result, summary, blocked: null };
+    } catch (error) {
+      if (!(error instanceof EditBlockedError)) throw error;
+      // The service's message ends with the CLI's way out; the app offers its own (keepChangedFiles).
+      const blocked = error.message.replace(/\s*\(to \w+ the rest\b.*$/s, '.');
+      return { summary: null, trackIds: [], skipped: 0, fileErrors: [], state: editState(), blocked };
+    }
   };
 
   const rowsOf = (ids: number[]): TrackRow[] => ids.map((id) => index.row(id)).filter((row): row is TrackRow => row !== undefined);
@@ -79,8 +88,8 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     removeGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
     acceptSuggestions: async ({ trackIds, writeTags }) => edit(() => genres.acceptPredictions(trackIds, { writeTags }), new Set(trackIds).size),
     confirmGenres: async ({ trackIds, writeTags }) => edit(() => genres.confirmCurrent(trackIds, { writeTags }), new Set(trackIds).size),
-    undoGenreEdit: async () => undoOrRedo('undo'),
-    redoGenreEdit: async () => undoOrRedo('redo'),
+    undoGenreEdit: async (args) => undoOrRedo('undo', args?.keepChangedFiles),
+    redoGenreEdit: async (args) => undoOrRedo('redo', args?.keepChangedFiles),
     genreEditState: async () => editState(),
     genreHistory: async (args) => genres.history(args?.limit ?? 50),
     genreVocabulary: async () => {

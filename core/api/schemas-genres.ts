@@ -11,6 +11,7 @@ const trackIds = z.array(id).min(1, 'select at least one track').max(MAX_TRACKS_
 /** The vocabulary (core/genres/vocabulary.ts) decides what a valid name is; this only bounds the input. */
 const genreName = z.string().trim().min(1, 'a genre name cannot be empty').max(200);
 const writeTags = z.boolean().optional();
+const undoArgs = z.union([noArgs, z.tuple([z.object({ keepChangedFiles: z.boolean().optional() }).strict()])]);
 const trackIdsOnly = z.tuple([z.object({ trackIds, writeTags }).strict()]);
 
 /** Argument schemas of the genre-fixing methods (contract-genres.ts); merged into schemas.ts. */
@@ -28,8 +29,8 @@ export const genreArgSchemas: { [M in keyof GenreApiMethods]: z.ZodType<ApiArgs<
   removeGenre: z.tuple([z.object({ trackIds, genre: genreName, writeTags }).strict()]),
   acceptSuggestions: trackIdsOnly,
   confirmGenres: trackIdsOnly,
-  undoGenreEdit: noArgs,
-  redoGenreEdit: noArgs,
+  undoGenreEdit: undoArgs,
+  redoGenreEdit: undoArgs,
   genreEditState: noArgs,
   genreHistory: z.union([noArgs, z.tuple([z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()])]),
   genreVocabulary: noArgs,

@@ -4,12 +4,12 @@ import { api } from '../api/client.js';
 import { buildQuery, useLibraryStore } from './library.js';
 import { useTrackStore } from './track.js';
 
-/** A short message after an edit, with the action that takes it back. */
+/** A short message after an edit, with the action that takes it back (or, for a refused undo, forces it). */
 export interface GenreToast {
   id: number;
   message: string;
   tone: 'info' | 'error';
-  action: 'undo' | 'redo' | null;
+  action: { label: string; run(): void } | null;
 }
 
 /** How long a toast stays when nobody acts on it. */
@@ -48,8 +48,9 @@ interface GenresState {
   removeGenre(trackIds: number[], genre: string): Promise<boolean>;
   acceptSuggestions(trackIds: number[]): Promise<boolean>;
   confirmGenres(trackIds: number[]): Promise<boolean>;
-  undo(): Promise<void>;
-  redo(): Promise<void>;
+  /** With keepChangedFiles, files changed behind Timbre's back are left as they are and the rest is undone. */
+  undo(options?: { keepChangedFiles?: boolean }): Promise<void>;
+  redo(options?: { keepChangedFiles?: boolean }): Promise<void>;
   renameGenre(id: number, name: string): Promise<boolean>;
   mergeGenres(sourceId: number, targetId: number): Promise<boolean>;
 
@@ -87,7 +88,10 @@ export const useGenresStore = create<GenresState>((set, get) => {
         ? ` · ${result.fileErrors.length} file${result.fileErrors.length === 1 ? '' : 's'} kept ${result.fileErrors.length === 1 ? 'its' : 'their'} tags (${firstError.error})`
         : '';
       const skipped = result.skipped > 0 ? ` · ${result.skipped} skipped` : '';
-      get().showToast(`${capitalise(result.summary)}${skipped}${failed}`, result.fileErrors.length ? 'error' : 'info', 'undo');
+      get().showToast(`${capitalise(result.summary)}${skipped}${failed}`, result.fileErrors.length ? 'error' : 'info', {
+        label: 'Undo',
+        run: () => void get().undo(),
+      });
       afterChange(result.trackIds);
       return true;
     } catch (error) {
@@ -106,14 +110,20 @@ export const useGenresStore = create<GenresState>((set, get) => {
     void get().loadHistory();
   };
 
-  const undoOrRedo = async (action: 'undo' | 'redo') => {
+  const undoOrRedo = async (action: 'undo' | 'redo', keepChangedFiles = false) => {
     const state = get().editState;
     if (get().busy || !(action === 'undo' ? state.canUndo : state.canRedo)) return;
     set({ busy: true });
     try {
-      const result = await api.call(action === 'undo' ? 'undoGenreEdit' : 'redoGenreEdit');
+      const result = await api.call(action === 'undo' ? 'undoGenreEdit' : 'redoGenreEdit', { keepChangedFiles });
       set({ editState: result.state });
-      get().showToast(`${action === 'undo' ? 'Undid' : 'Redid'}: ${result.summary}`, 'info', action === 'undo' ? 'redo' : 'undo');
+      if (result.blocked !== null) {
+        get().showToast(capitalise(result.blocked), 'error', { label: `${capitalise(action)} the rest`, run: () => void undoOrRedo(action, true) });
+        return;
+      }
+      const other = action === 'undo' ? 'redo' : 'undo';
+      const kept = result.fileErrors.length ? ` · ${result.fileErrors.length} changed file${result.fileErrors.length === 1 ? '' : 's'} left as ${result.fileErrors.length === 1 ? 'it was' : 'they were'}` : '';
+      get().showToast(`${action === 'undo' ? 'Undid' : 'Redid'}: ${result.summary}${kept}`, 'info', { label: capitalise(other), run: () => void get()[other]() });
       afterChange(result.trackIds);
     } catch (error) {
       get().showToast(messageOf(error), 'error');
@@ -174,8 +184,8 @@ export const useGenresStore = create<GenresState>((set, get) => {
     removeGenre: (trackIds, genre) => run(() => api.call('removeGenre', { trackIds, genre, writeTags: get().writeTags })),
     acceptSuggestions: (trackIds) => run(() => api.call('acceptSuggestions', { trackIds, writeTags: get().writeTags })),
     confirmGenres: (trackIds) => run(() => api.call('confirmGenres', { trackIds, writeTags: get().writeTags })),
-    undo: () => undoOrRedo('undo'),
-    redo: () => undoOrRedo('redo'),
+    undo: (options) => undoOrRedo('undo', options?.keepChangedFiles),
+    redo: (options) => undoOrRedo('redo', options?.keepChangedFiles),
     renameGenre: (id, name) => run(() => api.call('renameGenre', { id, name })),
     mergeGenres: (sourceId, targetId) => run(() => api.call('mergeGenres', { sourceId, targetId })),
 

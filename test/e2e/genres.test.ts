@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -221,6 +221,29 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     await page.getByRole('button', { name: 'Confusion', exact: true }).click();
     await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
     await page.screenshot({ path: join(shots, 'genres-09-confusion-dark.png'), animations: 'disabled' });
+  });
+
+  // Last, as the changed file is analysed again (which would give it a real embedding beside the seeded ones).
+  await t.test('a file changed by another program: undo refuses, then leaves that file be', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByRole('button', { name: /^Library/ }).click();
+    await search(page, '', tracks.length);
+    const mistake = byTitle('Rock Study 6');
+    const file = join(musicDir, 'rock-study-6.wav');
+    await page.getByRole('checkbox', { name: 'Write genres to files' }).check();
+    await page.getByRole('button', { name: `Edit genre of ${mistake.title}` }).click();
+    await page.getByRole('combobox', { name: `Genre of ${mistake.title}` }).fill('Jazz Fusion');
+    await page.keyboard.press('Enter');
+    await expectConfirmed(page, mistake, ['Jazz Fusion']);
+    appendFileSync(file, Buffer.alloc(64));
+    const changedElsewhere = readFileSync(file);
+    await page.keyboard.press('ControlOrMeta+z');
+    assert.match(await toastText(page, /^Cannot undo/), /Nothing was changed\.$/);
+    await page.screenshot({ path: join(shots, 'genres-10-undo-refused.png'), animations: 'disabled' });
+    await page.getByTestId('genre-toast').getByRole('button', { name: 'Undo the rest' }).click();
+    assert.match(await toastText(page, /^Undid/), /left as it was/);
+    await page.locator(`.table__row[data-track-id="${mistake.id}"] .genre-chip--confirmed`).waitFor({ state: 'detached' });
+    assert.deepEqual(readFileSync(file), changedElsewhere, 'the other program’s change is kept');
   });
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiEventName, ApiEvents, ApiResponse, ConfusionMatrix, GenreEditResult, TrackDetail, TrackRow } from '../../core/api/contract.js';
+import type { ApiEventName, ApiEvents, ApiResponse, ConfusionMatrix, GenreEditResult, GenreUndoResult, TrackDetail, TrackRow } from '../../core/api/contract.js';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
 import { createCore, type Core } from '../../core/index.js';
 import { seedGenreLibrary, type SeededTrack } from '../helpers/genre-library.js';
@@ -171,6 +171,31 @@ test('with writeTags the genre goes into the file too, and undo restores the fil
   await ok(dispatcher, 'undoGenreEdit');
   assert.deepEqual(readFileSync(path), original);
   assert.deepEqual((await row(dispatcher, track.id)).genres, []);
+});
+
+test('an undo that would overwrite a file changed behind Timbre\'s back says so, and can leave that file and undo the rest', async (t) => {
+  const { dispatcher, byTitle } = await setUp(t);
+  const track = byTitle('Pop Study 6');
+  const { path } = await ok<TrackDetail>(dispatcher, 'getTrack', { id: track.id });
+  await ok(dispatcher, 'setGenres', { trackIds: [track.id], genres: ['Dream Pop'], writeTags: true });
+  appendFileSync(path, Buffer.alloc(64)); // another program changes the file
+  const changed = readFileSync(path);
+
+  const blocked = await ok<GenreUndoResult>(dispatcher, 'undoGenreEdit');
+  assert.match(blocked.blocked ?? '', /^cannot undo: .*Nothing was changed\.$/s);
+  assert.doesNotMatch(blocked.blocked ?? '', /--keep-changed-files/, 'no CLI advice in the app');
+  assert.equal(blocked.summary, null);
+  assert.equal(blocked.state.canUndo, true);
+  assert.deepEqual((await row(dispatcher, track.id)).confirmedGenres, ['Dream Pop']);
+
+  const rest = await ok<GenreUndoResult>(dispatcher, 'undoGenreEdit', { keepChangedFiles: true });
+  assert.equal(rest.blocked, null);
+  assert.deepEqual(rest.trackIds, [track.id]);
+  assert.deepEqual(rest.fileErrors.map((file) => file.path), [path], 'the changed file is reported as left alone');
+  assert.deepEqual(readFileSync(path), changed, 'the other program’s change is kept');
+  assert.deepEqual((await row(dispatcher, track.id)).confirmedGenres, []);
+  const error = await refused(dispatcher, 'undoGenreEdit', [{ keepChangedFiles: 'yes' }]);
+  assert.equal(error.code, 'invalid-arguments');
 });
 
 test('the vocabulary: counts, aliases, suggestions, rename and merge', async (t) => {

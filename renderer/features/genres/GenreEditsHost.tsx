@@ -61,13 +61,13 @@ export function GenreEditsHost() {
   }, [toast]);
 
   if (!toast) return null;
-  const { undo, redo, dismissToast } = useGenresStore.getState();
+  const { dismissToast } = useGenresStore.getState();
   return (
     <div className={`toast toast--${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'} data-testid="genre-toast" key={toast.id}>
       <span className="toast__message">{toast.message}</span>
       {toast.action && (
-        <button type="button" className="toast__action" onClick={() => void (toast.action === 'undo' ? undo() : redo())}>
-          {toast.action === 'undo' ? 'Undo' : 'Redo'}
+        <button type="button" className="toast__action" onClick={toast.action.run}>
+          {toast.action.label}
         </button>
       )}
       <button type="button" className="icon-button toast__close" aria-label="Dismiss" onClick={dismissToast}>
