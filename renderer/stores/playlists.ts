@@ -64,6 +64,7 @@ interface PlaylistsState {
   remove(index: number): Promise<void>;
   /** Saves the current playlist under a name (a new one, or renames the saved one). */
   save(name: string): Promise<void>;
+  /** Re-reads the saved list; the Playlists view calls it on every 'playlists-changed'. */
   loadSaved(): Promise<void>;
   open(id: number): Promise<void>;
   deleteSaved(id: number): Promise<void>;

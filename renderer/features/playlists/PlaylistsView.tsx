@@ -21,7 +21,7 @@ export function PlaylistsView() {
 
   useEffect(() => {
     void loadSaved();
-    // Saved playlists can change elsewhere too (the CLI, another window).
+    // Every save, edit, delete and import through the API is announced, from this window or another.
     return api.on('playlists-changed', () => void loadSaved());
   }, [loadSaved]);
 
