@@ -1,6 +1,7 @@
 /**
  * The genre-fixing part of the API contract (issue 5): editing genres, the vocabulary, undo/redo,
- * retraining from fixes, model versions and the confusion view. Self-contained like contract.ts.
+ * retraining from fixes, model versions and the confusion view. Like contract.ts it pulls in no
+ * Node-only code (it imports only types from there).
  */
 
 import type { TrackQuery, TrackRow } from './contract.js';
@@ -22,7 +23,10 @@ export interface GenreEditResult {
   trackIds: number[];
   /** Tracks asked for but left as they were (no prediction to accept, no genre to confirm, already so). */
   skipped: number;
-  /** Tag writes that failed (with writeTags): the database change stands, these files keep their tags. */
+  /**
+   * Files whose tags were not written or restored, with why: a write that failed (writeTags; the library
+   * change stands) or, for undo/redo with keepChangedFiles, a file changed elsewhere and left as it is.
+   */
   fileErrors: Array<{ path: string; error: string }>;
   state: GenreEditState;
 }
