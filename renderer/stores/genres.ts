@@ -102,8 +102,22 @@ export const useGenresStore = create<GenresState>((set, get) => {
     }
   };
 
+  /** Drops ticked tracks the query no longer matches (an accept under the Unconfirmed filter hides them). */
+  const pruneSelection = async () => {
+    if (get().selection.size === 0) return;
+    try {
+      const { ids } = await api.call('selectTracks', buildQuery(useLibraryStore.getState()));
+      const matching = new Set(ids);
+      const kept = [...get().selection].filter((id) => matching.has(id));
+      if (kept.length !== get().selection.size) set({ selection: new Set(kept) });
+    } catch {
+      // The selection stays as it was; the next edit reports any connection problem.
+    }
+  };
+
   const afterChange = (trackIds: number[]) => {
     void useLibraryStore.getState().refresh();
+    void pruneSelection();
     const openId = useTrackStore.getState().openId;
     if (openId !== null && trackIds.includes(openId)) void useTrackStore.getState().refresh();
     void get().loadVocabulary();

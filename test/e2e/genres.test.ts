@@ -85,12 +85,20 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     assert.match(await toastText(page), /Genre of 6 tracks → Electronic/);
   });
 
-  await t.test('bulk: Shift-click a range, accept the suggestions', async () => {
+  await t.test('bulk: under the Unconfirmed filter, Shift-click a range, accept the suggestions', async () => {
     await search(page, 'classical', 6);
+    const unconfirmed = page.getByRole('checkbox', { name: 'Unconfirmed' });
+    await unconfirmed.check();
+    await page.locator('.table[data-total="6"]').waitFor();
     await page.getByRole('checkbox', { name: 'Select Classical Study 1' }).click();
     await page.getByRole('checkbox', { name: 'Select Classical Study 5' }).click({ modifiers: ['Shift'] });
     await page.getByTestId('selection-count').filter({ hasText: '5 tracks selected' }).waitFor();
     await page.getByRole('toolbar', { name: 'Bulk genre edit' }).getByRole('button', { name: 'Accept suggestions' }).click();
+    // Confirmed now, they leave the filtered list, and the selection lets go of them.
+    await page.locator('.table[data-total="1"]').waitFor();
+    await page.getByRole('toolbar', { name: 'Bulk genre edit' }).waitFor({ state: 'detached' });
+    await unconfirmed.uncheck();
+    await page.locator('.table[data-total="6"]').waitFor();
     for (const track of tracks.filter((candidate) => candidate.truth === 'Classical' && candidate.title !== 'Classical Study 6')) {
       await expectConfirmed(page, track, ['Classical']);
       fixed.set(track.id, 'Classical');
