@@ -79,3 +79,33 @@ test('timbre train --db trains on the library: confirmed genres first, else know
     cleanup();
   }
 });
+
+test('timbre classify --json gives the fused genre, probabilities and a timeline in track time', async () => {
+  const { dir, cleanup } = makeTempDir('timbre-classify-');
+  try {
+    const file = path.join(dir, 'chord.wav');
+    const random = new SeededRandom(4);
+    writeWav(file, Float32Array.from(Array.from({ length: 4 }, () => Array.from(clip('tonal', random))).flat()));
+    const result = await runTimbre(['classify', file, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const [prediction] = JSON.parse(result.stdout) as Array<{
+      file: string;
+      genre: string;
+      confidence: number;
+      probabilities: Record<string, number>;
+      segments: Array<{ start: number; end: number; genre: string; probabilities: Record<string, number> }>;
+    }>;
+    assert.equal(prediction.file, file);
+    const total = Object.values(prediction.probabilities).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - 1) < 1e-3, `probabilities sum to ${total}`);
+    assert.equal(prediction.confidence, prediction.probabilities[prediction.genre]);
+    assert.equal(prediction.confidence, Math.max(...Object.values(prediction.probabilities)));
+    // 12 s of audio: four ~3-s segments covering it in order.
+    assert.equal(prediction.segments.length, 4);
+    assert.equal(prediction.segments[0].start, 0);
+    prediction.segments.forEach((segment, i) => i > 0 && assert.ok(segment.start >= prediction.segments[i - 1].start));
+    assert.ok(prediction.segments.at(-1)!.end > 11.5);
+  } finally {
+    cleanup();
+  }
+});
