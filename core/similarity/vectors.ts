@@ -106,24 +106,30 @@ export function fitMirStandardization(rows: readonly ArrayLike<number>[]): { mea
   return { mean, std };
 }
 
+/** Tracks the quantiles are fitted on at most: a regular sample of a larger library (101 quantiles need no more). */
+const QUANTILE_SAMPLE = 5000;
+
 /**
- * `count` quantiles per statistic (linear interpolation between order statistics), statistic-major.
- * Non-finite values are skipped; a statistic with none gets quantiles of 0.
+ * `count` quantiles per statistic (linear interpolation between order statistics), statistic-major,
+ * from every track, or from every ⌈n / 5000⌉-th one in a larger library. Non-finite values are
+ * skipped; a statistic with none gets quantiles of 0.
  */
 export function fitMirQuantiles(rows: readonly ArrayLike<number>[], count = QUANTILES): Float64Array {
   if (rows.length === 0) throw new Error('fitMirQuantiles: no tracks');
   const dim = rows[0].length;
+  const stride = Math.ceil(rows.length / QUANTILE_SAMPLE);
+  const sample = stride > 1 ? rows.filter((_, i) => i % stride === 0) : rows;
   const quantiles = new Float64Array(dim * count);
-  const column: number[] = [];
+  const buffer = new Float64Array(sample.length);
   for (let j = 0; j < dim; j++) {
-    column.length = 0;
-    for (const row of rows) if (Number.isFinite(row[j])) column.push(row[j]);
-    if (column.length === 0) continue;
-    column.sort((a, b) => a - b);
+    let size = 0;
+    for (const row of sample) if (Number.isFinite(row[j])) buffer[size++] = row[j];
+    if (size === 0) continue;
+    const column = buffer.subarray(0, size).sort();
     for (let q = 0; q < count; q++) {
-      const position = (q / (count - 1)) * (column.length - 1);
+      const position = (q / (count - 1)) * (size - 1);
       const below = Math.floor(position);
-      const above = Math.min(below + 1, column.length - 1);
+      const above = Math.min(below + 1, size - 1);
       quantiles[j * count + q] = column[below] + (position - below) * (column[above] - column[below]);
     }
   }

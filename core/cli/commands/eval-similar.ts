@@ -364,7 +364,7 @@ function printReport(report: {
     }
     lines.push(
       '',
-      `MIR-only weights searched on every clip (the shipped default's source; ${pct(searches.chosenOnAllClips.searchPrecision)} in-sample):`,
+      `MIR-only weights a search on every clip picks (${pct(searches.chosenOnAllClips.searchPrecision)} in-sample; compare the held-out folds above before shipping any):`,
       `  ${describeWeights(searches.chosenOnAllClips.mirOnly)}`,
     );
   }
