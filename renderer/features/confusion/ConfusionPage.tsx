@@ -40,7 +40,7 @@ export function ConfusionPage() {
 
   const active = versions.find((version) => version.active);
   return (
-    <main className="library page" aria-label="Confusion">
+    <main className="library" aria-label="Confusion">
       <header className="library__header">
         <div className="library__title">
           <h1>Confusion</h1>
@@ -54,11 +54,10 @@ export function ConfusionPage() {
         </div>
         {versions.length > 0 && (
           <div className="filters">
-            <label className="field">
-              <span className="field__label">Model version</span>
+            <label className="confusion__version">
+              Model version
               <select
                 className="select"
-                aria-label="Model version"
                 value={versionId ?? ''}
                 onChange={(event) => void selectVersion(event.target.value ? Number(event.target.value) : null)}
               >

@@ -70,7 +70,7 @@ export function GenreEditsHost() {
           {toast.action.label}
         </button>
       )}
-      <button type="button" className="icon-button toast__close" aria-label="Dismiss" onClick={dismissToast}>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={dismissToast}>
         <Icon name="close" size={14} />
       </button>
     </div>

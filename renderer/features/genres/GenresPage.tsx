@@ -24,7 +24,7 @@ export function GenresPage() {
   const confirmedTracks = vocabulary.reduce((sum, genre) => sum + genre.trackCount, 0);
 
   return (
-    <main className="library page" aria-label="Genres">
+    <main className="library" aria-label="Genres">
       <header className="library__header">
         <div className="library__title">
           <h1>Genres</h1>
