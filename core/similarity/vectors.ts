@@ -151,11 +151,14 @@ export function quantileRank(quantiles: Float64Array, offset: number, count: num
     else hi = mid;
   }
   const first = lo;
-  hi = count;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (quantiles[offset + mid] <= value) lo = mid + 1;
-    else hi = mid;
+  // Only a value equal to a quantile has a run to find the end of.
+  if (first < count && quantiles[offset + first] === value) {
+    hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (quantiles[offset + mid] <= value) lo = mid + 1;
+      else hi = mid;
+    }
   }
   const last = lo - 1;
   const step = 1 / (count - 1);
