@@ -146,7 +146,7 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
   });
 
   let accuracyBefore = 0;
-  await t.test('the confusion matrix compares the fixes with the predictions; a cell lists its tracks', async () => {
+  await t.test('the confusion matrix compares the fixes with the predictions; a cell lists its tracks, fixable in place', async () => {
     await page.getByRole('button', { name: 'Confusion', exact: true }).click();
     await page.getByTestId('confusion-basis').filter({ hasText: `based on ${fixed.size} confirmed tracks` }).waitFor();
     const expectedAccuracy = [...fixed].filter(([id, genre]) => tracks.find((track) => track.id === id)!.predicted === genre.toLowerCase()).length / fixed.size;
@@ -162,6 +162,15 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     const titles = await list.locator('.cell-track__title').allTextContents();
     assert.deepEqual(titles.sort(), rockAsPop.map((track) => track.title).sort(), 'the off-diagonal cell lists exactly those tracks');
     await page.screenshot({ path: join(shots, 'genres-04-confusion.png'), animations: 'disabled', fullPage: true });
+
+    // Fixed in place: the track leaves the cell and the matrix follows; undo puts it back.
+    const moved = rockAsPop[0];
+    await list.getByRole('button', { name: `Use Pop for ${moved.title}` }).click();
+    await page.getByRole('button', { name: `Confirmed Rock, predicted Pop: ${rockAsPop.length - 1} tracks` }).waitFor();
+    await list.locator('.cell-track', { hasText: moved.title }).waitFor({ state: 'detached' });
+    await page.keyboard.press('ControlOrMeta+z');
+    await page.getByRole('button', { name: `Confirmed Rock, predicted Pop: ${rockAsPop.length} tracks` }).waitFor();
+    await list.locator('.cell-track', { hasText: moved.title }).waitFor();
 
     await page.getByRole('radio', { name: 'Row %' }).click();
     await page.locator('.heatmap__cell', { hasText: '%' }).first().waitFor();
@@ -193,8 +202,10 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     await page.getByRole('button', { name: 'Genres', exact: true }).click();
     const rock = page.getByRole('table', { name: 'Genre vocabulary' }).getByRole('row', { name: /^Rock\b/ });
     await rock.getByRole('button', { name: 'Show the 5 Rock tracks' }).waitFor();
-    // The undone mistake is in the history, marked as undone.
-    await page.getByRole('complementary', { name: 'Recent changes' }).locator('.edit-history__entry--undone', { hasText: 'Jazz Fusion' }).waitFor();
+    // The history: the in-place fix undone last, the earlier undone mistake replaced by later edits.
+    const history = page.getByRole('complementary', { name: 'Recent changes' });
+    await history.locator('.edit-history__entry--undone', { hasText: '→ Pop' }).waitFor();
+    await history.locator('.edit-history__entry--superseded', { hasText: 'Jazz Fusion' }).waitFor();
     await page.screenshot({ path: join(shots, 'genres-07-vocabulary.png'), animations: 'disabled' });
 
     // Rename, then merge, then undo both: the vocabulary and its counts come back.

@@ -13,6 +13,7 @@ export function CellTracks() {
   const cell = useConfusionStore((state) => state.cell);
   const tracks = useConfusionStore((state) => state.cellTracks);
   const openCell = useConfusionStore((state) => state.openCell);
+  const { setGenres, busy } = useGenresStore();
   if (!cell) return <p className="muted confusion__hint">Click a cell to list its tracks and fix them here.</p>;
   const agreement = cell.confirmed === cell.predicted;
   return (
@@ -22,6 +23,17 @@ export function CellTracks() {
           Confirmed <Genre name={cell.confirmed} />, predicted <Genre name={cell.predicted} />
           <span className="muted"> · {tracks.length} {tracks.length === 1 ? 'track' : 'tracks'}</span>
         </h2>
+        {!agreement && tracks.length > 1 && (
+          <button
+            type="button"
+            className="button button--small"
+            disabled={busy}
+            onClick={() => void setGenres(tracks.map((track) => track.id), [cell.predicted])}
+            title={`Confirm ${cell.predicted} for every track listed (undo takes it back)`}
+          >
+            Use {cell.predicted} for all {tracks.length}
+          </button>
+        )}
         <button type="button" className="icon-button" aria-label="Close the track list" onClick={() => void openCell(null)}>
           <Icon name="close" />
         </button>
