@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { modelValidationRows } from '../../core/cli/commands/eval-similar.js';
+import { splitForValidation } from '../../core/ml/experiment.js';
+import type { ModelDefinition } from '../../core/ml/registry.js';
 import { synthesize } from '../helpers/audio.js';
 import { runTimbre } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
@@ -92,4 +95,22 @@ test('eval-similar rejects an unknown --label-by', async () => {
   const result = await runTimbre(['eval-similar', '--data', genres, '--label-by', 'artist']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--label-by is genre-folder or folder/);
+});
+
+test('held-back clips: the validation artists of every network of the model, rebuilt from its recorded seeds', () => {
+  // 24 clips by 12 artists, 2 genres; what `timbre train` would hold out with seed 5 (network 1) and 5 + 7919 (network 2).
+  const clips = Array.from({ length: 24 }, (_, i) => ({ file: `${i}.wav`, label: i % 2 ? 'rock' : 'pop', group: `artist:${Math.floor(i / 2)}` }));
+  const items = clips.map((clip, row) => ({ row, label: clip.label === 'pop' ? 0 : 1, group: clip.group }));
+  const first = splitForValidation(items, 2, 5).validation.map((item) => item.row);
+  const second = new Set(splitForValidation(items, 2, 5 + 7919).validation.map((item) => item.row));
+  const definition = (options: object, validationClips: number[]) =>
+    ({ training: { options: { seed: 5, minEpochs: 30, maxEpochs: 30, ...options }, members: validationClips.map((count) => ({ validationClips: count })) } }) as unknown as ModelDefinition;
+
+  const one = modelValidationRows(definition({}, [first.length]), clips, ['pop', 'rock']);
+  assert.deepEqual(one, { rows: [...first].sort((a, b) => a - b), steeredTraining: false });
+  const both = modelValidationRows(definition({}, [first.length, second.size]), clips, ['pop', 'rock']);
+  assert.deepEqual(both?.rows, first.filter((row) => second.has(row)).sort((a, b) => a - b), 'only clips no network trained on');
+  assert.equal(modelValidationRows(definition({}, [first.length + 1]), clips, ['pop', 'rock']), null, 'a split that does not match the record');
+  assert.equal(modelValidationRows(definition({ restoreBest: true }, [first.length]), clips, ['pop', 'rock'])?.steeredTraining, true);
+  assert.equal(modelValidationRows(definition({ minEpochs: 2 }, [first.length]), clips, ['pop', 'rock'])?.steeredTraining, true);
 });

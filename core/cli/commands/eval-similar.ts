@@ -208,13 +208,15 @@ export async function run(args: string[]): Promise<number> {
     };
 
     function heldBackCheck() {
-      const heldBack = modelValidationRows(model!.definition, clips, dataset.labels);
-      if (!heldBack) return null;
+      const validation = modelValidationRows(model!.definition, clips, dataset.labels);
+      if (!validation) return null;
+      const heldBack = validation.rows;
       const held = new Set(heldBack);
       const dev = all.filter((row) => !held.has(row));
       return {
         clips: heldBack.length,
         artists: new Set(heldBack.map((row) => groups[row])).size,
+        steeredTraining: validation.steeredTraining,
         mirOnly: searchAndScore(dev, heldBack, false),
         withEmbedding: searchAndScore(dev, heldBack, true),
         // Each held-back clip queries all clips at plain MIR weights and each embedding weight: the
@@ -259,9 +261,9 @@ function pooled(results: Array<{ weights: VectorWeights; scores: Scores }>): Sea
  * splitForValidation, as `timbre train` drew them). Null when the definition lacks what is needed
  * or the rebuilt split's size disagrees with the recorded one.
  */
-function modelValidationRows(definition: ModelDefinition, clips: Clip[], labels: string[]): number[] | null {
+export function modelValidationRows(definition: ModelDefinition, clips: Clip[], labels: string[]): { rows: number[]; steeredTraining: boolean } | null {
   const training = definition.training as
-    | { options?: { seed?: number }; members?: Array<{ validationClips?: number }> }
+    | { options?: { seed?: number; minEpochs?: number; maxEpochs?: number; restoreBest?: boolean }; members?: Array<{ validationClips?: number }> }
     | undefined;
   const seed = training?.options?.seed;
   const members = training?.members;
@@ -275,7 +277,11 @@ function modelValidationRows(definition: ModelDefinition, clips: Clip[], labels:
     const rows = new Set(validation.map((item) => item.row));
     unseen = (unseen ?? [...rows]).filter((row) => rows.has(row));
   }
-  return unseen!.sort((a, b) => a - b);
+  // Early stopping or keeping the best epoch lets the validation loss pick the weights kept: the
+  // clips were never trained on, but they steered when training stopped.
+  const options = training!.options!;
+  const steeredTraining = options.restoreBest === true || (options.minEpochs ?? 0) < (options.maxEpochs ?? 0);
+  return { rows: unseen!.sort((a, b) => a - b), steeredTraining };
 }
 
 /** DIR/<label>/**: each top-level folder is a label (e.g. a soundtrack); no artists are known. */
@@ -331,6 +337,7 @@ function printReport(report: {
     heldBackArtists: {
       clips: number;
       artists: number;
+      steeredTraining: boolean;
       mirOnly: { weights: VectorWeights; scores: Scores };
       withEmbedding: { weights: VectorWeights; scores: Scores };
       embeddingSweep: Array<{ embedding: number; scores: Scores }>;
@@ -352,7 +359,8 @@ function printReport(report: {
       const row = (title: string, scores: Scores) => `  ${title.padEnd(72)} ${both(scores.withSameArtist.precision, scores.sameArtistExcluded.precision)}`;
       lines.push(
         '',
-        `held back: the ${held.clips} clips of the ${held.artists} artists the model held out for validation (never trained on);`,
+        `held back: the ${held.clips} clips of the ${held.artists} artists the model held out for validation (never trained on` +
+          `${held.steeredTraining ? ', though their validation loss chose when training stopped' : ''});`,
         'weights searched on the other clips; each held-back clip queries all clips:',
         row('rank MIR, group/moment weights', held.mirOnly.scores),
         row('rank MIR + embedding', held.withEmbedding.scores),
