@@ -1,12 +1,12 @@
 import type { TimeFrequency } from '../dsp/types.js';
-import { trainLogisticBaseline } from './baseline.js';
+import { trainLogisticBaseline, predictLogisticBaseline } from './baseline.js';
 import type { LabelledDataset } from './dataset.js';
 import { FeatureCache } from './feature-cache.js';
-import { chooseStatisticsWeight, fuseProbabilities, statisticsHeadFrom, statisticsProbabilities, type StatisticsHead } from './fusion.js';
+import { DEFAULT_STATISTICS_WEIGHT, fuseProbabilities } from './fusion.js';
 import { fileLogMel } from './features.js';
-import { predictEnsemble, predictTrack } from './inference.js';
+import { predictEnsemble } from './inference.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
-import { DEFAULT_CONFIG, type CnnLstmConfig, type CnnLstmModel } from './model.js';
+import { DEFAULT_CONFIG, type CnnLstmConfig } from './model.js';
 import { groupedFolds } from './splits.js';
 import { argMax, DEFAULT_TRAIN_OPTIONS, trainCnnLstm, type EpochReport, type TrainOptions, type TrainResult } from './train.js';
 
@@ -79,76 +79,14 @@ export async function trainEnsemble(
   return results;
 }
 
-export interface FusedRecipeResult {
-  networks: Array<TrainResult & { trainCount: number; validationCount: number }>;
-  statisticsHead: StatisticsHead;
-  /** Log loss of each STATISTICS_WEIGHT_GRID weight on the validation clips. */
-  weightLosses: number[];
-}
-
-/**
- * The shipped recipe: the networks (trainEnsemble), then a logistic regression on the statistics
- * and the weight that fuses them. The weight is chosen on the first network's validation artists,
- * with a regression trained without them, so no clip scores a model that saw it; the shipped
- * regression is then retrained on all items.
- */
-export async function trainFusedRecipe(
-  items: DatasetItem[],
-  statistics: Float64Array[],
-  labels: string[],
-  options: TrainOptions,
-  members: number,
-  onEpoch?: (member: number, report: EpochReport) => void,
-  config: Omit<CnnLstmConfig, 'labels'> = DEFAULT_CONFIG,
-): Promise<FusedRecipeResult> {
-  const networks = await trainEnsemble(items, labels, options, members, onEpoch, config);
-  return { networks, ...fitStatisticsHead(items, statistics, labels, options.seed, networks[0].model) };
-}
-
-/**
- * The statistics half of trainFusedRecipe, for a trained network: the fusion weight chosen on the
- * network's validation split (drawn as trainRecipe draws it from `seed`), and the regression
- * retrained on all items.
- */
-export function fitStatisticsHead(
-  items: DatasetItem[],
-  statistics: Float64Array[],
-  labels: string[],
-  seed: number,
-  network: CnnLstmModel,
-): { statisticsHead: StatisticsHead; weightLosses: number[] } {
-  if (statistics.length !== items.length) throw new Error('one statistics row per item expected');
-  const rows = items.map((item, row) => ({ ...item, row }));
-  const { train, validation } = splitForValidation(rows, labels.length, seed);
-  const inner = statisticsHeadFrom(
-    trainLogisticBaseline(
-      train.map((item) => statistics[item.row]),
-      train.map((item) => item.label),
-      labels.length,
-    ),
-    0,
-  );
-  const { weight, losses } = chooseStatisticsWeight(
-    validation.map((item) => predictTrack(network, item.mel).probabilities),
-    validation.map((item) => statisticsProbabilities(inner, statistics[item.row])),
-    validation.map((item) => item.label),
-  );
-  const shipped = trainLogisticBaseline(
-    statistics,
-    items.map((item) => item.label),
-    labels.length,
-  );
-  return { statisticsHead: statisticsHeadFrom(shipped, weight), weightLosses: losses };
-}
-
 export interface CrossValidationReport {
   folds: number;
   groupedBy: 'artist' | 'clip';
   seed: number;
   cnnLstm: ClassificationReport & { members: number; foldAccuracies: number[]; epochsPerFold: number[][]; trainSeconds: number };
   baseline?: ClassificationReport & { foldAccuracies: number[]; features: string };
-  /** The shipped recipe: the CNN-LSTM and the baseline of the same fold, fused (see trainFusedRecipe). */
-  fused?: ClassificationReport & { foldAccuracies: number[]; statisticsWeights: number[] };
+  /** The shipped recipe: the CNN-LSTM and the baseline of the same fold, fused (see fusion.ts). */
+  fused?: ClassificationReport & { foldAccuracies: number[]; statisticsWeight: number };
   /** Every clip's out-of-fold probabilities, for studying the fusion without retraining. */
   predictions: Array<{ file: string; truth: number; fold: number; cnnLstm: number[]; baseline: number[] | null }>;
 }
@@ -160,7 +98,7 @@ export interface CrossValidationOptions {
   train: TrainOptions;
   /** The 518 MIR statistics per item, for the baseline and the fusion; absent: the CNN-LSTM alone. */
   statistics?: Float64Array[];
-  /** A fixed statistics share for the fusion; absent: chosen on each fold's validation artists (the shipped recipe). */
+  /** The statistics' share of the fused prediction. */
   statisticsWeight?: number;
   onEpoch?: (fold: number, member: number, report: EpochReport) => void;
   onFold?: (fold: number, model: 'CNN-LSTM' | 'baseline' | 'fused', accuracy: number) => void;
@@ -179,8 +117,8 @@ export async function crossValidate(
 ): Promise<CrossValidationReport> {
   const seed = options.train.seed;
   const { statistics } = options;
+  const statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
   if (statistics && statistics.length !== items.length) throw new Error('one statistics row per item expected');
-  const statisticsWeights: number[] = [];
   const assignment = groupedFolds(items, options.folds, seed, labels.length);
   const truth: number[] = [];
   const predicted = { cnnLstm: [] as number[], baseline: [] as number[], fused: [] as number[] };
@@ -192,23 +130,28 @@ export async function crossValidate(
     const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
     const testIndices = items.map((_, i) => i).filter((i) => assignment[i] === fold);
     const started = performance.now();
-    const foldItems = trainIndices.map((i) => items[i]);
-    const foldOptions = { ...options.train, seed: seed + 1000 * (fold + 1) };
-    const onEpoch = (member: number, report: EpochReport) => options.onEpoch?.(fold, member, report);
-    const fusedRecipe = statistics
-      ? await trainFusedRecipe(foldItems, trainIndices.map((i) => statistics[i]), labels, foldOptions, options.members, onEpoch)
-      : null;
-    const results = fusedRecipe?.networks ?? (await trainEnsemble(foldItems, labels, foldOptions, options.members, onEpoch));
+    const results = await trainEnsemble(
+      trainIndices.map((i) => items[i]),
+      labels,
+      { ...options.train, seed: seed + 1000 * (fold + 1) },
+      options.members,
+      (member, report) => options.onEpoch?.(fold, member, report),
+    );
     trainSeconds += (performance.now() - started) / 1000;
     epochsPerFold.push(results.map((result) => result.bestEpoch));
     const models = results.map((result) => result.model);
     const network = testIndices.map((i) => predictEnsemble(models, items[i].mel).probabilities);
     for (const model of models) model.dispose();
-    // The baseline is the fused recipe's statistics regression (trained on the same fold's items).
-    const head = fusedRecipe?.statisticsHead ?? null;
-    const statisticsWeight = head ? (options.statisticsWeight ?? head.weight) : 0;
-    if (head) statisticsWeights.push(statisticsWeight);
-    const baseline = head ? testIndices.map((i) => statisticsProbabilities(head, statistics![i])) : null;
+    const baseline = statistics
+      ? predictLogisticBaseline(
+          trainLogisticBaseline(
+            trainIndices.map((i) => statistics[i]),
+            trainIndices.map((i) => items[i].label),
+            labels.length,
+          ),
+          testIndices.map((i) => statistics[i]),
+        )
+      : null;
     const correct = { cnnLstm: 0, baseline: 0, fused: 0 };
     testIndices.forEach((i, k) => {
       const label = items[i].label;
@@ -243,7 +186,7 @@ export async function crossValidate(
     baseline: statistics
       ? { ...classificationReport(truth, predicted.baseline, labels), foldAccuracies: foldAccuracies.baseline, features: 'FMA 518 statistics, standardised; logistic regression' }
       : undefined,
-    fused: statistics ? { ...classificationReport(truth, predicted.fused, labels), foldAccuracies: foldAccuracies.fused, statisticsWeights } : undefined,
+    fused: statistics ? { ...classificationReport(truth, predicted.fused, labels), foldAccuracies: foldAccuracies.fused, statisticsWeight } : undefined,
     predictions,
   };
 }

@@ -4,8 +4,7 @@ import type { LogisticBaseline } from './baseline.js';
  * Late fusion of the CNN-LSTM with the MIR-statistics model. On emotify-dev the 518 standardised
  * FMA statistics in a logistic regression beat the network alone (artist-grouped CV accuracy 0.675
  * against 0.614), and the two err on different clips, so the shipped model multiplies their
- * probabilities: p ∝ p_network^(1 − w) · p_statistics^w (a weighted geometric mean), with w chosen
- * on the training run's own validation artists.
+ * probabilities: p ∝ p_network^(1 − w) · p_statistics^w (a weighted geometric mean).
  */
 export interface StatisticsHead {
   /** What the head reads: analyzeSignal's fma518 vector. */
@@ -20,33 +19,14 @@ export interface StatisticsHead {
   bias: number[];
 }
 
-/** Statistics weights tried on the validation clips (chooseStatisticsWeight). */
-export const STATISTICS_WEIGHT_GRID = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-
 /**
- * The grid weight whose fused probabilities have the lowest log loss on held-out clips (the
- * training run's validation artists, never the test clips); ties go to the weight nearest 0.5.
+ * The statistics' share in the shipped recipe: an even split, fixed before measuring. It is not
+ * tuned on the test folds, nor on the training run's validation artists: those also chose the
+ * network's epoch (early stopping), so they flatter the network.
  */
-export function chooseStatisticsWeight(
-  network: ReadonlyArray<ArrayLike<number>>,
-  statistics: ReadonlyArray<ArrayLike<number>>,
-  labels: readonly number[],
-): { weight: number; losses: number[] } {
-  if (network.length === 0 || network.length !== statistics.length || network.length !== labels.length) {
-    throw new Error('choosing a fusion weight needs one network and one statistics prediction per labelled clip');
-  }
-  const losses = STATISTICS_WEIGHT_GRID.map(
-    (weight) => labels.reduce((sum, label, i) => sum - Math.log(Math.max(fuseProbabilities(network[i], statistics[i], weight)[label], 1e-7)), 0) / labels.length,
-  );
-  let best = 0;
-  losses.forEach((loss, i) => {
-    const closer = Math.abs(STATISTICS_WEIGHT_GRID[i] - 0.5) < Math.abs(STATISTICS_WEIGHT_GRID[best] - 0.5);
-    if (loss < losses[best] - 1e-12 || (Math.abs(loss - losses[best]) <= 1e-12 && closer)) best = i;
-  });
-  return { weight: STATISTICS_WEIGHT_GRID[best], losses };
-}
+export const DEFAULT_STATISTICS_WEIGHT = 0.5;
 
-export function statisticsHeadFrom(baseline: LogisticBaseline, weight: number): StatisticsHead {
+export function statisticsHeadFrom(baseline: LogisticBaseline, weight = DEFAULT_STATISTICS_WEIGHT): StatisticsHead {
   return {
     features: 'fma518',
     weight,

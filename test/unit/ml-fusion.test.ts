@@ -10,7 +10,7 @@ import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { initBackend } from '../../core/ml/backend.js';
 import { predictLogisticBaseline, trainLogisticBaseline } from '../../core/ml/baseline.js';
 import { classifyWithModel, loadClassifier } from '../../core/ml/classifier.js';
-import { chooseStatisticsWeight, fuseProbabilities, STATISTICS_WEIGHT_GRID, statisticsHeadFrom, statisticsProbabilities, validateStatisticsHead } from '../../core/ml/fusion.js';
+import { fuseProbabilities, statisticsHeadFrom, statisticsProbabilities, validateStatisticsHead } from '../../core/ml/fusion.js';
 import { predictTrack } from '../../core/ml/inference.js';
 import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
 import { libraryDataset } from '../../core/ml/library-dataset.js';
@@ -45,21 +45,6 @@ test('fusion is the normalised weighted geometric mean of the two models', () =>
   assert.deepEqual(Array.from(fuseProbabilities(network, statistics, 0), (p) => +p.toFixed(6)), network);
   assert.deepEqual(Array.from(fuseProbabilities(network, statistics, 1), (p) => +p.toFixed(6)), statistics);
   assert.throws(() => fuseProbabilities([0.5, 0.5], statistics, 0.5), /number of classes/);
-});
-
-test('the fusion weight is the grid weight with the lowest log loss on held-out clips', () => {
-  // The network is right on every clip, the statistics on none: all weight to the network.
-  const labels = [0, 1, 2];
-  const network = labels.map((label) => Array.from({ length: 3 }, (_, c) => (c === label ? 0.8 : 0.1)));
-  const wrong = labels.map((label) => Array.from({ length: 3 }, (_, c) => (c === (label + 1) % 3 ? 0.8 : 0.1)));
-  assert.equal(chooseStatisticsWeight(network, wrong, labels).weight, 0);
-  assert.equal(chooseStatisticsWeight(wrong, network, labels).weight, 1);
-  // Identical models: every weight ties, and the tie goes to the even split.
-  const { weight, losses } = chooseStatisticsWeight(network, network, labels);
-  assert.equal(weight, 0.5);
-  assert.equal(losses.length, STATISTICS_WEIGHT_GRID.length);
-  assert.ok(Math.abs(losses[0] + Math.log(0.8)) < 1e-6, `log loss ${losses[0]}`);
-  assert.throws(() => chooseStatisticsWeight(network, wrong.slice(1), labels), /one network and one statistics/);
 });
 
 test('the statistics head reproduces the trained logistic regression, and refuses inconsistent sizes', () => {

@@ -6,6 +6,7 @@ import { loadClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
 import { crossValidate, DEFAULT_MEMBERS, loadDatasetMels } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
+import { DEFAULT_STATISTICS_WEIGHT } from '../../ml/fusion.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
 import { loadDatasetStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
@@ -18,7 +19,7 @@ const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist when DIR/artists.tsv names
 them. On the same splits: the MIR-statistics baseline (518 FMA statistics, logistic regression) and
-the shipped fusion of both (the statistics' weight chosen on each fold's validation artists, or W).
+the shipped fusion of both (statistics weight W, default ${DEFAULT_STATISTICS_WEIGHT}).
 --predictions FILE  writes every clip's out-of-fold probabilities (JSON)
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
@@ -59,8 +60,8 @@ export async function run(args: string[]): Promise<number> {
   const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'eval');
   const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'eval');
   if (folds === null || members === null || seed === null || epochs === null || minEpochs === null) return 2;
-  const statisticsWeight = values['statistics-weight'] === undefined ? undefined : Number(values['statistics-weight']);
-  if (statisticsWeight !== undefined && !(statisticsWeight >= 0 && statisticsWeight <= 1)) {
+  const statisticsWeight = values['statistics-weight'] === undefined ? DEFAULT_STATISTICS_WEIGHT : Number(values['statistics-weight']);
+  if (!(statisticsWeight >= 0 && statisticsWeight <= 1)) {
     console.error('timbre eval: --statistics-weight must be a number in [0, 1]');
     return 2;
   }
@@ -111,7 +112,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`${folds}-fold cross-validation grouped by ${report.groupedBy}, ${items.length} clips of ${data}`);
     printReport(`CNN-LSTM (ensemble of ${members})`, report.cnnLstm);
     if (report.baseline) printReport('MIR-statistics baseline (logistic regression)', report.baseline);
-    if (report.fused) printReport(`CNN-LSTM + MIR statistics, fused (statistics weights ${report.fused.statisticsWeights.join(', ')}): the shipped recipe`, report.fused);
+    if (report.fused) printReport(`CNN-LSTM + MIR statistics, fused (statistics weight ${report.fused.statisticsWeight}): the shipped recipe`, report.fused);
   }
   return 0;
 }

@@ -4,20 +4,21 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { initBackend } from '../../ml/backend.js';
+import { trainLogisticBaseline } from '../../ml/baseline.js';
 import { readFolderDataset, type LabelledDataset } from '../../ml/dataset.js';
-import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble, trainFusedRecipe } from '../../ml/experiment.js';
+import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
-import { STATISTICS_WEIGHT_GRID } from '../../ml/fusion.js';
+import { DEFAULT_STATISTICS_WEIGHT, statisticsHeadFrom } from '../../ml/fusion.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
 import { DEFAULT_LIBRARY_DATASET_OPTIONS, libraryDataset } from '../../ml/library-dataset.js';
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
 import { loadDatasetStatistics } from '../../ml/statistics.js';
-import { DEFAULT_TRAIN_OPTIONS, type EpochReport } from '../../ml/train.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { integerFlag } from './options.js';
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
-const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--statistics-weight W] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
 --data DIR  one folder per genre (and optionally artists.tsv: genre, file, artist)
 --db FILE   the library: tracks with a confirmed genre (the first one is the label), else a tag
@@ -26,8 +27,8 @@ const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epoch
 The model is an ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different sixth of
 the artists for validation and stops once its validation loss has not improved for
 ${DEFAULT_TRAIN_OPTIONS.patience} epochs (after at least --min-epochs, default ${DEFAULT_TRAIN_OPTIONS.minEpochs}), keeping the best epoch.
-A logistic regression on the 518 MIR statistics is trained beside it and fused with the networks,
-with the weight that fits the first network's validation artists best; --no-statistics leaves it out.
+A logistic regression on the 518 MIR statistics is trained beside it and fused with the networks
+(the statistics' weight W, default ${DEFAULT_STATISTICS_WEIGHT}); --no-statistics leaves it out.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --last-epoch  keep the last epoch's weights instead of the best epoch's
@@ -46,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
       members: { type: 'string' },
       seed: { type: 'string' },
       'min-tracks': { type: 'string' },
+      'statistics-weight': { type: 'string' },
       'no-statistics': { type: 'boolean' },
       id: { type: 'string' },
       'model-version': { type: 'string' },
@@ -70,6 +72,11 @@ export async function run(args: string[]): Promise<number> {
   const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'train');
   const minTracks = integerFlag(values['min-tracks'], DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre, '--min-tracks', 'train');
   if (epochs === null || seed === null || members === null || minEpochs === null || minTracks === null) return 2;
+  const statisticsWeight = values['statistics-weight'] === undefined ? DEFAULT_STATISTICS_WEIGHT : Number(values['statistics-weight']);
+  if (!(statisticsWeight >= 0 && statisticsWeight <= 1)) {
+    console.error('timbre train: --statistics-weight must be a number in [0, 1]');
+    return 2;
+  }
   const id = values.id ?? (values.db ? 'genre-cnn-lstm-library' : 'genre-cnn-lstm-custom');
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
   const out = path.resolve(values.out ?? `timbre-model-${id}`);
@@ -122,18 +129,22 @@ export async function run(args: string[]): Promise<number> {
   const featureSeconds = (performance.now() - started) / 1000;
   const restoreBest = !values['last-epoch'];
   const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, restoreBest, seed };
-  const onEpoch = (member: number, report: EpochReport) =>
+  const results = await trainEnsemble(items, dataset.labels, options, members, (member, report) => {
     console.log(
       `network ${member + 1}/${members} epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  accuracy ${report.accuracy.toFixed(3)}  ` +
         `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  lr ${report.learningRate.toExponential(1)}  (${report.seconds.toFixed(1)} s)`,
     );
-  const fused = statistics ? await trainFusedRecipe(items, statistics, dataset.labels, options, members, onEpoch) : null;
-  const results = fused?.networks ?? (await trainEnsemble(items, dataset.labels, options, members, onEpoch));
-  const statisticsHead = fused?.statisticsHead;
-  if (fused) {
-    const losses = fused.weightLosses.map((loss, i) => `${STATISTICS_WEIGHT_GRID[i]}: ${loss.toFixed(3)}`).join(', ');
-    console.log(`statistics weight ${fused.statisticsHead.weight} (validation log loss by weight: ${losses})`);
-  }
+  });
+  const statisticsHead = statistics
+    ? statisticsHeadFrom(
+        trainLogisticBaseline(
+          statistics,
+          items.map((item) => item.label),
+          dataset.labels.length,
+        ),
+        statisticsWeight,
+      )
+    : undefined;
   const trainSeconds = (performance.now() - started) / 1000 - featureSeconds;
   await writeModelFolder(
     out,
@@ -148,9 +159,7 @@ export async function run(args: string[]): Promise<number> {
         clips: items.length,
         validationSplit: dataset.groupedByArtist ? 'artist' : 'artist where known, else file',
         options,
-        statistics: fused
-          ? { features: 'fma518', model: 'logistic regression (core/ml/baseline.ts defaults)', weight: fused.statisticsHead.weight, validationLogLossByWeight: fused.weightLosses }
-          : null,
+        statistics: statisticsHead ? { features: 'fma518', model: 'logistic regression (core/ml/baseline.ts defaults)', weight: statisticsHead.weight } : null,
         backend: backend.active,
         featureSeconds: Math.round(featureSeconds),
         trainSeconds: Math.round(trainSeconds),
