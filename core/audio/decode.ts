@@ -40,25 +40,34 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
     const chunks: Buffer[] = [];
+    let received = 0;
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4000) stderr += chunk.toString('utf8');
     });
     child.on('error', (error) => reject(new DecodeError(`could not run ffmpeg: ${error.message}`, file)));
     child.on('close', (code) => {
-      const bytes = Buffer.concat(chunks);
       if (code !== 0) {
         reject(new DecodeError(describeFfmpegFailure(stderr, code), file));
         return;
       }
-      if (bytes.length < 4) {
+      if (received < 4) {
         reject(new DecodeError('no audio could be decoded from the file', file));
         return;
       }
-      // Copy into an aligned buffer: Buffer.concat may return a view at an odd offset.
-      const samples = new Float32Array(Math.floor(bytes.length / 4));
-      new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 4));
+      // The chunks go straight into an aligned buffer of their own: no concatenated copy of the PCM.
+      const samples = new Float32Array(Math.floor(received / 4));
+      const bytes = new Uint8Array(samples.buffer);
+      let offset = 0;
+      for (const chunk of chunks) {
+        const length = Math.min(chunk.length, bytes.length - offset);
+        bytes.set(length === chunk.length ? chunk : chunk.subarray(0, length), offset);
+        offset += length;
+      }
       resolve(samples);
     });
   });

@@ -106,11 +106,10 @@ export function chromaCens(C: TimeFrequency, options: ChromaCensOptions = {}): T
   const chroma = chromaCqt(C, { ...options, norm: 1, threshold: 0 });
   const { nFrames, nBins: nChroma } = chroma;
   const quantised = chroma.data;
+  const [step1, step2, step3, step4] = CENS_STEPS;
   for (let i = 0; i < quantised.length; i++) {
     const v = quantised[i];
-    let q = 0;
-    for (const step of CENS_STEPS) if (v > step) q += CENS_WEIGHT;
-    quantised[i] = q;
+    quantised[i] = CENS_WEIGHT * (+(v > step1) + +(v > step2) + +(v > step3) + +(v > step4));
   }
   let cens = chroma;
   if (winLenSmooth > 0) {
