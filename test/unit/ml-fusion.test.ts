@@ -17,7 +17,6 @@ import { libraryDataset } from '../../core/ml/library-dataset.js';
 import { CnnLstmModel, type CnnLstmConfig } from '../../core/ml/model.js';
 import { SeededRandom } from '../../core/ml/random.js';
 import { readModelFolder, registerModel, writeModelFolder } from '../../core/ml/registry.js';
-import { EarlyStopping } from '../../core/ml/train.js';
 
 const TINY: CnnLstmConfig = {
   labels: ['a', 'b', 'c'],
@@ -102,19 +101,6 @@ test('a model with a statistics head round-trips through its folder and fuses on
     model.dispose();
     await rm(folder, { recursive: true, force: true });
   }
-});
-
-test('early stopping waits `patience` epochs without a lower validation loss, and never before minEpochs', () => {
-  const run = (losses: number[], patience: number, minEpochs: number) => {
-    const stopping = new EarlyStopping(patience, minEpochs);
-    for (const [i, loss] of losses.entries()) if (stopping.update(i + 1, loss).stop) return { stoppedAt: i + 1, best: stopping.bestEpoch };
-    return { stoppedAt: null, best: stopping.bestEpoch };
-  };
-  assert.deepEqual(run([1.0, 0.9, 0.95, 0.92, 0.5], 2, 0), { stoppedAt: 4, best: 2 });
-  assert.deepEqual(run([1.0, 0.9, 0.95, 0.85, 0.86, 0.8], 2, 0), { stoppedAt: null, best: 6 });
-  assert.deepEqual(run([1.0, 1.1, 1.2, 1.3, 0.9], 2, 4), { stoppedAt: 4, best: 1 });
-  // An equal loss is no improvement.
-  assert.deepEqual(run([1.0, 1.0, 1.0], 2, 0), { stoppedAt: 3, best: 1 });
 });
 
 test('the library dataset labels tracks by confirmed genre, else by a known tag genre, grouped by artist', async () => {
