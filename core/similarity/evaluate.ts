@@ -63,6 +63,8 @@ export function precisionAtK(
 export const GROUP_WEIGHT_GRID = [0, 0.25, 0.5, 1, 2, 4, 8];
 /** Embedding block weights tried (w_mir = 1 − w_embedding). */
 export const EMBEDDING_WEIGHT_GRID = [0, 0.2, 0.35, 0.5, 0.65, 0.8];
+/** Genre-probability block weights tried (beside w_mir). */
+export const GENRE_WEIGHT_GRID = [0, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
 /** Passes of coordinate ascent over all weights. */
 const SEARCH_ROUNDS = 2;
 
@@ -73,6 +75,8 @@ export interface WeightSearchOptions {
   candidates: readonly number[];
   /** Search the embedding block's weight (else it stays 0). */
   withEmbedding: boolean;
+  /** Search the genre-probability block's weight (else it stays 0). */
+  withGenre?: boolean;
 }
 
 export interface WeightSearchResult {
@@ -93,16 +97,19 @@ export class WeightSearch {
   /** cells[c]: n × n dot products over the statistics of (feature group, moment) cell c. */
   private readonly cells: Float32Array[];
   private readonly embeddingCosine: Float32Array | null;
+  private readonly genreCosine: Float32Array | null;
 
   /**
    * @param mir each clip's MIR statistics on the space's scale (normaliseMir), FMA518 order
    * @param embeddings each clip's embedding, or null where absent (all null: MIR only)
+   * @param genreProbabilities each clip's genre probabilities, or null where absent
    */
   constructor(
     mir: readonly Float64Array[],
     embeddings: ReadonlyArray<ArrayLike<number> | null>,
     private readonly labels: readonly string[],
     private readonly groups: readonly string[],
+    genreProbabilities: ReadonlyArray<ArrayLike<number> | null> = [],
   ) {
     this.n = mir.length;
     const cellCount = FMA518_FEATURES.length * MOMENTS.length;
@@ -121,21 +128,25 @@ export class WeightSearch {
         }
       }
     }
-    if (embeddings.some((embedding) => embedding)) {
-      const units = embeddings.map((embedding) => (embedding ? unit(embedding) : null));
-      this.embeddingCosine = new Float32Array(this.n * this.n);
-      for (let i = 0; i < this.n; i++) {
-        for (let j = 0; j < this.n; j++) {
-          const a = units[i];
-          const b = units[j];
-          let dot = 0;
-          if (a && b) for (let s = 0; s < a.length; s++) dot += a[s] * b[s];
-          this.embeddingCosine[i * this.n + j] = dot;
-        }
+    this.embeddingCosine = this.cosines(embeddings.map((embedding) => (embedding ? unit(embedding) : null)));
+    // The genre block is √p (trackVector): its cosine is the Bhattacharyya coefficient.
+    this.genreCosine = this.cosines(genreProbabilities.map((p) => (p ? unit(Array.from(p, (value) => Math.sqrt(Math.max(0, value)))) : null)));
+  }
+
+  /** n × n dot products of unit rows (0 where a row is absent); null when every row is. */
+  private cosines(units: ReadonlyArray<Float64Array | null>): Float32Array | null {
+    if (!units.some((row) => row)) return null;
+    const out = new Float32Array(this.n * this.n);
+    for (let i = 0; i < this.n; i++) {
+      for (let j = 0; j < this.n; j++) {
+        const a = units[i];
+        const b = units[j];
+        let dot = 0;
+        if (a && b) for (let s = 0; s < a.length; s++) dot += a[s] * b[s];
+        out[i * this.n + j] = dot;
       }
-    } else {
-      this.embeddingCosine = null;
     }
+    return out;
   }
 
   /** Mean precision@k of `queries` among `candidates` at these weights (same group excluded). */
@@ -155,8 +166,12 @@ export class WeightSearch {
       for (const { weight, cell } of active) sum += weight * cell[row * this.n + row];
       selfSimilarity[row] = Math.sqrt(sum) || 1;
     }
-    const blockTotal = weights.embedding ** 2 + weights.mir ** 2 || 1;
-    const embeddingShare = this.embeddingCosine ? weights.embedding ** 2 / blockTotal : 0;
+    // Block weights as trackVector applies them: blocks a space lacks count for nothing.
+    const embeddingWeight = this.embeddingCosine ? weights.embedding ** 2 : 0;
+    const genreWeight = this.genreCosine ? (weights.genre ?? 0) ** 2 : 0;
+    const blockTotal = embeddingWeight + genreWeight + weights.mir ** 2 || 1;
+    const embeddingShare = embeddingWeight / blockTotal;
+    const genreShare = genreWeight / blockTotal;
     const mirShare = weights.mir ** 2 / blockTotal;
     let total = 0;
     const topScores = new Float64Array(k);
@@ -168,7 +183,10 @@ export class WeightSearch {
         const offset = query * this.n + row;
         let dot = 0;
         for (const { weight, cell } of active) dot += weight * cell[offset];
-        const score = mirShare * (dot / (selfSimilarity[query] * selfSimilarity[row])) + (embeddingShare ? embeddingShare * this.embeddingCosine![offset] : 0);
+        const score =
+          mirShare * (dot / (selfSimilarity[query] * selfSimilarity[row])) +
+          (embeddingShare ? embeddingShare * this.embeddingCosine![offset] : 0) +
+          (genreShare ? genreShare * this.genreCosine![offset] : 0);
         // Insert into the running top k (sorted, best first).
         if (found < k || score > topScores[found - 1]) {
           let position = found < k ? found++ : k - 1;
@@ -197,7 +215,14 @@ export class WeightSearch {
     const features = Object.fromEntries(FMA518_FEATURES.map(([feature]) => [feature, 1])) as Required<NonNullable<VectorWeights['features']>>;
     const moments = Object.fromEntries(MOMENTS.map((moment) => [moment, 1])) as Required<NonNullable<VectorWeights['moments']>>;
     let embedding = 0;
-    const current = (): VectorWeights => ({ embedding, mir: round(1 - embedding), features: { ...features }, moments: { ...moments } });
+    let genre = 0;
+    const current = (): VectorWeights => ({
+      embedding,
+      mir: round(1 - embedding),
+      ...(options.withGenre ? { genre } : {}),
+      features: { ...features },
+      moments: { ...moments },
+    });
     let evaluations = 1;
     let best = this.precision(current(), queries, candidates, k);
     const tryValues = (values: readonly number[], set: (value: number) => void, get: () => number) => {
@@ -219,6 +244,7 @@ export class WeightSearch {
       if (options.withEmbedding && this.embeddingCosine) {
         tryValues(EMBEDDING_WEIGHT_GRID, (value) => (embedding = value), () => embedding);
       }
+      if (options.withGenre && this.genreCosine) tryValues(GENRE_WEIGHT_GRID, (value) => (genre = value), () => genre);
       for (const [feature] of FMA518_FEATURES) tryValues(GROUP_WEIGHT_GRID, (value) => (features[feature] = value), () => features[feature]);
       for (const moment of MOMENTS) tryValues(GROUP_WEIGHT_GRID, (value) => (moments[moment] = value), () => moments[moment]);
     }

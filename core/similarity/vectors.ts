@@ -4,14 +4,15 @@ import { FMA518_FEATURES, type Fma518Feature } from '../features/fma518.js';
 /**
  * One similarity vector per track:
  *
- *   v = normalise( w_e · normalise(embedding)  ⧺  w_m · normalise(c ⊙ n(mir518)) )
+ *   v = normalise( w_e · normalise(embedding)  ⧺  w_g · √p  ⧺  w_m · normalise(c ⊙ n(mir518)) )
  *
- * The embedding is the genre classifier's track embedding; mir518 are the FMA statistics. n() puts
+ * The embedding is the genre classifier's track embedding; p its genre probabilities (an optional
+ * block, absent unless the space has genreDim > 0); mir518 are the FMA statistics. n() puts
  * every statistic on one scale using the library's own distribution (a `SimilaritySpace`, stored
  * with the index): by default its rank (the library quantile, mapped to a zero-mean, unit-variance
  * uniform), else a clipped z-score. c weights each statistic by its feature group (MFCC, chroma,
  * contrast, …) and its moment (mean, std, …, max), each group first scaled to the same total weight.
- * Each block is unit-length before weighting, so w_e and w_m alone set how much each side counts in
+ * Each block is unit-length before weighting, so the block weights alone set how much each counts in
  * the cosine. All weights are chosen by `timbre eval-similar` (an artist-grouped cross-validated
  * search on emotify-dev); the defaults below are its pick.
  */
@@ -21,6 +22,8 @@ export type MirNormalisation = 'rank' | 'zscore';
 export interface VectorWeights {
   embedding: number;
   mir: number;
+  /** Weight of the genre-probability block (spaces with genreDim > 0); absent: 0. */
+  genre?: number;
   /** Weight of each feature group inside the MIR block; a group left out weighs 1. */
   features?: Partial<Record<Fma518Feature, number>>;
   /** Weight of each moment inside the MIR block; a moment left out weighs 1. */
@@ -43,6 +46,8 @@ export interface SimilaritySpace {
   mirQuantiles: Float64Array;
   /** Length of the embedding block; 0 for an index built from MIR statistics alone. */
   embeddingDim: number;
+  /** Length of the genre-probability block (one per genre); 0 without one. */
+  genreDim: number;
   weights: VectorWeights;
 }
 
@@ -50,6 +55,8 @@ export interface TrackFeatures {
   mir: ArrayLike<number>;
   /** The classifier embedding; absent where no model has analysed the track. */
   embedding?: ArrayLike<number> | null;
+  /** The classifier's genre probabilities (summing to 1), in the space's genre order. */
+  genreProbabilities?: ArrayLike<number> | null;
 }
 
 /**
@@ -176,7 +183,7 @@ const RANK_SCALE = Math.sqrt(12);
 /** A space fitted to a library's MIR statistics. */
 export function fitSimilaritySpace(
   mirRows: readonly ArrayLike<number>[],
-  options: { embeddingDim?: number; weights?: VectorWeights; zClip?: number; normalisation?: MirNormalisation } = {},
+  options: { embeddingDim?: number; genreDim?: number; weights?: VectorWeights; zClip?: number; normalisation?: MirNormalisation } = {},
 ): SimilaritySpace {
   const { mean, std } = fitMirStandardization(mirRows);
   const quantileCount = Math.max(2, Math.min(QUANTILES, mirRows.length));
@@ -190,12 +197,13 @@ export function fitSimilaritySpace(
     quantileCount,
     mirQuantiles: fitMirQuantiles(mirRows, quantileCount),
     embeddingDim,
+    genreDim: options.genreDim ?? 0,
     weights,
   };
 }
 
 export function vectorDimension(space: SimilaritySpace): number {
-  return space.embeddingDim + space.mirMean.length;
+  return space.embeddingDim + space.genreDim + space.mirMean.length;
 }
 
 /** The MIR statistics on the space's common scale, before weighting (n() above). */
@@ -232,12 +240,15 @@ export function mirColumnWeights(weights: VectorWeights, dim: number): Float64Ar
 const columnWeightCache = new WeakMap<VectorWeights, Float64Array>();
 
 /**
- * The track's unit vector in `space`. A track without an embedding in a space that has one gets a
- * zero embedding block: its MIR block still counts, so it stays findable, with lower scores.
+ * The track's unit vector in `space`: [embedding | genre probabilities | MIR]. A track without an
+ * embedding (or probabilities) in a space that has them gets a zero block there: its MIR block still
+ * counts, so it stays findable, with lower scores. The genre block is the square root of the
+ * probabilities, so its cosine is their Bhattacharyya coefficient.
  */
 export function trackVector(features: TrackFeatures, space: SimilaritySpace): Float32Array {
   const mirDim = space.mirMean.length;
-  const vector = new Float32Array(space.embeddingDim + mirDim);
+  const mirOffset = space.embeddingDim + space.genreDim;
+  const vector = new Float32Array(mirOffset + mirDim);
 
   const embedding = space.embeddingDim > 0 ? features.embedding : null;
   if (embedding) {
@@ -248,6 +259,16 @@ export function trackVector(features: TrackFeatures, space: SimilaritySpace): Fl
     for (let j = 0; j < embedding.length; j++) vector[j] = embedding[j] * scale;
   }
 
+  const probabilities = space.genreDim > 0 ? features.genreProbabilities : null;
+  if (probabilities) {
+    if (probabilities.length !== space.genreDim) {
+      throw new Error(`trackVector: ${probabilities.length} genre probabilities, expected ${space.genreDim}`);
+    }
+    const roots = Array.from(probabilities, (p) => Math.sqrt(Math.max(0, p)));
+    const scale = (space.weights.genre ?? 0) / (norm(roots) || 1);
+    roots.forEach((root, j) => (vector[space.embeddingDim + j] = root * scale));
+  }
+
   const mir = normaliseMir(features.mir, space);
   let columnWeights = columnWeightCache.get(space.weights);
   if (!columnWeights || columnWeights.length !== mirDim) {
@@ -256,7 +277,7 @@ export function trackVector(features: TrackFeatures, space: SimilaritySpace): Fl
   }
   for (let j = 0; j < mirDim; j++) mir[j] *= columnWeights[j];
   const mirScale = space.weights.mir / (norm(mir) || 1);
-  for (let j = 0; j < mirDim; j++) vector[space.embeddingDim + j] = mir[j] * mirScale;
+  for (let j = 0; j < mirDim; j++) vector[mirOffset + j] = mir[j] * mirScale;
 
   return normaliseInPlace(vector);
 }

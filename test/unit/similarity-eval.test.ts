@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { precisionAtK, WeightSearch } from '../../core/similarity/evaluate.js';
 import { CosineIndex } from '../../core/similarity/index.js';
-import { fitSimilaritySpace, MIR_LAYOUT, normaliseMir, packVectors, trackVector, type VectorWeights } from '../../core/similarity/vectors.js';
+import { fitSimilaritySpace, MIR_LAYOUT, normaliseMir, packVectors, trackVector, vectorDimension, type VectorWeights } from '../../core/similarity/vectors.js';
 
 /**
  * Four clips per artist, two artists per genre. Each artist has its own direction; the genre adds
@@ -97,6 +97,7 @@ function weightFixture() {
   const artistSound = Array.from({ length: 6 }, () => Array.from({ length: 518 }, () => next() * 6 - 3));
   const rows: number[][] = [];
   const embeddings: number[][] = [];
+  const probabilities: number[][] = [];
   const labels: string[] = [];
   const groups: string[] = [];
   for (let artist = 0; artist < 6; artist++) {
@@ -110,31 +111,37 @@ function weightFixture() {
         }),
       );
       embeddings.push(Array.from({ length: 8 }, (_, e) => next() - 0.5 + (e === genre ? 0.4 : 0)));
+      const own = 0.4 + 0.5 * next();
+      probabilities.push(genre ? [1 - own, own] : [own, 1 - own]);
       labels.push(`genre${genre}`);
       groups.push(`artist${artist}`);
     }
   }
-  return { rows, embeddings, labels, groups };
+  return { rows, embeddings, probabilities, labels, groups };
 }
 
 test('WeightSearch scores a weighting exactly as the real vectors and index do', () => {
-  const { rows, embeddings, labels, groups } = weightFixture();
-  const space = fitSimilaritySpace(rows, { embeddingDim: 8 });
+  const { rows, embeddings, probabilities, labels, groups } = weightFixture();
+  const space = fitSimilaritySpace(rows, { embeddingDim: 8, genreDim: 2 });
   const search = new WeightSearch(
     rows.map((row) => normaliseMir(row, space)),
     embeddings,
     labels,
     groups,
+    probabilities,
   );
   const all = rows.map((_, row) => row);
   const settings: VectorWeights[] = [
     { embedding: 0, mir: 1 },
     { embedding: 0.35, mir: 0.65, features: { mfcc: 4, chroma_cqt: 0.25 }, moments: { max: 0 } },
     { embedding: 0.8, mir: 0.2, features: { zcr: 8 } },
+    { embedding: 0, mir: 1, genre: 0.5 },
+    { embedding: 0.2, mir: 0.8, genre: 1, moments: { mean: 2 } },
   ];
   for (const weights of settings) {
-    const vectors = rows.map((mir, i) => trackVector({ mir, embedding: embeddings[i] }, { ...space, weights }));
-    const index = CosineIndex.fromVectors(packVectors(vectors, space.embeddingDim + 518), space.embeddingDim + 518);
+    const vectors = rows.map((mir, i) => trackVector({ mir, embedding: embeddings[i], genreProbabilities: probabilities[i] }, { ...space, weights }));
+    const dim = vectorDimension(space);
+    const index = CosineIndex.fromVectors(packVectors(vectors, dim), dim);
     const expected = precisionAtK(index, labels, groups, 5, { excludeSameGroup: true }).precision;
     assert.ok(Math.abs(search.precision(weights, all, all, 5) - expected) < 1e-12, `${JSON.stringify(weights)}: ${expected}`);
   }

@@ -67,6 +67,21 @@ test('block weights set each side\'s share of the cosine', () => {
   assert.throws(() => trackVector({ mir: [1, 2] }, space), /2 MIR values/);
 });
 
+test('the genre block is the square root of the probabilities: its cosine is their Bhattacharyya coefficient', () => {
+  const space = fitSimilaritySpace([[0], [1], [2]], { genreDim: 2, weights: { embedding: 0, mir: 0.6, genre: 0.8 } });
+  assert.equal(vectorDimension(space), 3);
+  const a = trackVector({ mir: [2], genreProbabilities: [0.36, 0.64] }, space);
+  close(a[0], 0.8 * 0.6);
+  close(a[1], 0.8 * 0.8);
+  close(norm(a.subarray(2)), 0.6);
+  const b = trackVector({ mir: [2], genreProbabilities: [1, 0] }, space);
+  // Same MIR, probabilities with Bhattacharyya coefficient √0.36 = 0.6: 0.36 + 0.64 · 0.6.
+  close(a.reduce((sum, value, j) => sum + value * b[j], 0), 0.36 + 0.64 * 0.6);
+  const none = trackVector({ mir: [2] }, space);
+  assert.deepEqual(Array.from(none.subarray(0, 2)), [0, 0]);
+  assert.throws(() => trackVector({ mir: [1], genreProbabilities: [1] }, space), /1 genre probabilities, expected 2/);
+});
+
 test('non-finite statistics count as the library mean (z-score) or median (rank)', () => {
   const rows = [
     [0, 0],

@@ -18,6 +18,7 @@ import {
   normaliseMir,
   packVectors,
   trackVector,
+  vectorDimension,
   type MirNormalisation,
   type SimilaritySpace,
   type VectorWeights,
@@ -28,6 +29,7 @@ export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of 
 
 const USAGE = `usage: timbre eval-similar --data DIR [--label-by genre-folder|folder] [--k 10] [--folds 5] [--seed 1]
                            [--model ID | --no-embedding] [--no-search] [--cache DIR] [--json]
+                           [--probabilities FILE [--probability-key cnnLstm]]
 
 For every clip, its k nearest other clips by similarity vector; reports the fraction that share its
 label, with clips by the same artist (DIR/artists.tsv) counted, and excluded from the candidates.
@@ -40,6 +42,8 @@ defaults); then group, moment and block weights chosen by coordinate ascent on p
 same artist excluded, scored on artists the search did not see (--folds artist-grouped folds), and,
 when the model was trained on DIR, on the artists it held out for validation (clips it never
 heard), with the weights chosen on its training clips. --no-search skips the searches.
+--probabilities FILE adds a genre-probability block from out-of-fold predictions (\`timbre eval
+--data DIR --predictions FILE\`; --probability-key picks which model's, default cnnLstm).
 Per-clip features are cached under --cache (default .cache/eval-similar).`;
 
 interface Clip {
@@ -75,6 +79,8 @@ export async function run(args: string[]): Promise<number> {
       model: { type: 'string' },
       'no-embedding': { type: 'boolean', default: false },
       'no-search': { type: 'boolean', default: false },
+      probabilities: { type: 'string' },
+      'probability-key': { type: 'string', default: 'cnnLstm' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -133,15 +139,18 @@ export async function run(args: string[]): Promise<number> {
   const labels = clips.map((clip) => clip.label);
   const groups = clips.map((clip) => clip.group);
   const embeddingDim = features[0].embedding?.length ?? 0;
+  const probabilities = values.probabilities ? await readOutOfFoldProbabilities(values.probabilities, values['probability-key'], clips) : null;
+  const genreDim = probabilities?.[0]?.length ?? 0;
+  const trackFeatures = features.map((clip, row) => ({ mir: clip.mir, embedding: clip.embedding, genreProbabilities: probabilities?.[row] ?? null }));
   const mirRows = features.map((clip) => clip.mir);
   const spaces = {
-    rank: fitSimilaritySpace(mirRows, { embeddingDim, normalisation: 'rank' }),
-    zscore: fitSimilaritySpace(mirRows, { embeddingDim, normalisation: 'zscore' }),
+    rank: fitSimilaritySpace(mirRows, { embeddingDim, genreDim, normalisation: 'rank' }),
+    zscore: fitSimilaritySpace(mirRows, { embeddingDim, genreDim, normalisation: 'zscore' }),
   };
   const score = (normalisation: MirNormalisation, weights: VectorWeights, queries?: number[]): Scores => {
     const space: SimilaritySpace = { ...spaces[normalisation], weights };
-    const dim = embeddingDim + space.mirMean.length;
-    const index = CosineIndex.fromVectors(packVectors(features.map((clip) => trackVector(clip, space)), dim), dim);
+    const dim = vectorDimension(space);
+    const index = CosineIndex.fromVectors(packVectors(trackFeatures.map((clip) => trackVector(clip, space)), dim), dim);
     return {
       withSameArtist: precisionAtK(index, labels, groups, k, { queries }),
       sameArtistExcluded: precisionAtK(index, labels, groups, k, { queries, excludeSameGroup: true }),
@@ -157,6 +166,10 @@ export async function run(args: string[]): Promise<number> {
     fixed.push({ setting: 'embedding only', scores: score('rank', plain(1)) });
     fixed.push({ setting: 'rank MIR + embedding, 0.5 / 0.5', scores: score('rank', plain(0.5)) });
   }
+  if (genreDim > 0) {
+    fixed.push({ setting: 'out-of-fold genre probabilities only', scores: score('rank', { embedding: 0, mir: 0, genre: 1 }) });
+    fixed.push({ setting: 'rank MIR + out-of-fold genre probabilities, 1 / 0.5', scores: score('rank', { embedding: 0, mir: 1, genre: 0.5 }) });
+  }
   fixed.push({
     setting: `shipped defaults (${DEFAULT_NORMALISATION}; vectors.ts DEFAULT_WEIGHTS${embeddingDim > 0 ? '' : ', no embedding'})`,
     scores: score(DEFAULT_NORMALISATION, embeddingDim > 0 ? DEFAULT_WEIGHTS : { ...DEFAULT_WEIGHTS, embedding: 0, mir: 1 }),
@@ -170,6 +183,7 @@ export async function run(args: string[]): Promise<number> {
       features.map((clip) => clip.embedding),
       labels,
       groups,
+      probabilities ?? [],
     );
     const all = clips.map((_, row) => row);
     const assignment = groupedFolds(
@@ -181,16 +195,16 @@ export async function run(args: string[]): Promise<number> {
     // Weights chosen on some clips (queries and neighbours among them only, so no label of the
     // scored clips steers the choice), then scored with real vectors on the held-out queries
     // against every clip, as a library would search them.
-    const searchAndScore = (searchRows: number[], heldOut: number[], withEmbedding: boolean) => {
-      const chosen = search.search({ queries: searchRows, candidates: searchRows, k, withEmbedding });
+    const searchAndScore = (searchRows: number[], heldOut: number[], withEmbedding: boolean, withGenre = false) => {
+      const chosen = search.search({ queries: searchRows, candidates: searchRows, k, withEmbedding, withGenre });
       return { weights: chosen.weights, searchPrecision: chosen.precision, scores: score('rank', chosen.weights, heldOut) };
     };
-    const crossValidated = (withEmbedding: boolean): SearchedScores => {
+    const crossValidated = (withEmbedding: boolean, withGenre = false): SearchedScores => {
       const results = Array.from({ length: folds }, (_, fold) => {
         const heldOut = all.filter((row) => assignment[row] === fold);
-        const result = searchAndScore(all.filter((row) => assignment[row] !== fold), heldOut, withEmbedding);
+        const result = searchAndScore(all.filter((row) => assignment[row] !== fold), heldOut, withEmbedding, withGenre);
         console.error(
-          `eval-similar: ${withEmbedding ? 'with embedding' : 'MIR only'}, fold ${fold + 1}/${folds}: ` +
+          `eval-similar: ${withEmbedding ? 'with embedding' : withGenre ? 'with genre probabilities' : 'MIR only'}, fold ${fold + 1}/${folds}: ` +
             `${pct(result.scores.sameArtistExcluded.precision)} on its ${heldOut.length} held-out clips (search ${pct(result.searchPrecision)})`,
         );
         return result;
@@ -203,6 +217,7 @@ export async function run(args: string[]): Promise<number> {
       seed,
       crossValidatedMirOnly: crossValidated(false),
       crossValidatedWithEmbedding: embeddingDim > 0 ? crossValidated(true) : null,
+      crossValidatedWithGenre: genreDim > 0 ? crossValidated(false, true) : null,
       heldBackArtists: model && trainedOnThis ? heldBackCheck() : null,
       chosenOnAllClips: { mirOnly: final.weights, searchPrecision: final.precision },
     };
@@ -284,6 +299,26 @@ export function modelValidationRows(definition: ModelDefinition, clips: Clip[], 
   return { rows: unseen!.sort((a, b) => a - b), steeredTraining };
 }
 
+/**
+ * Every clip's genre probabilities from a model that never trained on it, as `timbre eval --data DIR
+ * --predictions FILE` writes them (artist-grouped cross-validation: { labels, predictions: [{ file,
+ * <key>: number[] }] }). Each clip's row comes from its own fold's model, so rows are comparable
+ * across clips (the same labels in the same order), unlike embeddings of different networks.
+ */
+async function readOutOfFoldProbabilities(file: string, key: string, clips: Clip[]): Promise<Array<number[] | null>> {
+  const data = JSON.parse(await readFile(file, 'utf8')) as { labels?: string[]; predictions?: Array<Record<string, unknown> & { file: string }> };
+  if (!Array.isArray(data.predictions) || !Array.isArray(data.labels)) throw new Error(`${file}: expected { labels, predictions }`);
+  const byFile = new Map(data.predictions.map((row) => [path.resolve(row.file), row[key]]));
+  const rows = clips.map((clip) => {
+    const row = byFile.get(path.resolve(clip.file));
+    return Array.isArray(row) && row.length === data.labels!.length ? row.map(Number) : null;
+  });
+  const missing = rows.filter((row) => !row).length;
+  if (missing === clips.length) throw new Error(`${file}: no '${key}' probabilities for these clips`);
+  if (missing > 0) console.error(`eval-similar: ${missing} clips have no '${key}' probabilities in ${file}`);
+  return rows;
+}
+
 /** DIR/<label>/**: each top-level folder is a label (e.g. a soundtrack); no artists are known. */
 async function readTopFolderDataset(root: string): Promise<FolderDataset> {
   const labels = (await readdir(root, { withFileTypes: true }))
@@ -307,7 +342,8 @@ function describeWeights(weights: VectorWeights): string {
       .filter(([, value]) => value !== 1)
       .map(([name, value]) => `${name} ${value}`)
       .join(', ') || 'all 1';
-  return `w_embedding ${weights.embedding}, w_mir ${weights.mir}; groups: ${list(weights.features)}; moments: ${list(weights.moments)}`;
+  const genre = weights.genre === undefined ? '' : `, w_genre ${weights.genre}`;
+  return `w_embedding ${weights.embedding}, w_mir ${weights.mir}${genre}; groups: ${list(weights.features)}; moments: ${list(weights.moments)}`;
 }
 
 function printReport(report: {
@@ -334,6 +370,7 @@ function printReport(report: {
     folds: number;
     crossValidatedMirOnly: SearchedScores;
     crossValidatedWithEmbedding: SearchedScores | null;
+    crossValidatedWithGenre: SearchedScores | null;
     heldBackArtists: {
       clips: number;
       artists: number;
@@ -353,6 +390,9 @@ function printReport(report: {
     lines.push(...cv('rank MIR, group/moment weights', searches.crossValidatedMirOnly));
     if (searches.crossValidatedWithEmbedding) {
       lines.push(...cv(`rank MIR + embedding${report.embeddingTrainedOnThisData ? ' (embedding in-sample)' : ''}`, searches.crossValidatedWithEmbedding));
+    }
+    if (searches.crossValidatedWithGenre) {
+      lines.push(...cv('rank MIR + out-of-fold genre probabilities (--probabilities)', searches.crossValidatedWithGenre));
     }
     const held = searches.heldBackArtists;
     if (held) {
