@@ -66,10 +66,11 @@ export interface TrackFeatures {
  * - every feature group and moment at weight 1: weights searched on 4 artist-grouped folds scored
  *   51.3 % on the fifth, no better than uniform, so none are set;
  * - w_embedding 0.2: the shipped model was trained on emotify-dev, so on those clips its embedding
- *   looks far better than it is (82 % alone, and in-sample searches pick 0.8). On the 58 clips of
- *   the 6 artists it held out (never trained on) 0.2 scored best: 57.9 % against 55.3 % for MIR
- *   alone and 42.6 % for the embedding alone. That is the only unheard data, so the choice was made
- *   on it and no independent test of it remains.
+ *   looks far better than it is (alone: 72.9 % for model 1.2.0, 82.4 % for 1.1.0; in-sample searches
+ *   pick 0.8). On the 58 clips of the 6 artists it held out (never trained on) 0.2 scored best with
+ *   both models: 57.8 % (1.1.0: 57.9 %) against 55.3 % for MIR alone and 52.2 % (42.6 %) for the
+ *   embedding alone. That is the only unheard data, so the choice was made on it and no independent
+ *   test of it remains.
  */
 export const DEFAULT_NORMALISATION: MirNormalisation = 'rank';
 export const DEFAULT_Z_CLIP = 4;
