@@ -165,8 +165,9 @@ export interface SpectrumRows {
 
 /**
  * Calls `onBatch(t, count, rows)` for frames t..t+count−1 (count ≤ 4) of the short-time spectra of
- * the padded signal: frame t is padded[t·hop, t·hop + nFft) times the window. Returns false,
- * calling nothing, where the kernels cannot run.
+ * the padded signal: frame t is padded[t·hop, t·hop + nFft) times the window. onBatch must not
+ * call other kernels: each call lays the shared memory out afresh. Returns false, calling nothing,
+ * where the kernels cannot run.
  */
 export function forEachSpectrumBatch(
   batches: SpectrumBatches,
