@@ -16,6 +16,14 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
   const { core, index, emit } = context;
   const similarity = core.similarity;
 
+  // The app will ask for neighbours soon: build the index now, and again whenever analysis finishes.
+  similarity.prepare();
+  context.onClose(
+    core.events.on('progress', ({ active, done, failed, total }) => {
+      if (active === 0 && done + failed === total) similarity.prepare();
+    }),
+  );
+
   // Rows by id, rebuilt on the next call after any track changed (the index itself follows every change).
   let rowsById: Map<number, TrackRow> | null = null;
   context.onClose(
@@ -79,12 +87,11 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
       changed(playlist.id);
       return savedView(playlist);
     },
-    updatePlaylist: async ({ id, request, ...patch }) => {
+    updatePlaylist: async ({ id, ...patch }) => {
       requirePlaylist(id);
-      similarity.updatePlaylist(id, patch);
-      // The core counts tracks left out of a new list as removals and excludes them from the request;
-      // a request given with it (a regenerated playlist) is meant as it is, so it is written after.
-      const playlist = request ? similarity.updatePlaylist(id, { request }) : similarity.getPlaylist(id)!;
+      // A request given with the tracks (a regenerated playlist) is stored as given; without one, tracks
+      // left out of the list count as removals and join the request's exclusions.
+      const playlist = similarity.updatePlaylist(id, patch);
       changed(id);
       return savedView(playlist);
     },

@@ -67,6 +67,15 @@ export class SimilarityService {
     this.map.invalidate();
   }
 
+  /**
+   * Builds the index now, in the background, if the library changed since it was last built, so the
+   * first "sounds like this" after a start or a scan does not wait for it (seconds at 100k tracks).
+   * A failure is left for the next query to report.
+   */
+  prepare(): void {
+    if (this.stale && !this.current) this.ready().catch(() => undefined);
+  }
+
   /** The n tracks that sound most like the seed (a track id, or features of any file), without it. */
   async similar(seed: number | Seed, n = 10): Promise<SimilarTrackResult[]> {
     return (await this.ready()).similar(typeof seed === 'number' ? { trackId: seed } : seed, n);
@@ -221,6 +230,8 @@ export class SimilarityService {
 
   private async rebuild(): Promise<void> {
     const tracks = this.loadTracks();
+    // No worker thread for an empty library: nothing to search, and nothing left running to close.
+    if (tracks.length === 0) throw new Error('the library has no analysed tracks yet');
     this.worker ??= new SimilarityWorker();
     await this.worker.load(tracks);
   }
