@@ -43,3 +43,9 @@ export class SeededRandom {
     return items;
   }
 }
+
+/** Uniform numbers in [0, 1) from a seed, as a plain function (for code that takes `() => number`). */
+export function seededUniform(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
+}

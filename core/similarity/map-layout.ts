@@ -1,5 +1,6 @@
 import { UMAP } from 'umap-js';
 import { createDotKernel, KERNEL_LANES, type DotKernel } from './dot-kernel.js';
+import { seededUniform } from '../ml/random.js';
 import { topK } from './index.js';
 
 /**
@@ -58,7 +59,7 @@ export function layoutLibrary(vectors: Float32Array, dim: number, options: MapLa
   const n = vectors.length / dim;
   if (!Number.isInteger(n)) throw new Error(`layoutLibrary: ${vectors.length} values is not a multiple of ${dim}`);
   const progress = options.onProgress ?? (() => undefined);
-  const random = seededRandom(settings.seed);
+  const random = seededUniform(settings.seed);
   if (n === 0) return new Float32Array(0);
   // UMAP needs a neighbourhood; a handful of tracks are just spread on a circle.
   if (n <= settings.nNeighbors + 1) return scaleToUnit(circle(n), n);
@@ -397,14 +398,3 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -10,6 +10,7 @@ import { similarityVectors, type SimilarityTrack } from '../../core/similarity/l
 import { loadSimilarityTracks } from '../../core/similarity/library-db.js';
 import { LibraryMapCache } from '../../core/similarity/library-map.js';
 import { layoutLibrary } from '../../core/similarity/map-layout.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 /**
  * The library map (2D layout of the similarity vectors): time to lay out 2,000 and 10,000 tracks
@@ -34,24 +35,12 @@ const PROBES = 500;
 const MIR_NOISE = 6;
 const EMBEDDING_NOISE = 0.6;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Tracks in clusters of uneven size and spread (some overlapping), like genres and styles: MIR
  * statistics and embeddings are a cluster centre plus noise.
  */
 function clusteredLibrary(n: number): { tracks: SimilarityTrack[]; labels: Int32Array } {
-  const next = random(n);
+  const next = seededUniform(n);
   const mirCentres = Array.from({ length: CLUSTERS }, () => Float32Array.from(FMA518_KEYS, () => next() * 10));
   const embeddingCentres = Array.from({ length: CLUSTERS }, () => Float32Array.from({ length: EMBEDDING }, () => next() - 0.5));
   const labels = new Int32Array(n);
@@ -188,7 +177,7 @@ export async function run(): Promise<BenchResult[]> {
       const rows = Array.from({ length: n }, (_, i) => Array.from(vectors.subarray(i * dim, (i + 1) * dim)));
       let embedding: number[][] = [];
       const baselineCpu = cpuMs(() => {
-        embedding = new UMAP({ nComponents: 2, random: random(1) }).fit(rows);
+        embedding = new UMAP({ nComponents: 2, random: seededUniform(1) }).fit(rows);
       });
       results.push({
         metric: `plain umap-js, ${label} (baseline)`,

@@ -2,6 +2,7 @@ import type { BenchResult } from './run.js';
 import { FMA518_KEYS } from '../../core/features/fma518.js';
 import { LibrarySimilarity, type SimilarityTrack } from '../../core/similarity/library.js';
 import { SimilarityWorker } from '../../core/similarity/search-worker.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 export const name = 'similarity';
 
@@ -10,18 +11,6 @@ const TRACKS = 100_000;
 const EMBEDDING = 128;
 const QUERIES = 30;
 const PLAYLISTS = 10;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run scores the same library. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,7 +29,7 @@ async function timeEach(count: number, action: (i: number) => unknown): Promise<
 
 /** A library of random tracks: MIR statistics, embeddings, tags, durations and tempi. */
 function randomLibrary(): SimilarityTrack[] {
-  const next = random(42);
+  const next = seededUniform(42);
   return Array.from({ length: TRACKS }, (_, i) => ({
     id: i + 1,
     path: `/music/${i}.mp3`,

@@ -12,7 +12,7 @@ import { FoldersRepo } from '../../core/db/repos/folders.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { FMA518_KEYS } from '../../core/features/fma518.js';
 import { parseM3u8 } from '../../core/similarity/m3u.js';
-import { seededRandom } from './similarity-fixtures.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 const run = promisify(execFile);
 const timbre = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/timbre.js');
@@ -31,7 +31,7 @@ before(async () => {
   const folder = new FoldersRepo(db).add(path.join(directory, 'music'));
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
-  const random = seededRandom(3);
+  const random = seededUniform(3);
   const centres = GENRES.map(() => Float32Array.from(FMA518_KEYS, () => random() * 10));
   for (let i = 0; i <= TRACKS; i++) {
     const cluster = i % 3;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { precisionAtK, WeightSearch } from '../../core/similarity/evaluate.js';
 import { CosineIndex } from '../../core/similarity/index.js';
 import { fitSimilaritySpace, MIR_LAYOUT, normaliseMir, packVectors, trackVector, vectorDimension, type VectorWeights } from '../../core/similarity/vectors.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 /**
  * Four clips per artist, two artists per genre. Each artist has its own direction; the genre adds
@@ -75,25 +76,13 @@ test('precision@2 by hand: five clips on a circle', () => {
   assert.equal(excluded.precision, (0.5 + 0.5 + 0 + 0.5 + 0.5) / 5);
 });
 
-/** A seeded uniform generator in [0, 1) (mulberry32), so the fixture is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * 36 clips, 2 genres, 3 artists per genre, 6 clips per artist, 518 MIR statistics: the MFCC
  * statistics carry the genre (weakly), all the others the artist (strongly). With the same artist
  * excluded, uniform weights let the artist's sound decide; weighting MFCC up finds the genre.
  */
 function weightFixture() {
-  const next = random(7);
+  const next = seededUniform(7);
   const artistSound = Array.from({ length: 6 }, () => Array.from({ length: 518 }, () => next() * 6 - 3));
   const rows: number[][] = [];
   const embeddings: number[][] = [];

@@ -5,22 +5,11 @@ import { FeaturesRepo } from '../../core/db/repos/features.js';
 import { FoldersRepo } from '../../core/db/repos/folders.js';
 import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { FMA518_KEYS } from '../../core/features/fma518.js';
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from '../../core/ml/random.js';
 
 /** n × dim values uniform in [-1, 1). */
 export function randomVectors(n: number, dim: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   return Float32Array.from({ length: n * dim }, () => random() * 2 - 1);
 }
 
@@ -34,7 +23,7 @@ export function addClusteredTracks(
   options: { root: string; count: number; genres?: readonly string[]; artists?: number; seed?: number },
 ): number[] {
   const genres = options.genres ?? ['Ambient', 'Metal', 'Jazz'];
-  const random = seededRandom(options.seed ?? 3);
+  const random = seededUniform(options.seed ?? 3);
   const folder = new FoldersRepo(db).add(options.root);
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);

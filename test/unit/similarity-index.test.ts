@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CosineIndex, topK, type Neighbour } from '../../core/similarity/index.js';
-import { randomVectors, seededRandom } from './similarity-fixtures.js';
+import { seededUniform } from '../../core/ml/random.js';
+import { randomVectors } from './similarity-fixtures.js';
 
 /** Every cosine in float64, sorted: the reference the index must reproduce. */
 function bruteForce(vectors: Float32Array, dim: number, query: ArrayLike<number>, k: number, skip: (row: number) => boolean): Neighbour[] {
@@ -37,7 +38,7 @@ for (const useSimd of [true, false]) {
       const vectors = randomVectors(n, dim, n * 1000 + dim);
       const index = CosineIndex.fromVectors(vectors, dim, { useSimd });
       if (useSimd) assert.equal(index.usesSimd, true, 'Node ≥ 20 has WebAssembly SIMD');
-      const random = seededRandom(dim);
+      const random = seededUniform(dim);
       for (let trial = 0; trial < 5; trial++) {
         const query = Array.from({ length: dim }, () => random() * 2 - 1);
         const k = Math.min(10, n);

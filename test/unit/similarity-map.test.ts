@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { layoutLibrary, pcaProject, symmetricEigen } from '../../core/similarity/map-layout.js';
-import { seededRandom } from './similarity-fixtures.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 test('symmetricEigen finds the eigenpairs of a symmetric matrix', () => {
   const matrix = Float64Array.from([4, 1, 0, 1, 3, 1, 0, 1, 2]);
@@ -17,7 +17,7 @@ test('symmetricEigen finds the eigenpairs of a symmetric matrix', () => {
 });
 
 test('pcaProject keeps the distances of data lying on a plane in 40 dimensions', () => {
-  const random = seededRandom(5);
+  const random = seededUniform(5);
   const dim = 40;
   const n = 150;
   const axisA = Float64Array.from({ length: dim }, () => random() - 0.5);
@@ -40,7 +40,7 @@ test('pcaProject keeps the distances of data lying on a plane in 40 dimensions',
 
 /** n rows of `dim` values in `clusters` separated blobs; row i is in blob i % clusters. */
 function blobs(n: number, dim: number, clusters: number): Float32Array {
-  const random = seededRandom(9);
+  const random = seededUniform(9);
   const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: dim }, () => random() * 10));
   return Float32Array.from({ length: n * dim }, (_, k) => centres[Math.floor(k / dim) % clusters][k % dim] + random());
 }

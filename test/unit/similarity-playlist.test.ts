@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CosineIndex } from '../../core/similarity/index.js';
 import { buildPlaylist, pathCost, smoothOrder, transitionCosts, type PlaylistTrack } from '../../core/similarity/playlist.js';
-import { seededRandom } from './similarity-fixtures.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 const DIM = 12;
 
 /** A library of `n` tracks scattered around three cluster centres, with artists, albums, genres, tempi. */
 function library(n = 300, seed = 1): { index: CosineIndex; tracks: PlaylistTrack[]; cluster: number[] } {
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   const centres = [0, 1, 2].map(() => Array.from({ length: DIM }, () => random() * 2 - 1));
   const vectors = new Float32Array(n * DIM);
   const tracks: PlaylistTrack[] = [];
@@ -106,7 +106,7 @@ test('smoothOrder recovers a line walked from one end', () => {
 
 test('"more like this" pulls the playlist towards a track, "less like this" pushes it away', () => {
   // Seed on axis 0; group A leans towards axis 1, group B towards axis 2, equally far from the seed.
-  const random = seededRandom(5);
+  const random = seededUniform(5);
   const n = 201;
   const vectors = new Float32Array(n * DIM);
   vectors[0] = 1;

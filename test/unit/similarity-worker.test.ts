@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { FMA518_KEYS } from '../../core/features/fma518.js';
 import { LibrarySimilarity, type SimilarityTrack } from '../../core/similarity/library.js';
 import { SimilarityWorker } from '../../core/similarity/search-worker.js';
-import { seededRandom } from './similarity-fixtures.js';
+import { seededUniform } from '../../core/ml/random.js';
 
 function randomLibrary(n: number): SimilarityTrack[] {
-  const random = seededRandom(11);
+  const random = seededUniform(11);
   return Array.from({ length: n }, (_, i) => ({
     id: 1000 + i,
     path: `/music/${i}.mp3`,
