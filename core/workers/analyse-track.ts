@@ -62,7 +62,7 @@ export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseRepl
     const fma518 = Float32Array.from(analysis.fma518);
     const preview = melPreview(analysis.melDb, ANALYSIS_HOP_LENGTH / SAMPLE_RATE);
 
-    const predictions = await predictGenre(analysis.melDb, excerpt.windows);
+    const predictions = await predictGenre(analysis.melDb, fma518, excerpt.windows);
 
     return {
       type: 'analysed',
@@ -93,11 +93,18 @@ function workerClassifier(): Promise<GenreClassifier | null> {
   return classifierLoad;
 }
 
-/** Classifies the excerpt's log-mel and maps the genre timeline back onto track time. */
-async function predictGenre(melDb: TimeFrequency, windows: readonly TimeWindow[]): Promise<GenrePredictions | null> {
+/**
+ * Classifies the excerpt's log-mel (fused with its MIR statistics when the model uses them) and maps
+ * the genre timeline back onto track time.
+ */
+async function predictGenre(
+  melDb: TimeFrequency,
+  fma518: Float32Array,
+  windows: readonly TimeWindow[],
+): Promise<GenrePredictions | null> {
   const classifier = await workerClassifier();
   if (!classifier) return null;
-  const prediction = classifier.classifyMel(melDb);
+  const prediction = classifier.classifyMel(melDb, fma518);
   return {
     modelId: classifier.modelId,
     modelVersion: classifier.version,

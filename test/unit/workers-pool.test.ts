@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
+import { decodeAudio } from '../../core/audio/decode.js';
+import { analyzeSignal } from '../../core/features/analyze.js';
+import { loadClassifier } from '../../core/ml/classifier.js';
 import { WorkerPool } from '../../core/workers/pool.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
@@ -27,6 +30,15 @@ describe('worker pool', () => {
       assert.ok(prediction.embedding && prediction.embedding.length > 0);
       assert.ok(prediction.segments.length >= 1 && prediction.segments.every((segment) => segment.end <= 3.01));
       assert.ok(Math.abs(reply.tags!.durationSec! - 3) < 0.01);
+
+      // The shipped model fuses the track's MIR statistics: the worker must hand them over.
+      const classifier = await loadClassifier();
+      assert.ok(classifier.usesStatistics);
+      const analysis = analyzeSignal(await decodeAudio(path));
+      const fused = classifier.classifyMel(analysis.melDb, analysis.fma518).probabilities;
+      const melOnly = classifier.classifyMel(analysis.melDb).probabilities;
+      for (const [genre, p] of Object.entries(fused)) assert.ok(Math.abs(prediction.probabilities[genre] - p) < 1e-4, genre);
+      assert.ok(Object.entries(melOnly).some(([genre, p]) => Math.abs(prediction.probabilities[genre] - p) > 1e-3));
     } finally {
       await pool.close();
       temp.cleanup();
