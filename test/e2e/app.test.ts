@@ -1,20 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ScanProgress } from '../../core/api/contract.js';
-import {
-  REPO_ROOT,
-  SYNTH_TRACKS,
-  ensureScreenshotDir,
-  haveChromium,
-  launchChromium,
-  startServe,
-  synthesizeLibrary,
-  type ServeProcess,
-} from './helpers.js';
+import { SYNTH_TRACKS, e2eWorkspace, ensureScreenshotDir, haveChromium, synthesizeLibrary, type ServeProcess } from './helpers.js';
 
 /**
  * The app end to end, in Debian's Chromium against `timbre serve` on a temp database: add a folder
@@ -25,26 +14,14 @@ import {
 const skip = haveChromium() ? false : 'Chromium is not installed (.ci/run installs it)';
 
 test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async (t) => {
-  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'renderer', 'index.html')), 'the renderer is not bundled: run `npm run build`');
-  const work = mkdtempSync(join(tmpdir(), 'timbre-e2e-'));
+  const { work, serve, openPage } = e2eWorkspace(t, 'timbre-e2e-');
   const musicDir = join(work, 'Music');
   const corruptFile = synthesizeLibrary(musicDir);
   const shots = ensureScreenshotDir();
   const totalFiles = SYNTH_TRACKS.length + 1;
 
-  let server: ServeProcess | null = null;
-  let browser: Browser | null = null;
-  t.after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  server = await startServe(join(work, 'library.db'), ['--jobs', '2']);
-  browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, colorScheme: 'light' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const server = await serve(join(work, 'library.db'), ['--jobs', '2']);
+  const { page, pageErrors } = await openPage({ viewport: { width: 1360, height: 860 }, colorScheme: 'light' });
   const mediaStatuses: number[] = [];
   page.on('response', (response) => {
     if (new URL(response.url()).pathname.startsWith('/media/')) mediaStatuses.push(response.status());
@@ -70,12 +47,12 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     // Pause as soon as the scan shows; six short files can finish before the click lands.
     const pause = page.getByRole('button', { name: 'Pause' });
     if (await pause.click({ timeout: 2000 }).then(() => true, () => false)) {
-      const atPause = await scanProgress(server!);
+      const atPause = await scanProgress(server);
       assert.equal(atPause.paused, true);
       await page.screenshot({ path: join(shots, '02a-scan-paused.png'), animations: 'disabled' });
       await page.waitForTimeout(1500);
       // Analyses already running finish; no new one starts while paused.
-      const later = await scanProgress(server!);
+      const later = await scanProgress(server);
       assert.ok(
         later.done + later.failed <= atPause.done + atPause.failed + atPause.active,
         `paused at ${JSON.stringify(atPause)}, then ${JSON.stringify(later)}`,

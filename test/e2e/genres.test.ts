@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedGenreLibrary, type SeededTrack } from '../helpers/genre-library.js';
-import { REPO_ROOT, ensureScreenshotDir, haveChromium, launchChromium, startServe, type ServeProcess } from './helpers.js';
+import { e2eWorkspace, ensureScreenshotDir, haveChromium } from './helpers.js';
 
 /**
  * Genre fixing end to end, in Chromium against `timbre serve`: fix genres inline and in bulk, undo a
@@ -16,8 +15,7 @@ import { REPO_ROOT, ensureScreenshotDir, haveChromium, launchChromium, startServ
 const skip = haveChromium() ? false : 'Chromium is not installed (.ci/run installs it)';
 
 test('fixing genres, undo, confusion and retraining in a real browser', { skip, timeout: 120_000 }, async (t) => {
-  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'renderer', 'index.html')), 'the renderer is not bundled: run `npm run build`');
-  const work = mkdtempSync(join(tmpdir(), 'timbre-e2e-genres-'));
+  const { work, serve, openPage } = e2eWorkspace(t, 'timbre-e2e-genres-');
   const musicDir = join(work, 'Music');
   mkdirSync(musicDir);
   const dbPath = join(work, 'library.db');
@@ -25,20 +23,9 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
   const byTitle = (title: string) => tracks.find((track) => track.title === title)!;
   const shots = ensureScreenshotDir();
 
-  let server: ServeProcess | null = null;
-  let browser: Browser | null = null;
-  t.after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  server = await startServe(dbPath, ['--jobs', '1']);
-  browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  const server = await serve(dbPath, ['--jobs', '1']);
+  const { page, pageErrors } = await openPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(server.url);
   await page.getByTestId('track-count').filter({ hasText: `${tracks.length} tracks` }).waitFor();
   const fixed = new Map<number, string>();

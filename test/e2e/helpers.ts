@@ -1,8 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /** The repository root (the tests run from dist/test/e2e). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -132,4 +135,38 @@ export function haveChromium(): boolean {
 export function ensureScreenshotDir(): string {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return SCREENSHOT_DIR;
+}
+
+/** One e2e test's temp folder, `timbre serve` and Chromium, all closed and removed when the test ends. */
+export interface E2eWorkspace {
+  work: string;
+  serve(dbPath: string, extraArgs?: string[]): Promise<ServeProcess>;
+  /** A page in a fresh browser context; uncaught page errors are collected (assert none at the end). */
+  openPage(options: BrowserContextOptions): Promise<{ page: Page; pageErrors: string[] }>;
+}
+
+export function e2eWorkspace(t: TestContext, prefix: string): E2eWorkspace {
+  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'renderer', 'index.html')), 'the renderer is not bundled: run `npm run build`');
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  let server: ServeProcess | null = null;
+  let browser: Browser | null = null;
+  t.after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+  return {
+    work,
+    async serve(dbPath, extraArgs = []) {
+      server = await startServe(dbPath, extraArgs);
+      return server;
+    },
+    async openPage(options) {
+      browser ??= await launchChromium();
+      const page = await (await browser.newContext(options)).newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return { page, pageErrors };
+    },
+  };
 }

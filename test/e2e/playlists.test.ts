@@ -1,18 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { LibraryMap, ScanProgress } from '../../core/api/contract.js';
 import {
-  REPO_ROOT,
   SYNTH_TRACKS,
+  e2eWorkspace,
   ensureScreenshotDir,
   haveChromium,
-  launchChromium,
-  startServe,
   synthesizeLibrary,
   type ServeProcess,
   type SynthTrack,
@@ -46,8 +43,7 @@ const ALL_TRACKS = [...SYNTH_TRACKS, ...EXTRA_TRACKS];
 const sourceSeconds = (track: SynthTrack) => Number(/(?:duration|d)=(\d+)/.exec(track.source)![1]);
 
 test('playlists and the library map in a real browser', { skip, timeout: 180_000 }, async (t) => {
-  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'renderer', 'index.html')), 'the renderer is not bundled: run `npm run build`');
-  const work = mkdtempSync(join(tmpdir(), 'timbre-e2e-playlists-'));
+  const { work, serve, openPage } = e2eWorkspace(t, 'timbre-e2e-playlists-');
   const musicDir = join(work, 'Music');
   synthesizeLibrary(musicDir);
   for (const track of EXTRA_TRACKS) {
@@ -60,15 +56,7 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
   }
   const shots = ensureScreenshotDir();
 
-  let server: ServeProcess | null = null;
-  let browser: Browser | null = null;
-  t.after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  server = await startServe(join(work, 'library.db'), ['--jobs', '2']);
+  const server = await serve(join(work, 'library.db'), ['--jobs', '2']);
   const api = apiCaller(server);
   // The library is set up through the API: the app test covers adding a folder in the UI.
   await api('addFolder', { path: musicDir });
@@ -81,11 +69,7 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     120_000,
   );
 
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light', acceptDownloads: true });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const { page, pageErrors } = await openPage({ viewport: { width: 1360, height: 860 }, colorScheme: 'light', acceptDownloads: true });
   await page.goto(server.url);
   await page.getByTestId('track-count').filter({ hasText: `${ALL_TRACKS.length + 1} tracks` }).waitFor();
 
