@@ -2,7 +2,7 @@ import FFT from 'fft.js';
 import { downsampleByTwo } from './resample.js';
 import { hannWindow, stftFrameCount } from './stft.js';
 import { timeFrequency, type TimeFrequency } from './types.js';
-import { cqtKernelTables, cqtResponseKernel, type CqtKernelTables } from './wasm/kernels.js';
+import { cqtKernelTables, cqtResponseKernel, type CqtKernelTables, type SparseFilterBasis } from './wasm/kernels.js';
 
 /** librosa.note_to_hz('C1'): the default lowest CQT frequency. */
 export const C1_HZ = 440 * 2 ** ((24 - 69) / 12);
@@ -33,21 +33,12 @@ export interface CqtOptions {
  * bins from its first to its last nonzero (zeros inside the band, which are rare, are stored too):
  * dense loops over short bands beat index lookups.
  */
-interface OctaveBasis {
+/** One octave's filters: a sparse basis over the FFT bins they use (see SparseFilterBasis). */
+interface OctaveBasis extends SparseFilterBasis {
   /** Index of this octave's first CQT bin in the output. */
   firstBin: number;
   nFilters: number;
-  nFft: number;
   hopLength: number;
-  /** The FFT bins any filter of this octave uses: [lowBin, highBin]. */
-  lowBin: number;
-  highBin: number;
-  /** Filter k's coefficients are re/im[bandStart[k] + i] for FFT bin lowBin + bandFirstBin[k] + i, i < bandLength[k]. */
-  bandStart: Int32Array;
-  bandFirstBin: Int32Array;
-  bandLength: Int32Array;
-  re: Float64Array;
-  im: Float64Array;
 }
 
 interface CqtPlan {
