@@ -12,11 +12,16 @@ export class ProgressBar {
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
 
   update(progress: AnalysisProgress): void {
-    const line = formatProgress(progress);
+    this.draw(formatProgress(progress));
+  }
+
+  /** Shows `line`: in place on a terminal; otherwise as a plain line, at most every few seconds unless `always`. */
+  draw(line: string, always = false): void {
     if (this.stream.isTTY) {
-      this.stream.write(`\r${line.padEnd((this.stream.columns ?? 80) - 1).slice(0, (this.stream.columns ?? 80) - 1)}`);
+      const width = (this.stream.columns ?? 80) - 1;
+      this.stream.write(`\r${line.padEnd(width).slice(0, width)}`);
       this.drawn = true;
-    } else if (Date.now() - this.lastPlainAt >= PLAIN_INTERVAL_MS) {
+    } else if (always || Date.now() - this.lastPlainAt >= PLAIN_INTERVAL_MS) {
       this.lastPlainAt = Date.now();
       this.stream.write(`${line}\n`);
     }
@@ -32,14 +37,17 @@ export class ProgressBar {
 export function formatProgress(progress: AnalysisProgress): string {
   const { done, failed, total, ratePerSec, etaSec, paused } = progress;
   const finished = done + failed;
-  const fraction = total > 0 ? finished / total : 1;
-  const filled = Math.round(fraction * BAR_WIDTH);
-  const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-  const parts = [`${bar} ${finished}/${total} tracks`];
+  const parts = [`${progressBarText(total > 0 ? finished / total : 1)} ${finished}/${total} tracks`];
   if (failed > 0) parts.push(`${failed} failed`);
   parts.push(`${ratePerSec.toFixed(1)}/s`);
   parts.push(paused ? 'paused' : `ETA ${formatDuration(etaSec)}`);
   return parts.join(' · ');
+}
+
+/** `[#####-----]`: `fraction` (0..1) of the bar filled. */
+export function progressBarText(fraction: number): string {
+  const filled = Math.round(fraction * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }
 
 export function formatDuration(seconds: number | null): string {

@@ -5,6 +5,7 @@ import { resolveDbPath } from '../../paths.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ModelVersionInfo, RetrainProgress } from '../../retrain/types.js';
 import { integerFlag } from './options.js';
+import { ProgressBar, progressBarText } from './progress-bar.js';
 
 export const summary = 'retrain [--db F] [--json] | --list | --rollback ID: learn from your confirmed genres; model versions';
 
@@ -16,8 +17,6 @@ const USAGE = `usage:
       refreshed from it. Progress on stderr.
   timbre retrain --list [--db FILE] [--json]        the model versions; * marks the active one
   timbre retrain --rollback ID [--db FILE] [--json] makes version ID active again (or forward), refreshing predictions`;
-
-const BAR_WIDTH = 24;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,13 +42,13 @@ export async function run(args: string[]): Promise<number> {
   if (rollbackId === null && values.rollback !== undefined) return 2;
 
   const db = openDatabase(resolveDbPath(values.db));
-  const stderr = process.stderr;
+  const progressBar = new ProgressBar();
   const service = new RetrainService({
     db,
     predictions: new PredictionsRepo(db),
     events: {
       emit: (event, payload) => {
-        if (event === 'retrain-progress' && !values.json) drawProgress(payload as RetrainProgress, stderr);
+        if (event === 'retrain-progress' && !values.json) showProgress(payload as RetrainProgress, progressBar);
       },
     },
   });
@@ -87,18 +86,12 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function drawProgress(progress: RetrainProgress, stream: NodeJS.WriteStream): void {
+function showProgress(progress: RetrainProgress, progressBar: ProgressBar): void {
   // A running step is under way, not done.
   const done = progress.state === 'running' ? progress.step - 1 : progress.steps;
-  const filled = Math.round((Math.max(0, done) / progress.steps) * BAR_WIDTH);
-  const line = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${progress.step}/${progress.steps} ${progress.message}`;
-  if (!stream.isTTY) {
-    stream.write(`${line}\n`);
-    return;
-  }
-  const width = (stream.columns ?? 80) - 1;
-  stream.write(`\r${line.padEnd(width).slice(0, width)}`);
-  if (progress.state !== 'running') stream.write('\n');
+  const line = `${progressBarText(Math.max(0, done) / progress.steps)} ${progress.step}/${progress.steps} ${progress.message}`;
+  if (progress.state === 'running') progressBar.draw(line, true);
+  else progressBar.finish(line);
 }
 
 function printVersions(versions: ModelVersionInfo[], json: boolean): void {
