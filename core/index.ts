@@ -65,12 +65,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   const pool = new WorkerPool({ size: jobs });
-  const retrain = new RetrainService({
-    db,
-    predictions,
-    events,
-    onTracksChanged: (ids) => ids.forEach((id) => library.notifyTrackChanged(id)),
-  });
+  const notifyTracksChanged = (ids: readonly number[]) => ids.forEach((id) => library.notifyTrackChanged(id));
+  const retrain = new RetrainService({ db, predictions, events, onTracksChanged: notifyTracksChanged });
   const runner = new AnalysisRunner(
     {
       db,
@@ -88,7 +84,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   );
   const scanner = new Scanner({ db, tracks, features, queue });
   const library = new Library({ db, folders, tracks, features, predictions, scanner, runner, events, watch: options.watch ?? false });
-  const genres = new GenreService(db, { onTracksChanged: (ids) => ids.forEach((id) => library.notifyTrackChanged(id)) });
+  const genres = new GenreService(db, { onTracksChanged: notifyTracksChanged });
   // Settles tag writes a crash interrupted, before anything reads those files.
   genres.recover();
   const similarity = new SimilarityService({ db });
