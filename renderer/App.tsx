@@ -11,7 +11,6 @@ import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
 import { GenresPage } from './features/genres/GenresPage.js';
 import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
-import { Glyph } from './features/playlists/Glyph.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
 import { TrackActions } from './features/playlists/TrackActions.js';
 import { TrackPanel } from './features/track/TrackPanel.js';
@@ -140,10 +139,10 @@ export function App() {
             <Icon name="grid" /> Confusion
           </button>
           <button className={`nav__item${section === 'playlists' ? ' nav__item--active' : ''}`} onClick={() => setSection('playlists')} aria-current={section === 'playlists'}>
-            <Glyph name="playlist" /> Playlists
+            <Icon name="playlist" /> Playlists
           </button>
           <button className={`nav__item${section === 'map' ? ' nav__item--active' : ''}`} onClick={() => setSection('map')} aria-current={section === 'map'}>
-            <Glyph name="map" /> Map
+            <Icon name="map" /> Map
           </button>
         </div>
         <h2 className="sidebar__heading">Folders</h2>

@@ -8,7 +8,6 @@ import { numberFormat } from '../../components/format.js';
 import { useMapStore } from '../../stores/map.js';
 import { playTrack, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
-import { Glyph } from '../playlists/Glyph.js';
 import { genreLegend, NO_GENRE, OTHER_GENRES } from './legend.js';
 import './map.css';
 
@@ -345,7 +344,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
                 <Icon name="play" /> Play
               </button>
               <button className="button button--primary" onClick={() => void soundsLike(selected.id)}>
-                <Glyph name="sparkle" /> Sounds like this
+                <Icon name="sparkle" /> Sounds like this
               </button>
             </div>
           </section>

@@ -3,7 +3,7 @@ import type { PlaylistPathStyle } from '../../../core/api/contract.js';
 import { useAppStore } from '../../stores/app.js';
 import { useFoldersStore } from '../../stores/folders.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
-import { Glyph } from './Glyph.js';
+import { Icon } from '../../components/Icon.js';
 
 /**
  * Export as M3U8. Relative paths are relative to where the playlist file goes, so the panel asks for
@@ -60,11 +60,11 @@ export function ExportPanel({ onDone }: { onDone(): void }) {
       </fieldset>
       <div className="export-panel__actions">
         <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
-          <Glyph name="save" /> Save file
+          <Icon name="save" /> Save file
         </button>
         {webMode && (
           <button className="button" type="button" onClick={() => void download()} disabled={!path.trim() || busy !== null}>
-            <Glyph name="export" /> Download
+            <Icon name="export" /> Download
           </button>
         )}
         <button className="link-button" type="button" onClick={onDone}>

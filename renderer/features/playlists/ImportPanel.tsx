@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { usePlaylistsStore } from '../../stores/playlists.js';
-import { Glyph } from './Glyph.js';
+import { Icon } from '../../components/Icon.js';
 
 /** Import an M3U/M3U8 playlist: a file chosen here, or a path on the computer running Timbre. */
 export function ImportPanel({ onDone }: { onDone(): void }) {
@@ -33,7 +33,7 @@ export function ImportPanel({ onDone }: { onDone(): void }) {
         onChange={(event) => void importChosen(event.target.files?.[0])}
       />
       <button className="button" type="button" onClick={() => fileRef.current?.click()} disabled={busy !== null}>
-        <Glyph name="import" /> Choose a file…
+        <Icon name="import" /> Choose a file…
       </button>
       <span className="muted">or</span>
       <label className="field export-panel__path">

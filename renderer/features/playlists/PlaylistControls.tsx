@@ -2,7 +2,6 @@ import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../../components/Icon.js';
 import { useLibraryStore } from '../../stores/library.js';
 import { usePlaylistsStore, type PlaylistOptions } from '../../stores/playlists.js';
-import { Glyph } from './Glyph.js';
 
 /** Length, variety, genre constraints and steering of a generated playlist; "Regenerate" applies them. */
 export function PlaylistControls() {
@@ -84,7 +83,7 @@ export function PlaylistControls() {
           onChange={(excludeGenres) => setOptions({ excludeGenres })}
         />
         <button className="button button--primary playlist-controls__apply" type="submit" disabled={busy !== null}>
-          <Glyph name="refresh" /> Regenerate
+          <Icon name="refresh" /> Regenerate
         </button>
       </div>
       <div className="playlist-controls__seeds">
@@ -111,7 +110,7 @@ export function PlaylistControls() {
         <ul className="chips" aria-label="Steering">
           {steered.map(({ id, direction }) => (
             <li key={`${direction}-${id}`} className={`chip chip--${direction}`}>
-              <Glyph name={direction} size={12} />
+              <Icon name={direction} size={12} />
               {`${direction === 'more' ? 'More' : 'Less'} like ${steeringNames[id] ?? `track ${id}`}`}
               <button type="button" className="chip__remove" aria-label={`Stop steering by ${steeringNames[id] ?? `track ${id}`}`} onClick={() => void steer(id, 'none')}>
                 <Icon name="close" size={11} />

@@ -5,7 +5,6 @@ import { Icon } from '../../components/Icon.js';
 import { formatDuration, genreColor } from '../../components/format.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
-import { Glyph } from './Glyph.js';
 import { ReasonChips } from './ReasonChips.js';
 
 /**
@@ -81,7 +80,7 @@ export function PlaylistTracks() {
             onKeyDown={(event) => onKeyDown(event, index)}
           >
             <span className="playlist-row__grip" aria-hidden="true" title="Drag to reorder">
-              <Glyph name="grip" />
+              <Icon name="grip" />
             </span>
             <span className="playlist-row__index">{index === playingIndex ? <Icon name="play" size={12} /> : index + 1}</span>
             <button className="icon-button playlist-row__play" aria-label={`Play from ${name}`} title="Play from here" onClick={() => void playFrom(index)}>
@@ -114,10 +113,10 @@ export function PlaylistTracks() {
               {steerable && !seeds.has(entry.id) && (
                 <>
                   <button className="icon-button" aria-label={`More like ${name}`} title="More like this (regenerates)" onClick={() => void steer(entry.id, 'more')}>
-                    <Glyph name="more" size={14} />
+                    <Icon name="more" size={14} />
                   </button>
                   <button className="icon-button" aria-label={`Less like ${name}`} title="Less like this (regenerates)" onClick={() => void steer(entry.id, 'less')}>
-                    <Glyph name="less" size={14} />
+                    <Icon name="less" size={14} />
                   </button>
                 </>
               )}

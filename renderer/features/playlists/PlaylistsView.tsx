@@ -6,7 +6,6 @@ import { Icon } from '../../components/Icon.js';
 import { formatDuration, numberFormat } from '../../components/format.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
 import { ExportPanel } from './ExportPanel.js';
-import { Glyph } from './Glyph.js';
 import { ImportPanel } from './ImportPanel.js';
 import { PlaylistControls } from './PlaylistControls.js';
 import { PlaylistTracks } from './PlaylistTracks.js';
@@ -32,7 +31,7 @@ export function PlaylistsView() {
           <h1>Playlists</h1>
           {savedLoaded && <span className="library__count">{`${numberFormat.format(saved.length)} saved`}</span>}
           <button className="button playlists__import-button" onClick={() => setImporting(!importing)} aria-expanded={importing}>
-            <Glyph name="import" /> Import M3U8
+            <Icon name="import" /> Import M3U8
           </button>
         </div>
         {importing && <ImportPanel onDone={() => setImporting(false)} />}
@@ -77,7 +76,7 @@ function SavedPlaylists() {
                     if (window.confirm(`Delete the playlist “${playlist.name}”? Its tracks stay in the library.`)) void deleteSaved(playlist.id);
                   }}
                 >
-                  <Glyph name="trash" />
+                  <Icon name="trash" />
                 </button>
               </li>
             );
@@ -145,7 +144,7 @@ function PlaylistEditor() {
         >
           <input className="input playlist-head__input" aria-label="Playlist name" value={name} onChange={(event) => setName(event.target.value)} maxLength={200} />
           <button className="button button--primary" type="submit" disabled={!trimmed || busy !== null || (saved && trimmed === current.name)}>
-            <Glyph name="save" /> {saved ? 'Rename' : 'Save'}
+            <Icon name="save" /> {saved ? 'Rename' : 'Save'}
           </button>
         </form>
         <span className="playlist-head__meta" data-testid="playlist-summary">
@@ -163,7 +162,7 @@ function PlaylistEditor() {
             </button>
           )}
           <button className="button" onClick={() => setExporting(!exporting)} aria-expanded={exporting} disabled={count === 0}>
-            <Glyph name="export" /> Export M3U8
+            <Icon name="export" /> Export M3U8
           </button>
         </div>
       </div>

@@ -3,7 +3,6 @@ import { useShallow } from 'zustand/react/shallow';
 import { PANEL_NEIGHBOURS, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { Icon } from '../../components/Icon.js';
-import { Glyph } from './Glyph.js';
 import { ReasonChips } from './ReasonChips.js';
 
 /** Neighbours are asked for once the panel rests on a track this long, not for every track arrow keys pass. */
@@ -40,7 +39,7 @@ export function SoundsLikeThis({ trackId, analysed }: { trackId: number; analyse
           disabled={!analysed}
           title={analysed ? 'A playlist of tracks that sound like this one (S)' : 'Available once the track is analysed'}
         >
-          <Glyph name="sparkle" /> Sounds like this
+          <Icon name="sparkle" /> Sounds like this
         </button>
       </div>
       {!analysed ? (
