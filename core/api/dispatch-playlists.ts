@@ -1,6 +1,5 @@
 import type { GeneratedPlaylist, SavedPlaylist } from '../similarity/types.js';
 import type { PlaylistApiMethods, PlaylistEntry, PlaylistTrackInfo, PlaylistView } from './contract-playlists.js';
-import type { TrackRow } from './contract.js';
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
 import { NotFoundError } from './errors.js';
 
@@ -24,19 +23,8 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
     }),
   );
 
-  // Rows by id, rebuilt on the next call after any track changed (the index itself follows every change).
-  let rowsById: Map<number, TrackRow> | null = null;
-  context.onClose(
-    core.events.on('track-updated', () => {
-      rowsById = null;
-    }),
-  );
-  const rowOf = (id: number): TrackRow | undefined => {
-    rowsById ??= new Map(index.query({ offset: 0, limit: Number.MAX_SAFE_INTEGER }).rows.map((row) => [row.id, row]));
-    return rowsById.get(id);
-  };
   const infoOf = (id: number): PlaylistTrackInfo => {
-    const row = rowOf(id);
+    const row = index.row(id);
     return {
       id,
       title: row?.title ?? null,
@@ -120,7 +108,7 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
         computedAt: map.computedAt,
         stale: map.stale,
         points: map.points.map((point) => {
-          const row = rowOf(point.trackId);
+          const row = index.row(point.trackId);
           return {
             id: point.trackId,
             title: row?.title ?? null,
