@@ -6,9 +6,10 @@ export const ANALYSIS_JOB_KIND = 'analyse-track';
 
 /**
  * Version of what analysis stores (features, preview, windows). Bump it when their meaning changes:
- * tracks analysed with an older version are re-queued by the next scan.
+ * tracks analysed with an older version are re-queued by the next scan. 2: 30 s of audio per track
+ * (core/audio/windows.ts; was up to 60-75 s).
  */
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
 
 /** Crashed or timed-out workers are retried this often; a file's own errors are not retried. */
 export const ANALYSIS_MAX_ATTEMPTS = 3;

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAudio, DecodeError } from '../../core/audio/decode.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
-import { analysisWindows, decodeAnalysisExcerpt, WINDOW_SECONDS } from '../../core/audio/windows.js';
+import {
+  decodeAnalysisExcerpt,
+  EXCERPT_SECONDS,
+  excerptFromDecoded,
+  MIDDLE_EXCERPT_LIMIT_SECONDS,
+  planExcerpt,
+  WINDOW_SECONDS,
+} from '../../core/audio/windows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timbre-decode-'));
 
@@ -44,14 +51,42 @@ test('a file that is not audio gets a readable DecodeError', async () => {
   });
 });
 
-test('analysisWindows: short tracks whole, long tracks three spread windows', () => {
-  assert.deepEqual(analysisWindows(30), [{ offsetSeconds: 0, durationSeconds: 30 }]);
-  assert.equal(analysisWindows(undefined)[0].offsetSeconds, 0);
-  const long = analysisWindows(3 * 3600);
-  assert.equal(long.length, 3);
-  const centres = long.map((w) => (w.offsetSeconds + w.durationSeconds / 2) / (3 * 3600));
+test('planExcerpt: 30 s of audio per track, long tracks from three spread windows', () => {
+  assert.deepEqual(planExcerpt(60), { decodeWindows: [{ offsetSeconds: 15, durationSeconds: EXCERPT_SECONDS }], keepMiddle: false });
+  for (const unsure of [undefined, null, 0, Number.NaN, 20]) {
+    assert.deepEqual(planExcerpt(unsure), { decodeWindows: [{ offsetSeconds: 0, durationSeconds: MIDDLE_EXCERPT_LIMIT_SECONDS }], keepMiddle: true });
+  }
+  const long = planExcerpt(3 * 3600);
+  assert.equal(long.decodeWindows.length, 3);
+  const centres = long.decodeWindows.map((w) => (w.offsetSeconds + w.durationSeconds / 2) / (3 * 3600));
   [0.2, 0.5, 0.8].forEach((expected, i) => assert.ok(Math.abs(centres[i] - expected) < 1e-9, `centre ${centres[i]}`));
-  assert.ok(long.every((w) => w.durationSeconds === WINDOW_SECONDS));
+  assert.ok(long.decodeWindows.every((w) => w.durationSeconds === WINDOW_SECONDS));
+});
+
+test('excerptFromDecoded keeps the middle 30 s of audio decoded from the start, whatever the tags said', () => {
+  const plan = planExcerpt(null);
+  const decoded = Float32Array.from({ length: 50 * 22050 }, (_, i) => i);
+  const excerpt = excerptFromDecoded(plan, decoded);
+  assert.equal(excerpt.samples.length, EXCERPT_SECONDS * 22050);
+  assert.equal(excerpt.samples[0], 10 * 22050);
+  assert.deepEqual(excerpt.windows, [{ offsetSeconds: 10, durationSeconds: EXCERPT_SECONDS }]);
+  const short = excerptFromDecoded(plan, decoded.subarray(0, 12 * 22050));
+  assert.equal(short.samples.length, 12 * 22050);
+  assert.deepEqual(short.windows, [{ offsetSeconds: 0, durationSeconds: 12 }]);
+});
+
+test('decodeAnalysisExcerpt of a 60-s file decodes its middle 30 s', async () => {
+  const file = synthesize('minute.ogg', "aevalsrc='0.5*sin(2*PI*(100+t*2)*t)':d=60:s=22050", ['-c:a', 'libvorbis']);
+  const tagged = await decodeAnalysisExcerpt(file, 60);
+  const untagged = await decodeAnalysisExcerpt(file);
+  for (const excerpt of [tagged, untagged]) {
+    assert.ok(Math.abs(excerpt.samples.length / 22050 - EXCERPT_SECONDS) < 0.1, `decoded ${excerpt.samples.length / 22050} s`);
+    assert.ok(Math.abs(excerpt.windows[0].offsetSeconds - 15) < 0.1, `offset ${excerpt.windows[0].offsetSeconds}`);
+  }
+  // The seek lands where the middle starts: both excerpts hold the same audio.
+  let largest = 0;
+  for (let i = 22050; i < 2 * 22050; i++) largest = Math.max(largest, Math.abs(tagged.samples[i] - untagged.samples[i]));
+  assert.ok(largest < 0.05, `largest difference ${largest}`);
 });
 
 test('decodeAnalysisExcerpt of a long file decodes only its windows, in order', async () => {
@@ -69,6 +104,6 @@ test('decodeAnalysisExcerpt of a long file decodes only its windows, in order', 
     }
     return count;
   };
-  const rates = [5, 25, 45].map(crossingsPerSecond);
+  const rates = [0, 1, 2].map((window) => crossingsPerSecond((window + 0.5) * WINDOW_SECONDS));
   assert.ok(rates[0] < rates[1] && rates[1] < rates[2], `instantaneous frequencies ${rates}`);
 });
