@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { CoreEventMap, CoreEventName, CoreEvents } from './library/types.js';
+import type { CoreEventMap, CoreEventName, CoreEvents, TrackUpdate } from './library/types.js';
 
 /** The core's typed event bus: `on` for subscribers (returns an unsubscribe), `emit` for the core itself. */
 export class CoreEventBus implements CoreEvents {
@@ -18,4 +18,17 @@ export class CoreEventBus implements CoreEvents {
   emit<E extends CoreEventName>(event: E, payload: CoreEventMap[E]): void {
     this.emitter.emit(event, payload);
   }
+}
+
+/**
+ * Follows every track change, whether it came alone ('track-updated') or with others ('tracks-updated'):
+ * the listener always gets a list. Returns one unsubscribe for both.
+ */
+export function onTrackUpdates(events: CoreEvents, listener: (updates: readonly TrackUpdate[]) => void): () => void {
+  const stopSingle = events.on('track-updated', (update) => listener([update]));
+  const stopBatch = events.on('tracks-updated', ({ updates }) => listener(updates));
+  return () => {
+    stopSingle();
+    stopBatch();
+  };
 }

@@ -11,7 +11,7 @@ import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
 import { MetaRepo } from './db/repos/meta.js';
 import { TracksRepo } from './db/repos/tracks.js';
-import { CoreEventBus } from './events.js';
+import { CoreEventBus, onTrackUpdates } from './events.js';
 import { GenreService } from './genres/service.js';
 import { AnalysisQueue } from './jobs/analysis-queue.js';
 import { AnalysisRunner } from './jobs/runner.js';
@@ -65,7 +65,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   const pool = new WorkerPool({ size: jobs });
-  const notifyTracksChanged = (ids: readonly number[]) => ids.forEach((id) => library.notifyTrackChanged(id));
+  const notifyTracksChanged = (ids: readonly number[]) => library.notifyTracksChanged(ids);
   const retrain = new RetrainService({ db, predictions, events, onTracksChanged: notifyTracksChanged });
   const runner = new AnalysisRunner(
     {
@@ -89,7 +89,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   genres.recover();
   const similarity = new SimilarityService({ db });
   // Analysed, edited or removed tracks change vectors, genres and the map: rebuild on the next query.
-  events.on('track-updated', () => similarity.invalidate());
+  onTrackUpdates(events, () => similarity.invalidate());
   // Finishes a prediction refresh a crash interrupted.
   retrain.recover();
   runner.start();

@@ -1,3 +1,4 @@
+import { onTrackUpdates } from '../events.js';
 import { EditBlockedError } from '../genres/service.js';
 import { BUILTIN_GENRES } from '../genres/vocabulary.js';
 import type { GenreApiMethods, GenreEditResult, GenreEditState, GenreUndoResult, TrackRow } from './contract.js';
@@ -16,8 +17,8 @@ function fileErrorsOf(outcome: EditOutcome): Array<{ path: string; error: string
 /**
  * The genre-fixing methods (contract-genres.ts) over core.genres (edits, vocabulary, undo/redo) and
  * core.retrain (model versions, confusion). Every edit answers with what changed and the new undo
- * state, and announces 'genres-changed'; the table rows follow through the core's 'track-updated'
- * events, which the genre service raises for each track it changes.
+ * state, and announces 'genres-changed'; the table rows follow through the core's track updates
+ * (one 'tracks-updated' for a bulk edit), which createCore raises for the tracks the genre service changed.
  */
 export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiMethods> {
   const { core, index, emit } = context;
@@ -33,7 +34,7 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
    */
   const edit = (change: () => EditOutcome, tracksAsked?: number): GenreEditResult => {
     const changed = new Set<number>();
-    const stop = core.events.on('track-updated', ({ id }) => changed.add(id));
+    const stop = onTrackUpdates(core.events, (updates) => updates.forEach(({ id }) => changed.add(id)));
     let outcome: EditOutcome;
     try {
       outcome = change();

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { ZodError } from 'zod';
+import { onTrackUpdates } from '../events.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
@@ -50,7 +51,7 @@ export const EVENT_INTERVAL_MS = 150;
 /** What the method groups (dispatch-genres.ts, dispatch-playlists.ts) get to work with. */
 export interface DispatchContext {
   core: Core;
-  /** The in-memory table index; it follows 'track-updated' events on its own. */
+  /** The in-memory table index; it follows the core's track updates on its own. */
   index: TrackIndex;
   emit: EventListener;
   /** Registers cleanup (event subscriptions, workers) run by close(). */
@@ -88,13 +89,15 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   };
 
   const unsubscribers = [
-    core.events.on('track-updated', ({ id, track }) => {
-      if (track) index.upsert(toTrackRow(track));
-      else index.remove(id);
-      pendingTrackIds.add(id);
+    onTrackUpdates(core.events, (updates) => {
+      for (const { id, track } of updates) {
+        if (track) index.upsert(toTrackRow(track));
+        else index.remove(id);
+        pendingTrackIds.add(id);
+      }
       scheduleFlush();
     }),
-    // A removed folder's tracks each arrive as a 'track-updated' with no track.
+    // A removed folder's tracks each arrive as a track update with no track.
     core.events.on('folder-updated', () => {
       foldersChanged = true;
       scheduleFlush();

@@ -151,11 +151,23 @@ export interface LibraryService {
   whenIdle(): Promise<void>;
 }
 
+/** One track's change: its row as it is now, or null when it was removed. */
+export interface TrackUpdate {
+  id: number;
+  track: TrackSummary | null;
+}
+
 /** Events of the core, with their payloads. */
 export interface CoreEventMap {
   progress: AnalysisProgress;
   /** A track was added, changed, analysed or failed; `track` is null when it was removed. */
-  'track-updated': { id: number; track: TrackSummary | null };
+  'track-updated': TrackUpdate;
+  /**
+   * Several tracks changed at once (a bulk genre edit, its undo, a rename or merge, a prediction
+   * refresh): one event for all of them, since one event per track costs seconds at 100k tracks.
+   * Subscribers that follow every track change use onTrackUpdates (core/events.ts), which sees both forms.
+   */
+  'tracks-updated': { updates: TrackUpdate[] };
   /** A folder was added, scanned, started/stopped watching; `folder` is null when it was removed. */
   'folder-updated': { id: number; folder: FolderInfo | null };
 }

@@ -167,6 +167,29 @@ test('tracks map to table rows and details, predictions included when the core h
   dispatcher.close();
 });
 
+test('a batch of track updates keeps the table current like single ones and is announced once', async () => {
+  const fake = fakeCore([summary(1), summary(2), summary(3)]);
+  const dispatcher = createDispatcher(fake.core, { mode: 'web', version: '1' });
+  const received: Array<[ApiEventName, unknown]> = [];
+  dispatcher.subscribe((event, payload) => received.push([event, payload]));
+
+  fake.emit('tracks-updated', {
+    updates: [
+      { id: 1, track: summary(1, { confirmedGenres: ['Jazz'], genre: 'Jazz' }) },
+      { id: 2, track: summary(2, { confirmedGenres: ['Jazz'], genre: 'Jazz' }) },
+      { id: 3, track: null },
+    ],
+  });
+  const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10, genre: 'jazz' }]);
+  assert.ok(page.ok);
+  const { total, libraryTotal } = page.result as { total: number; libraryTotal: number };
+  assert.deepEqual({ total, libraryTotal }, { total: 2, libraryTotal: 2 });
+  await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS + 50));
+  assert.deepEqual(received, [['tracks-changed', { ids: [1, 2, 3] }]]);
+  dispatcher.close();
+  assert.equal(fake.listenerCount(), 0, 'close() unsubscribes from both forms');
+});
+
 test('core events keep the table current and reach subscribers coalesced', async () => {
   const fake = fakeCore([summary(1)]);
   const dispatcher = createDispatcher(fake.core, { mode: 'web', version: '1' });

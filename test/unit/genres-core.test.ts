@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { onTrackUpdates } from '../../core/events.js';
 import { createCore } from '../../core/index.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 describe('core.genres', () => {
-  it('every genre change reaches subscribers as track-updated events carrying the new confirmed genres', async () => {
+  it('every genre change reaches subscribers as track updates carrying the new confirmed genres; a bulk change is one event', async () => {
     const temp = makeTempDir();
     const music = join(temp.dir, 'music');
     mkdirSync(music);
@@ -19,15 +20,20 @@ describe('core.genres', () => {
       await core.library.scanFolder(folder.id);
       const [a, b] = core.library.listTracks().map((track) => track.id);
       const events: Array<{ id: number; genres: string[] | undefined; genre: string | null | undefined }> = [];
-      core.events.on('track-updated', ({ id, track }) => events.push({ id, genres: track?.confirmedGenres, genre: track?.genre }));
+      onTrackUpdates(core.events, (updates) => updates.forEach(({ id, track }) => events.push({ id, genres: track?.confirmedGenres, genre: track?.genre })));
       const take = () => events.splice(0).sort((x, y) => x.id - y.id);
+      const eventCounts = { single: 0, batched: 0 };
+      core.events.on('track-updated', () => eventCounts.single++);
+      core.events.on('tracks-updated', () => eventCounts.batched++);
 
       core.genres.setTrackGenres([a, b], ['hip hop', 'Jazz']);
+      assert.deepEqual(eventCounts, { single: 0, batched: 1 }, 'two tracks edited at once: one event');
       assert.deepEqual(take(), [
         { id: a, genres: ['Hip-Hop', 'Jazz'], genre: 'Hip-Hop' },
         { id: b, genres: ['Hip-Hop', 'Jazz'], genre: 'Hip-Hop' },
       ]);
       core.genres.removeTrackGenre([b], 'hip-hop');
+      assert.deepEqual(eventCounts, { single: 1, batched: 1 }, 'one track edited: a track-updated, as before');
       assert.deepEqual(take(), [{ id: b, genres: ['Jazz'], genre: 'Jazz' }]);
       core.genres.renameGenre('Hip-Hop', 'Rap Music');
       assert.deepEqual(take(), [{ id: a, genres: ['Rap Music', 'Jazz'], genre: 'Rap Music' }]);

@@ -14,7 +14,7 @@ describe('library service', () => {
     writeWav(join(music, 'a.wav'), toneSamples(0.5));
     writeWav(join(music, 'b.wav'), toneSamples(0.5, { frequency: 880 }));
     const core = await createCore({ dbPath: join(temp.dir, 'library.db'), jobs: 1, autoStart: false });
-    const seen: { [E in keyof CoreEventMap]: CoreEventMap[E][] } = { progress: [], 'track-updated': [], 'folder-updated': [], 'retrain-progress': [], 'model-changed': [] };
+    const seen: { [E in keyof CoreEventMap]: CoreEventMap[E][] } = { progress: [], 'track-updated': [], 'tracks-updated': [], 'folder-updated': [], 'retrain-progress': [], 'model-changed': [] };
     core.events.on('track-updated', (event) => seen['track-updated'].push(event));
     core.events.on('folder-updated', (event) => seen['folder-updated'].push(event));
     try {

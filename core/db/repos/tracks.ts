@@ -110,6 +110,7 @@ export class TracksRepo {
   private readonly clearGenresStmt;
   private readonly insertGenreStmt;
   private readonly summaryByIdStmt;
+  private readonly summariesByIdsStmt;
   private readonly summariesStmt;
   private readonly genreContextStmt;
   private readonly idByPathStmt;
@@ -146,6 +147,7 @@ export class TracksRepo {
     this.clearGenresStmt = db.prepare('DELETE FROM track_genres WHERE track_id = ?');
     this.insertGenreStmt = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
     this.summaryByIdStmt = db.prepare(`${SELECT_SUMMARY} WHERE t.id = ?`);
+    this.summariesByIdsStmt = db.prepare(`${SELECT_SUMMARY} WHERE t.id IN (SELECT value FROM json_each(?))`);
     this.summariesStmt = db.prepare(`${SELECT_SUMMARY} ORDER BY t.path`);
     this.genreContextStmt = db.prepare(`
       SELECT t.path, t.size, t.mtime_ms AS mtimeMs, ${TAG_GENRES_JSON} AS tagJson, ${CONFIRMED_GENRES_JSON} AS confirmedJson,
@@ -247,6 +249,11 @@ export class TracksRepo {
   summary(id: number): TrackRow | null {
     const raw = this.summaryByIdStmt.get(id) as RawTrackRow | undefined;
     return raw ? toTrackRow(raw) : null;
+  }
+
+  /** The rows of these tracks (in no particular order; ids with no track are left out), in one query. */
+  summariesOf(ids: readonly number[]): TrackRow[] {
+    return (this.summariesByIdsStmt.all(JSON.stringify(ids)) as RawTrackRow[]).map(toTrackRow);
   }
 
   /** What a genre edit needs of a track: lighter than summary() (no features, no prediction JSON). */
