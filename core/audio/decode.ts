@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { closeSync, existsSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { resolveFfmpeg } from './ffmpeg.js';
 
 export const ANALYSIS_SAMPLE_RATE = 22050;
@@ -33,9 +37,8 @@ export class DecodeError extends Error {
 /** Decodes the first audio stream of `file` to mono Float32 PCM at 22,050 Hz (or `sampleRate`). */
 export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const ffmpeg = resolveFfmpeg();
-  const sampleRate = options.sampleRate ?? ANALYSIS_SAMPLE_RATE;
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...inputArguments(file, options.windows)];
-  args.push('-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1');
+  args.push(...outputArguments(options.sampleRate, 'pipe:1'));
 
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
@@ -71,6 +74,108 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
       resolve(samples);
     });
   });
+}
+
+/** One file of a batch: what decodeAudio's `file` and `windows` are. */
+export interface BatchItem {
+  file: string;
+  windows?: readonly TimeWindow[];
+}
+
+/**
+ * Decodes several files in one ffmpeg process, each to its own output, so ffmpeg's start-up (tens of
+ * milliseconds of library set-up, often more than decoding a 30-s excerpt) is paid once per batch.
+ * Each output goes to an unlinked temporary file handed to ffmpeg as a file descriptor: ffmpeg never
+ * waits for a reader (this thread may be busy analysing the previous batch), and nothing is left behind
+ * if the process is killed. When the batch fails (one unreadable input stops ffmpeg at start-up), or a
+ * file gives no audio, those files are decoded alone, so each failure keeps its own readable reason.
+ * Answers in the order of `items`, like Promise.allSettled.
+ */
+export async function decodeAudioBatch(
+  items: readonly BatchItem[],
+  options: Pick<DecodeOptions, 'sampleRate' | 'signal'> = {},
+): Promise<PromiseSettledResult<Float32Array>[]> {
+  const decodeAlone = (item: BatchItem) => decodeAudio(item.file, { ...options, windows: item.windows });
+  if (items.length <= 1) return Promise.allSettled(items.map(decodeAlone));
+
+  let batch: Array<Float32Array | null> = items.map(() => null);
+  const outputs: number[] = [];
+  try {
+    while (outputs.length < items.length) outputs.push(openUnlinkedTemporary());
+    if (await runBatch(items, outputs, options)) batch = outputs.map(readPcm);
+  } catch {
+    // No temporary file (or reading one failed): the files are decoded alone below, each with its own error.
+  } finally {
+    for (const fd of outputs) closeSync(fd);
+  }
+  const results: PromiseSettledResult<Float32Array>[] = [];
+  // Alone, one after another: a failed batch is rare, and its files should not all start at once.
+  for (const [i, samples] of batch.entries()) {
+    results.push(samples ? { status: 'fulfilled', value: samples } : (await Promise.allSettled([decodeAlone(items[i])]))[0]);
+  }
+  return results;
+}
+
+function runBatch(items: readonly BatchItem[], outputs: number[], options: Pick<DecodeOptions, 'sampleRate' | 'signal'>): Promise<boolean> {
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error'];
+  const maps: string[] = [];
+  const graphs: string[] = [];
+  let nextInput = 0;
+  for (const [i, item] of items.entries()) {
+    const first = nextInput;
+    for (const window of item.windows ?? [null]) {
+      if (window && window.offsetSeconds > 0) args.push('-ss', window.offsetSeconds.toFixed(3));
+      if (window) args.push('-t', window.durationSeconds.toFixed(3));
+      args.push('-i', item.file);
+      nextInput++;
+    }
+    const count = nextInput - first;
+    if (count === 1) {
+      maps.push(`${first}:a:0`);
+    } else {
+      const streams = Array.from({ length: count }, (_, k) => `[${first + k}:a:0]`).join('');
+      graphs.push(`${streams}concat=n=${count}:v=0:a=1[excerpt${i}]`);
+      maps.push(`[excerpt${i}]`);
+    }
+  }
+  if (graphs.length) args.push('-filter_complex', graphs.join(';'));
+  for (const [i, map] of maps.entries()) args.push('-map', map, ...outputArguments(options.sampleRate, `pipe:${3 + i}`));
+
+  return new Promise((resolve) => {
+    const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'ignore', ...outputs], signal: options.signal });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
+/** A read-write temporary file that no longer has a name: it disappears with its last descriptor. */
+function openUnlinkedTemporary(): number {
+  const path = join(temporaryDirectory(), `timbre-pcm-${process.pid}-${threadId}-${temporaryCounter++}`);
+  const fd = openSync(path, 'wx+', 0o600);
+  unlinkSync(path);
+  return fd;
+}
+
+let temporaryCounter = 0;
+/** Shared memory where Linux has it: the PCM never needs to reach a disk. */
+const temporaryDirectory = () => (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+
+/** The PCM ffmpeg wrote to `fd`, or null when it wrote no audio. */
+function readPcm(fd: number): Float32Array | null {
+  const size = fstatSync(fd).size;
+  if (size < 4) return null;
+  const samples = new Float32Array(Math.floor(size / 4));
+  const bytes = new Uint8Array(samples.buffer);
+  for (let offset = 0; offset < bytes.length; ) {
+    const read = readSync(fd, bytes, offset, bytes.length - offset, offset);
+    if (read === 0) break;
+    offset += read;
+  }
+  return samples;
+}
+
+function outputArguments(sampleRate = ANALYSIS_SAMPLE_RATE, target: string): string[] {
+  return ['-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', target];
 }
 
 function inputArguments(file: string, windows: readonly TimeWindow[] | undefined): string[] {

@@ -1,6 +1,6 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
-import { decodeAnalysisExcerpt, type AnalysisExcerpt } from '../audio/windows.js';
+import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
 import { excerptToTrackTime, loadClassifier, type GenreClassifier } from '../ml/classifier.js';
 import type { TimeFrequency } from '../dsp/types.js';
@@ -15,71 +15,66 @@ const SAMPLE_RATE = 22050;
 /** Below one STFT frame (n_fft 2048) there is nothing to analyse. */
 const MIN_SAMPLES = 2048;
 
+/** A track that passed the file checks, with its tags and the excerpt to decode. */
+export interface PreparedTrack {
+  request: AnalyseRequest;
+  /** null when the file's tags could not be read: ffmpeg often decodes what music-metadata cannot parse. */
+  tags: TrackTags | null;
+  plan: ExcerptPlan;
+}
+
 /**
- * One track through the worker's stages: check the file, read its tags, decode the analysis excerpt,
- * compute the features, classify the genre. Every failure becomes a readable reason; nothing here throws.
+ * A track's first stages: check the file and read its tags, whose duration picks the excerpt to decode
+ * (core/audio/windows.ts). A file that cannot be analysed is answered with its readable reason.
  */
-export async function analyseTrack(request: AnalyseRequest): Promise<AnalyseReply> {
-  const { seq, trackId, path } = request;
-  const fail = (error: string, tags: TrackTags | null = null): AnalyseFailure => ({
-    type: 'failed',
-    seq,
-    trackId,
-    error,
-    retryable: false,
-    tags,
-  });
-
+export async function prepareTrack(request: AnalyseRequest): Promise<PreparedTrack | AnalyseFailure> {
   try {
-    const info = await stat(path);
-    if (!info.isFile()) return fail('not a regular file');
-    if (info.size === 0) return fail('the file is empty (0 bytes)');
-    await access(path, constants.R_OK);
+    const info = await stat(request.path);
+    if (!info.isFile()) return failure(request, 'not a regular file');
+    if (info.size === 0) return failure(request, 'the file is empty (0 bytes)');
+    await access(request.path, constants.R_OK);
   } catch (error) {
-    return fail(describeFileError(error));
+    return failure(request, describeFileError(error));
   }
+  const tags = await readTags(request.path).catch(() => null);
+  return { request, tags, plan: planExcerpt(tags?.durationSec) };
+}
 
-  const tagsStart = performance.now();
-  // Unreadable tags do not stop analysis: ffmpeg often decodes what music-metadata cannot parse.
-  const tags = await readTags(path).catch(() => null);
-  const decodeStart = performance.now();
-
-  let excerpt: AnalysisExcerpt;
-  try {
-    excerpt = await decodeAnalysisExcerpt(path, tags?.durationSec);
-  } catch (error) {
-    if (error instanceof DecodeError) return fail(`could not decode the audio: ${error.message}`, tags);
-    return fail(describeFileError(error), tags);
+/**
+ * The remaining stages, once the excerpt is decoded (or failed to): the features, then the genre.
+ * Every failure becomes a readable reason; nothing here throws.
+ */
+export async function analyseDecodedTrack(track: PreparedTrack, decoded: PromiseSettledResult<Float32Array>): Promise<AnalyseReply> {
+  const { request, tags } = track;
+  if (decoded.status === 'rejected') {
+    const error: unknown = decoded.reason;
+    return failure(request, error instanceof DecodeError ? `could not decode the audio: ${error.message}` : describeFileError(error), tags);
   }
+  const excerpt = excerptFromDecoded(track.plan, decoded.value);
   const { samples } = excerpt;
   if (samples.length < MIN_SAMPLES) {
-    return fail(`too little audio to analyse (${(samples.length / SAMPLE_RATE).toFixed(3)} s)`, tags);
+    return failure(request, `too little audio to analyse (${(samples.length / SAMPLE_RATE).toFixed(3)} s)`, tags);
   }
-
-  const analyseStart = performance.now();
   try {
     const analysis = analyzeSignal(samples, SAMPLE_RATE);
     const fma518 = Float32Array.from(analysis.fma518);
     const preview = melPreview(analysis.melDb, ANALYSIS_HOP_LENGTH / SAMPLE_RATE);
-
     const predictions = await predictGenre(analysis.melDb, fma518, excerpt.windows);
-
     return {
       type: 'analysed',
-      seq,
-      trackId,
+      seq: request.seq,
+      trackId: request.trackId,
       tags,
       features: { fma518, tempoBpm: analysis.tempoBpm, melPreview: preview },
       predictions,
-      timings: {
-        tagsMs: decodeStart - tagsStart,
-        decodeMs: analyseStart - decodeStart,
-        analyseMs: performance.now() - analyseStart,
-      },
     };
   } catch (error) {
-    return fail(`analysis failed: ${error instanceof Error ? error.message : String(error)}`, tags);
+    return failure(request, `analysis failed: ${error instanceof Error ? error.message : String(error)}`, tags);
   }
+}
+
+function failure({ seq, trackId }: AnalyseRequest, error: string, tags: TrackTags | null = null): AnalyseFailure {
+  return { type: 'failed', seq, trackId, error, retryable: false, tags };
 }
 
 let classifierLoad: Promise<GenreClassifier | null> | null = null;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { AnalyseReply, AnalyseRequest, WorkerReply } from './protocol.js';
+import { WORKER_QUEUE_DEPTH, type AnalyseReply, type AnalyseRequest, type WorkerReply } from './protocol.js';
 
 export interface PoolOptions {
   size: number;
@@ -15,18 +15,28 @@ export interface AnalysisExecutor {
   close(): Promise<void>;
 }
 
+interface Task {
+  request: AnalyseRequest;
+  resolve: (reply: AnalyseReply) => void;
+}
+
 interface Slot {
   worker: Worker;
-  task: { request: AnalyseRequest; resolve: (reply: AnalyseReply) => void; timer: NodeJS.Timeout } | null;
+  /** Sent and not yet answered, oldest first: the worker analyses them in this order. */
+  tasks: Task[];
+  /** Fires when the worker has answered nothing for the task timeout while it has tasks. */
+  watchdog: NodeJS.Timeout | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
-/** Heap limit per worker: generous for a 75-s excerpt, and a runaway file cannot take the process down. */
+/** Heap limit per worker: generous for its queued excerpts, and a runaway file cannot take the process down. */
 const WORKER_HEAP_MB = 1024;
 
 /**
- * A fixed set of analysis worker threads, one track at a time each. A worker that crashes or hangs is
- * replaced and its track answered with a retryable failure, so the pool never loses a request.
+ * A fixed set of analysis worker threads, each with a queue of up to WORKER_QUEUE_DEPTH tracks (it
+ * decodes the next ones while it analyses). A worker that crashes, or answers nothing for the task
+ * timeout, is replaced: its oldest track (the one it was on) is answered with a retryable failure, and
+ * the rest go to the replacement, so the pool never loses a request.
  */
 export class WorkerPool implements AnalysisExecutor {
   private readonly slots: Slot[] = [];
@@ -46,57 +56,59 @@ export class WorkerPool implements AnalysisExecutor {
     return this.poolSize;
   }
 
-  /** Workers free for a track (counting those not started yet: workers start on first use). */
+  /** Tracks the workers can take now (counting workers not started yet: they start on first use). */
   get idle(): number {
-    return this.poolSize - this.slots.filter((slot) => slot.task).length;
+    const queued = this.slots.reduce((sum, slot) => sum + slot.tasks.length, 0);
+    return this.poolSize * WORKER_QUEUE_DEPTH - queued;
   }
 
-  /** Analyses one track on an idle worker. Call only while `idle > 0`. */
+  /** Queues one track at the least busy worker. Call only while `idle > 0`. */
   analyse(trackId: number, path: string): Promise<AnalyseReply> {
-    let slot = this.slots.find((candidate) => !candidate.task);
-    if (!slot && this.slots.length < this.poolSize && !this.closed) {
+    let slot = this.slots.reduce<Slot | undefined>((best, candidate) => (!best || candidate.tasks.length < best.tasks.length ? candidate : best), undefined);
+    if ((!slot || slot.tasks.length > 0) && this.slots.length < this.poolSize && !this.closed) {
       slot = this.spawn();
       this.slots.push(slot);
     }
-    if (!slot || this.closed) return Promise.reject(new Error('no idle analysis worker'));
+    if (!slot || this.closed || slot.tasks.length >= WORKER_QUEUE_DEPTH) return Promise.reject(new Error('no idle analysis worker'));
     const request: AnalyseRequest = { type: 'analyse', seq: this.nextSeq++, trackId, path };
-    return new Promise((resolve) => {
-      const timer = setTimeout(
-        () => this.abandon(slot, `analysis took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`),
-        this.timeoutMs,
-      );
-      slot.task = { request, resolve, timer };
-      slot.worker.postMessage(request);
-    });
+    return new Promise((resolve) => this.send(slot, { request, resolve }));
   }
 
-  /** Waits for running tasks, then stops every worker. */
+  /** Waits for queued and running tasks, then stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(
-      this.slots.map(
-        (slot) =>
-          new Promise<void>((resolve) => {
-            if (!slot.task) return resolve();
-            const { resolve: answer } = slot.task;
-            slot.task.resolve = (reply) => {
-              answer(reply);
-              resolve();
-            };
-          }),
-      ),
-    );
+    await Promise.all(this.slots.flatMap((slot) => slot.tasks.map((task) => new Promise<void>((done) => {
+      const answer = task.resolve;
+      task.resolve = (reply) => {
+        answer(reply);
+        done();
+      };
+    }))));
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private send(slot: Slot, task: Task): void {
+    slot.tasks.push(task);
+    slot.watchdog ??= this.armWatchdog(slot);
+    slot.worker.postMessage(task.request);
+  }
+
+  private armWatchdog(slot: Slot): NodeJS.Timeout {
+    return setTimeout(
+      () => this.abandon(slot, `analysis took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`),
+      this.timeoutMs,
+    );
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    const slot: Slot = { worker, task: null };
+    const slot: Slot = { worker, tasks: [], watchdog: null };
     worker.on('message', (reply: WorkerReply) => {
-      const task = slot.task;
-      if (!task || reply.seq !== task.request.seq) return;
-      clearTimeout(task.timer);
-      slot.task = null;
+      const index = slot.tasks.findIndex((task) => task.request.seq === reply.seq);
+      if (index < 0) return;
+      const [task] = slot.tasks.splice(index, 1);
+      if (slot.watchdog) clearTimeout(slot.watchdog);
+      slot.watchdog = slot.tasks.length > 0 ? this.armWatchdog(slot) : null;
       task.resolve(reply);
     });
     worker.on('error', (error) => this.abandon(slot, `the analysis worker crashed: ${error.message}`));
@@ -106,17 +118,24 @@ export class WorkerPool implements AnalysisExecutor {
     return slot;
   }
 
-  /** Answers the slot's task with a retryable failure and replaces its worker. */
+  /**
+   * Replaces the slot's worker. Its oldest task gets a retryable failure; the others go to the
+   * replacement (or, once the pool is closing, get the same failure).
+   */
   private abandon(slot: Slot, error: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
-    const task = slot.task;
-    slot.task = null;
-    if (task) clearTimeout(task.timer);
-    this.slots.splice(index, 1, ...(this.closed ? [] : [this.spawn()]));
+    if (slot.watchdog) clearTimeout(slot.watchdog);
+    const replacement = this.closed ? null : this.spawn();
+    this.slots.splice(index, 1, ...(replacement ? [replacement] : []));
     void slot.worker.terminate();
-    if (task) {
-      task.resolve({ type: 'failed', seq: task.request.seq, trackId: task.request.trackId, error, retryable: true, tags: null });
+    const fail = ({ request, resolve }: Task) =>
+      resolve({ type: 'failed', seq: request.seq, trackId: request.trackId, error, retryable: true, tags: null });
+    const [current, ...rest] = slot.tasks;
+    if (current) fail(current);
+    for (const task of rest) {
+      if (replacement) this.send(replacement, task);
+      else fail(task);
     }
   }
 }

@@ -16,6 +16,14 @@ export interface AnalyseRequest {
 
 export type WorkerRequest = AnalyseRequest;
 
+/** A worker decodes this many queued tracks' excerpts in one ffmpeg process (core/audio/decode.ts). */
+export const DECODE_BATCH_SIZE = 8;
+/**
+ * Tracks the pool keeps queued at each worker: two batches, so the next batch decodes while the worker
+ * analyses the current one.
+ */
+export const WORKER_QUEUE_DEPTH = 2 * DECODE_BATCH_SIZE;
+
 /** Genre classifier output for a track, segment times already in track time. */
 export type GenrePredictions = StoredPrediction;
 
@@ -34,7 +42,6 @@ export interface AnalyseSuccess {
   features: AnalysedTrack;
   /** null when no genre model could be loaded (the features still count). */
   predictions: GenrePredictions | null;
-  timings: { tagsMs: number; decodeMs: number; analyseMs: number };
 }
 
 export interface AnalyseFailure {

@@ -7,7 +7,7 @@ parentPort!.on('message', (request: AnalyseRequest) => {
   if (request.path === 'exit') process.exit(3);
   if (request.path === 'hang') return;
   const reply: AnalyseReply = { type: 'failed', seq: request.seq, trackId: request.trackId, error: `echo ${request.path}`, retryable: false, tags: null };
-  // A stale reply first: the pool must ignore a sequence number it is not waiting for.
-  parentPort!.postMessage({ ...reply, seq: request.seq - 1, error: 'stale' });
+  // A stray reply first: the pool must ignore a sequence number it never sent (its others may be queued here).
+  parentPort!.postMessage({ ...reply, seq: -request.seq, error: 'stale' });
   parentPort!.postMessage(reply);
 });

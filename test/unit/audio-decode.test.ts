@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeAudio, DecodeError } from '../../core/audio/decode.js';
+import { decodeAudio, decodeAudioBatch, DecodeError } from '../../core/audio/decode.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import {
   decodeAnalysisExcerpt,
@@ -106,4 +106,36 @@ test('decodeAnalysisExcerpt of a long file decodes only its windows, in order', 
   };
   const rates = [0, 1, 2].map((window) => crossingsPerSecond((window + 0.5) * WINDOW_SECONDS));
   assert.ok(rates[0] < rates[1] && rates[1] < rates[2], `instantaneous frequencies ${rates}`);
+});
+
+test('decodeAudioBatch decodes several files in one ffmpeg process, sample for sample as decodeAudio does', async () => {
+  const tone = synthesize('batch-tone.wav', 'sine=frequency=330:duration=3:sample_rate=44100', ['-ac', '2']);
+  const long = synthesize('batch-long.ogg', "aevalsrc='0.5*sin(2*PI*(100+t*2)*t)':d=40:s=22050", ['-c:a', 'libvorbis']);
+  const items = [
+    { file: tone },
+    { file: long, windows: [{ offsetSeconds: 5, durationSeconds: 2 }] },
+    { file: long, windows: [{ offsetSeconds: 1, durationSeconds: 1 }, { offsetSeconds: 30, durationSeconds: 1.5 }] },
+  ];
+  const batch = await decodeAudioBatch(items);
+  for (const [i, item] of items.entries()) {
+    const result = batch[i];
+    assert.equal(result.status, 'fulfilled');
+    if (result.status !== 'fulfilled') continue;
+    assert.deepEqual(result.value, await decodeAudio(item.file, { windows: item.windows }), `item ${i}`);
+  }
+});
+
+test('decodeAudioBatch: a bad file or one without audio in the window keeps its own error, the others decode', async () => {
+  const tone = synthesize('batch-good.flac', 'sine=frequency=220:duration=2:sample_rate=22050');
+  const garbage = join(dir, 'batch-garbage.flac');
+  writeFileSync(garbage, Buffer.from('random bytes, not audio '.repeat(50)));
+  const [good, bad, pastTheEnd] = await decodeAudioBatch([
+    { file: tone },
+    { file: garbage },
+    { file: tone, windows: [{ offsetSeconds: 60, durationSeconds: 5 }] },
+  ]);
+  assert.equal(good.status === 'fulfilled' && Math.round(good.value.length / 22050), 2);
+  assert.ok(bad.status === 'rejected' && bad.reason instanceof DecodeError);
+  assert.match((bad as PromiseRejectedResult).reason.message, /invalid data|not a decodable/);
+  assert.ok(pastTheEnd.status === 'rejected' && /no audio/.test((pastTheEnd.reason as Error).message));
 });

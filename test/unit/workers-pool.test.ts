@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAudio } from '../../core/audio/decode.js';
 import { analyzeSignal } from '../../core/features/analyze.js';
 import { loadClassifier } from '../../core/ml/classifier.js';
 import { WorkerPool } from '../../core/workers/pool.js';
+import { WORKER_QUEUE_DEPTH } from '../../core/workers/protocol.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
 
@@ -45,6 +47,32 @@ describe('worker pool', () => {
     }
   });
 
+  it('analyses queued tracks in decode batches, and a bad file among them gets its own reason', async () => {
+    const temp = makeTempDir();
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      const paths = [1, 2, 3].map((seconds) => {
+        const path = join(temp.dir, `tone-${seconds}.wav`);
+        writeWav(path, toneSamples(seconds));
+        return path;
+      });
+      const garbage = join(temp.dir, 'garbage.flac');
+      writeFileSync(garbage, Buffer.from('not audio at all '.repeat(100)));
+      const replies = await Promise.all([...paths, garbage].map((path, i) => pool.analyse(i + 1, path)));
+      assert.deepEqual(replies.map((reply) => reply.trackId), [1, 2, 3, 4]);
+      for (const [i, reply] of replies.slice(0, 3).entries()) {
+        assert.equal(reply.type, 'analysed', reply.type === 'failed' ? reply.error : '');
+        assert.ok(Math.abs(reply.tags!.durationSec! - (i + 1)) < 0.01);
+      }
+      const bad = replies[3];
+      assert.equal(bad.type, 'failed');
+      assert.match(bad.type === 'failed' ? bad.error : '', /could not decode the audio: not a decodable audio file/);
+    } finally {
+      await pool.close();
+      temp.cleanup();
+    }
+  });
+
   it('matches replies by sequence number', async () => {
     const pool = new WorkerPool({ size: 1, workerUrl: misbehaving });
     try {
@@ -63,9 +91,24 @@ describe('worker pool', () => {
       assert.match(crashed.type === 'failed' ? crashed.error : '', /analysis worker crashed: boom/);
       const exited = await pool.analyse(2, 'exit');
       assert.match(exited.type === 'failed' ? exited.error : '', /exited unexpectedly/);
-      assert.equal(pool.idle, 1);
+      assert.equal(pool.idle, WORKER_QUEUE_DEPTH);
       const after = await pool.analyse(3, 'fine');
       assert.equal(after.type === 'failed' && after.error, 'echo fine');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives the tracks queued behind a crashed or hung one to the replacement worker', async () => {
+    const pool = new WorkerPool({ size: 1, workerUrl: misbehaving, taskTimeoutMs: 300 });
+    try {
+      for (const culprit of ['throw', 'hang']) {
+        const replies = await Promise.all([culprit, 'first', 'second'].map((path, i) => pool.analyse(i + 1, path)));
+        assert.deepEqual(
+          replies.map((reply) => (reply.type === 'failed' ? [reply.retryable, reply.error.replace(/:.*| took.*/, '')] : reply.type)),
+          [[true, culprit === 'throw' ? 'the analysis worker crashed' : 'analysis'], [false, 'echo first'], [false, 'echo second']],
+        );
+      }
     } finally {
       await pool.close();
     }
