@@ -44,7 +44,6 @@ class ManualPool implements AnalysisExecutor {
                     melPreview: { bands: 2, frames: 1, secondsPerFrame: 0.02, dbMin: -80, dbMax: 0, data: new Uint8Array([0, 255]) },
                   },
                   predictions: null,
-                  timings: { tagsMs: 0, decodeMs: 0, analyseMs: 0 },
                 }
               : { type: 'failed', seq: 0, trackId, error: outcome.error, retryable: outcome.retryable, tags: null },
           );

@@ -198,7 +198,6 @@ class InstantPool implements AnalysisExecutor {
         melPreview: { bands: 2, frames: 1, secondsPerFrame: 0.02, dbMin: -80, dbMax: 0, data: new Uint8Array([0, 255]) },
       },
       predictions: this.prediction,
-      timings: { tagsMs: 0, decodeMs: 0, analyseMs: 0 },
     };
   }
   async close(): Promise<void> {}
