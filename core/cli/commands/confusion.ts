@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/open.js';
 import { PredictionsRepo } from '../../db/repos/predictions.js';
 import { resolveDbPath } from '../../paths.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ConfusionReport } from '../../retrain/types.js';
-import { integerFlag } from './options.js';
+import { defineCommand, integerOption } from '../command.js';
 
 export const summary = 'confusion [--db F] [--version ID] [--json]: predicted vs confirmed genres, precision, recall, kappa';
 
@@ -13,27 +12,10 @@ const USAGE = `usage: timbre confusion [--db FILE] [--version ID] [--json]
   genre: rows are the first confirmed genre, columns the version's prediction; per-genre precision and
   recall, accuracy and Cohen's kappa.`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      version: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) {
-    console.error(`timbre confusion: unexpected argument '${positionals[0]}'\n${USAGE}`);
-    return 2;
-  }
-  const versionId = values.version === undefined ? undefined : integerFlag(values.version, 0, '--version', 'confusion');
-  if (versionId === null) return 2;
+const options = { db: { type: 'string' }, version: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+export const run = defineCommand({ name: 'confusion', usage: USAGE, options }, async ({ values }) => {
+  const versionId = integerOption(values.version, '--version');
   const db = openDatabase(resolveDbPath(values.db));
   try {
     const service = new RetrainService({ db, predictions: new PredictionsRepo(db), events: { emit: () => {} } });
@@ -46,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     db.close();
   }
-}
+});
 
 function formatReport(report: ConfusionReport): string {
   const lines = [`#${report.versionId} ${report.versionName}: ${report.tracks} confirmed tracks`];

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { resolveFfmpeg } from '../../audio/ffmpeg.js';
 import { initBackend, type BackendReport } from '../../ml/backend.js';
 import { ANALYSIS_INPUT_SPEC, inputSpecMismatches } from '../../ml/input-spec.js';
 import { defaultModelsDirectory, findEntry, readRegistry } from '../../ml/registry.js';
+import { defineCommand } from '../command.js';
 
 export const summary = 'check the environment: TensorFlow.js backend (and why), ffmpeg, the default genre model';
 
@@ -12,12 +12,9 @@ interface Check {
   detail: string;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
-  if (values.help) {
-    console.log('usage: timbre doctor [--json]\n\nSet TIMBRE_TF_BACKEND (tfjs-node-gpu, tfjs-node, wasm, cpu) to start the backend ladder lower.');
-    return 0;
-  }
+const USAGE = 'usage: timbre doctor [--json]\n\nSet TIMBRE_TF_BACKEND (tfjs-node-gpu, tfjs-node, wasm, cpu) to start the backend ladder lower.';
+
+export const run = defineCommand({ name: 'doctor', usage: USAGE, options: { json: { type: 'boolean' } } }, async ({ values }) => {
   const checks: Check[] = [];
   let backend: BackendReport | null = null;
   try {
@@ -57,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   return checks.every((check) => check.ok) ? 0 : 1;
-}
+});
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

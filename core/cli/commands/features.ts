@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { parseFile } from 'music-metadata';
 import { ANALYSIS_SAMPLE_RATE } from '../../audio/decode.js';
 import { decodeAnalysisExcerpt } from '../../audio/windows.js';
 import { analyzeSignal } from '../../features/analyze.js';
 import { fma518Record } from '../../features/fma518.js';
+import { defineCommand } from '../command.js';
 
 export const summary = 'compute the 518 FMA features (librosa 0.10.1-compatible) and the tempo of an audio file';
 
@@ -15,22 +15,9 @@ centroid/bandwidth/contrast/rolloff, mfcc; each as mean, std, skew, kurtosis, me
 librosa.beat.beat_track's tempo.
 --json prints {"file", "fma518": {"<feature>.<moment>.<NN>": number, ...}, "tempo_bpm": number}.`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    console.error(`timbre features: give exactly one FILE\n${USAGE}`);
-    return 2;
-  }
-  const [file] = positionals;
+const spec = { name: 'features', usage: USAGE, options: { json: { type: 'boolean' } }, positionals: { name: 'FILE', min: 1, max: 1 } } as const;
+
+export const run = defineCommand(spec, async ({ values, positionals: [file] }) => {
   try {
     const excerpt = await decodeAnalysisExcerpt(file, await durationOf(file));
     const analysis = analyzeSignal(excerpt.samples, ANALYSIS_SAMPLE_RATE);
@@ -51,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
     console.error(`timbre features: ${file}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-}
+});
 
 /** The track's duration from its container/tags (null if unknown), which picks the analysis windows. */
 async function durationOf(file: string): Promise<number | null> {

@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase, type Db } from '../../db/open.js';
 import { TracksRepo } from '../../db/repos/tracks.js';
 import { resolveDbPath } from '../../paths.js';
 import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
+import { defineCommand, UsageError } from '../command.js';
 
 export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | rename | merge: fix genres';
 
@@ -22,38 +22,34 @@ const USAGE = `usage:
   timbre genre rename GENRE NEW_NAME [--db FILE]
   timbre genre merge GENRE INTO_GENRE [--db FILE]`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      'write-tags': { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-      'keep-changed-files': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [action, ...rest] = positionals;
-  if (values.help || !action) {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
-  }
-  const arity: Record<string, [number, number]> = {
-    set: [2, Infinity],
-    undo: [0, 0],
-    redo: [0, 0],
-    history: [0, 0],
-    list: [0, 0],
-    rename: [2, 2],
-    merge: [2, 2],
-  };
-  const expected = arity[action];
-  if (!expected || rest.length < expected[0] || rest.length > expected[1]) {
-    console.error(`timbre genre: ${expected ? `wrong arguments for '${action}'` : `unknown action '${action}'`}\n${USAGE}`);
-    return 2;
-  }
+/** Each action's number of arguments: [at least, at most]. */
+const ARITY: Record<string, [number, number]> = {
+  set: [2, Infinity],
+  undo: [0, 0],
+  redo: [0, 0],
+  history: [0, 0],
+  list: [0, 0],
+  rename: [2, 2],
+  merge: [2, 2],
+};
+
+const spec = {
+  name: 'genre',
+  usage: USAGE,
+  options: {
+    db: { type: 'string' },
+    'write-tags': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    'keep-changed-files': { type: 'boolean' },
+  },
+  positionals: { name: 'ACTION', min: 1 },
+} as const;
+
+export const run = defineCommand(spec, async ({ values, positionals: [action, ...rest] }) => {
+  const expected = ARITY[action];
+  if (!expected) throw new UsageError(`unknown action '${action}'`);
+  if (rest.length < expected[0] || rest.length > expected[1]) throw new UsageError(`wrong arguments for '${action}'`);
 
   const db = openDatabase(resolveDbPath(values.db));
   try {
@@ -100,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     db.close();
   }
-}
+});
 
 function setGenre(
   db: Db,

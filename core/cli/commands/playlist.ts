@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { Db } from '../../db/open.js';
 import { TracksRepo } from '../../db/repos/tracks.js';
 import { findTrackByFile, openLibraryDatabase, openLibrarySimilarity } from '../../similarity/library-db.js';
 import type { LibrarySimilarity } from '../../similarity/library.js';
 import { SimilarityService } from '../../similarity/service.js';
 import type { PathStyle } from '../../similarity/types.js';
+import { defineCommand, integerOption, positiveNumberOption, UsageError } from '../command.js';
 
 export const summary =
   'playlist FILE... [-n N | --minutes M] [--db FILE] [--m3u OUT] [--save NAME]: a smooth "sounds like this" playlist; --list, --show ID, --import FILE for saved ones';
@@ -25,39 +25,39 @@ playlist (and how it was made) in the library; the app can edit and regenerate i
 M3U/M3U8 file into a saved playlist (named after the file unless --save) and reports the entries that
 are not library tracks.`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      n: { type: 'string', short: 'n' },
-      minutes: { type: 'string' },
-      m3u: { type: 'string' },
-      absolute: { type: 'boolean', default: false },
-      save: { type: 'string' },
-      list: { type: 'boolean', default: false },
-      show: { type: 'string' },
-      import: { type: 'string' },
-      'max-per-artist': { type: 'string', default: '2' },
-      'max-per-album': { type: 'string' },
-      genre: { type: 'string', multiple: true, default: [] },
-      'exclude-genre': { type: 'string', multiple: true, default: [] },
-      more: { type: 'string', multiple: true, default: [] },
-      less: { type: 'string', multiple: true, default: [] },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+const spec = {
+  name: 'playlist',
+  usage: USAGE,
+  options: {
+    db: { type: 'string' },
+    n: { type: 'string', short: 'n' },
+    minutes: { type: 'string' },
+    m3u: { type: 'string' },
+    absolute: { type: 'boolean', default: false },
+    save: { type: 'string' },
+    list: { type: 'boolean', default: false },
+    show: { type: 'string' },
+    import: { type: 'string' },
+    'max-per-artist': { type: 'string', default: '2' },
+    'max-per-album': { type: 'string' },
+    genre: { type: 'string', multiple: true },
+    'exclude-genre': { type: 'string', multiple: true },
+    more: { type: 'string', multiple: true },
+    less: { type: 'string', multiple: true },
+    json: { type: 'boolean', default: false },
+  },
+  positionals: { name: 'FILE' },
+} as const;
+
+export const run = defineCommand(spec, async ({ values, positionals }) => {
   const savedModes = [values.list, values.show !== undefined, values.import !== undefined].filter(Boolean).length;
-  if (values.help || savedModes > 1 || (savedModes === 0) === (positionals.length === 0)) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
+  if (savedModes > 1) throw new UsageError('give one of --list, --show and --import');
+  if (savedModes === 1 && positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (savedModes === 0 && positionals.length === 0) throw new UsageError('missing FILE (a seed track)');
   const style: PathStyle = values.absolute ? 'absolute' : 'relative';
   if (values.list) return withService(openLibraryDatabase(values.db), (service) => listSaved(service, values.json));
   if (values.show !== undefined) {
-    const id = positiveInteger('--show', values.show);
+    const id = integerOption(values.show, '--show')!;
     return withService(openLibraryDatabase(values.db), (service, db) => showSaved(service, new TracksRepo(db), id, { m3u: values.m3u, style, json: values.json }));
   }
   if (values.import !== undefined) {
@@ -65,11 +65,11 @@ export async function run(args: string[]): Promise<number> {
     return withService(openLibraryDatabase(values.db), (service) => importFile(service, file, values.save, values.json));
   }
 
-  const count = optionalPositiveNumber('-n', values.n, true);
-  const minutes = optionalPositiveNumber('--minutes', values.minutes, false);
-  const maxPerArtist = optionalPositiveNumber('--max-per-artist', values['max-per-artist'], true);
-  const maxPerAlbum = optionalPositiveNumber('--max-per-album', values['max-per-album'], true);
-  if (count !== undefined && minutes !== undefined) throw new Error('give -n or --minutes, not both');
+  const count = integerOption(values.n, '-n');
+  const minutes = positiveNumberOption(values.minutes, '--minutes');
+  const maxPerArtist = integerOption(values['max-per-artist'], '--max-per-artist');
+  const maxPerAlbum = integerOption(values['max-per-album'], '--max-per-album');
+  if (count !== undefined && minutes !== undefined) throw new UsageError('give -n or --minutes, not both');
 
   const { similarity, db, close } = openLibrarySimilarity(values.db);
   const service = new SimilarityService({ db });
@@ -81,10 +81,10 @@ export async function run(args: string[]): Promise<number> {
       durationSec: minutes === undefined ? undefined : minutes * 60,
       maxPerArtist,
       maxPerAlbum,
-      includeGenres: values.genre,
-      excludeGenres: values['exclude-genre'],
-      moreLike: ids(values.more),
-      lessLike: ids(values.less),
+      includeGenres: values.genre ?? [],
+      excludeGenres: values['exclude-genre'] ?? [],
+      moreLike: ids(values.more ?? []),
+      lessLike: ids(values.less ?? []),
     });
     const byId = new Map(similarity.tracks.map((track) => [track.id, track]));
     const tracks = generated.trackIds.map((id) => byId.get(id)!);
@@ -111,7 +111,7 @@ export async function run(args: string[]): Promise<number> {
     await service.close();
     close();
   }
-}
+});
 
 /**
  * Runs `action` with a SimilarityService over the library database, then closes both. Saved
@@ -182,15 +182,4 @@ function minutesOf(seconds: number): string {
 
 function round(value: number): number {
   return Math.round(value * 1e4) / 1e4;
-}
-
-function positiveInteger(name: string, value: string): number {
-  return optionalPositiveNumber(name, value, true)!;
-}
-
-function optionalPositiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!(number > 0) || (integer && !Number.isInteger(number))) throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
-  return number;
 }

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/open.js';
 import { PredictionsRepo } from '../../db/repos/predictions.js';
 import { resolveDbPath } from '../../paths.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ModelVersionInfo, RetrainProgress } from '../../retrain/types.js';
-import { integerFlag } from './options.js';
+import { defineCommand, integerOption, UsageError } from '../command.js';
 import { ProgressBar, progressBarText } from './progress-bar.js';
 
 export const summary = 'retrain [--db F] [--json] | --list | --rollback ID: learn from your confirmed genres; model versions';
@@ -18,28 +17,11 @@ const USAGE = `usage:
   timbre retrain --list [--db FILE] [--json]        the model versions; * marks the active one
   timbre retrain --rollback ID [--db FILE] [--json] makes version ID active again (or forward), refreshing predictions`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      json: { type: 'boolean' },
-      list: { type: 'boolean' },
-      rollback: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0 || (values.list && values.rollback !== undefined)) {
-    console.error(`timbre retrain: ${positionals.length ? `unexpected argument '${positionals[0]}'` : 'give --list or --rollback, not both'}\n${USAGE}`);
-    return 2;
-  }
-  const rollbackId = values.rollback === undefined ? null : integerFlag(values.rollback, 0, '--rollback', 'retrain');
-  if (rollbackId === null && values.rollback !== undefined) return 2;
+const options = { db: { type: 'string' }, json: { type: 'boolean' }, list: { type: 'boolean' }, rollback: { type: 'string' } } as const;
+
+export const run = defineCommand({ name: 'retrain', usage: USAGE, options }, async ({ values }) => {
+  if (values.list && values.rollback !== undefined) throw new UsageError('give --list or --rollback, not both');
+  const rollbackId = integerOption(values.rollback, '--rollback') ?? null;
 
   const db = openDatabase(resolveDbPath(values.db));
   const progressBar = new ProgressBar();
@@ -84,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     db.close();
   }
-}
+});
 
 function showProgress(progress: RetrainProgress, progressBar: ProgressBar): void {
   // A running step is under way, not done.

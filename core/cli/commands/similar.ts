@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { decodeAnalysisExcerpt } from '../../audio/windows.js';
 import { analyzeSignal } from '../../features/analyze.js';
 import { findTrackByFile, openLibrarySimilarity } from '../../similarity/library-db.js';
 import type { Seed } from '../../similarity/library.js';
+import { defineCommand, integerOption } from '../command.js';
 
 export const summary = 'similar FILE [--db FILE] [-n N] [--json]: the library tracks that sound most like FILE, with reasons';
 
@@ -11,27 +11,15 @@ const USAGE = `usage: timbre similar FILE [--db FILE] [-n N] [--json]
 FILE is a track of the library, or any audio file (analysed on the fly). Prints its N (default 10)
 nearest library tracks, best first, without FILE itself; --json prints [{file, score, reasons}].`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      n: { type: 'string', short: 'n', default: '10' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help || positionals.length !== 1) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
-  const count = Number(values.n);
-  if (!Number.isInteger(count) || count < 1) {
-    console.error(`similar: -n must be a positive integer, got '${values.n}'`);
-    return 2;
-  }
-  const [file] = positionals;
+const spec = {
+  name: 'similar',
+  usage: USAGE,
+  options: { db: { type: 'string' }, n: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
+  positionals: { name: 'FILE', min: 1, max: 1 },
+} as const;
+
+export const run = defineCommand(spec, async ({ values, positionals: [file] }) => {
+  const count = integerOption(values.n, '-n', { fallback: 10 })!;
 
   const { similarity, close } = openLibrarySimilarity(values.db);
   try {
@@ -58,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     close();
   }
-}
+});
 
 function round(value: number): number {
   return Math.round(value * 1e4) / 1e4;

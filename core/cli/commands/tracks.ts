@@ -1,11 +1,15 @@
-import { parseArgs } from 'node:util';
 import { createCore } from '../../index.js';
+import { defineCommand } from '../command.js';
 import { formatDuration } from './progress-bar.js';
 
 export const summary = 'tracks [--db FILE] [--json]: list the library with tags and analysis status';
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
+const USAGE = `usage: timbre tracks [--db FILE] [--json]
+
+Lists the library: id, length, analysis status and artist – title (else the path) of every track.
+--json prints every track's path, tags, duration, status, error, predicted and effective genre.`;
+
+export const run = defineCommand({ name: 'tracks', usage: USAGE, options: { db: { type: 'string' }, json: { type: 'boolean' } } }, async ({ values }) => {
   const core = await createCore({ dbPath: values.db, jobs: 1, autoStart: false });
   try {
     const tracks = core.library.listTracks();
@@ -22,4 +26,4 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await core.shutdown();
   }
-}
+});
