@@ -220,7 +220,8 @@ export const API_EVENT_NAMES = [
   ...PLAYLIST_API_EVENT_NAMES,
 ] as const satisfies readonly ApiEventName[];
 
-export type ApiErrorCode = 'invalid-arguments' | 'unknown-method' | 'not-found' | 'failed';
+/** 'too-large': a web-mode request body over the server's limit (HTTP 413), never seen over IPC. */
+export type ApiErrorCode = 'invalid-arguments' | 'unknown-method' | 'not-found' | 'too-large' | 'failed';
 
 /** What every transport carries back for a call. */
 export type ApiResponse<T = unknown> =

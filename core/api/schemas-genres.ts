@@ -6,7 +6,7 @@ import { trackSelection } from './schemas-track-query.js';
 const noArgs = z.tuple([]);
 const id = z.number().int().positive();
 /** One bulk edit may name every track of a large library, but not unboundedly many. */
-const MAX_TRACKS_PER_EDIT = 200_000;
+export const MAX_TRACKS_PER_EDIT = 200_000;
 const trackIds = z.array(id).min(1, 'select at least one track').max(MAX_TRACKS_PER_EDIT);
 /** The vocabulary (core/genres/vocabulary.ts) decides what a valid name is; this only bounds the input. */
 const genreName = z.string().trim().min(1, 'a genre name cannot be empty').max(200);
