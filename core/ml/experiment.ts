@@ -3,7 +3,7 @@ import { trainLogisticBaseline, predictLogisticBaseline } from './baseline.js';
 import type { LabelledDataset } from './dataset.js';
 import { FeatureCache } from './feature-cache.js';
 import { DEFAULT_STATISTICS_WEIGHT, fuseProbabilities } from './fusion.js';
-import { fileLogMel } from './features.js';
+import { fileLogMel, fileTrainingLogMel } from './features.js';
 import { predictEnsemble } from './inference.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
 import { DEFAULT_CONFIG, type CnnLstmConfig } from './model.js';
@@ -14,10 +14,13 @@ export interface DatasetItem {
   file: string;
   label: number;
   group: string;
+  /** The analysis excerpt's log-mel: what the scan feeds the model, so what evaluation tests. */
   mel: TimeFrequency;
+  /** The longer training excerpt's (features.ts trainingWindows): what the network trains on. */
+  trainingMel: TimeFrequency;
 }
 
-/** Log-mels of every clip of a dataset (decoded once, then read from the cache). */
+/** Both log-mels of every clip of a dataset (decoded once, then read from the cache). */
 export async function loadDatasetMels(
   dataset: LabelledDataset,
   cache: FeatureCache | null,
@@ -25,7 +28,13 @@ export async function loadDatasetMels(
 ): Promise<DatasetItem[]> {
   const items: DatasetItem[] = [];
   for (const clip of dataset.clips) {
-    items.push({ file: clip.file, label: dataset.labels.indexOf(clip.label), group: clip.group, mel: await fileLogMel(clip.file, cache, clip.durationSec) });
+    items.push({
+      file: clip.file,
+      label: dataset.labels.indexOf(clip.label),
+      group: clip.group,
+      mel: await fileLogMel(clip.file, cache, clip.durationSec),
+      trainingMel: await fileTrainingLogMel(clip.file, cache, clip.durationSec),
+    });
     onProgress?.(items.length, dataset.clips.length);
   }
   return items;
@@ -40,7 +49,11 @@ export function splitForValidation<T extends { label: number; group: string }>(i
   return { train: items.filter((_, i) => folds[i] !== 0), validation: items.filter((_, i) => folds[i] === 0) };
 }
 
-/** Trains the CNN-LSTM recipe on `items` (validation split by artist inside). */
+/**
+ * Trains the CNN-LSTM recipe on `items` (validation split by artist inside). The network trains on
+ * random windows of the training excerpts and early-stops on the validation clips' analysis
+ * excerpts, the audio it will classify.
+ */
 export async function trainRecipe(
   items: DatasetItem[],
   labels: string[],
@@ -49,7 +62,13 @@ export async function trainRecipe(
   config: Omit<CnnLstmConfig, 'labels'> = DEFAULT_CONFIG,
 ): Promise<TrainResult & { trainCount: number; validationCount: number }> {
   const { train, validation } = splitForValidation(items, labels.length, options.seed);
-  const result = await trainCnnLstm({ ...config, labels }, train, validation, options, onEpoch);
+  const result = await trainCnnLstm(
+    { ...config, labels },
+    train.map((item) => ({ mel: item.trainingMel, label: item.label })),
+    validation,
+    options,
+    onEpoch,
+  );
   return { ...result, trainCount: train.length, validationCount: validation.length };
 }
 
