@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statfsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -37,8 +37,9 @@ export class DecodeError extends Error {
 /** Decodes the first audio stream of `file` to mono Float32 PCM at 22,050 Hz (or `sampleRate`). */
 export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const ffmpeg = resolveFfmpeg();
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...inputArguments(file, options.windows)];
-  args.push(...outputArguments(options.sampleRate, 'pipe:1'));
+  const { inputs, graph, map } = itemArguments({ file, windows: options.windows }, 0, 'excerpt');
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', ...inputs, ...(graph ? ['-filter_complex', graph] : [])];
+  args.push('-map', map, ...outputArguments(options.sampleRate, 'pipe:1'));
 
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
@@ -122,21 +123,11 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Pick<
   const graphs: string[] = [];
   let nextInput = 0;
   for (const [i, item] of items.entries()) {
-    const first = nextInput;
-    for (const window of item.windows ?? [null]) {
-      if (window && window.offsetSeconds > 0) args.push('-ss', window.offsetSeconds.toFixed(3));
-      if (window) args.push('-t', window.durationSeconds.toFixed(3));
-      args.push('-i', item.file);
-      nextInput++;
-    }
-    const count = nextInput - first;
-    if (count === 1) {
-      maps.push(`${first}:a:0`);
-    } else {
-      const streams = Array.from({ length: count }, (_, k) => `[${first + k}:a:0]`).join('');
-      graphs.push(`${streams}concat=n=${count}:v=0:a=1[excerpt${i}]`);
-      maps.push(`[excerpt${i}]`);
-    }
+    const { inputs, graph, map } = itemArguments(item, nextInput, `excerpt${i}`);
+    args.push(...inputs);
+    nextInput += Math.max(1, item.windows?.length ?? 0);
+    if (graph) graphs.push(graph);
+    maps.push(map);
   }
   if (graphs.length) args.push('-filter_complex', graphs.join(';'));
   for (const [i, map] of maps.entries()) args.push('-map', map, ...outputArguments(options.sampleRate, `pipe:${3 + i}`));
@@ -157,8 +148,24 @@ function openUnlinkedTemporary(): number {
 }
 
 let temporaryCounter = 0;
-/** Shared memory where Linux has it: the PCM never needs to reach a disk. */
-const temporaryDirectory = () => (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+let chosenDirectory: string | undefined;
+/** Room a batch's PCM may need in shared memory (containers often give /dev/shm only 64 MB). */
+const SHARED_MEMORY_MIN_FREE_BYTES = 512 * 2 ** 20;
+
+/** Linux's shared memory where it has room: the PCM never needs to reach a disk. Else the temporary folder. */
+function temporaryDirectory(): string {
+  chosenDirectory ??= sharedMemoryHasRoom() ? '/dev/shm' : tmpdir();
+  return chosenDirectory;
+}
+
+function sharedMemoryHasRoom(): boolean {
+  try {
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    return bavail * bsize >= SHARED_MEMORY_MIN_FREE_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 /** The PCM ffmpeg wrote to `fd`, or null when it wrote no audio. */
 function readPcm(fd: number): Float32Array | null {
@@ -178,16 +185,22 @@ function outputArguments(sampleRate = ANALYSIS_SAMPLE_RATE, target: string): str
   return ['-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', target];
 }
 
-function inputArguments(file: string, windows: readonly TimeWindow[] | undefined): string[] {
-  if (!windows || windows.length === 0) return ['-i', file, '-map', '0:a:0', '-vn'];
-  const args: string[] = [];
+/**
+ * One file's ffmpeg inputs, numbered from `firstInput`: one per window, each reached by a seek where the
+ * container allows it (ffmpeg seeks before decoding), or the whole file. Several windows are joined
+ * by a concat filter labelled `label`. `map` is what to -map into the file's output.
+ */
+function itemArguments(item: BatchItem, firstInput: number, label: string): { inputs: string[]; graph: string | null; map: string } {
+  const windows = item.windows ?? [];
+  if (windows.length === 0) return { inputs: ['-i', item.file], graph: null, map: `${firstInput}:a:0` };
+  const inputs: string[] = [];
   for (const window of windows) {
-    if (window.offsetSeconds > 0) args.push('-ss', window.offsetSeconds.toFixed(3));
-    args.push('-t', window.durationSeconds.toFixed(3), '-i', file);
+    if (window.offsetSeconds > 0) inputs.push('-ss', window.offsetSeconds.toFixed(3));
+    inputs.push('-t', window.durationSeconds.toFixed(3), '-i', item.file);
   }
-  if (windows.length === 1) return [...args, '-map', '0:a:0', '-vn'];
-  const streams = windows.map((_, i) => `[${i}:a:0]`).join('');
-  return [...args, '-filter_complex', `${streams}concat=n=${windows.length}:v=0:a=1[excerpt]`, '-map', '[excerpt]'];
+  if (windows.length === 1) return { inputs, graph: null, map: `${firstInput}:a:0` };
+  const streams = windows.map((_, k) => `[${firstInput + k}:a:0]`).join('');
+  return { inputs, graph: `${streams}concat=n=${windows.length}:v=0:a=1[${label}]`, map: `[${label}]` };
 }
 
 function describeFfmpegFailure(stderr: string, code: number | null): string {
