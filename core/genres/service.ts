@@ -412,8 +412,10 @@ export class GenreService {
   } {
     const found = [];
     const skipped: number[] = [];
-    for (const trackId of new Set(trackIds)) {
-      const track = this.tracks.genreContext(trackId);
+    const unique = [...new Set(trackIds)];
+    const contexts = this.tracks.genreContexts(unique);
+    for (const trackId of unique) {
+      const track = contexts.get(trackId);
       if (!track) {
         skipped.push(trackId);
         continue;
