@@ -4,12 +4,16 @@ import { openDatabase, type Db } from '../db/open.js';
 import { FeaturesRepo } from '../db/repos/features.js';
 import { PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
+import { builtinGenre } from '../genres/vocabulary.js';
 import { resolveDbPath } from '../paths.js';
 import { LibrarySimilarity, type SimilarityTrack } from './library.js';
 
 /**
  * Every analysed track of the library database with what similarity needs: tags, tempo and the
  * 518 MIR statistics, plus the classifier's embedding where the track has one. The user's confirmed genres count as the track's genres too.
+ * A track's label for the genre projection is its first confirmed genre, else its first tag genre that
+ * the vocabulary knows (under its canonical name), as for retraining (core/ml/library-dataset.ts):
+ * free-text tags such as "Favourites" teach nothing.
  */
 export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
@@ -29,6 +33,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
       album: row.album,
       genres,
       genre: row.genre,
+      labelGenre: row.confirmedGenres[0] ?? row.genres.map((genre) => builtinGenre(genre)?.name).find((name) => name !== undefined) ?? null,
       durationSec: row.durationSec,
       tempoBpm: stored.tempoBpm,
       mir: stored.fma518,

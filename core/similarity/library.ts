@@ -43,7 +43,7 @@ export class LibrarySimilarity {
 
   constructor(
     readonly tracks: readonly SimilarityTrack[],
-    options: { weights?: SimilaritySpace['weights']; zClip?: number } = {},
+    options: SimilarityVectorOptions = {},
   ) {
     if (tracks.length === 0) throw new Error('the library has no analysed tracks yet');
     const { space, vectors, dim } = similarityVectors(tracks, options);
@@ -138,14 +138,26 @@ export class LibrarySimilarity {
   }
 }
 
+export interface SimilarityVectorOptions {
+  weights?: SimilaritySpace['weights'];
+  zClip?: number;
+  /** Learn a genre projection from the tracks' labelGenre (default true; too few labels: none). */
+  learnGenres?: boolean;
+}
+
 /** The tracks' similarity space and their vectors in it, packed n × dim in the tracks' order. */
 export function similarityVectors(
   tracks: readonly SimilarityTrack[],
-  options: { weights?: SimilaritySpace['weights']; zClip?: number } = {},
+  options: SimilarityVectorOptions = {},
 ): { space: SimilaritySpace; vectors: Float32Array; dim: number } {
+  const { learnGenres = true, ...spaceOptions } = options;
   const space = fitSimilaritySpace(
     tracks.map((track) => track.mir),
-    { embeddingDim: commonEmbeddingDim(tracks), ...options },
+    {
+      embeddingDim: commonEmbeddingDim(tracks),
+      genreLabels: learnGenres ? tracks.map((track) => track.labelGenre ?? null) : undefined,
+      ...spaceOptions,
+    },
   );
   const dim = vectorDimension(space);
   return { space, vectors: packVectors(tracks.map((track) => trackVector(track, space)), dim), dim };

@@ -2,6 +2,7 @@ import { UMAP } from 'umap-js';
 import { createDotKernel, KERNEL_LANES, type DotKernel } from './dot-kernel.js';
 import { seededUniform } from '../ml/random.js';
 import { topK } from './index.js';
+import { symmetricEigen } from './linear-algebra.js';
 
 /**
  * The 2D layout of the library map: UMAP (umap-js) of the similarity vectors, made fast enough
@@ -243,47 +244,6 @@ function orthonormaliseColumns(a: Float64Array, rows: number, cols: number): voi
     const scale = squares > 1e-20 ? 1 / Math.sqrt(squares) : 0;
     for (let i = 0; i < rows; i++) a[i * cols + c] *= scale;
   }
-}
-
-/** Eigenvalues and eigenvectors (columns of `vectors`, size × size) of a symmetric matrix, by cyclic Jacobi rotations. */
-export function symmetricEigen(matrix: Float64Array, size: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) v[i * size + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < size; p++) for (let q = p + 1; q < size; q++) off += a[p * size + q] ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < size; p++) {
-      for (let q = p + 1; q < size; q++) {
-        const apq = a[p * size + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * size + q] - a[p * size + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cos = 1 / Math.sqrt(t * t + 1);
-        const sin = t * cos;
-        for (let k = 0; k < size; k++) {
-          const akp = a[k * size + p];
-          const akq = a[k * size + q];
-          a[k * size + p] = cos * akp - sin * akq;
-          a[k * size + q] = sin * akp + cos * akq;
-        }
-        for (let k = 0; k < size; k++) {
-          const apk = a[p * size + k];
-          const aqk = a[q * size + k];
-          a[p * size + k] = cos * apk - sin * aqk;
-          a[q * size + k] = sin * apk + cos * aqk;
-        }
-        for (let k = 0; k < size; k++) {
-          const vkp = v[k * size + p];
-          const vkq = v[k * size + q];
-          v[k * size + p] = cos * vkp - sin * vkq;
-          v[k * size + q] = sin * vkp + cos * vkq;
-        }
-      }
-    }
-  }
-  return { values: Float64Array.from({ length: size }, (_, i) => a[i * size + i]), vectors: v };
 }
 
 /**

@@ -21,7 +21,8 @@ if (!parentPort) throw new Error('map worker: must run in a worker thread');
 const port = parentPort;
 const { tracks, options } = workerData as MapWorkerInput;
 try {
-  const { vectors, dim } = similarityVectors(tracks);
+  // The unsupervised space: the stored layout is keyed by the features, not by the genre labels.
+  const { vectors, dim } = similarityVectors(tracks, { learnGenres: false });
   const layout = layoutLibrary(vectors, dim, {
     ...options,
     onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies MapWorkerMessage),

@@ -1,13 +1,16 @@
 import { MOMENTS, type Moment } from '../dsp/stats.js';
 import { FMA518_FEATURES, type Fma518Feature } from '../features/fma518.js';
+import { fitGenreProjection, projectGenres, type GenreProjection, type GenreProjectionOptions } from './genre-projection.js';
 
 /**
  * One similarity vector per track:
  *
- *   v = normalise( w_e · normalise(embedding)  ⧺  w_g · √p  ⧺  w_m · normalise(c ⊙ n(mir518)) )
+ *   v = normalise( w_e · normalise(embedding)  ⧺  w_g · √p  ⧺  w_l · normalise(P n(mir518))  ⧺  w_m · normalise(c ⊙ n(mir518)) )
  *
  * The embedding is the genre classifier's track embedding; p its genre probabilities (an optional
- * block, absent unless the space has genreDim > 0); mir518 are the FMA statistics. n() puts
+ * block, absent unless the space has genreDim > 0); mir518 are the FMA statistics; P is the genre
+ * projection learnt from the library's labelled tracks (genre-projection.ts; absent when too few
+ * tracks carry a genre). n() puts
  * every statistic on one scale using the library's own distribution (a `SimilaritySpace`, stored
  * with the index): by default its rank (the library quantile, mapped to a zero-mean, unit-variance
  * uniform), else a clipped z-score. c weights each statistic by its feature group (MFCC, chroma,
@@ -24,6 +27,8 @@ export interface VectorWeights {
   mir: number;
   /** Weight of the genre-probability block (spaces with genreDim > 0); absent: 0. */
   genre?: number;
+  /** Weight of the learnt genre-projection block (spaces with a genreProjection); absent: 0. */
+  projection?: number;
   /** Weight of each feature group inside the MIR block; a group left out weighs 1. */
   features?: Partial<Record<Fma518Feature, number>>;
   /** Weight of each moment inside the MIR block; a moment left out weighs 1. */
@@ -48,11 +53,18 @@ export interface SimilaritySpace {
   embeddingDim: number;
   /** Length of the genre-probability block (one per genre); 0 without one. */
   genreDim: number;
+  /** The projection learnt from the library's genre labels; absent: no such block. */
+  genreProjection?: GenreProjection | null;
   weights: VectorWeights;
 }
 
 export interface TrackFeatures {
   mir: ArrayLike<number>;
+  /**
+   * The genre the track teaches the genre projection (its first confirmed genre, else its first tag
+   * genre the vocabulary knows); absent or null: unlabelled.
+   */
+  labelGenre?: string | null;
   /** The classifier embedding; absent where no model has analysed the track. */
   embedding?: ArrayLike<number> | null;
   /** The classifier's genre probabilities (summing to 1), in the space's genre order. */
@@ -71,10 +83,14 @@ export interface TrackFeatures {
  *   both models: 57.8 % (1.1.0: 57.9 %) against 55.3 % for MIR alone and 52.2 % (42.6 %) for the
  *   embedding alone. That is the only unheard data, so the choice was made on it and no independent
  *   test of it remains.
+ * - w_projection = w_mir: the genre projection beside the MIR block at equal weights, fitted on 4 of
+ *   5 artist-grouped folds and queried with the fifth's artists, raised precision (same artist
+ *   excluded) from 52 % to 65 %, over 5 fold seeds; alone (w_mir 0) it scored 64 %, and it makes the
+ *   neighbours of a track nothing but its genre, so the MIR block keeps the rest of the sound.
  */
 export const DEFAULT_NORMALISATION: MirNormalisation = 'rank';
 export const DEFAULT_Z_CLIP = 4;
-export const DEFAULT_WEIGHTS: VectorWeights = { embedding: 0.2, mir: 0.8 };
+export const DEFAULT_WEIGHTS: VectorWeights = { embedding: 0.2, mir: 0.8, projection: 0.8 };
 
 /** Library quantiles kept per statistic for rank normalisation: enough for a smooth rank, small to store. */
 const QUANTILES = 101;
@@ -181,16 +197,27 @@ export function quantileRank(quantiles: Float64Array, offset: number, count: num
 /** A uniform 0…1 rank as a zero-mean, unit-variance value (the scale of a z-score). */
 const RANK_SCALE = Math.sqrt(12);
 
-/** A space fitted to a library's MIR statistics. */
-export function fitSimilaritySpace(
-  mirRows: readonly ArrayLike<number>[],
-  options: { embeddingDim?: number; genreDim?: number; weights?: VectorWeights; zClip?: number; normalisation?: MirNormalisation } = {},
-): SimilaritySpace {
+export interface SpaceOptions {
+  embeddingDim?: number;
+  genreDim?: number;
+  weights?: VectorWeights;
+  zClip?: number;
+  normalisation?: MirNormalisation;
+  /**
+   * Each row's genre label (or null): when enough rows carry one, the space learns a genre
+   * projection from them (fitGenreProjection); otherwise it has no projection block.
+   */
+  genreLabels?: ReadonlyArray<string | null | undefined>;
+  genreProjection?: GenreProjectionOptions;
+}
+
+/** A space fitted to a library's MIR statistics (and, given labels, to its genres). */
+export function fitSimilaritySpace(mirRows: readonly ArrayLike<number>[], options: SpaceOptions = {}): SimilaritySpace {
   const { mean, std } = fitMirStandardization(mirRows);
   const quantileCount = Math.max(2, Math.min(QUANTILES, mirRows.length));
   const embeddingDim = options.embeddingDim ?? 0;
-  const weights = options.weights ?? (embeddingDim > 0 ? DEFAULT_WEIGHTS : { ...DEFAULT_WEIGHTS, embedding: 0, mir: 1 });
-  return {
+  const weights = options.weights ?? (embeddingDim > 0 ? DEFAULT_WEIGHTS : { ...DEFAULT_WEIGHTS, embedding: 0, mir: 1, projection: 1 });
+  const space: SimilaritySpace = {
     normalisation: options.normalisation ?? DEFAULT_NORMALISATION,
     mirMean: mean,
     mirStd: std,
@@ -201,10 +228,27 @@ export function fitSimilaritySpace(
     genreDim: options.genreDim ?? 0,
     weights,
   };
+  const labels = options.genreLabels;
+  if (labels) {
+    if (labels.length !== mirRows.length) throw new Error(`fitSimilaritySpace: ${labels.length} genre labels for ${mirRows.length} tracks`);
+    // Only labelled rows teach the projection: normalise just those.
+    const labelledRows = labels.flatMap((label, row) => (label ? [row] : []));
+    space.genreProjection = fitGenreProjection(
+      labelledRows.map((row) => normaliseMir(mirRows[row], space)),
+      labelledRows.map((row) => labels[row]),
+      options.genreProjection,
+    );
+  }
+  return space;
+}
+
+/** Length of the genre-projection block (0 without one). */
+function projectionDim(space: SimilaritySpace): number {
+  return space.genreProjection?.axisCount ?? 0;
 }
 
 export function vectorDimension(space: SimilaritySpace): number {
-  return space.embeddingDim + space.genreDim + space.mirMean.length;
+  return space.embeddingDim + space.genreDim + projectionDim(space) + space.mirMean.length;
 }
 
 /** The MIR statistics on the space's common scale, before weighting (n() above). */
@@ -241,14 +285,15 @@ export function mirColumnWeights(weights: VectorWeights, dim: number): Float64Ar
 const columnWeightCache = new WeakMap<VectorWeights, Float64Array>();
 
 /**
- * The track's unit vector in `space`: [embedding | genre probabilities | MIR]. A track without an
+ * The track's unit vector in `space`: [embedding | genre probabilities | genre projection | MIR]. A track without an
  * embedding (or probabilities) in a space that has them gets a zero block there: its MIR block still
  * counts, so it stays findable, with lower scores. The genre block is the square root of the
  * probabilities, so its cosine is their Bhattacharyya coefficient.
  */
 export function trackVector(features: TrackFeatures, space: SimilaritySpace): Float32Array {
   const mirDim = space.mirMean.length;
-  const mirOffset = space.embeddingDim + space.genreDim;
+  const projectionOffset = space.embeddingDim + space.genreDim;
+  const mirOffset = projectionOffset + projectionDim(space);
   const vector = new Float32Array(mirOffset + mirDim);
 
   const embedding = space.embeddingDim > 0 ? features.embedding : null;
@@ -271,6 +316,11 @@ export function trackVector(features: TrackFeatures, space: SimilaritySpace): Fl
   }
 
   const mir = normaliseMir(features.mir, space);
+  if (space.genreProjection) {
+    const projected = projectGenres(mir, space.genreProjection);
+    const scale = (space.weights.projection ?? 0) / (norm(projected) || 1);
+    projected.forEach((value, j) => (vector[projectionOffset + j] = value * scale));
+  }
   let columnWeights = columnWeightCache.get(space.weights);
   if (!columnWeights || columnWeights.length !== mirDim) {
     columnWeights = mirColumnWeights(space.weights, mirDim);
@@ -295,28 +345,36 @@ export function packVectors(vectors: readonly Float32Array[], dim: number): Floa
 
 /** JSON form of a space, for storing beside the index. */
 export function serializeSpace(space: SimilaritySpace): string {
+  const projection = space.genreProjection;
   return JSON.stringify({
     ...space,
     mirMean: Array.from(space.mirMean),
     mirStd: Array.from(space.mirStd),
     mirQuantiles: Array.from(space.mirQuantiles),
     zClip: Number.isFinite(space.zClip) ? space.zClip : null, // JSON has no Infinity
+    // undefined (no labels given) stays absent, null (too few labels) stays null.
+    genreProjection: projection ? { ...projection, mean: Array.from(projection.mean), axes: Array.from(projection.axes) } : projection,
   });
 }
 
 export function deserializeSpace(json: string): SimilaritySpace {
-  const raw = JSON.parse(json) as Omit<SimilaritySpace, 'mirMean' | 'mirStd' | 'mirQuantiles' | 'zClip'> & {
+  const raw = JSON.parse(json) as Omit<SimilaritySpace, 'mirMean' | 'mirStd' | 'mirQuantiles' | 'zClip' | 'genreProjection'> & {
     mirMean: number[];
     mirStd: number[];
     mirQuantiles: number[];
     zClip: number | null;
+    genreProjection?: (Omit<GenreProjection, 'mean' | 'axes'> & { mean: number[]; axes: number[] }) | null;
   };
+  const { genreProjection: projection, ...rest } = raw;
   return {
-    ...raw,
+    ...rest,
     mirMean: Float64Array.from(raw.mirMean),
     mirStd: Float64Array.from(raw.mirStd),
     mirQuantiles: Float64Array.from(raw.mirQuantiles),
     zClip: raw.zClip ?? Infinity,
+    ...(projection === undefined
+      ? {}
+      : { genreProjection: projection && { ...projection, mean: Float64Array.from(projection.mean), axes: Float64Array.from(projection.axes) } }),
   };
 }
 

@@ -123,7 +123,8 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const scanned = scannedLibrary();
   if (scanned) {
-    const { vectors, dim } = similarityVectors(scanned.tracks);
+    // The map worker's space: unsupervised (map-worker.ts).
+    const { vectors, dim } = similarityVectors(scanned.tracks, { learnGenres: false });
     let layout: Float32Array = new Float32Array(0);
     const layoutCpu = cpuMs(() => {
       layout = layoutLibrary(vectors, dim);
@@ -146,7 +147,7 @@ export async function run(): Promise<BenchResult[]> {
   }
   for (const n of SIZES) {
     const { tracks, labels } = clusteredLibrary(n);
-    const { vectors, dim } = similarityVectors(tracks);
+    const { vectors, dim } = similarityVectors(tracks, { learnGenres: false });
     let layout: Float32Array = new Float32Array(0);
     const layoutCpu = cpuMs(() => {
       layout = layoutLibrary(vectors, dim);

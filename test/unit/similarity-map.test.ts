@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { layoutLibrary, pcaProject, symmetricEigen } from '../../core/similarity/map-layout.js';
+import { symmetricEigen } from '../../core/similarity/linear-algebra.js';
+import { layoutLibrary, pcaProject } from '../../core/similarity/map-layout.js';
 import { seededUniform } from '../../core/ml/random.js';
 
 test('symmetricEigen finds the eigenpairs of a symmetric matrix', () => {

@@ -28,7 +28,7 @@ import { integerFlag } from './options.js';
 export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out, weights by artist-grouped search';
 
 const USAGE = `usage: timbre eval-similar --data DIR [--label-by genre-folder|folder] [--k 10] [--folds 5] [--seed 1]
-                           [--model ID | --no-embedding] [--no-search] [--cache DIR] [--json]
+                           [--fold-seeds 5] [--model ID | --no-embedding] [--no-search] [--cache DIR] [--json]
                            [--probabilities FILE [--probability-key cnnLstm]]
 
 For every clip, its k nearest other clips by similarity vector; reports the fraction that share its
@@ -38,7 +38,9 @@ label, with clips by the same artist (DIR/artists.tsv) counted, and excluded fro
                            it (e.g. one folder per game soundtrack); no artists, so the two agree
 Vectors combine the 518 MIR statistics with the genre classifier's embedding (the default model, or
 --model ID). Reported: fixed settings (z-score vs rank normalisation, embedding on/off, the shipped
-defaults); then group, moment and block weights chosen by coordinate ascent on precision with the
+defaults, none of them using labels); the genre projection the library learns from its labelled
+tracks, fitted on the training artists of each artist-grouped fold and queried with the others'
+clips (mean ± sd over --fold-seeds fold draws); then group, moment and block weights chosen by coordinate ascent on precision with the
 same artist excluded, scored on artists the search did not see (--folds artist-grouped folds), and,
 when the model was trained on DIR, on the artists it held out for validation (clips it never
 heard), with the weights chosen on its training clips. --no-search skips the searches.
@@ -75,6 +77,7 @@ export async function run(args: string[]): Promise<number> {
       k: { type: 'string' },
       folds: { type: 'string' },
       seed: { type: 'string' },
+      'fold-seeds': { type: 'string' },
       cache: { type: 'string', default: path.join('.cache', 'eval-similar') },
       model: { type: 'string' },
       'no-embedding': { type: 'boolean', default: false },
@@ -92,7 +95,8 @@ export async function run(args: string[]): Promise<number> {
   const k = integerFlag(values.k, 10, '--k', 'eval-similar');
   const folds = integerFlag(values.folds, 5, '--folds', 'eval-similar', 2);
   const seed = integerFlag(values.seed, 1, '--seed', 'eval-similar');
-  if (k === null || folds === null || seed === null) return 2;
+  const foldSeeds = integerFlag(values['fold-seeds'], 5, '--fold-seeds', 'eval-similar');
+  if (k === null || folds === null || seed === null || foldSeeds === null) return 2;
   const labelBy = values['label-by'];
   if (labelBy !== 'genre-folder' && labelBy !== 'folder') {
     console.error('eval-similar: --label-by is genre-folder or folder');
@@ -147,8 +151,9 @@ export async function run(args: string[]): Promise<number> {
     rank: fitSimilaritySpace(mirRows, { embeddingDim, genreDim, normalisation: 'rank' }),
     zscore: fitSimilaritySpace(mirRows, { embeddingDim, genreDim, normalisation: 'zscore' }),
   };
-  const score = (normalisation: MirNormalisation, weights: VectorWeights, queries?: number[]): Scores => {
-    const space: SimilaritySpace = { ...spaces[normalisation], weights };
+  const score = (normalisation: MirNormalisation, weights: VectorWeights, queries?: number[]): Scores =>
+    scoreInSpace({ ...spaces[normalisation], weights }, queries);
+  const scoreInSpace = (space: SimilaritySpace, queries?: number[]): Scores => {
     const dim = vectorDimension(space);
     const index = CosineIndex.fromVectors(packVectors(trackFeatures.map((clip) => trackVector(clip, space)), dim), dim);
     return {
@@ -170,9 +175,53 @@ export async function run(args: string[]): Promise<number> {
     fixed.push({ setting: 'out-of-fold genre probabilities only', scores: score('rank', { embedding: 0, mir: 0, genre: 1 }) });
     fixed.push({ setting: 'rank MIR + out-of-fold genre probabilities, 1 / 0.5', scores: score('rank', { embedding: 0, mir: 1, genre: 0.5 }) });
   }
+  const shippedWeights = embeddingDim > 0 ? DEFAULT_WEIGHTS : { ...DEFAULT_WEIGHTS, embedding: 0, mir: 1, projection: 1 };
   fixed.push({
-    setting: `shipped defaults (${DEFAULT_NORMALISATION}; vectors.ts DEFAULT_WEIGHTS${embeddingDim > 0 ? '' : ', no embedding'})`,
-    scores: score(DEFAULT_NORMALISATION, embeddingDim > 0 ? DEFAULT_WEIGHTS : { ...DEFAULT_WEIGHTS, embedding: 0, mir: 1 }),
+    setting: `shipped defaults without labels (${DEFAULT_NORMALISATION}; vectors.ts DEFAULT_WEIGHTS${embeddingDim > 0 ? '' : ', no embedding'})`,
+    scores: score(DEFAULT_NORMALISATION, shippedWeights),
+  });
+
+  // A space that learns genres from the labels of `labelledRows` only (as a library learns from its
+  // labelled tracks); every clip is in the index.
+  const learntSpace = (labelledRows: readonly number[], weights: VectorWeights): SimilaritySpace => {
+    const labelled = new Set(labelledRows);
+    return fitSimilaritySpace(mirRows, {
+      embeddingDim,
+      genreDim,
+      weights,
+      genreLabels: labels.map((label, row) => (labelled.has(row) ? label : null)),
+    });
+  };
+  const projectionSettings: Array<{ setting: string; weights: VectorWeights }> = [
+    { setting: 'rank MIR + genre projection, 1 / 1', weights: { embedding: 0, mir: 1, projection: 1 } },
+    { setting: 'genre projection only', weights: { embedding: 0, mir: 0, projection: 1 } },
+    { setting: 'rank MIR + genre projection, 1 / 0.5', weights: { embedding: 0, mir: 1, projection: 0.5 } },
+    { setting: 'rank MIR + genre projection, 0.5 / 1', weights: { embedding: 0, mir: 0.5, projection: 1 } },
+  ];
+  const groupedAssignment = (foldSeed: number) =>
+    groupedFolds(
+      clips.map((clip) => ({ label: dataset.labels.indexOf(clip.label), group: clip.group })),
+      folds,
+      foldSeed,
+      dataset.labels.length,
+    );
+  // Folds whose training clips are too few to learn a projection fall back to the plain space, as a
+  // library would; they are counted so a small data set's numbers are not taken for the projection's.
+  let foldsWithoutProjection = 0;
+  const projectionCrossValidation = projectionSettings.map(({ setting, weights }, settingIndex) => {
+    const perSeed = Array.from({ length: foldSeeds }, (_, s) => {
+      const assignment = groupedAssignment(seed + s);
+      const results = Array.from({ length: folds }, (_, fold) => {
+        const heldOut = labels.flatMap((_, row) => (assignment[row] === fold ? [row] : []));
+        const training = labels.flatMap((_, row) => (assignment[row] !== fold ? [row] : []));
+        const space = learntSpace(training, weights);
+        if (settingIndex === 0 && !space.genreProjection) foldsWithoutProjection++;
+        return { weights, scores: scoreInSpace(space, heldOut) };
+      });
+      return pooled(results);
+    });
+    console.error(`eval-similar: genre projection, ${setting}: ${foldSeeds} fold seeds done`);
+    return { setting, weights, ...meanAndSd(perSeed) };
   });
 
   let searches: Record<string, unknown> | null = null;
@@ -234,6 +283,12 @@ export async function run(args: string[]): Promise<number> {
         steeredTraining: validation.steeredTraining,
         mirOnly: searchAndScore(dev, heldBack, false),
         withEmbedding: searchAndScore(dev, heldBack, true),
+        // The shipped vectors as a library whose other tracks are labelled would build them: the
+        // genre projection learnt from the other clips' labels, the held-back clips unlabelled.
+        learntGenres: [
+          { setting: 'shipped defaults, genre projection from the other clips', scores: scoreInSpace(learntSpace(dev, DEFAULT_WEIGHTS), heldBack) },
+          { setting: 'rank MIR + genre projection 1 / 1, no embedding', scores: scoreInSpace(learntSpace(dev, { embedding: 0, mir: 1, projection: 1 }), heldBack) },
+        ],
         // Each held-back clip queries all clips at plain MIR weights and each embedding weight: the
         // one view of the embedding on music the model never heard (6 artists: a noisy view).
         embeddingSweep: [...EMBEDDING_WEIGHT_GRID, 1].map((embedding) => ({ embedding, scores: score('rank', plain(embedding), heldBack) })),
@@ -251,11 +306,34 @@ export async function run(args: string[]): Promise<number> {
     features: classifier ? `mir518 + ${embeddingDim}-wide embedding of ${embedder!.modelId}` : 'mir518',
     embeddingTrainedOnThisData: trainedOnThis,
     fixed,
+    genreProjection: {
+      folds,
+      foldSeeds: Array.from({ length: foldSeeds }, (_, s) => seed + s),
+      foldsWithoutProjection,
+      settings: projectionCrossValidation,
+    },
     searches,
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return 0;
+}
+
+interface SpreadScores {
+  /** Mean and standard deviation over fold seeds of the pooled held-out precision. */
+  withSameArtist: { mean: number; sd: number };
+  sameArtistExcluded: { mean: number; sd: number };
+}
+
+function meanAndSd(perSeed: SearchedScores[]): SpreadScores {
+  const spread = (values: number[]) => {
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    return { mean, sd: Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length) };
+  };
+  return {
+    withSameArtist: spread(perSeed.map((scores) => scores.withSameArtist)),
+    sameArtistExcluded: spread(perSeed.map((scores) => scores.sameArtistExcluded)),
+  };
 }
 
 function pooled(results: Array<{ weights: VectorWeights; scores: Scores }>): SearchedScores {
@@ -355,6 +433,7 @@ function printReport(report: {
   features: string;
   embeddingTrainedOnThisData: boolean;
   fixed: Array<{ setting: string; scores: Scores }>;
+  genreProjection: { folds: number; foldSeeds: number[]; foldsWithoutProjection: number; settings: Array<{ setting: string } & SpreadScores> };
   searches: Record<string, unknown> | null;
 }): void {
   const both = (counted: number, excluded: number) => `${pct(counted).padStart(8)} counted, ${pct(excluded).padStart(8)} excluded`;
@@ -365,6 +444,16 @@ function printReport(report: {
     '',
     'fixed settings, every clip a query:',
     ...report.fixed.map(({ setting, scores }) => `  ${setting.padEnd(72)} ${both(scores.withSameArtist.precision, scores.sameArtistExcluded.precision)}`),
+    '',
+    `genre projection learnt from the labels of ${report.genreProjection.folds - 1} of ${report.genreProjection.folds} artist-grouped folds, ` +
+      `the other fold's clips query all clips (pooled; mean ± sd over fold seeds ${report.genreProjection.foldSeeds.join(', ')})` +
+      (report.genreProjection.foldsWithoutProjection > 0
+        ? `; ${report.genreProjection.foldsWithoutProjection} of ${report.genreProjection.folds * report.genreProjection.foldSeeds.length} folds had too few labelled clips for one (plain space):`
+        : ':'),
+    ...report.genreProjection.settings.map(({ setting, withSameArtist, sameArtistExcluded }) => {
+      const spread = ({ mean, sd }: { mean: number; sd: number }) => `${pct(mean)} ± ${(100 * sd).toFixed(1)}`.padStart(14);
+      return `  ${setting.padEnd(72)} ${spread(withSameArtist)} counted, ${spread(sameArtistExcluded)} excluded`;
+    }),
   ];
   const searches = report.searches as {
     folds: number;
@@ -377,6 +466,7 @@ function printReport(report: {
       steeredTraining: boolean;
       mirOnly: { weights: VectorWeights; scores: Scores };
       withEmbedding: { weights: VectorWeights; scores: Scores };
+      learntGenres: Array<{ setting: string; scores: Scores }>;
       embeddingSweep: Array<{ embedding: number; scores: Scores }>;
     } | null;
     chosenOnAllClips: { mirOnly: VectorWeights; searchPrecision: number };
@@ -406,6 +496,7 @@ function printReport(report: {
         row('rank MIR + embedding', held.withEmbedding.scores),
         `      MIR only: ${describeWeights(held.mirOnly.weights)}`,
         `      with embedding: ${describeWeights(held.withEmbedding.weights)}`,
+        ...held.learntGenres.map(({ setting, scores }) => row(setting, scores)),
         '  plain rank MIR (every group 1) and the embedding at each weight:',
         ...held.embeddingSweep.map(({ embedding, scores }) => row(`w_embedding ${embedding}`, scores)),
       );
