@@ -27,7 +27,12 @@ async function timeEach(count: number, action: (i: number) => unknown): Promise<
   return times;
 }
 
-/** A library of random tracks: MIR statistics, embeddings, tags, durations and tempi. */
+const GENRES = ['rock', 'pop', 'jazz', 'classical', 'electronic'];
+
+/**
+ * A library of random tracks: MIR statistics, embeddings, tags, durations and tempi. Every 7th
+ * track carries a genre label, so the build includes learning the genre projection.
+ */
 function randomLibrary(): SimilarityTrack[] {
   const next = seededUniform(42);
   return Array.from({ length: TRACKS }, (_, i) => ({
@@ -35,7 +40,8 @@ function randomLibrary(): SimilarityTrack[] {
     path: `/music/${i}.mp3`,
     artist: `artist ${i % 9000}`,
     album: `album ${i % 20000}`,
-    genres: [['rock', 'pop', 'jazz', 'classical', 'electronic'][i % 5]],
+    genres: [GENRES[i % 5]],
+    labelGenre: i % 7 === 0 ? GENRES[i % 5] : null,
     durationSec: 120 + Math.floor(next() * 240),
     tempoBpm: 60 + next() * 120,
     mir: Float32Array.from(FMA518_KEYS, () => next() * 100),
