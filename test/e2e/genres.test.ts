@@ -146,6 +146,8 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     await cell.click();
     const list = page.getByRole('region', { name: 'Tracks in the cell' });
     await list.getByRole('heading', { name: /Confirmed Rock, predicted Pop/ }).waitFor();
+    // The heading shows at the click, the tracks when their call answers: wait for them (a loaded machine is slow).
+    await list.locator('.cell-track__title').first().waitFor();
     const titles = await list.locator('.cell-track__title').allTextContents();
     assert.deepEqual(titles.sort(), rockAsPop.map((track) => track.title).sort(), 'the off-diagonal cell lists exactly those tracks');
     await page.screenshot({ path: join(shots, 'genres-04-confusion.png'), animations: 'disabled', fullPage: true });
