@@ -1,5 +1,5 @@
 import type { TimeFrequency } from '../dsp/types.js';
-import { trainLogisticBaseline, predictLogisticBaseline } from './baseline.js';
+import { trainLogisticBaseline, predictLogisticBaseline, type LogisticBaseline } from './baseline.js';
 import type { LabelledDataset } from './dataset.js';
 import { FeatureCache } from './feature-cache.js';
 import { DEFAULT_STATISTICS_WEIGHT, fuseProbabilities } from './fusion.js';
@@ -115,8 +115,10 @@ export interface CrossValidationOptions {
   /** Ensemble members per fold (the shipped recipe's count, for an honest estimate of it). */
   members: number;
   train: TrainOptions;
-  /** The 518 MIR statistics per item, for the baseline and the fusion; absent: the CNN-LSTM alone. */
+  /** The 518 MIR statistics of each item's analysis excerpt: what the baseline and the fusion are tested on; absent: the CNN-LSTM alone. */
   statistics?: Float64Array[];
+  /** Rows to train the baseline on, per item (statistics.ts loadTrainingStatistics); absent: `statistics`. */
+  trainingStatistics?: Float64Array[][];
   /** The statistics' share of the fused prediction. */
   statisticsWeight?: number;
   onEpoch?: (fold: number, member: number, report: EpochReport) => void;
@@ -138,6 +140,7 @@ export async function crossValidate(
   const { statistics } = options;
   const statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
   if (statistics && statistics.length !== items.length) throw new Error('one statistics row per item expected');
+  if (options.trainingStatistics && options.trainingStatistics.length !== items.length) throw new Error('training statistics for every item expected');
   const assignment = groupedFolds(items, options.folds, seed, labels.length);
   const truth: number[] = [];
   const predicted = { cnnLstm: [] as number[], baseline: [] as number[], fused: [] as number[] };
@@ -163,8 +166,8 @@ export async function crossValidate(
     for (const model of models) model.dispose();
     const baseline = statistics
       ? predictLogisticBaseline(
-          trainLogisticBaseline(
-            trainIndices.map((i) => statistics[i]),
+          trainStatisticsBaseline(
+            trainIndices.map((i) => options.trainingStatistics?.[i] ?? [statistics[i]]),
             trainIndices.map((i) => items[i].label),
             labels.length,
           ),
@@ -208,6 +211,15 @@ export async function crossValidate(
     fused: statistics ? { ...classificationReport(truth, predicted.fused, labels), foldAccuracies: foldAccuracies.fused, statisticsWeight } : undefined,
     predictions,
   };
+}
+
+/** The statistics head's regression, trained on every row of every clip (e.g. its training crops). */
+export function trainStatisticsBaseline(rowsPerClip: Float64Array[][], labels: number[], classes: number): LogisticBaseline {
+  return trainLogisticBaseline(
+    rowsPerClip.flat(),
+    rowsPerClip.flatMap((rows, i) => rows.map(() => labels[i])),
+    classes,
+  );
 }
 
 export { DEFAULT_TRAIN_OPTIONS };

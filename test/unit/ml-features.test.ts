@@ -3,7 +3,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analysisVersion, FeatureCache } from '../../core/ml/feature-cache.js';
+import { predictLogisticBaseline } from '../../core/ml/baseline.js';
+import { trainStatisticsBaseline } from '../../core/ml/experiment.js';
 import { fileLogMel, fileTrainingLogMel, trainingWindows, TRAINING_WHOLE_TRACK_SECONDS } from '../../core/ml/features.js';
+import { loadTrainingStatistics, statisticsCropStarts } from '../../core/ml/statistics.js';
 import { ANALYSIS_HOP_LENGTH } from '../../core/features/analyze.js';
 import { synthesize } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
@@ -45,6 +48,37 @@ test('feature cache: keyed by analysis version, feature and duration; a hit retu
     assert.equal(training.nFrames, frames, 'a 4-s clip is trained on whole');
     assert.ok(analysis.nFrames <= frames);
     assert.deepEqual((await fileTrainingLogMel(file, cache, 4)).data, training.data, 'read back identical');
+  } finally {
+    temp.cleanup();
+  }
+});
+
+test('statistics crops: the start, middle and end of the training excerpt, or the whole of a short one', () => {
+  assert.deepEqual(statisticsCropStarts(60, 30), [0, 15, 30]);
+  assert.deepEqual(statisticsCropStarts(45, 30), [0, 7, 15]);
+  assert.deepEqual(statisticsCropStarts(30, 30), [0]);
+  assert.deepEqual(statisticsCropStarts(12, 30), [0]);
+});
+
+test('training statistics: three 518-statistic crops of a long clip, one of a short clip, cached', async () => {
+  const temp = makeTempDir();
+  try {
+    const long = path.join(temp.dir, 'long.wav');
+    const short = path.join(temp.dir, 'short.wav');
+    synthesize(long, { source: 'sine=frequency=330', seconds: 33 });
+    synthesize(short, { source: 'anoisesrc=color=pink', seconds: 3 });
+    const cache = new FeatureCache(path.join(temp.dir, 'cache'));
+    const clips = [{ file: long, label: 'a', group: 'x' }, { file: short, label: 'b', group: 'y' }];
+    const rows = await loadTrainingStatistics({ clips }, cache);
+    assert.deepEqual(rows.map((crops) => crops.length), [3, 1]);
+    assert.ok(rows.flat().every((row) => row.length === 518));
+    assert.deepEqual(await loadTrainingStatistics({ clips }, cache), rows.map((crops) => crops.map((row) => Float64Array.from(Float32Array.from(row)))));
+
+    // Every crop trains the head with its clip's label: the tone's crops and the noise separate.
+    const head = trainStatisticsBaseline(rows, [0, 1], 2);
+    assert.equal(head.kernel.length, 518 * 2);
+    const predicted = predictLogisticBaseline(head, [...rows[0], rows[1][0]]).map((p) => (p[0] > p[1] ? 0 : 1));
+    assert.deepEqual(predicted, [0, 0, 0, 1]);
   } finally {
     temp.cleanup();
   }

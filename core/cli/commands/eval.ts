@@ -8,7 +8,7 @@ import { crossValidate, DEFAULT_MEMBERS, loadDatasetMels } from '../../ml/experi
 import { FeatureCache } from '../../ml/feature-cache.js';
 import { DEFAULT_STATISTICS_WEIGHT } from '../../ml/fusion.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
-import { loadDatasetStatistics } from '../../ml/statistics.js';
+import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { integerFlag } from './options.js';
 
@@ -18,7 +18,7 @@ const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist when DIR/artists.tsv names
-them. On the same splits: the MIR-statistics baseline (518 FMA statistics, logistic regression) and
+them. On the same splits: the MIR-statistics baseline (518 FMA statistics, logistic regression trained on three excerpt-length crops of each training clip, tested on the analysis excerpt) and
 the shipped fusion of both (statistics weight W, default ${DEFAULT_STATISTICS_WEIGHT}).
 --predictions FILE  writes every clip's out-of-fold probabilities (JSON)
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
@@ -93,11 +93,13 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const statistics = values['no-baseline'] ? undefined : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
+  const trainingStatistics = values['no-baseline'] ? undefined : await loadTrainingStatistics(dataset, cache, progress('MIR statistics (training crops)'));
   const { predictions, ...report } = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
     folds,
     members,
     train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs, restoreBest: !values['last-epoch'] },
     statistics,
+    trainingStatistics,
     statisticsWeight,
     onEpoch: (fold, member, epoch) =>
       console.error(

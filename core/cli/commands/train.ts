@@ -4,15 +4,14 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { initBackend } from '../../ml/backend.js';
-import { trainLogisticBaseline } from '../../ml/baseline.js';
 import { readFolderDataset, type LabelledDataset } from '../../ml/dataset.js';
-import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble } from '../../ml/experiment.js';
+import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble, trainStatisticsBaseline } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
 import { DEFAULT_STATISTICS_WEIGHT, statisticsHeadFrom } from '../../ml/fusion.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
 import { DEFAULT_LIBRARY_DATASET_OPTIONS, libraryDataset } from '../../ml/library-dataset.js';
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
-import { loadDatasetStatistics } from '../../ml/statistics.js';
+import { loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { integerFlag } from './options.js';
 
@@ -27,7 +26,7 @@ const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epoch
 The model is an ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different sixth of
 the artists for validation and stops once its validation loss has not improved for
 ${DEFAULT_TRAIN_OPTIONS.patience} epochs (after at least --min-epochs, default ${DEFAULT_TRAIN_OPTIONS.minEpochs}), keeping the best epoch.
-A logistic regression on the 518 MIR statistics is trained beside it and fused with the networks
+A logistic regression on the 518 MIR statistics (of three excerpt-length crops of each clip) is trained beside it and fused with the networks
 (the statistics' weight W, default ${DEFAULT_STATISTICS_WEIGHT}); --no-statistics leaves it out.
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
@@ -125,7 +124,7 @@ export async function run(args: string[]): Promise<number> {
   };
   const started = performance.now();
   const items = await loadDatasetMels(dataset, cache, progress('log-mel'));
-  const statistics = values['no-statistics'] ? null : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
+  const statistics = values['no-statistics'] ? null : await loadTrainingStatistics(dataset, cache, progress('MIR statistics (training crops)'));
   const featureSeconds = (performance.now() - started) / 1000;
   const restoreBest = !values['last-epoch'];
   const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, restoreBest, seed };
@@ -137,7 +136,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const statisticsHead = statistics
     ? statisticsHeadFrom(
-        trainLogisticBaseline(
+        trainStatisticsBaseline(
           statistics,
           items.map((item) => item.label),
           dataset.labels.length,
@@ -159,7 +158,7 @@ export async function run(args: string[]): Promise<number> {
         clips: items.length,
         validationSplit: dataset.groupedByArtist ? 'artist' : 'artist where known, else file',
         options,
-        statistics: statisticsHead ? { features: 'fma518', model: 'logistic regression (core/ml/baseline.ts defaults)', weight: statisticsHead.weight } : null,
+        statistics: statisticsHead ? { features: 'fma518', model: 'logistic regression (core/ml/baseline.ts defaults) on 3 excerpt-length crops of each training clip', weight: statisticsHead.weight } : null,
         backend: backend.active,
         featureSeconds: Math.round(featureSeconds),
         trainSeconds: Math.round(trainSeconds),
