@@ -42,10 +42,17 @@ function step(): void {
   // Decode a full batch while there is analysis to overlap it with; with nothing left to analyse, whatever waits.
   if (!decoding && waiting.length > 0 && (waiting.length >= DECODE_BATCH_SIZE || decoded.length === 0)) {
     decoding = true;
-    void decodeBatch(waiting.splice(0, DECODE_BATCH_SIZE)).finally(() => {
-      decoding = false;
-      scheduleStep();
-    });
+    const batch = waiting.splice(0, DECODE_BATCH_SIZE);
+    void decodeBatch(batch)
+      .catch((error: unknown) => {
+        // Not expected (decodeAudioBatch answers every file), but no request may go unanswered.
+        const reason = `could not decode the audio: ${error instanceof Error ? error.message : String(error)}`;
+        for (const { seq, trackId } of batch) send({ type: 'failed', seq, trackId, error: reason, retryable: true, tags: null });
+      })
+      .finally(() => {
+        decoding = false;
+        scheduleStep();
+      });
   }
   const next = analysing ? undefined : decoded.shift();
   if (!next) return;
