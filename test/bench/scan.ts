@@ -65,12 +65,16 @@ export async function run(): Promise<BenchResult[]> {
   ];
   if (decodeCpu !== null && scanCpu !== null) {
     results.push(
-      { metric: 'CPU time, bare decode (all ffmpeg processes)', value: decodeCpu, unit: 's' },
-      { metric: 'CPU time, timbre scan (CLI, its workers and ffmpeg processes)', value: scanCpu, unit: 's' },
+      { metric: 'CPU time, bare decode (all ffmpeg processes)', value: decodeCpu, unit: 's', detail: perTrack(decodeCpu, files.length) },
+      { metric: 'CPU time, timbre scan (CLI, its workers and ffmpeg processes)', value: scanCpu, unit: 's', detail: perTrack(scanCpu, files.length) },
       { metric: 'CPU time ratio, scan / bare decode', value: scanCpu / decodeCpu, unit: '×', detail: `1-minute load average ${loadavg()[0].toFixed(1)}` },
     );
   }
   return results;
+}
+
+function perTrack(cpuSeconds: number, tracks: number): string {
+  return `${((1000 * cpuSeconds) / tracks).toFixed(0)} ms per track`;
 }
 
 /**
