@@ -67,6 +67,9 @@ export function defineCommand<O extends OptionsConfig>(
  * An integer flag of at least `min` (default 1); absent, `fallback`. Anything else is a UsageError
  * naming the flag and the value given.
  */
+export function integerOption(text: string | undefined, flag: string, options: { fallback: number; min?: number }): number;
+export function integerOption(text: string, flag: string, options?: { min?: number }): number;
+export function integerOption(text: string | undefined, flag: string, options?: { min?: number }): number | undefined;
 export function integerOption(text: string | undefined, flag: string, { fallback, min = 1 }: { fallback?: number; min?: number } = {}): number | undefined {
   if (text === undefined) return fallback;
   const value = Number(text);

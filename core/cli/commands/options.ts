@@ -18,7 +18,7 @@ export function parseJobs(value: string | undefined): number | undefined {
  */
 export function integerFlag(text: string | undefined, fallback: number, flag: string, command: string, min = 1): number | null {
   try {
-    return integerOption(text, flag, { fallback, min })!;
+    return integerOption(text, flag, { fallback, min });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`timbre ${command}: ${error.message}`);

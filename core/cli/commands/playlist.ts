@@ -57,7 +57,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   const style: PathStyle = values.absolute ? 'absolute' : 'relative';
   if (values.list) return withService(openLibraryDatabase(values.db), (service) => listSaved(service, values.json));
   if (values.show !== undefined) {
-    const id = integerOption(values.show, '--show')!;
+    const id = integerOption(values.show, '--show');
     return withService(openLibraryDatabase(values.db), (service, db) => showSaved(service, new TracksRepo(db), id, { m3u: values.m3u, style, json: values.json }));
   }
   if (values.import !== undefined) {

@@ -10,7 +10,7 @@ export const summary = 'serve the app in a browser (web mode) on 127.0.0.1, with
 const USAGE = 'usage: timbre serve [--db FILE] [--port N] [--jobs N]\n\nPrints the address to open; it carries the access token. Without --port, a free port is picked.';
 
 export const run = defineCommand({ name: 'serve', usage: USAGE, options: { ...libraryOptions, port: { type: 'string' } } }, async ({ values }) => {
-  const port = integerOption(values.port, '--port', { fallback: 0, min: 0 })!;
+  const port = integerOption(values.port, '--port', { fallback: 0, min: 0 });
   if (port > 65535) throw new UsageError(`--port must be a port number, not '${values.port}'`);
   const jobs = parseJobs(values.jobs);
 

@@ -19,7 +19,7 @@ const spec = {
 } as const;
 
 export const run = defineCommand(spec, async ({ values, positionals: [file] }) => {
-  const count = integerOption(values.n, '-n', { fallback: 10 })!;
+  const count = integerOption(values.n, '-n', { fallback: 10 });
 
   const { similarity, close } = openLibrarySimilarity(values.db);
   try {
