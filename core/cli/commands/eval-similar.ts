@@ -205,22 +205,25 @@ export async function run(args: string[]): Promise<number> {
       foldSeed,
       dataset.labels.length,
     );
-  // Folds whose training clips are too few to learn a projection fall back to the plain space, as a
-  // library would; they are counted so a small data set's numbers are not taken for the projection's.
-  let foldsWithoutProjection = 0;
-  const projectionCrossValidation = projectionSettings.map(({ setting, weights }, settingIndex) => {
-    const perSeed = Array.from({ length: foldSeeds }, (_, s) => {
-      const assignment = groupedAssignment(seed + s);
-      const results = Array.from({ length: folds }, (_, fold) => {
-        const heldOut = labels.flatMap((_, row) => (assignment[row] === fold ? [row] : []));
-        const training = labels.flatMap((_, row) => (assignment[row] !== fold ? [row] : []));
-        const space = learntSpace(training, weights);
-        if (settingIndex === 0 && !space.genreProjection) foldsWithoutProjection++;
-        return { weights, scores: scoreInSpace(space, heldOut) };
-      });
-      return pooled(results);
-    });
-    console.error(`eval-similar: genre projection, ${setting}: ${foldSeeds} fold seeds done`);
+  // Each fold seed's folds, with the space learnt from the training clips' labels (every weighting
+  // below shares it).
+  const foldSpaces = Array.from({ length: foldSeeds }, (_, s) => {
+    const assignment = groupedAssignment(seed + s);
+    return Array.from({ length: folds }, (_, fold) => ({
+      heldOut: labels.flatMap((_, row) => (assignment[row] === fold ? [row] : [])),
+      space: learntSpace(
+        labels.flatMap((_, row) => (assignment[row] !== fold ? [row] : [])),
+        DEFAULT_WEIGHTS,
+      ),
+    }));
+  });
+  // Folds whose training clips are too few to learn a projection keep the plain space, as a library
+  // would; they are counted so that a small data set's numbers are not taken for the projection's.
+  const foldsWithoutProjection = foldSpaces.flat().filter(({ space }) => !space.genreProjection).length;
+  const projectionCrossValidation = projectionSettings.map(({ setting, weights }) => {
+    const perSeed = foldSpaces.map((seedFolds) =>
+      pooled(seedFolds.map(({ space, heldOut }) => ({ weights, scores: scoreInSpace({ ...space, weights }, heldOut) }))),
+    );
     return { setting, weights, ...meanAndSd(perSeed) };
   });
 
@@ -235,12 +238,7 @@ export async function run(args: string[]): Promise<number> {
       probabilities ?? [],
     );
     const all = clips.map((_, row) => row);
-    const assignment = groupedFolds(
-      clips.map((clip) => ({ label: dataset.labels.indexOf(clip.label), group: clip.group })),
-      folds,
-      seed,
-      dataset.labels.length,
-    );
+    const assignment = groupedAssignment(seed);
     // Weights chosen on some clips (queries and neighbours among them only, so no label of the
     // scored clips steers the choice), then scored with real vectors on the held-out queries
     // against every clip, as a library would search them.
