@@ -1,5 +1,5 @@
 import { ANALYSIS_SAMPLE_RATE, decodeAudio } from '../audio/decode.js';
-import { decodeAnalysisExcerpt } from '../audio/windows.js';
+import { decodeAnalysisExcerpt, EXCERPT_SECONDS } from '../audio/windows.js';
 import { analyzeSignal } from '../features/analyze.js';
 import { FMA518_KEYS } from '../features/fma518.js';
 import type { LabelledDataset } from './dataset.js';
@@ -29,9 +29,6 @@ export async function loadDatasetStatistics(
   return rows;
 }
 
-/** The length of each statistics crop: the analysis excerpt's (30 s of audio since the scan-speed change). */
-export const STATISTICS_CROP_SECONDS = 30;
-
 /**
  * Where the statistics crops of a training excerpt of `length` samples start: its beginning, middle
  * and end (one crop when the excerpt is no longer than a crop).
@@ -43,7 +40,7 @@ export function statisticsCropStarts(length: number, cropLength: number): number
 
 /**
  * The 518 statistics of three crops of each clip's training excerpt (features.ts trainingWindows),
- * each as long as the analysis excerpt: rows to train the statistics head on. Statistics depend on
+ * each as long as the analysis excerpt (EXCERPT_SECONDS): rows to train the statistics head on. Statistics depend on
  * the length of audio they summarise (a head trained on 60-s clips scored 0.50 on 30-s excerpts in
  * artist-grouped CV), so crops match the excerpt's length; three of them per clip are also
  * augmentation (CV accuracy on the excerpt 0.666 against 0.629 for one excerpt per clip).
@@ -53,7 +50,7 @@ export async function loadTrainingStatistics(
   cache: FeatureCache | null,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Float64Array[][]> {
-  const cropLength = STATISTICS_CROP_SECONDS * ANALYSIS_SAMPLE_RATE;
+  const cropLength = EXCERPT_SECONDS * ANALYSIS_SAMPLE_RATE;
   const rows: Float64Array[][] = [];
   for (const clip of dataset.clips) {
     const compute = async () => {
@@ -63,7 +60,7 @@ export async function loadTrainingStatistics(
       starts.forEach((start, k) => data.set(analyzeSignal(samples.subarray(start, start + cropLength)).fma518, k * FMA518_KEYS.length));
       return { data, nFrames: starts.length, nBins: FMA518_KEYS.length };
     };
-    const feature = `fma518|training-crops-${STATISTICS_CROP_SECONDS}s|${clip.durationSec ?? 'unknown'}`;
+    const feature = `fma518|training-crops-${EXCERPT_SECONDS}s|${clip.durationSec ?? 'unknown'}`;
     const stored = cache ? await cache.getOrCompute(clip.file, feature, compute) : await compute();
     rows.push(Array.from({ length: stored.nFrames }, (_, k) => Float64Array.from(stored.data.subarray(k * stored.nBins, (k + 1) * stored.nBins))));
     onProgress?.(rows.length, dataset.clips.length);
