@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAudio } from '../../core/audio/decode.js';
+import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import { analyzeSignal } from '../../core/features/analyze.js';
 import { loadClassifier } from '../../core/ml/classifier.js';
 import { WorkerPool } from '../../core/workers/pool.js';
@@ -68,6 +69,32 @@ describe('worker pool', () => {
       assert.equal(bad.type, 'failed');
       assert.match(bad.type === 'failed' ? bad.error : '', /could not decode the audio: not a decodable audio file/);
     } finally {
+      await pool.close();
+      temp.cleanup();
+    }
+  });
+
+  it('decodes tracks queued together with one ffmpeg process', async () => {
+    const temp = makeTempDir();
+    // A stand-in ffmpeg that logs each run, then runs the real one (its output descriptors are inherited).
+    const log = join(temp.dir, 'runs.log');
+    const wrapper = join(temp.dir, 'ffmpeg');
+    writeFileSync(wrapper, `#!/bin/sh\necho run >> '${log}'\nexec '${resolveFfmpeg().path}' "$@"\n`, { mode: 0o755 });
+    const previous = process.env.TIMBRE_FFMPEG;
+    process.env.TIMBRE_FFMPEG = wrapper;
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      const paths = [1, 2, 3].map((seconds) => {
+        const path = join(temp.dir, `tone-${seconds}.wav`);
+        writeWav(path, toneSamples(seconds));
+        return path;
+      });
+      const replies = await Promise.all(paths.map((path, i) => pool.analyse(i + 1, path)));
+      assert.deepEqual(replies.map((reply) => reply.type), ['analysed', 'analysed', 'analysed']);
+      assert.equal(readFileSync(log, 'utf8').split('\n').filter(Boolean).length, 1);
+    } finally {
+      if (previous === undefined) delete process.env.TIMBRE_FFMPEG;
+      else process.env.TIMBRE_FFMPEG = previous;
       await pool.close();
       temp.cleanup();
     }
