@@ -17,12 +17,13 @@ export async function run(args: string[]): Promise<number> {
   const started = performance.now();
   let exitCode = 0;
   let interrupted = false;
-  // Ctrl-C: start nothing new, let running analyses finish and be saved; the queue resumes next time.
+  // Ctrl-C: start nothing new, let the tracks queued at the workers (up to two decode batches each) finish
+  // and be saved; the queue resumes next time.
   // A second Ctrl-C kills at once, which is safe too (jobs are durable).
   const onInterrupt = () => {
     interrupted = true;
     core.library.pause();
-    bar.finish('stopping: finishing the tracks being analysed (Ctrl-C again to quit at once)…');
+    bar.finish('stopping: finishing the tracks the workers already have, a few seconds (Ctrl-C again to quit at once)…');
   };
   process.once('SIGINT', onInterrupt);
   try {

@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
   }
   console.error(`watching ${folders.map((folder) => folder.path).join(', ')} (Ctrl-C to stop)`);
   await stopped;
-  bar.finish('stopping: finishing the tracks being analysed…');
+  bar.finish('stopping: finishing the tracks the workers already have…');
   await core.shutdown();
   return exitCode;
 }
