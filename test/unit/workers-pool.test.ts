@@ -13,6 +13,15 @@ import { makeTempDir } from '../helpers/temp.js';
 
 const misbehaving = new URL('../helpers/misbehaving-worker.js', import.meta.url);
 
+/** WAV tones of the given lengths in seconds, as tone-N.wav in `dir`. */
+function writeTones(dir: string, lengths: number[]): string[] {
+  return lengths.map((seconds) => {
+    const path = join(dir, `tone-${seconds}.wav`);
+    writeWav(path, toneSamples(seconds));
+    return path;
+  });
+}
+
 describe('worker pool', () => {
   it('analyses a track in a worker thread and returns features, preview and the genre prediction', async () => {
     const temp = makeTempDir();
@@ -52,11 +61,7 @@ describe('worker pool', () => {
     const temp = makeTempDir();
     const pool = new WorkerPool({ size: 1 });
     try {
-      const paths = [1, 2, 3].map((seconds) => {
-        const path = join(temp.dir, `tone-${seconds}.wav`);
-        writeWav(path, toneSamples(seconds));
-        return path;
-      });
+      const paths = writeTones(temp.dir, [1, 2, 3]);
       const garbage = join(temp.dir, 'garbage.flac');
       writeFileSync(garbage, Buffer.from('not audio at all '.repeat(100)));
       const replies = await Promise.all([...paths, garbage].map((path, i) => pool.analyse(i + 1, path)));
@@ -84,11 +89,7 @@ describe('worker pool', () => {
     process.env.TIMBRE_FFMPEG = wrapper;
     const pool = new WorkerPool({ size: 1 });
     try {
-      const paths = [1, 2, 3].map((seconds) => {
-        const path = join(temp.dir, `tone-${seconds}.wav`);
-        writeWav(path, toneSamples(seconds));
-        return path;
-      });
+      const paths = writeTones(temp.dir, [1, 2, 3]);
       const replies = await Promise.all(paths.map((path, i) => pool.analyse(i + 1, path)));
       assert.deepEqual(replies.map((reply) => reply.type), ['analysed', 'analysed', 'analysed']);
       assert.equal(readFileSync(log, 'utf8').split('\n').filter(Boolean).length, 1);
