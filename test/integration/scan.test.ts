@@ -109,4 +109,16 @@ describe('timbre scan', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /folder not found/);
   });
+
+  it('answers usage errors like every command: the problem and the synopsis on stderr, exit code 2', async () => {
+    const noDir = await runTimbre(['scan', '--db', db]);
+    assert.equal(noDir.code, 2);
+    assert.match(noDir.stderr, /^timbre scan: missing DIR\nusage: timbre scan DIR\.\.\./);
+    const badJobs = await runTimbre(['scan', music, '--db', db, '--jobs', 'many']);
+    assert.equal(badJobs.code, 2);
+    assert.match(badJobs.stderr, /timbre scan: --jobs must be an integer/);
+    const watchFlag = await runTimbre(['watch', '--bogus']);
+    assert.equal(watchFlag.code, 2);
+    assert.match(watchFlag.stderr, /^timbre watch: unknown option '--bogus'\nusage: timbre watch/);
+  });
 });

@@ -9,8 +9,8 @@ export const summary = 'compute the 518 FMA features (librosa 0.10.1-compatible)
 
 const USAGE = `usage: timbre features FILE [--json]
 
-Decodes the analysis excerpt of FILE (the whole track up to 75 s; three 20-s windows of longer ones)
-and computes FMA's 518 statistics (zcr, chroma_cqt, chroma_cens, tonnetz, chroma_stft, rmse, spectral
+Decodes the 30-s analysis excerpt of FILE, as a scan does (core/audio/windows.ts: the whole track up to
+30 s, its middle 30 s up to 75 s, three 10-s windows centred at 20/50/80 % of longer ones), and computes FMA's 518 statistics (zcr, chroma_cqt, chroma_cens, tonnetz, chroma_stft, rmse, spectral
 centroid/bandwidth/contrast/rolloff, mfcc; each as mean, std, skew, kurtosis, median, min, max) and
 librosa.beat.beat_track's tempo.
 --json prints {"file", "fma518": {"<feature>.<moment>.<NN>": number, ...}, "tempo_bpm": number}.`;
@@ -46,7 +46,7 @@ async function durationOf(file: string): Promise<number | null> {
     const metadata = await parseFile(file, { duration: false, skipCovers: true });
     return metadata.format.duration ?? null;
   } catch {
-    // Unreadable tags are not fatal: ffmpeg may still decode the audio (first 75 s).
+    // Unreadable tags are not fatal: ffmpeg may still decode the audio (the middle 30 s of its first 75 s).
     return null;
   }
 }

@@ -1,16 +1,19 @@
-import { parseArgs } from 'node:util';
 import { createCore } from '../../index.js';
+import { defineCommand } from '../command.js';
 import { libraryOptions, parseJobs } from './options.js';
 import { formatDuration, ProgressBar } from './progress-bar.js';
 
 export const summary = 'scan DIR... [--db FILE] [--jobs N]: add folders, analyse new and changed tracks, exit when done';
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: libraryOptions, allowPositionals: true });
-  if (positionals.length === 0) {
-    console.error('usage: timbre scan DIR... [--db FILE] [--jobs N]');
-    return 2;
-  }
+const USAGE = `usage: timbre scan DIR... [--db FILE] [--jobs N]
+
+Adds each DIR to the library, analyses its new and changed audio files with N worker threads (default:
+one per core) and exits when the queue is empty. Progress goes to stderr.
+Ctrl-C stops: finished analyses are kept, the rest stays queued for the next scan (exit 130).`;
+
+const spec = { name: 'scan', usage: USAGE, options: libraryOptions, positionals: { name: 'DIR', min: 1 } } as const;
+
+export const run = defineCommand(spec, async ({ values, positionals }) => {
   const core = await createCore({ dbPath: values.db, jobs: parseJobs(values.jobs) });
   const bar = new ProgressBar();
   const unsubscribe = core.events.on('progress', (progress) => bar.update(progress));
@@ -56,4 +59,4 @@ export async function run(args: string[]): Promise<number> {
     await core.shutdown();
   }
   return exitCode;
-}
+});

@@ -1,12 +1,18 @@
-import { parseArgs } from 'node:util';
 import { createCore } from '../../index.js';
+import { defineCommand, UsageError } from '../command.js';
 import { libraryOptions, parseJobs } from './options.js';
 import { ProgressBar } from './progress-bar.js';
 
 export const summary = "watch DIR... [--db FILE] [--jobs N]: add folders, then keep the library's folders analysed until Ctrl-C";
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: libraryOptions, allowPositionals: true });
+const USAGE = `usage: timbre watch [DIR...] [--db FILE] [--jobs N]
+
+Adds each DIR to the library, then keeps every folder of the library analysed (new, changed, deleted,
+moved files) until Ctrl-C or SIGTERM. Without DIR it watches the folders the library already has.`;
+
+const spec = { name: 'watch', usage: USAGE, options: libraryOptions, positionals: { name: 'DIR' } } as const;
+
+export const run = defineCommand(spec, async ({ values, positionals }) => {
   const core = await createCore({ dbPath: values.db, jobs: parseJobs(values.jobs), watch: true });
   const bar = new ProgressBar();
   core.events.on('progress', (progress) => bar.update(progress));
@@ -30,13 +36,12 @@ export async function run(args: string[]): Promise<number> {
   }
   const folders = core.library.listFolders();
   if (folders.length === 0) {
-    console.error('timbre watch: no folders to watch; give one or more DIRs');
     await core.shutdown();
-    return 2;
+    throw new UsageError('no folders to watch; give one or more DIRs');
   }
   console.error(`watching ${folders.map((folder) => folder.path).join(', ')} (Ctrl-C to stop)`);
   await stopped;
   bar.finish('stopping: finishing the tracks the workers already have…');
   await core.shutdown();
   return exitCode;
-}
+});
