@@ -1,7 +1,7 @@
 /**
- * Worker for the ml bench: classifies 60-s log-mels (with their 518 MIR statistics when the model
- * fuses them) with the default model (or a fresh ensemble of the default size when none is
- * registered) for `seconds`, and reports how many it finished.
+ * Worker for the ml bench: classifies log-mels of the 30-s analysis excerpt (with their 518 MIR
+ * statistics when the model fuses them) with the default model (or a fresh ensemble of the default
+ * size when none is registered) for `seconds`, and reports how many it finished.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../core/ml/backend.js';
@@ -10,6 +10,9 @@ import { DEFAULT_MEMBERS } from '../../core/ml/experiment.js';
 import { CnnLstmModel, DEFAULT_CONFIG } from '../../core/ml/model.js';
 import { SeededRandom } from '../../core/ml/random.js';
 import type { TimeFrequency } from '../../core/dsp/types.js';
+import { ANALYSIS_SAMPLE_RATE } from '../../core/audio/decode.js';
+import { EXCERPT_SECONDS } from '../../core/audio/windows.js';
+import { ANALYSIS_HOP_LENGTH } from '../../core/features/analyze.js';
 
 export interface ClassifyWorkerResult {
   tracks: number;
@@ -35,7 +38,7 @@ export async function classifyFor(seconds: number, seed: number): Promise<Classi
     model = `untrained ensemble of ${DEFAULT_MEMBERS} (no registered model)`;
     dispose = () => members.forEach((member) => member.dispose());
   }
-  const frames = 2584; // 60 s at hop 512, sr 22,050
+  const frames = Math.floor((EXCERPT_SECONDS * ANALYSIS_SAMPLE_RATE) / ANALYSIS_HOP_LENGTH) + 1; // what a scan classifies
   const tracks = Array.from({ length: 4 }, () => ({ data: Float32Array.from({ length: frames * 128 }, () => -40 + 20 * random.normal()), nFrames: frames, nBins: 128 }));
   classify(tracks[0]);
   const started = performance.now();
