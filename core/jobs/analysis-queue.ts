@@ -59,6 +59,16 @@ export class AnalysisQueue {
     return true;
   }
 
+  /** A claimed job the worker gave back unstarted (pause, shutdown): queued again, no attempt counted. */
+  release(job: JobRow): void {
+    this.jobs.release(job.id);
+  }
+
+  /** A claimed job the worker gave back unstarted after a cancel: dropped like the queued ones. */
+  drop(job: JobRow): void {
+    this.jobs.complete(job.id);
+  }
+
   /** On start-up: jobs a crash left running are queued again, without counting the lost attempt. */
   recoverInterrupted(): number {
     return this.jobs.requeueInterrupted();

@@ -46,7 +46,10 @@ export class AnalysisRunner {
   private paused: boolean;
   private started = false;
   private closing = false;
-  private active = 0;
+  /** Jobs at the pool when cancel() was called: given back unstarted, they are dropped, not re-queued. */
+  private readonly cancelledAtPool = new Set<number>();
+  /** Job ids at the pool (claimed, not yet answered). */
+  private readonly atPool = new Set<number>();
   private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
@@ -97,14 +100,14 @@ export class AnalysisRunner {
       if (!claimed) break;
       if (!claimed.track) continue;
       if (this.session.idle) this.session = { done: 0, failed: 0, startedAt: Date.now(), idle: false };
-      this.active++;
+      this.atPool.add(claimed.job.id);
       this.deps.onTrackChanged(claimed.track.id);
       const job = claimed.job;
       void pool.analyse(claimed.track.id, claimed.track.path).then((reply) => this.onReply(job, reply));
     }
     this.reportProgress();
     this.checkIdle();
-    if (this.active === 0 && !this.paused && !this.closing && !this.isIdle()) this.watchForeignJobs();
+    if (this.atPool.size === 0 && !this.paused && !this.closing && !this.isIdle()) this.watchForeignJobs();
   }
 
   /** Jobs a crashed process left running go back to the queue, unless another live process may be running them. */
@@ -123,13 +126,15 @@ export class AnalysisRunner {
     this.foreignJobsTimer ??= setTimeout(() => {
       this.foreignJobsTimer = null;
       if (this.closing || this.paused) return;
-      if (this.active === 0) this.deps.db.transaction(() => this.recoverIfAlone())();
+      if (this.atPool.size === 0) this.deps.db.transaction(() => this.recoverIfAlone())();
       this.pump();
     }, FOREIGN_JOBS_CHECK_MS);
   }
 
+  /** Starts nothing new; the workers give back the tracks they have not started, which are queued again. */
   pause(): void {
     this.paused = true;
+    this.deps.pool.release();
     if (this.foreignJobsTimer) clearTimeout(this.foreignJobsTimer);
     this.foreignJobsTimer = null;
     this.reportProgress(true);
@@ -143,8 +148,10 @@ export class AnalysisRunner {
     this.reportProgress(true);
   }
 
-  /** Drops every queued job; running analyses finish and are kept. */
+  /** Drops every queued job, and those the workers have not started; running analyses finish and are kept. */
   cancel(): void {
+    for (const jobId of this.atPool) this.cancelledAtPool.add(jobId);
+    this.deps.pool.release();
     const trackIds = this.deps.queue.dropQueued();
     for (const id of trackIds) this.deps.onTrackChanged(id);
     this.reportProgress(true);
@@ -152,7 +159,7 @@ export class AnalysisRunner {
   }
 
   isIdle(): boolean {
-    return this.active === 0 && this.finished.length === 0 && (this.paused || this.closing || this.deps.queue.outstanding() === 0);
+    return this.atPool.size === 0 && this.finished.length === 0 && (this.paused || this.closing || this.deps.queue.outstanding() === 0);
   }
 
   whenIdle(): Promise<void> {
@@ -175,13 +182,17 @@ export class AnalysisRunner {
       ratePerSec,
       etaSec: remaining === 0 ? 0 : ratePerSec > 0 ? remaining / ratePerSec : null,
       paused: this.paused,
-      active: this.active,
+      active: this.atPool.size,
     };
   }
 
-  /** Stops starting jobs, waits for running ones, and commits their results. */
+  /**
+   * Stops starting jobs, waits for running ones, and commits their results; the workers give back the
+   * tracks they have not started, which stay queued for the next run.
+   */
   async close(): Promise<void> {
     this.closing = true;
+    this.deps.pool.release();
     await this.whenIdle();
     this.flush();
     if (this.progressTimer) clearTimeout(this.progressTimer);
@@ -191,7 +202,7 @@ export class AnalysisRunner {
   }
 
   private onReply(job: JobRow, reply: AnalyseReply): void {
-    this.active--;
+    this.atPool.delete(job.id);
     this.finished.push({ job, reply });
     if (this.finished.length >= FLUSH_BATCH) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
@@ -210,6 +221,14 @@ export class AnalysisRunner {
     db.transaction(() => {
       for (const { job, reply } of batch) {
         const exists = tracks.fileRow(reply.trackId) !== null;
+        const cancelled = this.cancelledAtPool.delete(job.id);
+        if (reply.type === 'released') {
+          // Given back unstarted: not an attempt, and no result to count.
+          if (cancelled) queue.drop(job);
+          else queue.release(job);
+          if (exists) tracks.setStatus(reply.trackId, 'pending', null, now);
+          continue;
+        }
         if (reply.tags && exists) tracks.setTags(reply.trackId, reply.tags, now);
         if (reply.type === 'analysed') {
           if (exists) {
@@ -228,10 +247,10 @@ export class AnalysisRunner {
       }
     })();
     for (const { reply } of batch) {
-      this.completionTimes.push(now);
+      if (reply.type !== 'released') this.completionTimes.push(now);
       this.deps.onTrackChanged(reply.trackId);
     }
-    // Retried jobs went back to the queue: start them (pump also reports progress and idleness).
+    // Retried and released jobs went back to the queue: start them (pump also reports progress and idleness).
     this.pump();
   }
 

@@ -4,7 +4,8 @@
  * Requests queue up here (the pool sends up to WORKER_QUEUE_DEPTH). Their excerpts are decoded in
  * batches of DECODE_BATCH_SIZE, one ffmpeg process each, and the next batch decodes while this thread
  * analyses the current one. Tracks are analysed in the order they came; a file that fails its checks is
- * answered at once.
+ * answered at once. A ReleaseRequest gives back every track not yet being analysed, so that a pause
+ * waits for one track per worker rather than its whole queue.
  */
 import { parentPort } from 'node:worker_threads';
 import { decodeAudioBatch } from '../audio/decode.js';
@@ -24,11 +25,28 @@ const decoded: DecodedTrack[] = [];
 let decoding = false;
 let analysing = false;
 let stepScheduled = false;
+/** Counts ReleaseRequests: a batch whose decoding saw one is given back once decoded. */
+let releases = 0;
 
 port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'release') {
+    release();
+    return;
+  }
   waiting.push(request);
   scheduleStep();
 });
+
+/**
+ * Answers 'released' for every request not yet being analysed: those waiting for a decode and those
+ * decoded (their audio is dropped). The batch ffmpeg is decoding now follows when it is done, as
+ * stopping ffmpeg halfway would gain little (a batch decodes in a fraction of a second).
+ */
+function release(): void {
+  releases++;
+  const unstarted = [...waiting.splice(0), ...decoded.splice(0).map(({ track }) => track.request)];
+  for (const { seq, trackId } of unstarted) send({ type: 'released', seq, trackId });
+}
 
 /** After the current turn, so that requests sent together arrive before a batch is formed. */
 function scheduleStep(): void {
@@ -65,13 +83,20 @@ function step(): void {
 }
 
 async function decodeBatch(requests: AnalyseRequest[]): Promise<void> {
+  const releasesBefore = releases;
   const tracks: PreparedTrack[] = [];
   for (const prepared of await Promise.all(requests.map(prepareTrack))) {
     if ('plan' in prepared) tracks.push(prepared);
     else send(prepared);
   }
+  if (releases !== releasesBefore) return giveBack(tracks);
   const results = await decodeAudioBatch(tracks.map((track) => ({ file: track.request.path, windows: track.plan.decodeWindows })));
+  if (releases !== releasesBefore) return giveBack(tracks);
   for (const [i, track] of tracks.entries()) decoded.push({ track, decoded: results[i] });
+}
+
+function giveBack(tracks: PreparedTrack[]): void {
+  for (const { request } of tracks) send({ type: 'released', seq: request.seq, trackId: request.trackId });
 }
 
 function send(reply: WorkerReply): void {

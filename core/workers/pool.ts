@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WORKER_QUEUE_DEPTH, type AnalyseReply, type AnalyseRequest, type WorkerReply } from './protocol.js';
+import { WORKER_QUEUE_DEPTH, type AnalyseReply, type AnalyseRequest, type ReleaseRequest, type WorkerReply } from './protocol.js';
 
 export interface PoolOptions {
   size: number;
@@ -12,6 +12,8 @@ export interface PoolOptions {
 export interface AnalysisExecutor {
   readonly idle: number;
   analyse(trackId: number, path: string): Promise<AnalyseReply>;
+  /** Answers 'released' to every request not yet started (pause, cancel, shutdown); the rest finish. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,8 @@ const WORKER_HEAP_MB = 1024;
  * A fixed set of analysis worker threads, each with a queue of up to WORKER_QUEUE_DEPTH tracks (it
  * decodes the next ones while it analyses). A worker that crashes, or answers nothing for the task
  * timeout, is replaced: its oldest track (the one it was on) is answered with a retryable failure, and
- * the rest go to the replacement, so the pool never loses a request.
+ * the rest go to the replacement, so the pool never loses a request. `release()` has each worker give
+ * back what it has not started, so stopping waits for one track per worker, not its whole queue.
  */
 export class WorkerPool implements AnalysisExecutor {
   private readonly slots: Slot[] = [];
@@ -72,6 +75,11 @@ export class WorkerPool implements AnalysisExecutor {
     if (!slot || this.closed || slot.tasks.length >= WORKER_QUEUE_DEPTH) return Promise.reject(new Error('no idle analysis worker'));
     const request: AnalyseRequest = { type: 'analyse', seq: this.nextSeq++, trackId, path };
     return new Promise((resolve) => this.send(slot, { request, resolve }));
+  }
+
+  release(): void {
+    const request: ReleaseRequest = { type: 'release' };
+    for (const slot of this.slots) if (slot.tasks.length > 0) slot.worker.postMessage(request);
   }
 
   /** Waits for queued and running tasks, then stops every worker. */

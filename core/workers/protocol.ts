@@ -14,7 +14,15 @@ export interface AnalyseRequest {
   path: string;
 }
 
-export type WorkerRequest = AnalyseRequest;
+/**
+ * Answer every queued request this worker has not started analysing with AnalyseReleased (pause,
+ * cancel, shutdown). Requests sent after it are not affected: messages arrive in order.
+ */
+export interface ReleaseRequest {
+  type: 'release';
+}
+
+export type WorkerRequest = AnalyseRequest | ReleaseRequest;
 
 /** A worker decodes this many queued tracks' excerpts in one ffmpeg process (core/audio/decode.ts). */
 export const DECODE_BATCH_SIZE = 8;
@@ -55,5 +63,12 @@ export interface AnalyseFailure {
   tags: TrackTags | null;
 }
 
-export type AnalyseReply = AnalyseSuccess | AnalyseFailure;
+/** The worker gave the request back unstarted (after a ReleaseRequest): nothing was attempted. */
+export interface AnalyseReleased {
+  type: 'released';
+  seq: number;
+  trackId: number;
+}
+
+export type AnalyseReply = AnalyseSuccess | AnalyseFailure | AnalyseReleased;
 export type WorkerReply = AnalyseReply;

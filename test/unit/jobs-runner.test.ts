@@ -13,24 +13,44 @@ import type { AnalysisProgress } from '../../core/library/types.js';
 import type { AnalysisExecutor } from '../../core/workers/pool.js';
 import type { AnalyseReply } from '../../core/workers/protocol.js';
 
-/** A pool whose analyses finish when the test says so. */
+type Outcome = 'ok' | { error: string; retryable: boolean };
+
+interface PoolTask {
+  trackId: number;
+  path: string;
+  /** Answered (finished or given back). */
+  settled: boolean;
+  finish(outcome: Outcome): void;
+  giveBack(): void;
+}
+
+/**
+ * A pool whose analyses finish when the test says so. It holds up to `size` tracks, of which the first
+ * `analysing` (in order) count as started; release() gives back the others, like a worker's queue.
+ */
 class ManualPool implements AnalysisExecutor {
-  readonly started: Array<{ trackId: number; path: string; finish(reply: 'ok' | { error: string; retryable: boolean }): void }> = [];
-  private busy = 0;
-  constructor(private readonly size: number) {}
+  readonly started: PoolTask[] = [];
+  /** Track ids answered 'analysed', in order. */
+  readonly analysed: number[] = [];
+  constructor(
+    private readonly size: number,
+    private readonly analysing = size,
+  ) {}
 
   get idle(): number {
-    return this.size - this.busy;
+    return this.size - this.unsettled().length;
   }
 
   analyse(trackId: number, path: string): Promise<AnalyseReply> {
-    this.busy++;
     return new Promise((resolve) => {
-      this.started.push({
+      const task: PoolTask = {
         trackId,
         path,
+        settled: false,
         finish: (outcome) => {
-          this.busy--;
+          assert.equal(task.settled, false, `track ${trackId} was answered already`);
+          task.settled = true;
+          if (outcome === 'ok') this.analysed.push(trackId);
           resolve(
             outcome === 'ok'
               ? {
@@ -48,14 +68,27 @@ class ManualPool implements AnalysisExecutor {
               : { type: 'failed', seq: 0, trackId, error: outcome.error, retryable: outcome.retryable, tags: null },
           );
         },
-      });
+        giveBack: () => {
+          task.settled = true;
+          resolve({ type: 'released', seq: 0, trackId });
+        },
+      };
+      this.started.push(task);
     });
+  }
+
+  release(): void {
+    for (const task of this.unsettled().slice(this.analysing)) task.giveBack();
+  }
+
+  unsettled(): PoolTask[] {
+    return this.started.filter((task) => !task.settled);
   }
 
   async close(): Promise<void> {}
 }
 
-function setUp(trackCount: number, poolSize: number, db = openDatabase(':memory:')) {
+function setUp(trackCount: number, poolSize: number, db = openDatabase(':memory:'), analysing = poolSize) {
   db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/music', 0)`).run();
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
@@ -65,7 +98,7 @@ function setUp(trackCount: number, poolSize: number, db = openDatabase(':memory:
     const id = tracks.insert({ folderId: 1, path: `/music/${i}.wav`, size: 1, mtimeMs: 1, fingerprint: null, status: 'pending', error: null });
     queue.enqueue(id);
   }
-  const pool = new ManualPool(poolSize);
+  const pool = new ManualPool(poolSize, analysing);
   const progress: AnalysisProgress[] = [];
   const runner = new AnalysisRunner({
     db,
@@ -149,6 +182,61 @@ describe('analysis runner', () => {
     await runner.whenIdle();
     assert.equal(tracks.summary(2)!.status, 'done');
     assert.equal(tracks.summary(3)!.status, 'pending');
+  });
+
+  it('pausing gives the unstarted tracks at the workers back to the queue, attempts unchanged; resuming analyses each once', async () => {
+    const { db, pool, runner, tracks, queue } = setUp(6, 4, undefined, 1);
+    const job = (trackId: number) => db.prepare('SELECT state, attempts FROM jobs WHERE track_id = ?').get(trackId);
+    runner.start();
+    assert.equal(pool.started.length, 4);
+    assert.deepEqual(job(2), { state: 'running', attempts: 1 });
+    runner.pause();
+    await settle();
+    for (const trackId of [2, 3, 4]) {
+      assert.deepEqual(job(trackId), { state: 'queued', attempts: 0 }, `track ${trackId}`);
+      assert.equal(tracks.summary(trackId)!.status, 'pending');
+    }
+    assert.deepEqual(job(1), { state: 'running', attempts: 1 }, 'the track being analysed goes on');
+    assert.deepEqual(
+      { active: runner.progress().active, done: runner.progress().done, total: runner.progress().total },
+      { active: 1, done: 0, total: 6 },
+    );
+    assert.equal(runner.isIdle(), false, 'a pause waits for the track being analysed');
+    pool.started[0].finish('ok');
+    await runner.whenIdle();
+    assert.equal(pool.started.length, 4, 'nothing new starts while paused');
+
+    runner.resume();
+    while (queue.outstanding() > 0) {
+      for (const task of pool.unsettled()) task.finish('ok');
+      await settle();
+    }
+    await runner.whenIdle();
+    assert.deepEqual([...pool.analysed].sort(), [1, 2, 3, 4, 5, 6], 'every track analysed exactly once');
+    assert.deepEqual({ done: runner.progress().done, total: runner.progress().total }, { done: 6, total: 6 });
+    assert.ok([1, 2, 3, 4, 5, 6].every((trackId) => tracks.summary(trackId)!.status === 'done'));
+  });
+
+  it('cancel drops the unstarted tracks at the workers with the queued ones; close keeps them queued', async () => {
+    const cancelled = setUp(6, 4, undefined, 1);
+    cancelled.runner.start();
+    cancelled.runner.cancel();
+    cancelled.pool.started[0].finish('ok');
+    await cancelled.runner.whenIdle();
+    assert.equal(cancelled.queue.outstanding(), 0);
+    assert.equal(cancelled.db.prepare('SELECT count(*) FROM jobs').pluck().get(), 0);
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((trackId) => cancelled.tracks.summary(trackId)!.status), ['done', 'pending', 'pending', 'pending', 'pending', 'pending']);
+
+    const closed = setUp(6, 4, undefined, 1);
+    closed.runner.start();
+    const closing = closed.runner.close();
+    closed.pool.started[0].finish('ok');
+    await closing;
+    assert.deepEqual(
+      closed.db.prepare('SELECT track_id AS trackId, state, attempts FROM jobs ORDER BY track_id').all(),
+      [2, 3, 4, 5, 6].map((trackId) => ({ trackId, state: 'queued', attempts: 0 })),
+    );
+    assert.deepEqual(closed.pool.analysed, [1]);
   });
 
   it('reports progress with counts, a rate and an ETA', async () => {

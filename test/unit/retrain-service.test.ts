@@ -186,6 +186,8 @@ describe('RetrainService', () => {
 class InstantPool implements AnalysisExecutor {
   readonly idle = 1;
   constructor(private readonly prediction: StoredPrediction) {}
+  /** Every request is answered at once: none is ever left to give back. */
+  release(): void {}
   async analyse(trackId: number): Promise<AnalyseReply> {
     return {
       type: 'analysed',

@@ -7,7 +7,7 @@ import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import { analyzeSignal } from '../../core/features/analyze.js';
 import { loadClassifier } from '../../core/ml/classifier.js';
 import { WorkerPool } from '../../core/workers/pool.js';
-import { WORKER_QUEUE_DEPTH } from '../../core/workers/protocol.js';
+import { DECODE_BATCH_SIZE, WORKER_QUEUE_DEPTH, type AnalyseReply } from '../../core/workers/protocol.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
 
@@ -96,6 +96,35 @@ describe('worker pool', () => {
     } finally {
       if (previous === undefined) delete process.env.TIMBRE_FFMPEG;
       else process.env.TIMBRE_FFMPEG = previous;
+      await pool.close();
+      temp.cleanup();
+    }
+  });
+
+  it('release gives back the queued tracks a worker has not started; it keeps serving after', async () => {
+    const temp = makeTempDir();
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      const paths = writeTones(temp.dir, Array.from({ length: WORKER_QUEUE_DEPTH }, (_, i) => 1 + i / 8));
+      const replies: AnalyseReply[] = [];
+      const answered = paths.map((path, i) =>
+        pool.analyse(i + 1, path).then((reply) => {
+          // Release as soon as the first track is done: the worker is then analysing the first batch.
+          if (replies.push(reply) === 1) pool.release();
+          return reply;
+        }),
+      );
+      const inOrder = await Promise.all(answered);
+      const types = inOrder.map((reply) => reply.type);
+      const analysed = types.filter((type) => type === 'analysed').length;
+      assert.ok(types.every((type) => type !== 'failed'), types.join());
+      assert.deepEqual(types, [...Array(analysed).fill('analysed'), ...Array(types.length - analysed).fill('released')], 'tracks are analysed in order, the rest given back');
+      assert.ok(analysed <= DECODE_BATCH_SIZE, `at most the batch being analysed finishes, not the queue (${analysed} analysed)`);
+      assert.deepEqual(inOrder.map((reply) => reply.trackId), paths.map((_, i) => i + 1));
+      assert.equal(pool.idle, WORKER_QUEUE_DEPTH);
+      const again = await pool.analyse(99, paths[WORKER_QUEUE_DEPTH - 1]);
+      assert.equal(again.type, 'analysed');
+    } finally {
       await pool.close();
       temp.cleanup();
     }

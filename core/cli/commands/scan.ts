@@ -20,13 +20,13 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   const started = performance.now();
   let exitCode = 0;
   let interrupted = false;
-  // Ctrl-C: start nothing new, let the tracks queued at the workers (up to two decode batches each) finish
-  // and be saved; the queue resumes next time.
+  // Ctrl-C: start nothing new; the workers give back the tracks they have not started, which stay
+  // queued for the next scan, and the tracks being analysed finish and are saved.
   // A second Ctrl-C kills at once, which is safe too (jobs are durable).
   const onInterrupt = () => {
     interrupted = true;
     core.library.pause();
-    bar.finish('stopping: finishing the tracks the workers already have, a few seconds (Ctrl-C again to quit at once)…');
+    bar.finish('stopping: finishing the tracks being analysed; the rest stays queued for the next scan (Ctrl-C again to quit at once)…');
   };
   process.once('SIGINT', onInterrupt);
   try {

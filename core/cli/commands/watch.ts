@@ -41,7 +41,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   }
   console.error(`watching ${folders.map((folder) => folder.path).join(', ')} (Ctrl-C to stop)`);
   await stopped;
-  bar.finish('stopping: finishing the tracks the workers already have…');
+  bar.finish('stopping: finishing the tracks being analysed; the rest stays queued for the next scan or watch…');
   await core.shutdown();
   return exitCode;
 });

@@ -24,6 +24,7 @@ export class JobsRepo {
   private readonly retryStmt;
   private readonly failStmt;
   private readonly requeueRunningStmt;
+  private readonly releaseStmt;
   private readonly deleteQueuedStmt;
   private readonly countsStmt;
   private readonly getStmt;
@@ -47,6 +48,9 @@ export class JobsRepo {
     // An interrupted attempt was not the job's fault: it does not count against the attempt limit.
     this.requeueRunningStmt = db.prepare(
       `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), updated_at = ? WHERE state = 'running'`,
+    );
+    this.releaseStmt = db.prepare(
+      `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'running'`,
     );
     this.deleteQueuedStmt = db.prepare(`DELETE FROM jobs WHERE state = 'queued' AND kind = ? RETURNING track_id`).pluck();
     this.countsStmt = db.prepare('SELECT state, count(*) AS n FROM jobs WHERE kind = ? GROUP BY state');
@@ -85,6 +89,11 @@ export class JobsRepo {
   /** After a crash: jobs left running go back to the queue. */
   requeueInterrupted(now = Date.now()): number {
     return this.requeueRunningStmt.run(now).changes;
+  }
+
+  /** A running job given back unstarted: queued again, its claim not counted as an attempt. */
+  release(id: number, now = Date.now()): void {
+    this.releaseStmt.run(now, id);
   }
 
   /** Drops every queued job of `kind`; returns the affected track ids. */
