@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readSync, statfsSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync, statfsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -83,18 +83,29 @@ export interface BatchItem {
   windows?: readonly TimeWindow[];
 }
 
+/** Where decodeAudioBatch puts each output: a read-write descriptor of a file nobody else can open. */
+export type TemporaryOpener = () => number;
+
+/**
+ * Batches need an open file without a name, and Windows cannot delete a file that is open: there,
+ * every file is decoded alone (one ffmpeg each) rather than leaving a named temporary per track.
+ */
+const BATCH_DECODING = process.platform !== 'win32';
+
 /**
  * Decodes several files in one ffmpeg process, each to its own output, so ffmpeg's start-up (tens of
  * milliseconds of library set-up, often more than decoding a 30-s excerpt) is paid once per batch.
  * Each output goes to an unlinked temporary file handed to ffmpeg as a file descriptor: ffmpeg never
  * waits for a reader (this thread may be busy analysing the previous batch), and nothing is left behind
  * if the process is killed. When the batch fails (one unreadable input stops ffmpeg at start-up), or a
- * file gives no audio, those files are decoded alone, so each failure keeps its own readable reason.
+ * file gives no audio, or no temporary file can be had (always, on Windows), the files are decoded alone,
+ * one after another, so each failure keeps its own readable reason.
  * Answers in the order of `items`, like Promise.allSettled.
  */
 export async function decodeAudioBatch(
   items: readonly BatchItem[],
   options: Pick<DecodeOptions, 'sampleRate' | 'signal'> = {},
+  openTemporary: TemporaryOpener = openUnlinkedTemporary,
 ): Promise<PromiseSettledResult<Float32Array>[]> {
   const decodeAlone = (item: BatchItem) => decodeAudio(item.file, { ...options, windows: item.windows });
   if (items.length <= 1) return Promise.allSettled(items.map(decodeAlone));
@@ -102,8 +113,10 @@ export async function decodeAudioBatch(
   let batch: Array<Float32Array | null> = items.map(() => null);
   const outputs: number[] = [];
   try {
-    while (outputs.length < items.length) outputs.push(openUnlinkedTemporary());
-    if (await runBatch(items, outputs, options)) batch = outputs.map(readPcm);
+    if (BATCH_DECODING) {
+      while (outputs.length < items.length) outputs.push(openTemporary());
+      if (await runBatch(items, outputs, options)) batch = outputs.map(readPcm);
+    }
   } catch {
     // No temporary file (or reading one failed): the files are decoded alone below, each with its own error.
   } finally {
@@ -139,21 +152,31 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Pick<
   });
 }
 
-/** A read-write temporary file that no longer has a name: it disappears with its last descriptor. */
-function openUnlinkedTemporary(): number {
-  const path = join(temporaryDirectory(), `timbre-pcm-${process.pid}-${threadId}-${temporaryCounter++}`);
-  const fd = openSync(path, 'wx+', 0o600);
-  unlinkSync(path);
-  return fd;
-}
-
 let temporaryCounter = 0;
 let chosenDirectory: string | undefined;
 /** Room a batch's PCM may need in shared memory (containers often give /dev/shm only 64 MB). */
 const SHARED_MEMORY_MIN_FREE_BYTES = 512 * 2 ** 20;
 
-/** Linux's shared memory where it has room: the PCM never needs to reach a disk. Else the temporary folder. */
-function temporaryDirectory(): string {
+/**
+ * A read-write temporary file that no longer has a name: it disappears with its last descriptor. If the
+ * name cannot be removed while the file is open (Windows), the file is closed and removed, and the error
+ * thrown: neither a descriptor nor a file is left behind.
+ */
+export function openUnlinkedTemporary(unlink: (path: string) => void = unlinkSync): number {
+  const path = join(temporaryDirectory(), `timbre-pcm-${process.pid}-${threadId}-${temporaryCounter++}`);
+  const fd = openSync(path, 'wx+', 0o600);
+  try {
+    unlink(path);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
+  }
+  return fd;
+}
+
+/** The folder openUnlinkedTemporary uses: /dev/shm where it has room, else the system's temporary folder. */
+export function temporaryDirectory(): string {
   chosenDirectory ??= sharedMemoryHasRoom() ? '/dev/shm' : tmpdir();
   return chosenDirectory;
 }

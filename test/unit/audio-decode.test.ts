@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeAudio, decodeAudioBatch, DecodeError } from '../../core/audio/decode.js';
+import { decodeAudio, decodeAudioBatch, DecodeError, openUnlinkedTemporary, temporaryDirectory } from '../../core/audio/decode.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import {
   decodeAnalysisExcerpt,
@@ -138,4 +138,49 @@ test('decodeAudioBatch: a bad file or one without audio in the window keeps its 
   assert.ok(bad.status === 'rejected' && bad.reason instanceof DecodeError);
   assert.match((bad as PromiseRejectedResult).reason.message, /invalid data|not a decodable/);
   assert.ok(pastTheEnd.status === 'rejected' && /no audio/.test((pastTheEnd.reason as Error).message));
+});
+
+/** This process's open descriptors, where the system lists them (Linux); null elsewhere. */
+function openDescriptors(): number | null {
+  return existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : null;
+}
+
+/** Temporary PCM files of this process still in the folder. */
+function leftoverTemporaries(): string[] {
+  return readdirSync(temporaryDirectory()).filter((name) => name.startsWith(`timbre-pcm-${process.pid}-`));
+}
+
+test('openUnlinkedTemporary: when the name cannot be removed (Windows keeps open files), no descriptor or file is left', () => {
+  const before = openDescriptors();
+  const refuse = () => {
+    throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+  };
+  assert.throws(() => openUnlinkedTemporary(refuse), /EPERM/);
+  assert.deepEqual(leftoverTemporaries(), []);
+  assert.equal(openDescriptors(), before);
+});
+
+test('decodeAudioBatch without temporary files decodes each file alone, with the same samples and its own errors', async () => {
+  const tone = synthesize('alone-tone.wav', 'sine=frequency=440:duration=2:sample_rate=22050');
+  const garbage = join(dir, 'alone-garbage.flac');
+  writeFileSync(garbage, Buffer.from('random bytes, not audio '.repeat(50)));
+  const before = openDescriptors();
+  let opened = 0;
+  // The second output cannot be had: the first one must be closed, and every file decoded alone.
+  const refuse = () => {
+    throw new Error('EPERM: operation not permitted');
+  };
+  const failSecond = () => openUnlinkedTemporary(++opened === 2 ? refuse : undefined);
+  const [good, bad, windowed] = await decodeAudioBatch(
+    [{ file: tone }, { file: garbage }, { file: tone, windows: [{ offsetSeconds: 0.5, durationSeconds: 1 }] }],
+    {},
+    failSecond,
+  );
+  assert.equal(opened, 2);
+  assert.ok(good.status === 'fulfilled');
+  assert.deepEqual(good.value, await decodeAudio(tone));
+  assert.ok(bad.status === 'rejected' && /invalid data|not a decodable/.test((bad.reason as Error).message));
+  assert.ok(windowed.status === 'fulfilled' && Math.round(windowed.value.length / 22050) === 1);
+  assert.deepEqual(leftoverTemporaries(), []);
+  assert.equal(openDescriptors(), before);
 });
