@@ -20,6 +20,8 @@ export interface AnalysisExecutor {
 interface Task {
   request: AnalyseRequest;
   resolve: (reply: AnalyseReply) => void;
+  /** Sent before a release: given back rather than passed on if its worker is replaced. */
+  releasing?: boolean;
 }
 
 interface Slot {
@@ -79,7 +81,11 @@ export class WorkerPool implements AnalysisExecutor {
 
   release(): void {
     const request: ReleaseRequest = { type: 'release' };
-    for (const slot of this.slots) if (slot.tasks.length > 0) slot.worker.postMessage(request);
+    for (const slot of this.slots) {
+      if (slot.tasks.length === 0) continue;
+      for (const task of slot.tasks) task.releasing = true;
+      slot.worker.postMessage(request);
+    }
   }
 
   /** Waits for queued and running tasks, then stops every worker. */
@@ -128,7 +134,8 @@ export class WorkerPool implements AnalysisExecutor {
 
   /**
    * Replaces the slot's worker. Its oldest task gets a retryable failure; the others go to the
-   * replacement (or, once the pool is closing, get the same failure).
+   * replacement (or, once the pool is closing, get the same failure), except those already released,
+   * which are given back.
    */
   private abandon(slot: Slot, error: string): void {
     const index = this.slots.indexOf(slot);
@@ -142,7 +149,8 @@ export class WorkerPool implements AnalysisExecutor {
     const [current, ...rest] = slot.tasks;
     if (current) fail(current);
     for (const task of rest) {
-      if (replacement) this.send(replacement, task);
+      if (task.releasing) task.resolve({ type: 'released', seq: task.request.seq, trackId: task.request.trackId });
+      else if (replacement) this.send(replacement, task);
       else fail(task);
     }
   }

@@ -1,8 +1,10 @@
 /** A stand-in analysis worker for pool tests: the request's path says how to misbehave. */
 import { parentPort } from 'node:worker_threads';
-import type { AnalyseRequest, AnalyseReply } from '../../core/workers/protocol.js';
+import type { AnalyseReply, WorkerRequest } from '../../core/workers/protocol.js';
 
-parentPort!.on('message', (request: AnalyseRequest) => {
+parentPort!.on('message', (request: WorkerRequest) => {
+  // Releases go unanswered, as by a worker stuck in a track.
+  if (request.type === 'release') return;
   if (request.path === 'throw') throw new Error('boom');
   if (request.path === 'exit') process.exit(3);
   if (request.path === 'hang') return;

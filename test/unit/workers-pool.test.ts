@@ -171,6 +171,21 @@ describe('worker pool', () => {
     }
   });
 
+  it('gives back, rather than passing on, the released tracks of a worker it replaces', async () => {
+    const pool = new WorkerPool({ size: 1, workerUrl: misbehaving, taskTimeoutMs: 300 });
+    try {
+      const answers = [1, 2, 3].map((trackId) => pool.analyse(trackId, 'hang'));
+      pool.release();
+      const replies = await Promise.all(answers);
+      assert.deepEqual(
+        replies.map((reply) => [reply.trackId, reply.type]),
+        [[1, 'failed'], [2, 'released'], [3, 'released']],
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('stops a track that takes too long', async () => {
     const pool = new WorkerPool({ size: 1, workerUrl: misbehaving, taskTimeoutMs: 200 });
     try {
