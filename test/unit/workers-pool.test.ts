@@ -22,12 +22,22 @@ function writeTones(dir: string, lengths: number[]): string[] {
   });
 }
 
+/** Runs `body` with a one-worker pool and a temporary folder, both closed after. */
+async function withPool(body: (pool: WorkerPool, dir: string) => Promise<void>): Promise<void> {
+  const temp = makeTempDir();
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    await body(pool, temp.dir);
+  } finally {
+    await pool.close();
+    temp.cleanup();
+  }
+}
+
 describe('worker pool', () => {
-  it('analyses a track in a worker thread and returns features, preview and the genre prediction', async () => {
-    const temp = makeTempDir();
-    const pool = new WorkerPool({ size: 1 });
-    try {
-      const path = join(temp.dir, 'tone.wav');
+  it('analyses a track in a worker thread and returns features, preview and the genre prediction', () =>
+    withPool(async (pool, dir) => {
+      const path = join(dir, 'tone.wav');
       writeWav(path, toneSamples(3));
       const reply = await pool.analyse(7, path);
       assert.equal(reply.type, 'analysed', reply.type === 'failed' ? reply.error : '');
@@ -51,18 +61,12 @@ describe('worker pool', () => {
       const melOnly = classifier.classifyMel(analysis.melDb).probabilities;
       for (const [genre, p] of Object.entries(fused)) assert.ok(Math.abs(prediction.probabilities[genre] - p) < 1e-4, genre);
       assert.ok(Object.entries(melOnly).some(([genre, p]) => Math.abs(prediction.probabilities[genre] - p) > 1e-3));
-    } finally {
-      await pool.close();
-      temp.cleanup();
-    }
-  });
+    }));
 
-  it('analyses queued tracks in decode batches, and a bad file among them gets its own reason', async () => {
-    const temp = makeTempDir();
-    const pool = new WorkerPool({ size: 1 });
-    try {
-      const paths = writeTones(temp.dir, [1, 2, 3]);
-      const garbage = join(temp.dir, 'garbage.flac');
+  it('analyses queued tracks in decode batches, and a bad file among them gets its own reason', () =>
+    withPool(async (pool, dir) => {
+      const paths = writeTones(dir, [1, 2, 3]);
+      const garbage = join(dir, 'garbage.flac');
       writeFileSync(garbage, Buffer.from('not audio at all '.repeat(100)));
       const replies = await Promise.all([...paths, garbage].map((path, i) => pool.analyse(i + 1, path)));
       assert.deepEqual(replies.map((reply) => reply.trackId), [1, 2, 3, 4]);
@@ -73,11 +77,7 @@ describe('worker pool', () => {
       const bad = replies[3];
       assert.equal(bad.type, 'failed');
       assert.match(bad.type === 'failed' ? bad.error : '', /could not decode the audio: not a decodable audio file/);
-    } finally {
-      await pool.close();
-      temp.cleanup();
-    }
-  });
+    }));
 
   it('decodes tracks queued together with one ffmpeg process', async () => {
     const temp = makeTempDir();
@@ -87,25 +87,23 @@ describe('worker pool', () => {
     writeFileSync(wrapper, `#!/bin/sh\necho run >> '${log}'\nexec '${resolveFfmpeg().path}' "$@"\n`, { mode: 0o755 });
     const previous = process.env.TIMBRE_FFMPEG;
     process.env.TIMBRE_FFMPEG = wrapper;
-    const pool = new WorkerPool({ size: 1 });
     try {
-      const paths = writeTones(temp.dir, [1, 2, 3]);
-      const replies = await Promise.all(paths.map((path, i) => pool.analyse(i + 1, path)));
-      assert.deepEqual(replies.map((reply) => reply.type), ['analysed', 'analysed', 'analysed']);
-      assert.equal(readFileSync(log, 'utf8').split('\n').filter(Boolean).length, 1);
+      await withPool(async (pool, dir) => {
+        const paths = writeTones(dir, [1, 2, 3]);
+        const replies = await Promise.all(paths.map((path, i) => pool.analyse(i + 1, path)));
+        assert.deepEqual(replies.map((reply) => reply.type), ['analysed', 'analysed', 'analysed']);
+        assert.equal(readFileSync(log, 'utf8').split('\n').filter(Boolean).length, 1);
+      });
     } finally {
       if (previous === undefined) delete process.env.TIMBRE_FFMPEG;
       else process.env.TIMBRE_FFMPEG = previous;
-      await pool.close();
       temp.cleanup();
     }
   });
 
-  it('release gives back the queued tracks a worker has not started; it keeps serving after', async () => {
-    const temp = makeTempDir();
-    const pool = new WorkerPool({ size: 1 });
-    try {
-      const paths = writeTones(temp.dir, Array.from({ length: WORKER_QUEUE_DEPTH }, (_, i) => 1 + i / 8));
+  it('release gives back the queued tracks a worker has not started; it keeps serving after', () =>
+    withPool(async (pool, dir) => {
+      const paths = writeTones(dir, Array.from({ length: WORKER_QUEUE_DEPTH }, (_, i) => 1 + i / 8));
       const replies: AnalyseReply[] = [];
       const answered = paths.map((path, i) =>
         pool.analyse(i + 1, path).then((reply) => {
@@ -124,11 +122,7 @@ describe('worker pool', () => {
       assert.equal(pool.idle, WORKER_QUEUE_DEPTH);
       const again = await pool.analyse(99, paths[WORKER_QUEUE_DEPTH - 1]);
       assert.equal(again.type, 'analysed');
-    } finally {
-      await pool.close();
-      temp.cleanup();
-    }
-  });
+    }));
 
   it('matches replies by sequence number', async () => {
     const pool = new WorkerPool({ size: 1, workerUrl: misbehaving });
