@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { listAudioFiles } from '../../library/files.js';
 import { loadClassifier, type GenreClassifier } from '../../ml/classifier.js';
 import { readFolderDataset, type FolderDataset } from '../../ml/dataset.js';
@@ -23,7 +22,7 @@ import {
   type SimilaritySpace,
   type VectorWeights,
 } from '../../similarity/vectors.js';
-import { integerFlag } from './options.js';
+import { defineCommand, integerOption, UsageError } from '../command.js';
 
 export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out, weights by artist-grouped search';
 
@@ -68,40 +67,34 @@ interface SearchedScores {
   weights: VectorWeights[];
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      data: { type: 'string' },
-      'label-by': { type: 'string', default: 'genre-folder' },
-      k: { type: 'string' },
-      folds: { type: 'string' },
-      seed: { type: 'string' },
-      'fold-seeds': { type: 'string' },
-      cache: { type: 'string', default: path.join('.cache', 'eval-similar') },
-      model: { type: 'string' },
-      'no-embedding': { type: 'boolean', default: false },
-      'no-search': { type: 'boolean', default: false },
-      probabilities: { type: 'string' },
-      'probability-key': { type: 'string', default: 'cnnLstm' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help || !values.data) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
-  const k = integerFlag(values.k, 10, '--k', 'eval-similar');
-  const folds = integerFlag(values.folds, 5, '--folds', 'eval-similar', 2);
-  const seed = integerFlag(values.seed, 1, '--seed', 'eval-similar');
-  const foldSeeds = integerFlag(values['fold-seeds'], 5, '--fold-seeds', 'eval-similar');
-  if (k === null || folds === null || seed === null || foldSeeds === null) return 2;
+const spec = {
+  name: 'eval-similar',
+  usage: USAGE,
+  options: {
+    data: { type: 'string' },
+    'label-by': { type: 'string', default: 'genre-folder' },
+    k: { type: 'string' },
+    folds: { type: 'string' },
+    seed: { type: 'string' },
+    'fold-seeds': { type: 'string' },
+    cache: { type: 'string', default: path.join('.cache', 'eval-similar') },
+    model: { type: 'string' },
+    'no-embedding': { type: 'boolean', default: false },
+    'no-search': { type: 'boolean', default: false },
+    probabilities: { type: 'string' },
+    'probability-key': { type: 'string', default: 'cnnLstm' },
+    json: { type: 'boolean', default: false },
+  },
+} as const;
+
+export const run = defineCommand(spec, async ({ values }) => {
+  if (!values.data) throw new UsageError('--data DIR is required');
+  const k = integerOption(values.k, '--k', { fallback: 10 });
+  const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
+  const seed = integerOption(values.seed, '--seed', { fallback: 1 });
+  const foldSeeds = integerOption(values['fold-seeds'], '--fold-seeds', { fallback: 5 });
   const labelBy = values['label-by'];
-  if (labelBy !== 'genre-folder' && labelBy !== 'folder') {
-    console.error('eval-similar: --label-by is genre-folder or folder');
-    return 2;
-  }
+  if (labelBy !== 'genre-folder' && labelBy !== 'folder') throw new UsageError('--label-by is genre-folder or folder');
 
   const dataset = labelBy === 'folder' ? await readTopFolderDataset(values.data) : await readFolderDataset(values.data);
   const clips: Clip[] = dataset.clips;
@@ -315,7 +308,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return 0;
-}
+});
 
 interface SpreadScores {
   /** Mean and standard deviation over fold seeds of the pooled held-out precision. */
