@@ -77,6 +77,14 @@ export function integerOption(text: string | undefined, flag: string, { fallback
   return value;
 }
 
+/** A number flag in [0, 1]; absent, `fallback`. */
+export function fractionOption(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new UsageError(`${flag} must be a number in [0, 1], not '${text}'`);
+  return value;
+}
+
 /** A positive number flag (fractions allowed), or undefined when absent. */
 export function positiveNumberOption(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { parseFile } from 'music-metadata';
 import { excerptToTrackTime, loadClassifier } from '../../ml/classifier.js';
 import { decodeAnalysisExcerpt } from '../../audio/windows.js';
 import { analyzeSignal } from '../../features/analyze.js';
 import { excerptLogMel } from '../../ml/features.js';
+import { defineCommand } from '../command.js';
 
 export const summary = 'predict the genre of audio files, with a per-segment timeline (--json for machines)';
 
@@ -12,21 +12,14 @@ const USAGE = `usage: timbre classify FILE... [--json] [--model ID]
 Prints, per file, the genre, its probability and the genre timeline (~3-s segments, in track time).
 --json prints [{file, genre, confidence, probabilities, segments: [{start, end, genre, probabilities}]}].`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { json: { type: 'boolean' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    console.error(`timbre classify: give at least one FILE\n${USAGE}`);
-    return 2;
-  }
+const spec = {
+  name: 'classify',
+  usage: USAGE,
+  options: { json: { type: 'boolean' }, model: { type: 'string' } },
+  positionals: { name: 'FILE', min: 1 },
+} as const;
+
+export const run = defineCommand(spec, async ({ values, positionals }) => {
   const classifier = await loadClassifier(values.model);
   const results: unknown[] = [];
   let failures = 0;
@@ -55,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(results, null, 2));
   classifier.dispose();
   return failures === 0 ? 0 : 1;
-}
+});
 
 /** The excerpt's log-mel, and its MIR statistics when the model fuses them (a full analysis, as a scan does). */
 async function excerptFeatures(file: string, durationSeconds: number | null, withStatistics: boolean) {

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../../ml/backend.js';
 import { loadClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
@@ -10,7 +9,7 @@ import { DEFAULT_STATISTICS_WEIGHT } from '../../ml/fusion.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
 import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
-import { integerFlag } from './options.js';
+import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
@@ -25,10 +24,10 @@ the shipped fusion of both (statistics weight W, default ${DEFAULT_STATISTICS_WE
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
+const spec = {
+  name: 'eval',
+  usage: USAGE,
+  options: {
       data: { type: 'string' },
       json: { type: 'boolean' },
       model: { type: 'string' },
@@ -41,30 +40,18 @@ export async function run(args: string[]): Promise<number> {
       'statistics-weight': { type: 'string' },
       'no-baseline': { type: 'boolean' },
       predictions: { type: 'string' },
-      'no-cache': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.data) {
-    console.error(`timbre eval: --data DIR is required\n${USAGE}`);
-    return 2;
-  }
-  const folds = integerFlag(values.folds, 5, '--folds', 'eval', 2);
-  const members = integerFlag(values.members, DEFAULT_MEMBERS, '--members', 'eval');
-  const seed = integerFlag(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed', 'eval');
-  const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'eval');
-  const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'eval');
-  if (folds === null || members === null || seed === null || epochs === null || minEpochs === null) return 2;
-  const statisticsWeight = values['statistics-weight'] === undefined ? DEFAULT_STATISTICS_WEIGHT : Number(values['statistics-weight']);
-  if (!(statisticsWeight >= 0 && statisticsWeight <= 1)) {
-    console.error('timbre eval: --statistics-weight must be a number in [0, 1]');
-    return 2;
-  }
+    'no-cache': { type: 'boolean' },
+  },
+} as const;
+
+export const run = defineCommand(spec, async ({ values }) => {
+  if (!values.data) throw new UsageError('--data DIR is required');
+  const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
+  const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
+  const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
+  const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
+  const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
+  const statisticsWeight = fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
   const backend = await initBackend();
   const dataset = await readFolderDataset(values.data);
   const cache = values['no-cache'] ? null : new FeatureCache();
@@ -117,7 +104,7 @@ export async function run(args: string[]): Promise<number> {
     if (report.fused) printReport(`CNN-LSTM + MIR statistics, fused (statistics weight ${report.fused.statisticsWeight}): the shipped recipe`, report.fused);
   }
   return 0;
-}
+});
 
 function printReport(title: string, report: ClassificationReport): void {
   const lines = [

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { initBackend } from '../../ml/backend.js';
@@ -13,7 +12,7 @@ import { DEFAULT_LIBRARY_DATASET_OPTIONS, libraryDataset } from '../../ml/librar
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
 import { loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
-import { integerFlag } from './options.js';
+import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
@@ -33,10 +32,10 @@ A logistic regression on the 518 MIR statistics (of three excerpt-length crops o
 --last-epoch  keep the last epoch's weights instead of the best epoch's
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
+const spec = {
+  name: 'train',
+  usage: USAGE,
+  options: {
       data: { type: 'string' },
       db: { type: 'string' },
       out: { type: 'string' },
@@ -52,30 +51,18 @@ export async function run(args: string[]): Promise<number> {
       'model-version': { type: 'string' },
       register: { type: 'boolean' },
       default: { type: 'boolean' },
-      'no-cache': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.data === !values.db) {
-    console.error(`timbre train: give either --data DIR or --db FILE\n${USAGE}`);
-    return 2;
-  }
-  const epochs = integerFlag(values.epochs, DEFAULT_TRAIN_OPTIONS.maxEpochs, '--epochs', 'train');
-  const seed = integerFlag(values.seed, DEFAULT_TRAIN_OPTIONS.seed, '--seed', 'train');
-  const members = integerFlag(values.members, DEFAULT_MEMBERS, '--members', 'train');
-  const minEpochs = integerFlag(values['min-epochs'], DEFAULT_TRAIN_OPTIONS.minEpochs, '--min-epochs', 'train');
-  const minTracks = integerFlag(values['min-tracks'], DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre, '--min-tracks', 'train');
-  if (epochs === null || seed === null || members === null || minEpochs === null || minTracks === null) return 2;
-  const statisticsWeight = values['statistics-weight'] === undefined ? DEFAULT_STATISTICS_WEIGHT : Number(values['statistics-weight']);
-  if (!(statisticsWeight >= 0 && statisticsWeight <= 1)) {
-    console.error('timbre train: --statistics-weight must be a number in [0, 1]');
-    return 2;
-  }
+    'no-cache': { type: 'boolean' },
+  },
+} as const;
+
+export const run = defineCommand(spec, async ({ values }) => {
+  if (!values.data === !values.db) throw new UsageError('give either --data DIR or --db FILE');
+  const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
+  const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
+  const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
+  const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
+  const minTracks = integerOption(values['min-tracks'], '--min-tracks', { fallback: DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre });
+  const statisticsWeight = fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
   const id = values.id ?? (values.db ? 'genre-cnn-lstm-library' : 'genre-cnn-lstm-custom');
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
   const out = path.resolve(values.out ?? `timbre-model-${id}`);
@@ -184,4 +171,4 @@ export async function run(args: string[]): Promise<number> {
     console.log(`registered ${id} ${version} in ${path.join(modelsDirectory, 'registry.json')}${values.default ? ' as the default' : ''}`);
   }
   return 0;
-}
+});
