@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, rmSync, statfsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,11 @@ export interface DecodeOptions {
    */
   windows?: readonly TimeWindow[];
   signal?: AbortSignal;
+  /**
+   * Told the pid of the ffmpeg process once it starts, and null once it has ended: whoever runs the decode
+   * can then stop a hung ffmpeg even where this code can no longer run (a terminated worker thread).
+   */
+  onProcess?: (pid: number | null) => void;
 }
 
 export class DecodeError extends Error {
@@ -43,6 +48,7 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
 
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    reportProcess(child, options.onProcess);
     const chunks: Buffer[] = [];
     let received = 0;
     let stderr = '';
@@ -83,6 +89,11 @@ export interface BatchItem {
   windows?: readonly TimeWindow[];
 }
 
+export interface BatchDecodeOptions extends Pick<DecodeOptions, 'sampleRate' | 'signal'> {
+  /** Like DecodeOptions.onProcess, also told which items (indexes into the batch) the process decodes. */
+  onProcess?: (items: readonly number[], pid: number | null) => void;
+}
+
 /** Where decodeAudioBatch puts each output: a read-write descriptor of a file nobody else can open. */
 export type TemporaryOpener = () => number;
 
@@ -104,10 +115,12 @@ const BATCH_DECODING = process.platform !== 'win32';
  */
 export async function decodeAudioBatch(
   items: readonly BatchItem[],
-  options: Pick<DecodeOptions, 'sampleRate' | 'signal'> = {},
+  options: BatchDecodeOptions = {},
   openTemporary: TemporaryOpener = openUnlinkedTemporary,
 ): Promise<PromiseSettledResult<Float32Array>[]> {
-  const decodeAlone = (item: BatchItem) => decodeAudio(item.file, { ...options, windows: item.windows });
+  const { onProcess, ...decodeOptions } = options;
+  const decodeAlone = (item: BatchItem, index: number) =>
+    decodeAudio(item.file, { ...decodeOptions, windows: item.windows, onProcess: onProcess && ((pid) => onProcess([index], pid)) });
   if (items.length <= 1) return Promise.allSettled(items.map(decodeAlone));
 
   let batch: Array<Float32Array | null> = items.map(() => null);
@@ -125,12 +138,12 @@ export async function decodeAudioBatch(
   const results: PromiseSettledResult<Float32Array>[] = [];
   // Alone, one after another: a failed batch is rare, and its files should not all start at once.
   for (const [i, samples] of batch.entries()) {
-    results.push(samples ? { status: 'fulfilled', value: samples } : (await Promise.allSettled([decodeAlone(items[i])]))[0]);
+    results.push(samples ? { status: 'fulfilled', value: samples } : (await Promise.allSettled([decodeAlone(items[i], i)]))[0]);
   }
   return results;
 }
 
-function runBatch(items: readonly BatchItem[], outputs: number[], options: Pick<DecodeOptions, 'sampleRate' | 'signal'>): Promise<boolean> {
+function runBatch(items: readonly BatchItem[], outputs: number[], options: BatchDecodeOptions): Promise<boolean> {
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error'];
   const maps: string[] = [];
   const graphs: string[] = [];
@@ -147,9 +160,18 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Pick<
 
   return new Promise((resolve) => {
     const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'ignore', ...outputs], signal: options.signal });
+    const { onProcess } = options;
+    reportProcess(child, onProcess && ((pid) => onProcess(items.map((_, i) => i), pid)));
     child.on('error', () => resolve(false));
     child.on('close', (code) => resolve(code === 0));
   });
+}
+
+/** Calls `onProcess` with the child's pid once it has started, and with null when it has exited. */
+function reportProcess(child: ChildProcess, onProcess: ((pid: number | null) => void) | undefined): void {
+  if (!onProcess || child.pid === undefined) return;
+  onProcess(child.pid);
+  child.once('exit', () => onProcess(null));
 }
 
 let temporaryCounter = 0;

@@ -6,11 +6,15 @@
  * analyses the current one. Tracks are analysed in the order they came; a file that fails its checks is
  * answered at once. A ReleaseRequest gives back every track not yet being analysed, so that a pause
  * waits for one track per worker rather than its whole queue.
+ *
+ * The pool is told what this thread is on (WorkerActivity) as that changes, so that if it stops answering
+ * the pool can blame the right track and stop the ffmpeg it was running. A request marked decodeAlone is
+ * decoded in a batch of its own.
  */
 import { parentPort } from 'node:worker_threads';
 import { decodeAudioBatch } from '../audio/decode.js';
 import { analyseDecodedTrack, prepareTrack, type PreparedTrack } from './analyse-track.js';
-import { DECODE_BATCH_SIZE, type AnalyseRequest, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { DECODE_BATCH_SIZE, type AnalyseRequest, type WorkerActivity, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 if (!parentPort) throw new Error('analysis-worker must run in a worker thread');
 const port = parentPort;
@@ -27,6 +31,7 @@ let analysing = false;
 let stepScheduled = false;
 /** Counts ReleaseRequests: a batch whose decoding saw one is given back once decoded. */
 let releases = 0;
+const activity: WorkerActivity = { type: 'activity', decoding: [], ffmpegPid: null, analysing: null };
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'release') {
@@ -57,10 +62,9 @@ function scheduleStep(): void {
 
 function step(): void {
   stepScheduled = false;
-  // Decode a full batch while there is analysis to overlap it with; with nothing left to analyse, whatever waits.
-  if (!decoding && waiting.length > 0 && (waiting.length >= DECODE_BATCH_SIZE || decoded.length === 0)) {
+  const batch = decoding ? null : takeBatch();
+  if (batch) {
     decoding = true;
-    const batch = waiting.splice(0, DECODE_BATCH_SIZE);
     void decodeBatch(batch)
       .catch((error: unknown) => {
         // Not expected (decodeAudioBatch answers every file), but no request may go unanswered.
@@ -69,34 +73,60 @@ function step(): void {
       })
       .finally(() => {
         decoding = false;
+        report({ decoding: [], ffmpegPid: null });
         scheduleStep();
       });
   }
   const next = analysing ? undefined : decoded.shift();
   if (!next) return;
   analysing = true;
+  report({ analysing: next.track.request.seq });
   void analyseDecodedTrack(next.track, next.decoded).then((reply) => {
     send(reply);
     analysing = false;
+    report({ analysing: null });
     scheduleStep();
   });
 }
 
+/**
+ * The requests to decode next, in order: one marked decodeAlone on its own, else up to a batch of the
+ * others. Null while there is nothing to decode, or while a fuller batch is worth waiting for: a full
+ * batch decodes while there is analysis to overlap it with; with nothing left to analyse, whatever waits.
+ */
+function takeBatch(): AnalyseRequest[] | null {
+  if (waiting.length === 0) return null;
+  if (waiting[0].decodeAlone) return waiting.splice(0, 1);
+  const alone = waiting.findIndex((request) => request.decodeAlone);
+  const available = Math.min(alone < 0 ? waiting.length : alone, DECODE_BATCH_SIZE);
+  if (available < DECODE_BATCH_SIZE && alone < 0 && decoded.length > 0) return null;
+  return waiting.splice(0, available);
+}
+
 async function decodeBatch(requests: AnalyseRequest[]): Promise<void> {
   const releasesBefore = releases;
+  report({ decoding: requests.map((request) => request.seq) });
   const tracks: PreparedTrack[] = [];
   for (const prepared of await Promise.all(requests.map(prepareTrack))) {
     if ('plan' in prepared) tracks.push(prepared);
     else send(prepared);
   }
   if (releases !== releasesBefore) return giveBack(tracks);
-  const results = await decodeAudioBatch(tracks.map((track) => ({ file: track.request.path, windows: track.plan.decodeWindows })));
+  const results = await decodeAudioBatch(
+    tracks.map((track) => ({ file: track.request.path, windows: track.plan.decodeWindows })),
+    { onProcess: (items, pid) => report({ decoding: items.map((i) => tracks[i].request.seq), ffmpegPid: pid }) },
+  );
   if (releases !== releasesBefore) return giveBack(tracks);
   for (const [i, track] of tracks.entries()) decoded.push({ track, decoded: results[i] });
 }
 
 function giveBack(tracks: PreparedTrack[]): void {
   for (const { request } of tracks) send({ type: 'released', seq: request.seq, trackId: request.trackId });
+}
+
+function report(change: Partial<Omit<WorkerActivity, 'type'>>): void {
+  Object.assign(activity, change);
+  port.postMessage(activity);
 }
 
 function send(reply: WorkerReply): void {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WORKER_QUEUE_DEPTH, type AnalyseReply, type AnalyseRequest, type ReleaseRequest, type WorkerReply } from './protocol.js';
+import { WORKER_QUEUE_DEPTH, type AnalyseReply, type AnalyseRequest, type ReleaseRequest, type WorkerActivity, type WorkerReply } from './protocol.js';
 
 export interface PoolOptions {
   size: number;
@@ -28,8 +28,10 @@ interface Slot {
   worker: Worker;
   /** Sent and not yet answered, oldest first: the worker analyses them in this order. */
   tasks: Task[];
-  /** Fires when the worker has answered nothing for the task timeout while it has tasks. */
+  /** Fires when the worker has said nothing for the task timeout while it has tasks. */
   watchdog: NodeJS.Timeout | null;
+  /** What the worker last said it was on. */
+  activity: WorkerActivity | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -38,10 +40,14 @@ const WORKER_HEAP_MB = 1024;
 
 /**
  * A fixed set of analysis worker threads, each with a queue of up to WORKER_QUEUE_DEPTH tracks (it
- * decodes the next ones while it analyses). A worker that crashes, or answers nothing for the task
- * timeout, is replaced: its oldest track (the one it was on) is answered with a retryable failure, and
- * the rest go to the replacement, so the pool never loses a request. `release()` has each worker give
- * back what it has not started, so stopping waits for one track per worker, not its whole queue.
+ * decodes the next ones while it analyses). A worker that crashes, or says nothing for the task
+ * timeout, is replaced, and the rest of its tracks go to the replacement, so the pool never loses a
+ * request. Whom a timeout blames depends on what the worker said it was on (WorkerActivity): the track
+ * it was analysing, or the one track it was decoding, gets a retryable failure; a batch that was
+ * decoding goes to the replacement to be decoded one track at a time, unblamed, so that the next
+ * timeout finds the file at fault. A crash (or a worker that said nothing) blames its oldest track.
+ * Either way the worker's ffmpeg, if one runs, is killed. `release()` has each worker give back what it
+ * has not started, so stopping waits for one track per worker, not its whole queue.
  */
 export class WorkerPool implements AnalysisExecutor {
   private readonly slots: Slot[] = [];
@@ -108,50 +114,92 @@ export class WorkerPool implements AnalysisExecutor {
   }
 
   private armWatchdog(slot: Slot): NodeJS.Timeout {
-    return setTimeout(
-      () => this.abandon(slot, `analysis took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`),
-      this.timeoutMs,
-    );
+    return setTimeout(() => this.timedOut(slot), this.timeoutMs);
+  }
+
+  /** The worker said something: it gets the full timeout again, for as long as it has tasks. */
+  private rearmWatchdog(slot: Slot): void {
+    if (slot.watchdog) clearTimeout(slot.watchdog);
+    slot.watchdog = slot.tasks.length > 0 ? this.armWatchdog(slot) : null;
+  }
+
+  /** Replaces a worker that has said nothing for the task timeout, blaming what it was on. */
+  private timedOut(slot: Slot): void {
+    const tookTooLong = (stage: string) => `${stage} took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`;
+    const unanswered = (seqs: readonly number[]) => slot.tasks.filter((task) => seqs.includes(task.request.seq));
+    const [analysed] = unanswered(slot.activity?.analysing != null ? [slot.activity.analysing] : []);
+    if (analysed) return this.replace(slot, analysed, tookTooLong('analysis'));
+    const decoding = unanswered(slot.activity?.decoding ?? []);
+    if (decoding.length > 1 && decoding.some((task) => !task.request.decodeAlone)) {
+      // Which file hung its batch is unknown: decoding them one at a time will tell, at no one's cost.
+      for (const task of decoding) task.request.decodeAlone = true;
+      return this.replace(slot, null, tookTooLong('decoding'));
+    }
+    if (decoding.length > 0) return this.replace(slot, decoding[0], tookTooLong('decoding'));
+    this.replace(slot, slot.tasks[0], tookTooLong('analysis'));
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    const slot: Slot = { worker, tasks: [], watchdog: null };
-    worker.on('message', (reply: WorkerReply) => {
-      const index = slot.tasks.findIndex((task) => task.request.seq === reply.seq);
+    const slot: Slot = { worker, tasks: [], watchdog: null, activity: null };
+    worker.on('message', (message: WorkerReply) => {
+      if (message.type === 'activity') {
+        slot.activity = message;
+        if (slot.watchdog) this.rearmWatchdog(slot);
+        return;
+      }
+      const index = slot.tasks.findIndex((task) => task.request.seq === message.seq);
       if (index < 0) return;
       const [task] = slot.tasks.splice(index, 1);
-      if (slot.watchdog) clearTimeout(slot.watchdog);
-      slot.watchdog = slot.tasks.length > 0 ? this.armWatchdog(slot) : null;
-      task.resolve(reply);
+      this.rearmWatchdog(slot);
+      task.resolve(message);
     });
-    worker.on('error', (error) => this.abandon(slot, `the analysis worker crashed: ${error.message}`));
+    const crashed = (error: string) => this.replace(slot, slot.tasks[0] ?? null, error);
+    worker.on('error', (error) => crashed(`the analysis worker crashed: ${error.message}`));
     worker.on('exit', () => {
-      if (this.slots.includes(slot) && !this.closed) this.abandon(slot, 'the analysis worker exited unexpectedly');
+      if (this.slots.includes(slot) && !this.closed) crashed('the analysis worker exited unexpectedly');
     });
     return slot;
   }
 
   /**
-   * Replaces the slot's worker. Its oldest task gets a retryable failure; the others go to the
-   * replacement (or, once the pool is closing, get the same failure), except those already released,
-   * which are given back.
+   * Replaces the slot's worker and stops its ffmpeg. `culprit` gets a retryable failure; the other tasks
+   * go to the replacement (or, once the pool is closing, get the same failure), except those already
+   * released, which are given back.
    */
-  private abandon(slot: Slot, error: string): void {
+  private replace(slot: Slot, culprit: Task | null, error: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     if (slot.watchdog) clearTimeout(slot.watchdog);
+    slot.watchdog = null;
+    const tasks = slot.tasks.splice(0);
     const replacement = this.closed ? null : this.spawn();
     this.slots.splice(index, 1, ...(replacement ? [replacement] : []));
-    void slot.worker.terminate();
+    void stopWorker(slot);
     const fail = ({ request, resolve }: Task) =>
       resolve({ type: 'failed', seq: request.seq, trackId: request.trackId, error, retryable: true, tags: null });
-    const [current, ...rest] = slot.tasks;
-    if (current) fail(current);
-    for (const task of rest) {
+    if (culprit) fail(culprit);
+    for (const task of tasks) {
+      if (task === culprit) continue;
       if (task.releasing) task.resolve({ type: 'released', seq: task.request.seq, trackId: task.request.trackId });
       else if (replacement) this.send(replacement, task);
       else fail(task);
     }
+  }
+}
+
+/**
+ * Terminates the worker, then kills the ffmpeg it last said it was running: a child process outlives
+ * the thread that spawned it. The thread goes first, so that it cannot start another one (it would
+ * decode the batch's files alone on seeing its ffmpeg fail).
+ */
+async function stopWorker(slot: Slot): Promise<void> {
+  await slot.worker.terminate();
+  const pid = slot.activity?.ffmpegPid;
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // It had ended already.
   }
 }

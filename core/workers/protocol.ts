@@ -12,6 +12,11 @@ export interface AnalyseRequest {
   seq: number;
   trackId: number;
   path: string;
+  /**
+   * Decode this track in an ffmpeg process of its own: its batch stopped answering while decoding, and
+   * decoding its files one at a time finds the one at fault.
+   */
+  decodeAlone?: boolean;
 }
 
 /**
@@ -71,4 +76,19 @@ export interface AnalyseReleased {
 }
 
 export type AnalyseReply = AnalyseSuccess | AnalyseFailure | AnalyseReleased;
-export type WorkerReply = AnalyseReply;
+
+/**
+ * What a worker is working on, sent whenever that changes, so that if it stops answering the pool
+ * knows which track to blame and which ffmpeg to stop. Decoding and analysis overlap.
+ */
+export interface WorkerActivity {
+  type: 'activity';
+  /** Requests (seqs) whose files are being read and decoded: a batch, or one track decoded alone. */
+  decoding: number[];
+  /** The ffmpeg process decoding them, while it runs. */
+  ffmpegPid: number | null;
+  /** The request (seq) being analysed. */
+  analysing: number | null;
+}
+
+export type WorkerReply = AnalyseReply | WorkerActivity;

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeAudio } from '../../core/audio/decode.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import { analyzeSignal } from '../../core/features/analyze.js';
 import { loadClassifier } from '../../core/ml/classifier.js';
-import { WorkerPool } from '../../core/workers/pool.js';
+import { WorkerPool, type PoolOptions } from '../../core/workers/pool.js';
 import { DECODE_BATCH_SIZE, WORKER_QUEUE_DEPTH, type AnalyseReply } from '../../core/workers/protocol.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const misbehaving = new URL('../helpers/misbehaving-worker.js', import.meta.url);
 
@@ -23,15 +25,40 @@ function writeTones(dir: string, lengths: number[]): string[] {
 }
 
 /** Runs `body` with a one-worker pool and a temporary folder, both closed after. */
-async function withPool(body: (pool: WorkerPool, dir: string) => Promise<void>): Promise<void> {
+async function withPool(body: (pool: WorkerPool, dir: string) => Promise<void>, options: Partial<PoolOptions> = {}): Promise<void> {
   const temp = makeTempDir();
-  const pool = new WorkerPool({ size: 1 });
+  const pool = new WorkerPool({ size: 1, ...options });
   try {
     await body(pool, temp.dir);
   } finally {
     await pool.close();
     temp.cleanup();
   }
+}
+
+/**
+ * Runs `body` with a stand-in ffmpeg (TIMBRE_FFMPEG) that runs `prelude` (sh), then the real ffmpeg with
+ * the same arguments (its output descriptors are inherited). `body` gets a scratch folder for logs.
+ */
+async function withStandInFfmpeg(prelude: (scratch: string) => string, body: (scratch: string) => Promise<void>): Promise<void> {
+  const temp = makeTempDir();
+  const wrapper = join(temp.dir, 'ffmpeg');
+  writeFileSync(wrapper, `#!/bin/sh\n${prelude(temp.dir)}\nexec '${resolveFfmpeg().path}' "$@"\n`, { mode: 0o755 });
+  const previous = process.env.TIMBRE_FFMPEG;
+  process.env.TIMBRE_FFMPEG = wrapper;
+  try {
+    await body(temp.dir);
+  } finally {
+    if (previous === undefined) delete process.env.TIMBRE_FFMPEG;
+    else process.env.TIMBRE_FFMPEG = previous;
+    temp.cleanup();
+  }
+}
+
+/** True once the process has ended (a zombie has: it only waits to be reaped). */
+function hasEnded(pid: number): boolean {
+  const state = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  return state === '' || state.startsWith('Z');
 }
 
 describe('worker pool', () => {
@@ -79,27 +106,45 @@ describe('worker pool', () => {
       assert.match(bad.type === 'failed' ? bad.error : '', /could not decode the audio: not a decodable audio file/);
     }));
 
-  it('decodes tracks queued together with one ffmpeg process', async () => {
-    const temp = makeTempDir();
-    // A stand-in ffmpeg that logs each run, then runs the real one (its output descriptors are inherited).
-    const log = join(temp.dir, 'runs.log');
-    const wrapper = join(temp.dir, 'ffmpeg');
-    writeFileSync(wrapper, `#!/bin/sh\necho run >> '${log}'\nexec '${resolveFfmpeg().path}' "$@"\n`, { mode: 0o755 });
-    const previous = process.env.TIMBRE_FFMPEG;
-    process.env.TIMBRE_FFMPEG = wrapper;
-    try {
-      await withPool(async (pool, dir) => {
-        const paths = writeTones(dir, [1, 2, 3]);
-        const replies = await Promise.all(paths.map((path, i) => pool.analyse(i + 1, path)));
-        assert.deepEqual(replies.map((reply) => reply.type), ['analysed', 'analysed', 'analysed']);
-        assert.equal(readFileSync(log, 'utf8').split('\n').filter(Boolean).length, 1);
-      });
-    } finally {
-      if (previous === undefined) delete process.env.TIMBRE_FFMPEG;
-      else process.env.TIMBRE_FFMPEG = previous;
-      temp.cleanup();
-    }
-  });
+  it('decodes tracks queued together with one ffmpeg process', () =>
+    withStandInFfmpeg(
+      (scratch) => `echo run >> '${join(scratch, 'runs.log')}'`,
+      (scratch) =>
+        withPool(async (pool, dir) => {
+          const paths = writeTones(dir, [1, 2, 3]);
+          const replies = await Promise.all(paths.map((path, i) => pool.analyse(i + 1, path)));
+          assert.deepEqual(replies.map((reply) => reply.type), ['analysed', 'analysed', 'analysed']);
+          assert.equal(readFileSync(join(scratch, 'runs.log'), 'utf8').split('\n').filter(Boolean).length, 1);
+        }),
+    ));
+
+  it('blames only the file whose decode hung its batch, and kills the hung ffmpeg', () =>
+    withStandInFfmpeg(
+      // Any ffmpeg given hangs.wav records its pid and never ends, as on a stalled network mount.
+      (scratch) => `case "$*" in *hangs.wav*) echo $$ >> '${join(scratch, 'hung.pids')}'; exec sleep 60;; esac`,
+      (scratch) =>
+        withPool(
+          async (pool, dir) => {
+            const paths = writeTones(dir, [1, 2, 3]);
+            const culprit = join(dir, 'hangs.wav');
+            writeWav(culprit, toneSamples(2));
+            // One batch, the culprit third: the tracks before it used to be blamed first, a timeout each.
+            const order = [paths[0], paths[1], culprit, paths[2]];
+            const replies = await Promise.all(order.map((path, i) => pool.analyse(i + 1, path)));
+            assert.deepEqual(
+              replies.map((reply) => (reply.type === 'failed' ? [reply.trackId, reply.retryable, reply.error] : [reply.trackId, reply.type])),
+              [[1, 'analysed'], [2, 'analysed'], [3, true, 'decoding took longer than 3 s and was stopped'], [4, 'analysed']],
+              'every reply counts as an attempt: the innocent tracks get one answer each, the analysis',
+            );
+            // The batch's ffmpeg, then the culprit's own: both killed with the workers that ran them.
+            const hung = readFileSync(join(scratch, 'hung.pids'), 'utf8').split('\n').filter(Boolean).map(Number);
+            assert.equal(hung.length, 2);
+            await waitFor('the hung ffmpeg processes to be killed', () => hung.every(hasEnded), 2000);
+          },
+          // Long enough for a cold worker to load the genre model and analyse a track on a busy machine.
+          { taskTimeoutMs: 3000 },
+        ),
+    ));
 
   it('release gives back the queued tracks a worker has not started; it keeps serving after', () =>
     withPool(async (pool, dir) => {
