@@ -1,5 +1,8 @@
 import { create } from 'zustand';
 
+/** What the panel says when the audio element cannot load the file (moved, deleted, or a format it cannot decode). */
+export const UNPLAYABLE = 'This file cannot be played. It may have been moved or deleted, or its format is not supported here.';
+
 /** The one <audio> element of the track panel, and its state for playheads and the keyboard. */
 interface PlayerState {
   element: HTMLAudioElement | null;
@@ -24,7 +27,13 @@ export const usePlayerStore = create<PlayerState>((set, get) => ({
     const { element } = get();
     if (!element) return;
     if (element.paused) {
-      element.play().catch((error: unknown) => set({ error: error instanceof Error ? error.message : String(error) }));
+      element.play().catch((error: unknown) => {
+        // A play() cut short by a pause or the next track is no failure; the browser's own words for a
+        // source it cannot load ("The element has no supported sources.") mean nothing to a listener.
+        if (error instanceof DOMException && error.name === 'AbortError') return;
+        const unplayable = element.error !== null || (error instanceof DOMException && error.name === 'NotSupportedError');
+        set({ playing: false, error: unplayable ? UNPLAYABLE : error instanceof Error ? error.message : String(error) });
+      });
     } else {
       element.pause();
     }

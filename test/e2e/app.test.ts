@@ -36,6 +36,11 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.locator('#folder-path-main').fill(join(work, 'no-such-folder'));
     await page.locator('#folder-path-main').press('Enter');
     assert.match((await page.getByRole('alert').textContent()) ?? '', /not found/, 'a bad path says why');
+    // Another page's empty state leads back to the folder form rather than ending there.
+    await page.locator('.nav').getByRole('button', { name: 'Map' }).click();
+    await page.getByRole('heading', { name: 'Nothing to map yet' }).waitFor();
+    await page.getByRole('button', { name: 'Go to the library' }).click();
+    await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();
   });
 
   await t.test('adding a folder scans and analyses it to 100%', async () => {
@@ -71,12 +76,27 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
   });
 
   await t.test('per-file errors are visible', async () => {
+    // The sidebar's link to the errors works from any page, not only from the library.
+    await page.locator('.nav').getByRole('button', { name: 'Genres' }).click();
+    await page.getByRole('heading', { name: 'Genres', level: 1 }).waitFor();
     await page.getByRole('button', { name: /could not be analysed/ }).click();
     await page.getByRole('heading', { name: 'Problems' }).waitFor();
     const row = page.locator('.table__row', { hasText: corruptFile });
     await row.waitFor();
     assert.match((await row.locator('.cell-error').textContent()) ?? '', /\w+/, 'the error says why');
     await page.screenshot({ path: join(shots, '03-problems.png'), animations: 'disabled' });
+
+    // Its panel: the reason, a player that says in plain words why it cannot play, and no promise of
+    // similar tracks "once analysed"; the file name is not repeated as a subtitle.
+    await row.click();
+    const panel = page.getByRole('complementary', { name: 'Track details' });
+    await panel.getByRole('heading', { name: corruptFile }).waitFor();
+    await panel.getByRole('button', { name: 'Play' }).click();
+    assert.match((await panel.locator('.player__error').textContent()) ?? '', /^This file cannot be played\./);
+    assert.equal(await panel.getByRole('region', { name: 'Sounds like' }).count(), 0);
+    assert.equal(await panel.locator('.track-panel__subtitle').count(), 0);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /^Library/ }).click();
     await page.getByTestId('track-count').filter({ hasText: `${totalFiles} tracks` }).waitFor();
   });
@@ -145,6 +165,17 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.getByTestId('track-count').filter({ hasText: `${totalFiles} tracks` }).waitFor();
   });
 
+  await t.test('in a narrow window the table drops the album column instead of scrolling sideways', async () => {
+    await page.setViewportSize({ width: 900, height: 700 });
+    const overflow = await page.locator('.table__header').evaluate((header) => header.scrollWidth - header.clientWidth);
+    assert.ok(overflow <= 0, `the header overflows by ${overflow}px`);
+    assert.equal(await page.getByRole('columnheader', { name: 'Album' }).isVisible(), false);
+    assert.equal(await page.getByRole('columnheader', { name: 'Predicted' }).isVisible(), true);
+    await page.screenshot({ path: join(shots, '05b-narrow.png'), animations: 'disabled' });
+    await page.setViewportSize({ width: 1360, height: 860 });
+    assert.equal(await page.getByRole('columnheader', { name: 'Album' }).isVisible(), true);
+  });
+
   await t.test('a track shows its spectrogram, genre and sound summary, and plays', async () => {
     await page.locator('.table__row', { hasText: 'Pulse Drive' }).click();
     const panel = page.getByRole('complementary', { name: 'Track details' });
@@ -204,7 +235,7 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
 
   await t.test('a folder shows its watch status and can be removed', async () => {
     const folder = page.locator('.folder', { hasText: 'Music' });
-    assert.match((await folder.locator('.folder__status').textContent()) ?? '', /Watching for changes · 6 tracks/);
+    assert.match((await folder.locator('.folder__status').textContent()) ?? '', /6 tracks · Watching for changes/);
     page.once('dialog', (dialog) => void dialog.accept());
     await folder.getByRole('button', { name: /Remove folder/ }).click();
     await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();

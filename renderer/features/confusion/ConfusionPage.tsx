@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState.js';
 import { numberFormat } from '../../components/format.js';
 import { useConfusionStore } from '../../stores/confusion.js';
+import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
 import { UndoRedoButtons } from '../genres/EditControls.js';
 import { CellTracks } from './CellTracks.js';
 import { ConfusionHeatmap } from './ConfusionHeatmap.js';
@@ -92,6 +93,7 @@ export function ConfusionPage() {
           {loaded && !error && versions.length === 0 ? (
             <EmptyState icon="music" title="No genre predictions yet">
               <p>Add a folder of music. Once its tracks are analysed, this page compares the genres the model predicts with the ones you confirm.</p>
+              <GoToLibraryButton />
             </EmptyState>
           ) : matrix && matrix.tracks === 0 ? (
             <EmptyState icon="grid" title="No confirmed genres yet">
@@ -99,6 +101,7 @@ export function ConfusionPage() {
                 Confirm or fix the genre of some tracks in the library (inline, or select several and use the bulk bar). The matrix
                 compares them with what the model predicts.
               </p>
+              <GoToLibraryButton />
             </EmptyState>
           ) : (
             matrix && (

@@ -22,9 +22,12 @@ export function FolderList() {
             <span className="folder__path" title={folder.path}>
               {folder.path.split(/[\\/]/).filter(Boolean).pop() ?? folder.path}
             </span>
-            <span className={`folder__status folder__status--${folder.watchStatus}`} title={folder.error ?? folder.path}>
+            <span className={`folder__status folder__status--${folder.watchStatus}`} title={`${folder.error ?? STATUS_TEXT[folder.watchStatus]} · ${folder.path}`}>
               <span className="dot" aria-hidden="true" />
-              {folder.error ?? STATUS_TEXT[folder.watchStatus]} · {numberFormat.format(folder.trackCount)} tracks
+              {/* The count first: a narrow sidebar cuts the end of the line, and the status is in the title too. */}
+              <span className="folder__status-text">
+                {numberFormat.format(folder.trackCount)} {folder.trackCount === 1 ? 'track' : 'tracks'} · {folder.error ?? STATUS_TEXT[folder.watchStatus]}
+              </span>
             </span>
           </div>
           <button

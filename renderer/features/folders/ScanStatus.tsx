@@ -1,6 +1,7 @@
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatEta, numberFormat } from '../../components/format.js';
 import { Icon } from '../../components/Icon.js';
+import { useAppStore } from '../../stores/app.js';
 import { useLibraryStore } from '../../stores/library.js';
 import { useScanStore } from '../../stores/scan.js';
 
@@ -8,6 +9,12 @@ import { useScanStore } from '../../stores/scan.js';
 export function ScanStatus() {
   const { progress, togglePause } = useScanStore();
   const setView = useLibraryStore((state) => state.setView);
+  const setSection = useAppStore((state) => state.setSection);
+  // The scan status sits in the sidebar on every page, so its link to the errors leaves the page it is on.
+  const showProblems = () => {
+    setSection('library');
+    setView('problems');
+  };
   if (!progress || progress.total === 0) return null;
 
   const finished = progress.done + progress.failed;
@@ -40,7 +47,7 @@ export function ScanStatus() {
         )}
       </div>
       {progress.failed > 0 && (
-        <button className="scan__errors" onClick={() => setView('problems')}>
+        <button className="scan__errors" onClick={showProblems}>
           <Icon name="alert" size={14} /> {numberFormat.format(progress.failed)} {progress.failed === 1 ? 'file' : 'files'} could not be analysed
         </button>
       )}

@@ -21,7 +21,7 @@ export function GenreChips({ row }: { row: TrackRow }) {
           title={confirmed ? 'Confirmed by you' : 'From the file’s tags'}
         >
           {confirmed && <Icon name="check" size={11} />}
-          {genre}
+          <span className="genre-chip__text">{genre}</span>
         </span>
       ))}
     </>

@@ -6,6 +6,7 @@ import { genreColor, numberFormat } from '../../components/format.js';
 import { useAppStore } from '../../stores/app.js';
 import { useGenresStore } from '../../stores/genres.js';
 import { useLibraryStore } from '../../stores/library.js';
+import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
 import { UndoRedoButtons } from './EditControls.js';
 
 /** The user's genre vocabulary: canonical names, the spellings that resolve to each, rename and merge. */
@@ -54,6 +55,7 @@ export function GenresPage() {
           {vocabulary.length === 0 ? (
             <EmptyState icon="tag" title="No genres yet">
               <p>Genres join the vocabulary as you confirm or fix tracks’ genres in the library.</p>
+              <GoToLibraryButton />
             </EmptyState>
           ) : (
             <table className="vocabulary" aria-label="Genre vocabulary">

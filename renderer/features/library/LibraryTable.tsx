@@ -57,7 +57,7 @@ function PredictionCell({ row }: { row: TrackRow }) {
   return (
     <span className="prediction-cell">
       <span className="genre-dot" style={{ background: genreColor(row.predictedGenre) }} aria-hidden="true" />
-      {row.predictedGenre}
+      <span className="prediction-cell__genre" title={row.predictedGenre}>{row.predictedGenre}</span>
       <span className="confidence-text">{formatPercent(row.confidence)}</span>
       <AcceptPredictionButton row={row} />
     </span>

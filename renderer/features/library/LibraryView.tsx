@@ -49,6 +49,15 @@ export function LibraryView({ searchRef }: { searchRef: Ref<HTMLInputElement> })
         <p>Tracks appear here as soon as they are found. Timbre reads mp3, flac, ogg, opus, m4a, wav, aiff and more.</p>
       </EmptyState>
     );
+  } else if (libraryTotal === 0 && view === 'problems') {
+    body = (
+      <EmptyState icon="music" title="Nothing to check yet">
+        <p>Files that cannot be read or analysed are listed here, with the reason.</p>
+        <button className="button" onClick={() => setView('all')}>
+          Back to the library
+        </button>
+      </EmptyState>
+    );
   } else if (total === 0 && view === 'problems') {
     body = (
       <EmptyState icon="music" title="No problems">
@@ -85,7 +94,7 @@ export function LibraryView({ searchRef }: { searchRef: Ref<HTMLInputElement> })
             </>
           )}
         </div>
-        {(libraryTotal > 0 || view === 'problems') && <FilterBar ref={searchRef} />}
+        {libraryTotal > 0 && <FilterBar ref={searchRef} />}
         {view === 'all' && <BulkGenreBar />}
       </header>
       <div className="library__body">{body}</div>

@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { numberFormat } from '../../components/format.js';
 import { useMapStore } from '../../stores/map.js';
+import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
 import { playTrack, usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { genreLegend, NO_GENRE, OTHER_GENRES } from './legend.js';
@@ -125,6 +126,7 @@ export function MapView() {
     body = (
       <EmptyState icon="music" title="Nothing to map yet">
         <p>Tracks appear on the map once they are analysed.</p>
+        <GoToLibraryButton />
       </EmptyState>
     );
   } else {

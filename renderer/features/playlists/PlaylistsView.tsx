@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, numberFormat } from '../../components/format.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
+import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
 import { ExportPanel } from './ExportPanel.js';
 import { ImportPanel } from './ImportPanel.js';
 import { PlaylistControls } from './PlaylistControls.js';
@@ -110,13 +111,16 @@ function StatusLine() {
 
 function NoPlaylist() {
   const busy = usePlaylistsStore((state) => state.busy);
+  const hasSaved = usePlaylistsStore((state) => state.saved.length > 0);
   if (busy) return null;
   return (
     <EmptyState icon="music" title="Make a playlist from any track">
       <p>
         Open a track and choose <strong>Sounds like this</strong> (or select it in the library and press <kbd>S</kbd>). Timbre picks
         tracks that sound alike and orders them as a smooth path through tempo and timbre.
+        {hasSaved && ' Or open a saved playlist on the left.'}
       </p>
+      <GoToLibraryButton />
     </EmptyState>
   );
 }

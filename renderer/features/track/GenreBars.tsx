@@ -11,9 +11,15 @@ export function GenreBars({ probabilities }: { probabilities: Record<string, num
           <span className="genre-bar__track">
             <span className="genre-bar__fill" style={{ width: `${Math.max(0.5, probability * 100)}%`, background: genreColor(genre) }} />
           </span>
-          <span className="genre-bar__value">{formatPercent(probability, probability < 0.1 ? 1 : 0)}</span>
+          <span className="genre-bar__value">{probabilityText(probability)}</span>
         </li>
       ))}
     </ul>
   );
+}
+
+/** Small probabilities keep a decimal; a non-zero one that would round to "0.0%" says "<0.1%" instead. */
+function probabilityText(probability: number): string {
+  if (probability > 0 && probability < 0.0005) return '<0.1%';
+  return formatPercent(probability, probability < 0.1 ? 1 : 0);
 }

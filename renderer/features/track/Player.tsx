@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { api } from '../../api/client.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration } from '../../components/format.js';
-import { usePlayerStore } from '../../stores/player.js';
+import { UNPLAYABLE, usePlayerStore } from '../../stores/player.js';
 
 /** Plays the track: HTTP range requests in web mode, the timbre-media: protocol in Electron. */
 export function Player({ trackId, fallbackDuration }: { trackId: number; fallbackDuration: number | null }) {
@@ -26,7 +26,7 @@ export function Player({ trackId, fallbackDuration }: { trackId: number; fallbac
         onEnded={() => update({ playing: false })}
         onTimeUpdate={(event) => update({ currentTime: event.currentTarget.currentTime })}
         onLoadedMetadata={(event) => update({ duration: event.currentTarget.duration })}
-        onError={() => update({ playing: false, error: 'This file cannot be played here.' })}
+        onError={() => update({ playing: false, error: UNPLAYABLE })}
       />
       <button className="play-button" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'} title={`${playing ? 'Pause' : 'Play'} (Space)`}>
         <Icon name={playing ? 'pause' : 'play'} size={18} />

@@ -21,7 +21,7 @@ export function TrackPanel() {
       <header className="track-panel__header">
         <div className="track-panel__titles">
           <h2 className="track-panel__title">{detail ? (detail.title ?? detail.fileName) : 'Loading…'}</h2>
-          {detail && <p className="track-panel__subtitle">{[detail.artist, detail.album, detail.year].filter(Boolean).join(' · ') || detail.fileName}</p>}
+          {detail && subtitleOf(detail) && <p className="track-panel__subtitle">{subtitleOf(detail)}</p>}
         </div>
         <button className="icon-button" onClick={close} aria-label="Close track details" title="Close (Esc)">
           <Icon name="close" />
@@ -31,12 +31,19 @@ export function TrackPanel() {
       {detail && (
         <div className="track-panel__body">
           <Player trackId={detail.id} fallbackDuration={detail.durationSec} />
-          <SoundsLikeThis trackId={detail.id} analysed={detail.status === 'done'} />
+          {/* A file that failed analysis never gets neighbours, so "once analysed" would promise too much. */}
+          {detail.status !== 'error' && <SoundsLikeThis trackId={detail.id} analysed={detail.status === 'done'} />}
           <TrackAnalysis detail={detail} playheadSec={currentTime > 0 ? currentTime : null} />
         </div>
       )}
     </aside>
   );
+}
+
+/** Artist, album and year; the file name where the tags have none, unless the title already is the file name. */
+function subtitleOf(detail: TrackDetail): string {
+  const tags = [detail.artist, detail.album, detail.year].filter(Boolean).join(' · ');
+  return tags || (detail.title ? detail.fileName : '');
 }
 
 function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadSec: number | null }) {
