@@ -45,9 +45,10 @@ const WORKER_HEAP_MB = 1024;
  * request. Whom a timeout blames depends on what the worker said it was on (WorkerActivity): the track
  * it was analysing, or the one track it was decoding, gets a retryable failure; a batch that was
  * decoding goes to the replacement to be decoded one track at a time, unblamed, so that the next
- * timeout finds the file at fault. A crash (or a worker that said nothing) blames its oldest track.
- * Either way the worker's ffmpeg, if one runs, is killed. `release()` has each worker give back what it
- * has not started, so stopping waits for one track per worker, not its whole queue.
+ * timeout finds the file at fault (which is decoded alone when retried). A crash, or a worker that said
+ * nothing, blames its oldest track. Either way the worker's ffmpeg, if one runs, is killed.
+ * `release()` has each worker give back what it has not started, so stopping waits for one track per
+ * worker, not its whole queue.
  */
 export class WorkerPool implements AnalysisExecutor {
   private readonly slots: Slot[] = [];
@@ -56,6 +57,8 @@ export class WorkerPool implements AnalysisExecutor {
   private readonly workerUrl: URL;
   private nextSeq = 1;
   private closed = false;
+  /** Files whose decode hung a worker: decoded alone from then on, so a retry that hangs is blamed at once. */
+  private readonly hungDecodes = new Set<string>();
 
   constructor(options: PoolOptions) {
     this.timeoutMs = options.taskTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -81,7 +84,7 @@ export class WorkerPool implements AnalysisExecutor {
       this.slots.push(slot);
     }
     if (!slot || this.closed || slot.tasks.length >= WORKER_QUEUE_DEPTH) return Promise.reject(new Error('no idle analysis worker'));
-    const request: AnalyseRequest = { type: 'analyse', seq: this.nextSeq++, trackId, path };
+    const request: AnalyseRequest = { type: 'analyse', seq: this.nextSeq++, trackId, path, decodeAlone: this.hungDecodes.has(path) };
     return new Promise((resolve) => this.send(slot, { request, resolve }));
   }
 
@@ -135,7 +138,10 @@ export class WorkerPool implements AnalysisExecutor {
       for (const task of decoding) task.request.decodeAlone = true;
       return this.replace(slot, null, tookTooLong('decoding'));
     }
-    if (decoding.length > 0) return this.replace(slot, decoding[0], tookTooLong('decoding'));
+    if (decoding.length > 0) {
+      this.hungDecodes.add(decoding[0].request.path);
+      return this.replace(slot, decoding[0], tookTooLong('decoding'));
+    }
     this.replace(slot, slot.tasks[0], tookTooLong('analysis'));
   }
 

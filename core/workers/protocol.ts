@@ -13,8 +13,9 @@ export interface AnalyseRequest {
   trackId: number;
   path: string;
   /**
-   * Decode this track in an ffmpeg process of its own: its batch stopped answering while decoding, and
-   * decoding its files one at a time finds the one at fault.
+   * Decode this track in an ffmpeg process of its own: its batch stopped answering while decoding (one
+   * file at a time finds the one at fault), or its own decode did before (if it hangs again, the first
+   * timeout blames it).
    */
   decodeAlone?: boolean;
 }
