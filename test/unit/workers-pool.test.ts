@@ -134,7 +134,7 @@ describe('worker pool', () => {
             assert.deepEqual(
               replies.map((reply) => (reply.type === 'failed' ? [reply.trackId, reply.retryable, reply.error] : [reply.trackId, reply.type])),
               [[1, 'analysed'], [2, 'analysed'], [3, true, 'decoding took longer than 3 s and was stopped'], [4, 'analysed']],
-              'every reply counts as an attempt: the innocent tracks get one answer each, the analysis',
+              'only a failed reply costs an attempt (core/jobs/runner.ts): the innocent tracks are analysed, unblamed',
             );
             const hungRuns = () => readFileSync(join(scratch, 'hung.pids'), 'utf8').split('\n').filter(Boolean).map(Number);
             assert.equal(hungRuns().length, 2, "the batch's ffmpeg, then the culprit's own");
