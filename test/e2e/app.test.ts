@@ -222,6 +222,10 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await panel.getByRole('heading', { name: after }).waitFor();
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+    // The grid is one Tab stop: Tab leaves it rather than walking through each row's box and buttons.
+    await page.locator('.table__body').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('.table__body') === null), true, 'Tab leaves the table');
   });
 
   await t.test('dark theme follows the OS', async () => {

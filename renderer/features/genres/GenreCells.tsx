@@ -28,7 +28,7 @@ export function GenreChips({ row }: { row: TrackRow }) {
   );
 }
 
-/** The table's genre cell: chips, and an inline editor (double-click, the pencil, or E on the row). */
+/** The table's genre cell: chips, and an inline editor (double-click, the pencil, or E on the row; the pencil is out of the Tab order, see SelectBox). */
 export function GenreCell({ row }: { row: TrackRow }) {
   const editing = useGenresStore((state) => state.editingTrackId === row.id);
   const { startEditing, stopEditing, setGenres } = useGenresStore.getState();
@@ -49,6 +49,7 @@ export function GenreCell({ row }: { row: TrackRow }) {
       <button
         type="button"
         className="genre-cell__edit"
+        tabIndex={-1}
         aria-label={`Edit genre of ${titleOf(row)}`}
         title="Edit genre (E)"
         onClick={(event) => {
@@ -72,13 +73,14 @@ export function GenreCell({ row }: { row: TrackRow }) {
   );
 }
 
-/** "Accept suggestion" on an unconfirmed row's prediction. */
+/** "Accept suggestion" on an unconfirmed row's prediction (out of the Tab order, see SelectBox). */
 export function AcceptPredictionButton({ row }: { row: TrackRow }) {
   if (!row.predictedGenre || row.genreConfirmed) return null;
   return (
     <button
       type="button"
       className="accept-button"
+      tabIndex={-1}
       aria-label={`Accept ${row.predictedGenre} for ${titleOf(row)}`}
       title={`Accept suggestion: ${row.predictedGenre}`}
       onClick={(event) => {

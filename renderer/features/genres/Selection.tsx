@@ -2,13 +2,18 @@ import type { TrackRow } from '../../../core/api/contract.js';
 import { useGenresStore } from '../../stores/genres.js';
 import { useLibraryStore } from '../../stores/library.js';
 
-/** A row's box: ticks the track for a bulk genre edit. */
+/**
+ * A row's box: ticks the track for a bulk genre edit. Out of the Tab order, like the row's other
+ * controls: the grid is one Tab stop whose keys (X ticks, E edits) reach them, so Tab does not walk
+ * through every visible row on its way past the table.
+ */
 export function SelectBox({ row, index }: { row: TrackRow; index: number }) {
   const checked = useGenresStore((state) => state.selection.has(row.id));
   return (
     <input
       type="checkbox"
       className="select-box"
+      tabIndex={-1}
       checked={checked}
       aria-label={`Select ${row.title ?? row.fileName}`}
       onClick={(event) => {
