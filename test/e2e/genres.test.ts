@@ -196,6 +196,12 @@ test('fixing genres, undo, confusion and retraining in a real browser', { skip, 
     await history.locator('.edit-history__entry--undone', { hasText: '→ Pop' }).waitFor();
     await history.locator('.edit-history__entry--superseded', { hasText: 'Jazz Fusion' }).waitFor();
     await page.screenshot({ path: join(shots, 'genres-07-vocabulary.png'), animations: 'disabled' });
+    // In a small window the history moves below the vocabulary instead of covering it.
+    await page.setViewportSize({ width: 900, height: 700 });
+    const vocabularyBox = (await page.getByRole('table', { name: 'Genre vocabulary' }).boundingBox())!;
+    const historyBox = (await history.boundingBox())!;
+    assert.ok(historyBox.y >= vocabularyBox.y + vocabularyBox.height, `the history (y ${historyBox.y}) overlaps the vocabulary (${JSON.stringify(vocabularyBox)})`);
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // Rename, then merge, then undo both: the vocabulary and its counts come back.
     const vocabulary = page.getByRole('table', { name: 'Genre vocabulary' });
