@@ -3,12 +3,16 @@ import { Icon } from '../../components/Icon.js';
 import { numberFormat } from '../../components/format.js';
 import { useFoldersStore } from '../../stores/folders.js';
 
+/** Short, so the sidebar shows it whole. */
 const STATUS_TEXT: Record<FolderView['watchStatus'], string> = {
-  watching: 'Watching for changes',
+  watching: 'Watching',
   scanning: 'Scanning…',
   idle: 'Not watched',
   error: 'Problem',
 };
+
+/** The status line's tooltip says it in full. */
+const STATUS_TITLE: Record<FolderView['watchStatus'], string> = { ...STATUS_TEXT, watching: 'Watching for changes' };
 
 export function FolderList() {
   const { folders, remove, busy } = useFoldersStore();
@@ -22,7 +26,7 @@ export function FolderList() {
             <span className="folder__path" title={folder.path}>
               {folder.path.split(/[\\/]/).filter(Boolean).pop() ?? folder.path}
             </span>
-            <span className={`folder__status folder__status--${folder.watchStatus}`} title={`${folder.error ?? STATUS_TEXT[folder.watchStatus]} · ${folder.path}`}>
+            <span className={`folder__status folder__status--${folder.watchStatus}`} title={`${folder.error ?? STATUS_TITLE[folder.watchStatus]} · ${folder.path}`}>
               <span className="dot" aria-hidden="true" />
               {/* The count first: a narrow sidebar cuts the end of the line, and the status is in the title too. */}
               <span className="folder__status-text">

@@ -36,7 +36,7 @@ export function ScanStatus() {
           </span>
         ) : (
           <span>
-            {Math.round(fraction * 100)}% · {progress.ratePerSec > 0 ? `${progress.ratePerSec.toFixed(1)} tracks/s · ` : ''}
+            {Math.round(fraction * 100)}% · {progress.ratePerSec > 0 && !progress.paused ? `${progress.ratePerSec.toFixed(1)} tracks/s · ` : ''}
             {progress.paused ? 'paused' : formatEta(progress.etaSec)}
           </span>
         )}
