@@ -41,6 +41,12 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await page.getByRole('heading', { name: 'Nothing to map yet' }).waitFor();
     await page.getByRole('button', { name: 'Go to the library' }).click();
     await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();
+    // Problems before there is any file: no "every file was analysed", no search over nothing.
+    await page.locator('.nav').getByRole('button', { name: /^Problems/ }).click();
+    await page.getByRole('heading', { name: 'Nothing to check yet' }).waitFor();
+    assert.equal(await page.getByRole('searchbox').count(), 0);
+    await page.getByRole('button', { name: 'Back to the library' }).click();
+    await page.getByRole('heading', { name: 'Add your music to get started' }).waitFor();
   });
 
   await t.test('adding a folder scans and analyses it to 100%', async () => {
@@ -196,6 +202,9 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     await panel.locator('.genre-bars').waitFor();
     assert.ok((await bars.count()) >= 2, 'one bar per genre');
     assert.match((await bars.first().textContent()) ?? '', /\d+(\.\d)?%/);
+    // A tiny probability reads "<0.1%", never "0.0%".
+    const values = await panel.locator('.genre-bar__value').allTextContents();
+    assert.ok(values.every((value) => /^(<0\.1|\d+(\.\d)?)%$/.test(value) && value !== '0.0%'), `probabilities: ${values}`);
     // The genre timeline: one segment per ~3 s of the analysed audio.
     assert.ok((await panel.getByRole('list', { name: 'Genre over time' }).locator('.timeline__segment').count()) >= 1, 'a genre timeline');
 
