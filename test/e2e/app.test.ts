@@ -207,6 +207,9 @@ test('the app in a real browser, in web mode', { skip, timeout: 300_000 }, async
     assert.ok(values.every((value) => /^(<0\.1|\d+(\.\d)?)%$/.test(value) && value !== '0.0%'), `probabilities: ${values}`);
     // The genre timeline: one segment per ~3 s of the analysed audio.
     assert.ok((await panel.getByRole('list', { name: 'Genre over time' }).locator('.timeline__segment').count()) >= 1, 'a genre timeline');
+    // An 8-s track is analysed whole: neither the timeline nor the spectrogram speaks of an excerpt.
+    assert.equal(await panel.getByText('not analysed').count(), 0);
+    assert.equal(await panel.locator('.spectrogram .axis > span').first().textContent(), '0:00');
 
     await panel.getByRole('button', { name: 'Play' }).click();
     await page.waitForFunction(() => {

@@ -13,6 +13,9 @@ export function SegmentTimeline({
 }) {
   const span = Math.max(durationSec, ...segments.map((segment) => segment.end));
   const genres = [...new Set(segments.map((segment) => segment.genre))];
+  // Only an excerpt of a longer track is analysed; the legend names the empty lane around its windows
+  // (a short track's last part-segment is too little to mention).
+  const partial = span - coveredSeconds(segments) > Math.max(3, span * 0.05);
   return (
     <figure className="timeline">
       <div className="timeline__lane" role="list" aria-label="Genre over time">
@@ -42,8 +45,25 @@ export function SegmentTimeline({
             {genre}
           </span>
         ))}
+        {partial && (
+          <span className="legend-item">
+            <span className="genre-dot timeline__unanalysed-dot" aria-hidden="true" />
+            not analysed
+          </span>
+        )}
         <span className="legend-item legend-item--end">{formatDuration(span)}</span>
       </figcaption>
     </figure>
   );
+}
+
+/** Seconds of the track that some segment covers (segments may overlap). */
+function coveredSeconds(segments: GenreSegment[]): number {
+  let covered = 0;
+  let reach = -Infinity;
+  for (const { start, end } of [...segments].sort((a, b) => a.start - b.start)) {
+    covered += Math.max(0, end - Math.max(start, reach));
+    reach = Math.max(reach, end);
+  }
+  return covered;
 }

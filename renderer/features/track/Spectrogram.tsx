@@ -36,8 +36,12 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** The stored mel preview as an image: time left to right, low bands at the bottom. */
-export function Spectrogram({ mel, playheadSec }: { mel: MelPreview; playheadSec: number | null }) {
+/**
+ * The stored mel preview as an image: time left to right, low bands at the bottom. Of a track longer
+ * than the analysed excerpt it shows only the excerpt (the middle 30 s, or three 10-s windows joined),
+ * so its axis then gives the excerpt's length rather than track times it does not follow.
+ */
+export function Spectrogram({ mel, playheadSec, excerpt }: { mel: MelPreview; playheadSec: number | null; excerpt: boolean }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const bytes = useMemo(() => decodeBase64(mel.bytesBase64), [mel.bytesBase64]);
   const spanSec = mel.frames * mel.secondsPerFrame;
@@ -69,18 +73,18 @@ export function Spectrogram({ mel, playheadSec }: { mel: MelPreview; playheadSec
           width={mel.frames}
           height={mel.bands}
           role="img"
-          aria-label={`Mel spectrogram, ${mel.bands} bands over ${formatDuration(spanSec)}`}
+          aria-label={`Mel spectrogram, ${mel.bands} bands over ${excerpt ? `a ${Math.round(spanSec)}-second excerpt` : formatDuration(spanSec)}`}
         />
         {playheadSec !== null && playheadSec <= spanSec && (
           <div className="playhead" style={{ left: `${(playheadSec / spanSec) * 100}%` }} aria-hidden="true" />
         )}
       </div>
       <figcaption className="axis">
-        <span>0:00</span>
+        <span>{excerpt ? 'Analysed excerpt' : '0:00'}</span>
         <span>
           mel bands · {Math.round(mel.dbMin)} to {Math.round(mel.dbMax)} dB
         </span>
-        <span>{formatDuration(spanSec)}</span>
+        <span>{excerpt ? `${Math.round(spanSec)} s` : formatDuration(spanSec)}</span>
       </figcaption>
     </figure>
   );

@@ -93,7 +93,7 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
       <section className="panel-section" aria-label="Spectrogram">
         <h3 className="section-title">Mel spectrogram</h3>
         {mel ? (
-          <Spectrogram mel={mel} playheadSec={previewCoversTrack ? playheadSec : null} />
+          <Spectrogram mel={mel} playheadSec={previewCoversTrack ? playheadSec : null} excerpt={!previewCoversTrack} />
         ) : (
           <div className="placeholder">{detail.status === 'done' ? 'No spectrogram stored for this track.' : 'Analysing…'}</div>
         )}
