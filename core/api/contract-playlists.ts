@@ -18,7 +18,7 @@ export interface PlaylistTrackInfo {
   fileName: string;
   durationSec: number | null;
   tempoBpm: number | null;
-  /** The effective genre: confirmed, else tagged, else predicted. */
+  /** The effective genre (confirmed, else tagged, else predicted), by its vocabulary name. */
   genre: string | null;
 }
 

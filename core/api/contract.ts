@@ -92,7 +92,10 @@ export interface TrackQuery {
   /** Case-insensitive words, each matched against title, artist, album (and file name). */
   search?: string;
   sort?: { key: SortKey; direction: SortDirection };
-  /** A genre of the track, exact (case-insensitive): its confirmed genres, else its tag genres. */
+  /**
+   * A genre of the track (its confirmed genres, else its tag genres), in any spelling: it matches every
+   * spelling that goes by the same vocabulary name ("Electronic" finds "electronic" and "Electronica").
+   */
   genre?: string;
   predictedGenre?: string;
   /** Inclusive [min, max] on the prediction's confidence, 0..1; tracks without a prediction are excluded. */
@@ -114,6 +117,7 @@ export interface TrackPage {
 }
 
 export interface TrackFacets {
+  /** The genre filter's options: each genre once, by its vocabulary name (as the Genres page shows it). */
   genres: string[];
   predictedGenres: string[];
   errorCount: number;

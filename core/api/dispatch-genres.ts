@@ -40,6 +40,8 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
       outcome = change();
     } finally {
       stop();
+      // Renames, merges and new genres change which name a tag spelling goes by.
+      index.vocabularyChanged();
     }
     const done = tracksAsked === undefined || changed.size > 0;
     const state = editState();

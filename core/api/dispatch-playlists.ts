@@ -9,7 +9,7 @@ const DEFAULT_SIMILAR_COUNT = 10;
 /**
  * The similarity and playlist methods (contract-playlists.ts) over core.similarity. Results carry
  * each track's title, artist, genre and length (from the table's index), so the app shows a playlist
- * or the map without a call per track.
+ * or the map without a call per track. Genres carry the vocabulary's name, as on the Genres page.
  */
 export function playlistMethods(context: DispatchContext): MethodHandlers<PlaylistApiMethods> {
   const { core, index, emit } = context;
@@ -33,7 +33,7 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
       fileName: row?.fileName ?? `track ${id}`,
       durationSec: row?.durationSec ?? null,
       tempoBpm: row?.tempoBpm ?? null,
-      genre: row?.genre ?? null,
+      genre: row?.genre ? index.canonicalGenre(row.genre) : null,
     };
   };
   const view = (name: string, entries: PlaylistEntry[], saved: Pick<PlaylistView, 'id' | 'request' | 'createdAt' | 'updatedAt'>): PlaylistView => ({
@@ -114,7 +114,7 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
             title: row?.title ?? null,
             artist: row?.artist ?? null,
             fileName: row?.fileName ?? `track ${point.trackId}`,
-            genre: point.genre,
+            genre: point.genre === null ? null : index.canonicalGenre(point.genre),
             // 1e-5 of the map is under a pixel even zoomed in all the way, and keeps a 100,000-track answer small.
             x: Math.round(point.x * 1e5) / 1e5,
             y: Math.round(point.y * 1e5) / 1e5,

@@ -65,7 +65,7 @@ export type MethodHandlers<Methods> = {
 
 export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const { library } = core;
-  const index = new TrackIndex(library.listTracks().map(toTrackRow));
+  const index = new TrackIndex(library.listTracks().map(toTrackRow), (spelling) => core.genres.canonicalName(spelling));
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);

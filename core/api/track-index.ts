@@ -1,3 +1,4 @@
+import { canonicalGenreName, genreKey } from '../genres/vocabulary.js';
 import type { SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow, TrackSelectionQuery } from './contract.js';
 
 /**
@@ -12,12 +13,18 @@ interface Entry {
   ordinal: number;
   /** Lower-cased title, artist, album and file name, joined, for substring search. */
   haystack: string;
-  /** The genres the table shows and filters on: the confirmed ones, else the tag genres. */
-  genresLower: string[];
+  /** The genres the table shows and filters on: the confirmed ones, else the tag genres, as spelled. */
+  genres: string[];
   predictedLower: string | null;
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** A genre spelling's canonical name in the user's vocabulary, and that name's key. */
+interface CanonicalGenre {
+  name: string;
+  key: string;
+}
 
 export class TrackIndex {
   private readonly entries = new Map<number, Entry>();
@@ -27,8 +34,18 @@ export class TrackIndex {
   /** Every haystack in id order, joined by newlines (which no search word contains), and where each starts. */
   private corpus: { text: string; starts: Int32Array } | null = null;
   private lastQuery: { key: string; matches: Entry[] } | null = null;
+  /** Canonical names by spelling; a library has few distinct spellings, and a lookup may hit the database. */
+  private readonly canonicalBySpelling = new Map<string, CanonicalGenre>();
 
-  constructor(rows: Iterable<TrackRow> = []) {
+  /**
+   * `canonicalName` maps a genre spelling to the name the Genres page shows for it (the user's
+   * vocabulary, then the built-in one), so the genre filter, its options and the map agree with that
+   * page. Call vocabularyChanged() after a rename, merge or new genre.
+   */
+  constructor(
+    rows: Iterable<TrackRow> = [],
+    private readonly canonicalName: (spelling: string) => string = canonicalGenreName,
+  ) {
     for (const row of rows) this.entries.set(row.id, toEntry(row));
     // Ready before the first page is asked for: the app's first paint should not pay for it.
     this.searchCorpus();
@@ -58,6 +75,17 @@ export class TrackIndex {
     };
   }
 
+  /** The vocabulary's name for a genre spelling ("electronica" → "Electronic"). */
+  canonicalGenre(spelling: string): string {
+    return this.canonical(spelling).name;
+  }
+
+  /** Spellings may now resolve to other names: forget the ones looked up and the last query's answer. */
+  vocabularyChanged(): void {
+    this.canonicalBySpelling.clear();
+    this.lastQuery = null;
+  }
+
   row(id: number): TrackRow | undefined {
     return this.entries.get(id)?.row;
   }
@@ -71,8 +99,11 @@ export class TrackIndex {
     const genres = new Map<string, string>();
     const predicted = new Map<string, string>();
     let errorCount = 0;
-    for (const { row } of this.entries.values()) {
-      for (const genre of shownGenres(row)) if (!genres.has(genre.toLowerCase())) genres.set(genre.toLowerCase(), genre);
+    for (const { row, genres: spellings } of this.entries.values()) {
+      for (const spelling of spellings) {
+        const { name, key } = this.canonical(spelling);
+        genres.set(key, name);
+      }
       if (row.predictedGenre && !predicted.has(row.predictedGenre.toLowerCase())) {
         predicted.set(row.predictedGenre.toLowerCase(), row.predictedGenre);
       }
@@ -80,6 +111,16 @@ export class TrackIndex {
     }
     const byName = (a: string, b: string) => collator.compare(a, b);
     return { genres: [...genres.values()].sort(byName), predictedGenres: [...predicted.values()].sort(byName), errorCount };
+  }
+
+  private canonical(spelling: string): CanonicalGenre {
+    let genre = this.canonicalBySpelling.get(spelling);
+    if (!genre) {
+      const name = this.canonicalName(spelling);
+      genre = { name, key: genreKey(name) };
+      this.canonicalBySpelling.set(spelling, genre);
+    }
+    return genre;
   }
 
   private invalidate(): void {
@@ -95,7 +136,7 @@ export class TrackIndex {
     if (this.lastQuery?.key === key) return this.lastQuery.matches;
     const base = query.sort ? this.sortedBy(query.sort.key) : this.inIdOrder();
     const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const keep = compileFilter(query, words.length ? this.searchMask(words) : null);
+    const keep = compileFilter(query, words.length ? this.searchMask(words) : null, (spelling) => this.canonical(spelling).key);
     let matches = keep ? base.filter(keep) : base;
     if (query.sort?.direction === 'desc') matches = reverseKeepingBlanksLast(matches, query.sort.key);
     this.lastQuery = { key, matches };
@@ -165,7 +206,7 @@ function toEntry(row: TrackRow): Entry {
     row,
     ordinal: -1,
     haystack: [row.title, row.artist, row.album, row.fileName].filter(Boolean).join('\u0000').toLowerCase(),
-    genresLower: shownGenres(row).map((genre) => genre.toLowerCase()),
+    genres: shownGenres(row),
     predictedLower: row.predictedGenre?.toLowerCase() ?? null,
   };
 }
@@ -213,12 +254,17 @@ function reverseKeepingBlanksLast(entries: Entry[], key: SortKey): Entry[] {
   return entries.slice(0, firstBlank).reverse().concat(entries.slice(firstBlank));
 }
 
-function compileFilter(query: TrackSelectionQuery, searchMask: Uint8Array | null): ((entry: Entry) => boolean) | null {
+/** `genreKeyOf` gives a spelling's canonical key: a genre filter matches every spelling of the genre. */
+function compileFilter(
+  query: TrackSelectionQuery,
+  searchMask: Uint8Array | null,
+  genreKeyOf: (spelling: string) => string,
+): ((entry: Entry) => boolean) | null {
   const tests: Array<(entry: Entry) => boolean> = [];
   if (searchMask) tests.push((entry) => searchMask[entry.ordinal] === 1);
   if (query.genre) {
-    const genre = query.genre.toLowerCase();
-    tests.push((entry) => entry.genresLower.includes(genre));
+    const genre = genreKeyOf(query.genre);
+    tests.push((entry) => entry.genres.some((spelling) => genreKeyOf(spelling) === genre));
   }
   if (query.predictedGenre) {
     const predicted = query.predictedGenre.toLowerCase();

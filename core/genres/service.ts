@@ -388,6 +388,14 @@ export class GenreService {
     return result;
   }
 
+  /**
+   * The name a genre spelling goes by: the vocabulary genre it resolves to (after the user's renames
+   * and merges), else its built-in canonical name, else the spelling cleaned.
+   */
+  canonicalName(spelling: string): string {
+    return this.genres.resolve(spelling)?.name ?? canonicalGenreName(spelling);
+  }
+
   /** Valid canonical names for genres the user typed; throws GenreNameError on an unusable one or none. */
   private requireNames(raw: readonly string[]): string[] {
     for (const genre of splitGenreField(raw)) {
@@ -402,7 +410,7 @@ export class GenreService {
   /** Canonical names for genres from tags or the model; unusable names (junk in a tag) are dropped. */
   private namesOf(raw: readonly string[]): string[] {
     const usable = splitGenreField(raw).filter((genre) => genreNameProblem(genre) === null);
-    return normaliseGenreList(usable, (name) => this.genres.resolve(name)?.name ?? canonicalGenreName(name));
+    return normaliseGenreList(usable, (name) => this.canonicalName(name));
   }
 
   /** The library tracks behind these ids (each once), with what the edits need; unknown ids are skipped. */

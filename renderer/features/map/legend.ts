@@ -28,26 +28,12 @@ export interface GenreLegend {
 }
 
 export function genreLegend(points: readonly LibraryMapPoint[]): GenreLegend {
-  // Tags spelled in another case ("electronic", "Electronic") are one genre, as in the library's genre
-  // filter; the legend names each by its most common spelling.
-  const spellings = new Map<string, Map<string, number>>();
+  // The API names each genre as the Genres page does, so spellings of one genre arrive as one name.
+  const counts = new Map<string, number>();
   let untagged = 0;
   for (const point of points) {
-    if (point.genre === null) {
-      untagged += 1;
-      continue;
-    }
-    const folded = point.genre.toLowerCase();
-    const variants = spellings.get(folded) ?? new Map<string, number>();
-    variants.set(point.genre, (variants.get(point.genre) ?? 0) + 1);
-    spellings.set(folded, variants);
-  }
-  const nameOf = new Map<string, string>();
-  const counts = new Map<string, number>();
-  for (const [folded, variants] of spellings) {
-    const [name] = [...variants.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-    nameOf.set(folded, name);
-    counts.set(name, [...variants.values()].reduce((sum, count) => sum + count, 0));
+    if (point.genre === null) untagged += 1;
+    else counts.set(point.genre, (counts.get(point.genre) ?? 0) + 1);
   }
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   // With one genre too many for the palette, that one genre keeps its name rather than becoming "other".
@@ -59,11 +45,7 @@ export function genreLegend(points: readonly LibraryMapPoint[]): GenreLegend {
   if (untagged) entries.push({ key: NO_GENRE, colour: NONE_COLOUR, count: untagged, genres: 1 });
   return {
     entries,
-    keyOf: (point) => {
-      if (point.genre === null) return NO_GENRE;
-      const name = nameOf.get(point.genre.toLowerCase())!;
-      return colours.has(name) ? name : OTHER_GENRES;
-    },
+    keyOf: (point) => (point.genre === null ? NO_GENRE : colours.has(point.genre) ? point.genre : OTHER_GENRES),
     colourOf: (key) => colours.get(key) ?? (key === NO_GENRE ? NONE_COLOUR : OTHER_COLOUR),
   };
 }

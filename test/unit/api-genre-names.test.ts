@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { GenreVocabulary, LibraryMap, TrackFacets, TrackPage } from '../../core/api/contract.js';
+import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
+import { openDatabase } from '../../core/db/open.js';
+import { createCore, type Core } from '../../core/index.js';
+import { addClusteredTracks } from './similarity-fixtures.js';
+
+/**
+ * One name per genre at the API boundary: the library's genre filter options, the filter itself and
+ * the map's points use the name the Genres page shows, whichever spelling a file's tag has. Track i
+ * is tagged SPELLINGS[i % 4], so each spelling has two tracks.
+ */
+const SPELLINGS = ['electronic', 'Electronica', 'Alt. Rock', 'Alternative Rock'];
+let directory: string;
+let ids: number[];
+let core: Core;
+let dispatcher: Dispatcher;
+
+before(async () => {
+  directory = await mkdtemp(path.join(os.tmpdir(), 'timbre-api-genre-names-'));
+  const dbPath = path.join(directory, 'library.db');
+  const db = openDatabase(dbPath);
+  ids = addClusteredTracks(db, { root: path.join(directory, 'music'), count: 8, genres: SPELLINGS });
+  db.close();
+  core = await createCore({ dbPath, jobs: 1, autoStart: false });
+  dispatcher = createDispatcher(core, { mode: 'web', version: 'test' });
+});
+
+after(async () => {
+  dispatcher?.close();
+  await core?.shutdown();
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function call<T>(method: string, args?: unknown): Promise<T> {
+  const response = await dispatcher.call(method, args === undefined ? [] : [args]);
+  assert.ok(response.ok, `${method} failed: ${JSON.stringify(response)}`);
+  return (response as { ok: true; result: T }).result;
+}
+
+const tracksTagged = (...spellings: string[]) => ids.filter((_, i) => spellings.includes(SPELLINGS[i % SPELLINGS.length])).sort((a, b) => a - b);
+const filtered = async (genre: string) => (await call<TrackPage>('queryTracks', { genre, offset: 0, limit: 100 })).rows.map((row) => row.id).sort((a, b) => a - b);
+const mapGenres = async () => new Map((await call<LibraryMap>('libraryMap')).points.map((point) => [point.id, point.genre]));
+
+test('spellings of a built-in genre are one genre in the filter options, the filter and the map', async () => {
+  const { genres } = await call<TrackFacets>('trackFacets');
+  assert.deepEqual(genres, ['Alt. Rock', 'Alternative Rock', 'Electronic']);
+  const electronic = tracksTagged('electronic', 'Electronica');
+  assert.deepEqual(await filtered('Electronic'), electronic);
+  assert.deepEqual(await filtered('electronica'), electronic, 'any spelling of the genre filters the same');
+  const points = await mapGenres();
+  for (const id of electronic) assert.equal(points.get(id), 'Electronic');
+});
+
+test('after a merge on the Genres page, every spelling of both genres goes by the target name', async () => {
+  // Confirming one track of each spelling puts both names into the vocabulary, as the Genres page lists it.
+  const [altRock] = tracksTagged('Alt. Rock');
+  const [alternativeRock] = tracksTagged('Alternative Rock');
+  await call('setGenres', { trackIds: [altRock], genres: ['Alt. Rock'] });
+  await call('setGenres', { trackIds: [alternativeRock], genres: ['Alternative Rock'] });
+  const vocabulary = await call<GenreVocabulary>('genreVocabulary');
+  const idOf = (name: string) => vocabulary.genres.find((genre) => genre.name === name)!.id;
+  await call('mergeGenres', { sourceId: idOf('Alt. Rock'), targetId: idOf('Alternative Rock') });
+
+  assert.deepEqual((await call<TrackFacets>('trackFacets')).genres, ['Alternative Rock', 'Electronic']);
+  const rock = tracksTagged('Alt. Rock', 'Alternative Rock');
+  assert.deepEqual(await filtered('Alternative Rock'), rock, 'tag-only tracks of the merged spelling are found too');
+  assert.deepEqual(await filtered('Alt. Rock'), rock);
+  const points = await mapGenres();
+  for (const id of rock) assert.equal(points.get(id), 'Alternative Rock');
+  const names = (await call<GenreVocabulary>('genreVocabulary')).genres.map((genre) => genre.name);
+  assert.ok(names.includes('Alternative Rock') && !names.includes('Alt. Rock'), names.join(', '));
+});
