@@ -6,6 +6,12 @@ interface TrackState {
   openId: number | null;
   detail: TrackDetail | null;
   error: string | null;
+  /**
+   * Counts open() calls, so the panel can start each one at its top: a track opened from a playlist,
+   * the map or "Sounds like" (even the one already shown, left scrolled down at its "Sounds like this"
+   * button) should show its player first.
+   */
+  openings: number;
   open(id: number): Promise<void>;
   close(): void;
   /** Re-reads the open track (its analysis finished, say). */
@@ -16,7 +22,9 @@ export const useTrackStore = create<TrackState>((set, get) => ({
   openId: null,
   detail: null,
   error: null,
+  openings: 0,
   async open(id) {
+    set({ openings: get().openings + 1 });
     if (get().openId === id && get().detail) return;
     set({ openId: id, error: null, detail: get().detail?.id === id ? get().detail : null });
     await get().refresh();

@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'react';
 import type { TrackDetail } from '../../../core/api/contract.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, formatPercent, genreColor, numberFormat } from '../../components/format.js';
@@ -12,8 +13,13 @@ import { Spectrogram } from './Spectrogram.js';
 
 /** The open track: spectrogram, genre probabilities and timeline, MIR summary, and playback. */
 export function TrackPanel() {
-  const { openId, detail, error, close } = useTrackStore();
+  const { openId, detail, error, close, openings } = useTrackStore();
   const currentTime = usePlayerStore((state) => state.currentTime);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  // Each opening starts at the player; a body mounted for a new track starts there anyway.
+  useLayoutEffect(() => {
+    bodyRef.current?.scrollTo({ top: 0 });
+  }, [openings]);
   if (openId === null) return null;
 
   return (
@@ -29,7 +35,7 @@ export function TrackPanel() {
       </header>
       {error && <p className="form-error" role="alert">{error}</p>}
       {detail && (
-        <div className="track-panel__body">
+        <div className="track-panel__body" ref={bodyRef}>
           <Player trackId={detail.id} fallbackDuration={detail.durationSec} />
           {/* A file that failed analysis never gets neighbours, so "once analysed" would promise too much. */}
           {detail.status !== 'error' && <SoundsLikeThis trackId={detail.id} analysed={detail.status === 'done'} />}
