@@ -7,6 +7,7 @@ import type { GenreVocabulary, LibraryMap, TrackFacets, TrackPage } from '../../
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
 import { createCore, type Core } from '../../core/index.js';
+import { dispatchCaller } from '../helpers/dispatch.js';
 import { addClusteredTracks } from './similarity-fixtures.js';
 
 /**
@@ -36,11 +37,7 @@ after(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function call<T>(method: string, args?: unknown): Promise<T> {
-  const response = await dispatcher.call(method, args === undefined ? [] : [args]);
-  assert.ok(response.ok, `${method} failed: ${JSON.stringify(response)}`);
-  return (response as { ok: true; result: T }).result;
-}
+const call = dispatchCaller(() => dispatcher);
 
 const tracksTagged = (...spellings: string[]) => ids.filter((_, i) => spellings.includes(SPELLINGS[i % SPELLINGS.length])).sort((a, b) => a - b);
 const filtered = async (genre: string) => (await call<TrackPage>('queryTracks', { genre, offset: 0, limit: 100 })).rows.map((row) => row.id).sort((a, b) => a - b);

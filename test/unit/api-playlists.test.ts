@@ -7,6 +7,7 @@ import type { ApiEvents, ApiResponse, LibraryMap, PlaylistImportResult, Playlist
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
 import { createCore, type Core } from '../../core/index.js';
+import { dispatchCaller } from '../helpers/dispatch.js';
 import { addClusteredTracks } from './similarity-fixtures.js';
 
 /**
@@ -42,11 +43,7 @@ after(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function call<T>(method: string, args?: unknown): Promise<T> {
-  const response = await dispatcher.call(method, args === undefined ? [] : [args]);
-  assert.ok(response.ok, `${method} failed: ${JSON.stringify(response)}`);
-  return (response as { ok: true; result: T }).result;
-}
+const call = dispatchCaller(() => dispatcher);
 
 async function callError(method: string, args: unknown): Promise<{ code: string; message: string }> {
   const response: ApiResponse = await dispatcher.call(method, [args]);
