@@ -66,7 +66,17 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
   return {
     similarTracks: async ({ id, count }) =>
       (await similarity.similar(id, count ?? DEFAULT_SIMILAR_COUNT)).map((result) => ({ ...infoOf(result.trackId), score: result.score, reasons: result.reasons })),
-    generatePlaylist: async (request) => generatedView(await similarity.generate(request)),
+    generatePlaylist: async (request) => {
+      // The genre options name genres as the Genres page does; the playlist matches every spelling of them
+      // but keeps the names as asked, so regenerating or saving it stores the user's choice.
+      const { includeGenres, excludeGenres } = request;
+      const generated = await similarity.generate({
+        ...request,
+        ...(includeGenres && { includeGenres: index.spellingsOf(includeGenres) }),
+        ...(excludeGenres && { excludeGenres: index.spellingsOf(excludeGenres) }),
+      });
+      return generatedView({ ...generated, request: { ...generated.request, ...(includeGenres && { includeGenres }), ...(excludeGenres && { excludeGenres }) } });
+    },
     listPlaylists: async () =>
       similarity.listPlaylists().map(({ id, name, trackCount, durationSec, createdAt, updatedAt }) => ({ id, name, trackCount, durationSec, createdAt, updatedAt })),
     getPlaylist: async ({ id }) => savedView(requirePlaylist(id)),

@@ -80,6 +80,19 @@ export class TrackIndex {
     return this.canonical(spelling).name;
   }
 
+  /**
+   * These genres and every spelling in the library (tag or confirmed) that goes by the same name as one
+   * of them: what a filter outside the index (a playlist's genres) needs to match every spelling.
+   */
+  spellingsOf(genres: readonly string[]): string[] {
+    const keys = new Set(genres.map((genre) => this.canonical(genre).key));
+    const spellings = new Set(genres);
+    for (const { row } of this.entries.values()) {
+      for (const spelling of [...row.genres, ...row.confirmedGenres]) if (keys.has(this.canonical(spelling).key)) spellings.add(spelling);
+    }
+    return [...spellings];
+  }
+
   /** Spellings may now resolve to other names: forget the ones looked up and the last query's answer. */
   vocabularyChanged(): void {
     this.canonicalBySpelling.clear();

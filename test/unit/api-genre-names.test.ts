@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { GenreVocabulary, LibraryMap, TrackFacets, TrackPage } from '../../core/api/contract.js';
+import type { GenreVocabulary, LibraryMap, PlaylistView, TrackFacets, TrackPage } from '../../core/api/contract.js';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
 import { createCore, type Core } from '../../core/index.js';
@@ -41,6 +41,11 @@ const call = dispatchCaller(() => dispatcher);
 
 const tracksTagged = (...spellings: string[]) => ids.filter((_, i) => spellings.includes(SPELLINGS[i % SPELLINGS.length])).sort((a, b) => a - b);
 const filtered = async (genre: string) => (await call<TrackPage>('queryTracks', { genre, offset: 0, limit: 100 })).rows.map((row) => row.id).sort((a, b) => a - b);
+const playlistOf = async (seed: number, includeGenres: string[]) => {
+  const playlist = await call<PlaylistView>('generatePlaylist', { seeds: [seed], count: ids.length, includeGenres });
+  assert.deepEqual(playlist.request?.includeGenres, includeGenres, 'the request keeps the names asked for');
+  return playlist.entries.map((entry) => entry.id).sort((a, b) => a - b);
+};
 const mapGenres = async () => new Map((await call<LibraryMap>('libraryMap')).points.map((point) => [point.id, point.genre]));
 
 test('spellings of a built-in genre are one genre in the filter options, the filter and the map', async () => {
@@ -51,6 +56,7 @@ test('spellings of a built-in genre are one genre in the filter options, the fil
   assert.deepEqual(await filtered('electronica'), electronic, 'any spelling of the genre filters the same');
   const points = await mapGenres();
   for (const id of electronic) assert.equal(points.get(id), 'Electronic');
+  assert.deepEqual(await playlistOf(electronic[0], ['Electronic']), electronic, "a playlist's genre takes every spelling too");
 });
 
 test('after a merge on the Genres page, every spelling of both genres goes by the target name', async () => {
@@ -69,6 +75,7 @@ test('after a merge on the Genres page, every spelling of both genres goes by th
   assert.deepEqual(await filtered('Alt. Rock'), rock);
   const points = await mapGenres();
   for (const id of rock) assert.equal(points.get(id), 'Alternative Rock');
+  assert.deepEqual(await playlistOf(rock[0], ['Alternative Rock']), rock);
   const names = (await call<GenreVocabulary>('genreVocabulary')).genres.map((genre) => genre.name);
   assert.ok(names.includes('Alternative Rock') && !names.includes('Alt. Rock'), names.join(', '));
 });
