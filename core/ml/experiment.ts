@@ -20,6 +20,20 @@ export interface DatasetItem {
   trainingMel: TimeFrequency;
 }
 
+/** The analysis excerpt's log-mel of every clip: all that testing a trained model needs. */
+export async function loadAnalysisMels(
+  dataset: LabelledDataset,
+  cache: FeatureCache | null,
+  onProgress?: (done: number, total: number) => void,
+): Promise<TimeFrequency[]> {
+  const mels: TimeFrequency[] = [];
+  for (const clip of dataset.clips) {
+    mels.push(await fileLogMel(clip.file, cache, clip.durationSec));
+    onProgress?.(mels.length, dataset.clips.length);
+  }
+  return mels;
+}
+
 /** Both log-mels of every clip of a dataset (decoded once, then read from the cache). */
 export async function loadDatasetMels(
   dataset: LabelledDataset,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { initBackend } from '../../ml/backend.js';
 import { loadClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
-import { crossValidate, DEFAULT_MEMBERS, loadDatasetMels } from '../../ml/experiment.js';
+import { crossValidate, DEFAULT_MEMBERS, loadAnalysisMels, loadDatasetMels } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
 import { DEFAULT_STATISTICS_WEIGHT } from '../../ml/fusion.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
@@ -58,26 +58,29 @@ export const run = defineCommand(spec, async ({ values }) => {
   const progress = (what: string) => (done: number, total: number) => {
     if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
   };
-  const items = await loadDatasetMels(dataset, cache, progress('log-mel'));
   const data = path.resolve(values.data);
 
   if (values.model) {
+    const mels = await loadAnalysisMels(dataset, cache, progress('log-mel'));
     const classifier = await loadClassifier(values.model);
     const statistics = classifier.usesStatistics ? await loadDatasetStatistics(dataset, cache, progress('MIR statistics')) : null;
     const missing = dataset.labels.filter((label) => !classifier.labels.includes(label));
     if (missing.length) console.error(`warning: the model has no class for ${missing.join(', ')}; those clips count as errors`);
     const labels = [...classifier.labels, ...missing];
-    const truth = items.map((item) => labels.indexOf(dataset.labels[item.label]));
+    const truth = dataset.clips.map((clip) => labels.indexOf(clip.label));
     const started = performance.now();
-    const predicted = items.map((item, i) => labels.indexOf(classifier.classifyMel(item.mel, statistics?.[i]).genre));
+    const predicted = mels.map((mel, i) => labels.indexOf(classifier.classifyMel(mel, statistics?.[i]).genre));
     const seconds = (performance.now() - started) / 1000;
     const report = classificationReport(truth, predicted, labels);
-    const output = { mode: 'model', data, model: { id: classifier.modelId, version: classifier.version }, backend: backend.active, clips: items.length, tracksPerSecond: items.length / seconds, cnnLstm: report };
+    const output = { mode: 'model', data, model: { id: classifier.modelId, version: classifier.version }, backend: backend.active, clips: mels.length, tracksPerSecond: mels.length / seconds, cnnLstm: report };
     if (values.json) console.log(JSON.stringify(output, null, 2));
-    else printReport(`${classifier.modelId} ${classifier.version} on ${items.length} clips of ${data}`, report);
+    else printReport(`${classifier.modelId} ${classifier.version} on ${mels.length} clips of ${data}`, report);
     classifier.dispose();
     return 0;
   }
+
+  // Cross-validation trains networks: they need the longer training excerpts as well.
+  const items = await loadDatasetMels(dataset, cache, progress('log-mel'));
 
   const statistics = values['no-baseline'] ? undefined : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
   const trainingStatistics = values['no-baseline'] ? undefined : await loadTrainingStatistics(dataset, cache, progress('MIR statistics (training crops)'));
