@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { analysisCodeFingerprint } from '../features/code-fingerprint.js';
 import { fileFingerprint } from './dataset.js';
 import type { TimeFrequency } from '../dsp/types.js';
 
 /**
  * An on-disk cache of per-file feature matrices, so training and cross-validation decode and
  * analyse each clip once. Entries are keyed by the file's fingerprint (path, size, mtime), a
- * feature name that includes its parameters, and the analysis version (see analysisVersion), so a
+ * feature name that includes its parameters, and the analysis version (see analysisCodeFingerprint), so a
  * changed file, recipe, excerpt policy or DSP misses the cache instead of serving stale features.
  */
 export class FeatureCache {
@@ -17,7 +17,7 @@ export class FeatureCache {
 
   async getOrCompute(file: string, feature: string, compute: () => Promise<TimeFrequency>): Promise<TimeFrequency> {
     const key = createHash('sha1')
-      .update(`${await fileFingerprint(file)}|${feature}|${await analysisVersion()}`)
+      .update(`${await fileFingerprint(file)}|${feature}|${await analysisCodeFingerprint()}`)
       .digest('hex');
     const entry = path.join(this.directory, `${key}.f32`);
     const cached = await readEntry(entry);
@@ -36,26 +36,6 @@ export class FeatureCache {
 export function defaultCacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.TIMBRE_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'timbre');
   return path.join(base, 'features');
-}
-
-let version: Promise<string> | null = null;
-
-/**
- * A hash of the code that decides which audio is analysed and how: core/audio (decoding and the
- * analysis excerpt's windows), core/dsp and core/features. A change to any of them (e.g. a shorter
- * excerpt, or a DSP fix that moves the statistics) gives cached features a new key.
- */
-export function analysisVersion(): Promise<string> {
-  version ??= (async () => {
-    const hash = createHash('sha1');
-    const core = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    for (const folder of ['audio', 'dsp', 'features']) {
-      const names = (await readdir(path.join(core, folder))).filter((name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')).sort();
-      for (const name of names) hash.update(name).update(await readFile(path.join(core, folder, name)));
-    }
-    return hash.digest('hex').slice(0, 12);
-  })();
-  return version;
 }
 
 async function readEntry(entry: string): Promise<TimeFrequency | null> {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeAnalysisExcerpt } from '../audio/windows.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import { analyzeSignal } from '../features/analyze.js';
+import { analysisCodeFingerprint } from '../features/code-fingerprint.js';
 
 /** What similarity needs from one audio file. */
 export interface ClipFeatures {
@@ -33,8 +33,6 @@ interface CacheEntry {
  * misses the cache instead of serving stale statistics. Embeddings are stored per model id.
  */
 export class ClipFeatureCache {
-  private recipe: Promise<string> | null = null;
-
   constructor(readonly directory: string) {}
 
   async features(file: string, embedder?: Embedder): Promise<ClipFeatures> {
@@ -55,10 +53,9 @@ export class ClipFeatureCache {
   }
 
   private async key(file: string): Promise<string> {
-    this.recipe ??= featureRecipeFingerprint();
     const info = await stat(file);
     return createHash('sha1')
-      .update(`${path.resolve(file)}|${info.size}|${Math.round(info.mtimeMs)}|${await this.recipe}`)
+      .update(`${path.resolve(file)}|${info.size}|${Math.round(info.mtimeMs)}|${await analysisCodeFingerprint()}`)
       .digest('hex');
   }
 
@@ -68,18 +65,6 @@ export class ClipFeatureCache {
     await writeFile(temporary, JSON.stringify(entry));
     await rename(temporary, entryFile);
   }
-}
-
-/** A hash of the compiled feature and DSP modules: it changes whenever the recipe's code does. */
-async function featureRecipeFingerprint(): Promise<string> {
-  const hash = createHash('sha1');
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const folder of ['../features', '../dsp', '../audio']) {
-    const directory = path.resolve(here, folder);
-    const names = (await readdir(directory)).filter((name) => name.endsWith('.js')).sort();
-    for (const name of names) hash.update(name).update(await readFile(path.join(directory, name)));
-  }
-  return hash.digest('hex');
 }
 
 async function readEntry(entryFile: string): Promise<CacheEntry | null> {

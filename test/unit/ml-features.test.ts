@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { analysisVersion, FeatureCache } from '../../core/ml/feature-cache.js';
+import { analysisCodeFingerprint } from '../../core/features/code-fingerprint.js';
+import { FeatureCache } from '../../core/ml/feature-cache.js';
 import { predictLogisticBaseline } from '../../core/ml/baseline.js';
 import { trainStatisticsBaseline } from '../../core/ml/experiment.js';
 import { fileLogMel, fileTrainingLogMel, trainingWindows, TRAINING_WHOLE_TRACK_SECONDS } from '../../core/ml/features.js';
@@ -27,7 +28,7 @@ test('feature cache: keyed by analysis version, feature and duration; a hit retu
     const file = path.join(temp.dir, 'tone.wav');
     synthesize(file, { seconds: 4 });
     const cache = new FeatureCache(path.join(temp.dir, 'cache'));
-    assert.match(await analysisVersion(), /^[0-9a-f]{12}$/);
+    assert.match(await analysisCodeFingerprint(), /^[0-9a-f]{12}$/);
 
     let computed = 0;
     const compute = (value: number) => async () => {
