@@ -17,12 +17,12 @@ import { LibrarySimilarity, type SimilarityTrack } from './library.js';
  */
 export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
-  const features = new FeaturesRepo(db);
+  const statistics = new FeaturesRepo(db).statistics();
   const embeddings = new PredictionsRepo(db).embeddings();
   const result: SimilarityTrack[] = [];
   for (const row of tracks.summaries()) {
     if (row.status !== 'done') continue;
-    const stored = features.get(row.id);
+    const stored = statistics.get(row.id);
     if (!stored) continue;
     const genres = row.confirmedGenres.length > 0 ? [...new Set([...row.genres, ...row.confirmedGenres])] : row.genres;
     result.push({

@@ -40,6 +40,7 @@ export class FeaturesRepo {
   private readonly upsertStmt;
   private readonly getStmt;
   private readonly staleStmt;
+  private readonly statisticsStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
@@ -57,6 +58,7 @@ export class FeaturesRepo {
              mel_bands AS bands, mel_frames AS frames, mel_seconds_per_frame AS secondsPerFrame,
              mel_db_min AS dbMin, mel_db_max AS dbMax, analysed_at AS analysedAt
       FROM features WHERE track_id = ?`);
+    this.statisticsStmt = db.prepare('SELECT track_id AS trackId, fma518, tempo_bpm AS tempoBpm FROM features');
     this.staleStmt = db.prepare(`
       SELECT t.id FROM tracks t JOIN features f ON f.track_id = t.id
       WHERE t.status = 'done' AND f.analysis_version < ? AND (? IS NULL OR t.folder_id = ?)`).pluck();
@@ -94,6 +96,18 @@ export class FeaturesRepo {
         data: new Uint8Array(raw.melPreview),
       },
     };
+  }
+
+  /**
+   * Every analysed track's 518 statistics and tempo, in one read: what similarity needs, without the
+   * mel preview (tens of KB a track) that get() also reads.
+   */
+  statistics(): Map<number, Pick<TrackFeatures, 'fma518' | 'tempoBpm'>> {
+    const result = new Map<number, Pick<TrackFeatures, 'fma518' | 'tempoBpm'>>();
+    for (const row of this.statisticsStmt.iterate() as IterableIterator<{ trackId: number; fma518: Buffer; tempoBpm: number }>) {
+      result.set(row.trackId, { fma518: float32FromBlob(row.fma518), tempoBpm: row.tempoBpm });
+    }
+    return result;
   }
 
   /** Analysed tracks whose features predate `analysisVersion` (optionally in one folder). */
