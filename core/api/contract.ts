@@ -71,8 +71,21 @@ export interface TrackRow {
   confidence: number | null;
   /** Whether the user confirmed the track's genre: confirmedGenres is not empty. */
   genreConfirmed: boolean;
+  /**
+   * What the library's genre column shows and sorts by: the confirmed genres, else the tag genres, each
+   * by its vocabulary name and once ("electronica" and "Electronic" are one Electronic).
+   */
+  shownGenres: ShownGenre[];
   status: TrackStatus;
   error: string | null;
+}
+
+/** A genre as the library table shows it. */
+export interface ShownGenre {
+  /** The name the Genres page, the genre filter and the map give it (the vocabulary after renames and merges). */
+  name: string;
+  /** The file's tag spellings it stands for, as written; empty when the user confirmed the genre. */
+  tags: string[];
 }
 
 export const SORT_KEYS = [

@@ -14,13 +14,12 @@ import {
   type GenrePrediction,
   type ScanProgress,
   type TrackDetail,
-  type TrackRow,
 } from './contract.js';
 import { genreMethods } from './dispatch-genres.js';
 import { playlistMethods } from './dispatch-playlists.js';
 import { NotFoundError } from './errors.js';
 import { parseArgs } from './schemas.js';
-import { TrackIndex } from './track-index.js';
+import { TrackIndex, type TrackRecord } from './track-index.js';
 
 /** What the host (Electron main or the web server) adds to the core: only Electron has a native dialog. */
 export interface DispatchHost {
@@ -133,7 +132,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     getTrack: async ({ id }) => {
       const track = library.getTrack(id);
       if (!track) throw new NotFoundError(`there is no track ${id}`);
-      return toTrackDetail(track);
+      return index.named(toTrackDetail(track));
     },
     ...genreMethods(context),
     ...playlistMethods(context),
@@ -173,7 +172,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   };
 }
 
-export function toTrackRow(track: TrackSummary): TrackRow {
+export function toTrackRow(track: TrackSummary): TrackRecord {
   const { predicted } = track;
   return {
     id: track.id,
@@ -194,7 +193,7 @@ export function toTrackRow(track: TrackSummary): TrackRow {
   };
 }
 
-function toTrackDetail(track: CoreTrackDetail): TrackDetail {
+function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'> {
   const stored = track.prediction;
   const prediction = stored
     ? {

@@ -1,5 +1,8 @@
 import { canonicalGenreName, genreKey } from '../genres/vocabulary.js';
-import type { SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow, TrackSelectionQuery } from './contract.js';
+import type { ShownGenre, SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow, TrackSelectionQuery } from './contract.js';
+
+/** A table row as the core reads it; the index adds the genres it shows by name (`shownGenres`). */
+export type TrackRecord = Omit<TrackRow, 'shownGenres'>;
 
 /**
  * The library table's query engine: an in-memory copy of every track row, kept current from core
@@ -8,13 +11,15 @@ import type { SortKey, TrackFacets, TrackPage, TrackQuery, TrackRow, TrackSelect
  * without a database round trip per page.
  */
 interface Entry {
-  row: TrackRow;
+  row: TrackRecord;
   /** Position in id order, set when the search corpus is built. */
   ordinal: number;
   /** Lower-cased title, artist, album and file name, joined, for substring search. */
   haystack: string;
   /** The genres the table shows and filters on: the confirmed ones, else the tag genres, as spelled. */
   genres: string[];
+  /** Those genres by name, each once; worked out when first shown or sorted on, forgotten when the vocabulary changes. */
+  shown: ShownGenre[] | null;
   predictedLower: string | null;
 }
 
@@ -39,11 +44,11 @@ export class TrackIndex {
 
   /**
    * `canonicalName` maps a genre spelling to the name the Genres page shows for it (the user's
-   * vocabulary, then the built-in one), so the genre filter, its options and the map agree with that
-   * page. Call vocabularyChanged() after a rename, merge or new genre.
+   * vocabulary, then the built-in one), so the table's genre column, its sort, the genre filter, its
+   * options and the map agree with that page. Call vocabularyChanged() after a rename, merge or new genre.
    */
   constructor(
-    rows: Iterable<TrackRow> = [],
+    rows: Iterable<TrackRecord> = [],
     private readonly canonicalName: (spelling: string) => string = canonicalGenreName,
   ) {
     for (const row of rows) this.entries.set(row.id, toEntry(row));
@@ -55,7 +60,7 @@ export class TrackIndex {
     return this.entries.size;
   }
 
-  upsert(row: TrackRow): void {
+  upsert(row: TrackRecord): void {
     this.entries.set(row.id, toEntry(row));
     this.invalidate();
   }
@@ -71,7 +76,7 @@ export class TrackIndex {
       total: matches.length,
       libraryTotal: this.entries.size,
       offset: query.offset,
-      rows: matches.slice(query.offset, query.offset + query.limit).map((entry) => entry.row),
+      rows: matches.slice(query.offset, query.offset + query.limit).map((entry) => this.withShownGenres(entry)),
     };
   }
 
@@ -93,14 +98,25 @@ export class TrackIndex {
     return [...spellings];
   }
 
-  /** Spellings may now resolve to other names: forget the ones looked up and the last query's answer. */
+  /**
+   * Spellings may now resolve to other names: forget the ones looked up, the names shown, the order by
+   * genre and the last query's answer.
+   */
   vocabularyChanged(): void {
     this.canonicalBySpelling.clear();
+    for (const entry of this.entries.values()) entry.shown = null;
+    this.sorted.delete('genre');
     this.lastQuery = null;
   }
 
   row(id: number): TrackRow | undefined {
-    return this.entries.get(id)?.row;
+    const entry = this.entries.get(id);
+    return entry && this.withShownGenres(entry);
+  }
+
+  /** A track read outside the index (the track panel's detail) with its genres named as the table names them. */
+  named<T extends TrackRecord>(track: T): T & Pick<TrackRow, 'shownGenres'> {
+    return { ...track, shownGenres: this.nameGenres(track) };
   }
 
   /** Every matching track id, in the query's order (for "select all"). */
@@ -124,6 +140,28 @@ export class TrackIndex {
     }
     const byName = (a: string, b: string) => collator.compare(a, b);
     return { genres: [...genres.values()].sort(byName), predictedGenres: [...predicted.values()].sort(byName), errorCount };
+  }
+
+  private withShownGenres(entry: Entry): TrackRow {
+    return { ...entry.row, shownGenres: this.shownGenresOf(entry) };
+  }
+
+  private shownGenresOf(entry: Entry): ShownGenre[] {
+    entry.shown ??= this.nameGenres(entry.row);
+    return entry.shown;
+  }
+
+  /** The shown spellings by name, in order; spellings that go by one name become one genre. */
+  private nameGenres(track: TrackRecord): ShownGenre[] {
+    const fromTags = track.confirmedGenres.length === 0;
+    const byKey = new Map<string, ShownGenre>();
+    for (const spelling of shownGenres(track)) {
+      const { name, key } = this.canonical(spelling);
+      let genre = byKey.get(key);
+      if (!genre) byKey.set(key, (genre = { name, tags: [] }));
+      if (fromTags) genre.tags.push(spelling);
+    }
+    return [...byKey.values()];
   }
 
   private canonical(spelling: string): CanonicalGenre {
@@ -151,7 +189,7 @@ export class TrackIndex {
     const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const keep = compileFilter(query, words.length ? this.searchMask(words) : null, (spelling) => this.canonical(spelling).key);
     let matches = keep ? base.filter(keep) : base;
-    if (query.sort?.direction === 'desc') matches = reverseKeepingBlanksLast(matches, query.sort.key);
+    if (query.sort?.direction === 'desc') matches = reverseKeepingBlanksLast(matches, this.sortValueOf(query.sort.key));
     this.lastQuery = { key, matches };
     return matches;
   }
@@ -202,37 +240,44 @@ export class TrackIndex {
   private sortedBy(key: SortKey): Entry[] {
     let sorted = this.sorted.get(key);
     if (!sorted) {
-      sorted = sortEntries(this.inIdOrder(), key);
+      sorted = sortEntries(this.inIdOrder(), this.sortValueOf(key));
       this.sorted.set(key, sorted);
     }
     return sorted;
   }
+
+  /** The genre column sorts by the first name it shows; the others by the row's own value. */
+  private sortValueOf(key: SortKey): (entry: Entry) => SortValue {
+    if (key === 'genre') return (entry) => this.shownGenresOf(entry)[0]?.name;
+    const value = rowSortValue[key];
+    return (entry) => value(entry.row);
+  }
 }
 
 /** A user's confirmed genres replace the file's tag genres in the table (the tags stay in the file). */
-function shownGenres(row: TrackRow): string[] {
+function shownGenres(row: TrackRecord): string[] {
   return row.confirmedGenres.length ? row.confirmedGenres : row.genres;
 }
 
-function toEntry(row: TrackRow): Entry {
+function toEntry(row: TrackRecord): Entry {
   return {
     row,
     ordinal: -1,
     haystack: [row.title, row.artist, row.album, row.fileName].filter(Boolean).join('\u0000').toLowerCase(),
     genres: shownGenres(row),
+    shown: null,
     predictedLower: row.predictedGenre?.toLowerCase() ?? null,
   };
 }
 
 type SortValue = string | number | null | undefined;
 
-const sortValue: Record<SortKey, (row: TrackRow) => SortValue> = {
+const rowSortValue: Record<Exclude<SortKey, 'genre'>, (row: TrackRecord) => SortValue> = {
   title: (row) => row.title ?? row.fileName,
   artist: (row) => row.artist,
   album: (row) => row.album,
   durationSec: (row) => row.durationSec,
   tempoBpm: (row) => row.tempoBpm,
-  genre: (row) => shownGenres(row)[0],
   predictedGenre: (row) => row.predictedGenre,
   confidence: (row) => row.confidence,
 };
@@ -245,9 +290,8 @@ const isBlank = (value: SortValue): value is null | undefined | '' => value === 
  * them. That is an order of magnitude faster than a comparator sort over 100,000 objects, and keeps
  * ties in id order. Blanks rank after every value.
  */
-function sortEntries(entries: Entry[], key: SortKey): Entry[] {
-  const value = sortValue[key];
-  const values = entries.map((entry) => value(entry.row));
+function sortEntries(entries: Entry[], value: (entry: Entry) => SortValue): Entry[] {
+  const values = entries.map(value);
   const distinct = [...new Set(values.filter((item): item is string | number => !isBlank(item)))];
   distinct.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b))));
   const rank = new Map(distinct.map((item, position) => [item, position]));
@@ -261,9 +305,9 @@ function sortEntries(entries: Entry[], key: SortKey): Entry[] {
   return Array.from(packed, (code) => entries[code % scale]);
 }
 
-function reverseKeepingBlanksLast(entries: Entry[], key: SortKey): Entry[] {
+function reverseKeepingBlanksLast(entries: Entry[], value: (entry: Entry) => SortValue): Entry[] {
   let firstBlank = entries.length;
-  while (firstBlank > 0 && isBlank(sortValue[key](entries[firstBlank - 1].row))) firstBlank -= 1;
+  while (firstBlank > 0 && isBlank(value(entries[firstBlank - 1]))) firstBlank -= 1;
   return entries.slice(0, firstBlank).reverse().concat(entries.slice(firstBlank));
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { GenreVocabulary, LibraryMap, PlaylistView, TrackFacets, TrackPage } from '../../core/api/contract.js';
+import type { GenreVocabulary, LibraryMap, PlaylistView, TrackDetail, TrackFacets, TrackPage, TrackRow } from '../../core/api/contract.js';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
 import { createCore, type Core } from '../../core/index.js';
@@ -46,6 +46,9 @@ const playlistOf = async (seed: number, includeGenres: string[]) => {
   assert.deepEqual(playlist.request?.includeGenres, includeGenres, 'the request keeps the names asked for');
   return playlist.entries.map((entry) => entry.id).sort((a, b) => a - b);
 };
+/** The library table's rows sorted by its genre column. */
+const rowsByGenre = async () => (await call<TrackPage>('queryTracks', { sort: { key: 'genre', direction: 'asc' }, offset: 0, limit: 100 })).rows;
+const shownOf = (rows: TrackRow[], id: number) => rows.find((row) => row.id === id)?.shownGenres;
 const mapGenres = async () => new Map((await call<LibraryMap>('libraryMap')).points.map((point) => [point.id, point.genre]));
 
 test('spellings of a built-in genre are one genre in the filter options, the filter and the map', async () => {
@@ -57,6 +60,17 @@ test('spellings of a built-in genre are one genre in the filter options, the fil
   const points = await mapGenres();
   for (const id of electronic) assert.equal(points.get(id), 'Electronic');
   assert.deepEqual(await playlistOf(electronic[0], ['Electronic']), electronic, "a playlist's genre takes every spelling too");
+});
+
+test("the table's genre column shows and sorts by the vocabulary name, keeping the tag as written", async () => {
+  const rows = await rowsByGenre();
+  // As written, every 'electronic' track would sort before every 'Electronica' one; by name they are one run, in id order.
+  const electronic = tracksTagged('electronic', 'Electronica');
+  assert.deepEqual(rows.map((row) => row.id), [...tracksTagged('Alt. Rock'), ...tracksTagged('Alternative Rock'), ...electronic]);
+  const [electronica] = tracksTagged('Electronica');
+  assert.deepEqual(shownOf(rows, electronica), [{ name: 'Electronic', tags: ['Electronica'] }]);
+  const detail = await call<TrackDetail>('getTrack', { id: electronica });
+  assert.deepEqual(detail.shownGenres, [{ name: 'Electronic', tags: ['Electronica'] }], 'the track panel names it the same');
 });
 
 test('after a merge on the Genres page, every spelling of both genres goes by the target name', async () => {
@@ -76,6 +90,11 @@ test('after a merge on the Genres page, every spelling of both genres goes by th
   const points = await mapGenres();
   for (const id of rock) assert.equal(points.get(id), 'Alternative Rock');
   assert.deepEqual(await playlistOf(rock[0], ['Alternative Rock']), rock);
+  const rows = await rowsByGenre();
+  assert.deepEqual(rows.map((row) => row.id), [...rock, ...tracksTagged('electronic', 'Electronica')], 'the table sorts by the merged name');
+  const tagOnly = tracksTagged('Alt. Rock').find((id) => id !== altRock)!;
+  assert.deepEqual(shownOf(rows, tagOnly), [{ name: 'Alternative Rock', tags: ['Alt. Rock'] }]);
+  assert.deepEqual(shownOf(rows, altRock), [{ name: 'Alternative Rock', tags: [] }]);
   const names = (await call<GenreVocabulary>('genreVocabulary')).genres.map((genre) => genre.name);
   assert.ok(names.includes('Alternative Rock') && !names.includes('Alt. Rock'), names.join(', '));
 });

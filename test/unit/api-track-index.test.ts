@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrackRow } from '../../core/api/contract.js';
-import { TrackIndex } from '../../core/api/track-index.js';
+import { TrackIndex, type TrackRecord } from '../../core/api/track-index.js';
 
-function row(id: number, patch: Partial<TrackRow> = {}): TrackRow {
+function row(id: number, patch: Partial<TrackRecord> = {}): TrackRecord {
   return {
     id,
     fileName: `track-${id}.mp3`,
@@ -99,8 +98,51 @@ test('facets list each genre once, whatever its case, and count errors', () => {
   assert.equal(facets.errorCount, 1);
 });
 
+test('the genre column shows each genre once by its vocabulary name, keeping the tag spellings behind it', () => {
+  const index = new TrackIndex([
+    row(1, { genres: ['electronica'] }),
+    row(2, { genres: ['Electronic', 'electronic', 'Jazz'] }),
+    row(3, { genres: ['electronica'], confirmedGenres: ['Ambient'], genreConfirmed: true }),
+    row(4),
+  ]);
+  const shown = new Map(index.query(all).rows.map((track) => [track.id, track.shownGenres]));
+  assert.deepEqual(shown.get(1), [{ name: 'Electronic', tags: ['electronica'] }]);
+  assert.deepEqual(shown.get(2), [
+    { name: 'Electronic', tags: ['Electronic', 'electronic'] },
+    { name: 'Jazz', tags: ['Jazz'] },
+  ]);
+  assert.deepEqual(shown.get(3), [{ name: 'Ambient', tags: [] }], 'confirmed genres replace the tags');
+  assert.deepEqual(shown.get(4), []);
+  assert.deepEqual(index.row(1)?.shownGenres, shown.get(1));
+});
+
+test('the genre column sorts by vocabulary name and follows a rename at once', () => {
+  // A user vocabulary: "beat" goes by Hip-Hop, "electronica" by Electronic, until renamed.
+  const names = new Map([
+    ['beat', 'Hip-Hop'],
+    ['electronica', 'Electronic'],
+  ]);
+  const index = new TrackIndex(
+    [row(1, { genres: ['electronica'] }), row(2, { genres: ['Beat'] }), row(3, { genres: ['Funk'] }), row(4), row(5, { genres: ['Electronic'] })],
+    (spelling) => names.get(spelling.toLowerCase()) ?? spelling,
+  );
+  const byGenre = (direction: 'asc' | 'desc') => ids(index, { ...all, sort: { key: 'genre', direction } });
+  // As written, "Beat" would come first and "electronica" after "Electronic"'s track 5.
+  assert.deepEqual(byGenre('asc'), [1, 5, 3, 2, 4]);
+  assert.deepEqual(byGenre('desc'), [2, 3, 5, 1, 4], 'untagged tracks stay last');
+
+  names.set('electronica', 'IDM');
+  index.vocabularyChanged();
+  assert.deepEqual(byGenre('asc'), [5, 3, 2, 1, 4]);
+  assert.deepEqual(index.row(1)?.shownGenres, [{ name: 'IDM', tags: ['electronica'] }]);
+  assert.deepEqual(index.named(row(9, { genres: ['Electronica', 'beat'] })).shownGenres, [
+    { name: 'IDM', tags: ['Electronica'] },
+    { name: 'Hip-Hop', tags: ['beat'] },
+  ]);
+});
+
 test('a 100,000-track library answers a search within the UI budget', () => {
-  const rows: TrackRow[] = [];
+  const rows: TrackRecord[] = [];
   for (let id = 1; id <= 100_000; id += 1) {
     rows.push(row(id, { title: `Song ${id}`, artist: `Artist ${id % 997}`, album: `Album ${id % 5003}`, genres: [`Genre ${id % 16}`] }));
   }
@@ -127,7 +169,7 @@ test('sorting matches a plain comparator sort on a larger random library', () =>
   );
   const index = new TrackIndex(rows);
   const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-  const reference = <T>(pick: (track: TrackRow) => T | null, compare: (a: T, b: T) => number) =>
+  const reference = <T>(pick: (track: TrackRecord) => T | null, compare: (a: T, b: T) => number) =>
     [...rows]
       .sort((a, b) => {
         const [x, y] = [pick(a), pick(b)];
