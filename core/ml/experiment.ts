@@ -2,7 +2,7 @@ import type { TimeFrequency } from '../dsp/types.js';
 import { trainLogisticBaseline, predictLogisticBaseline, type LogisticBaseline } from './baseline.js';
 import type { LabelledDataset } from './dataset.js';
 import { FeatureCache } from './feature-cache.js';
-import { DEFAULT_STATISTICS_WEIGHT, fuseProbabilities } from './fusion.js';
+import { chooseStatisticsWeight, DEFAULT_STATISTICS_WEIGHT, fuseProbabilities, type StatisticsWeightChoice } from './fusion.js';
 import { fileLogMel, fileTrainingLogMel } from './features.js';
 import { predictEnsemble } from './inference.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
@@ -112,6 +112,73 @@ export async function trainEnsemble(
   return results;
 }
 
+/** Inner folds of the nested cross-validation that chooses the statistics weight. */
+export const DEFAULT_INNER_FOLDS = 3;
+
+/**
+ * Artists a dataset needs for the nested choice: each inner training set (two thirds of them) must
+ * still hold out a sixth of its artists for early stopping, with a few to spare.
+ */
+export const MIN_GROUPS_FOR_WEIGHT_CHOICE = 3 * VALIDATION_FOLDS;
+
+export interface WeightSelectionOptions {
+  innerFolds: number;
+  /** Ensemble members of each inner network, as in the recipe being chosen for. */
+  members: number;
+  train: TrainOptions;
+  onEpoch?: (innerFold: number, member: number, report: EpochReport) => void;
+}
+
+export type StatisticsWeightSelection = StatisticsWeightChoice & { innerFolds: number; epochsPerInnerFold: number[][]; seconds: number };
+
+/**
+ * Chooses the statistics' share of the fusion using only `items` (a training set): an inner
+ * artist-grouped k-fold trains the network recipe and the statistics regression on each inner
+ * training part and predicts the held-out artists' analysis excerpts; the weight whose fusion of
+ * these out-of-fold predictions scores best (chooseStatisticsWeight) is chosen. `statistics` are
+ * the items' analysis-excerpt statistics, `trainingStatistics` their training crops.
+ */
+export async function selectStatisticsWeight(
+  items: DatasetItem[],
+  statistics: Float64Array[],
+  trainingStatistics: Float64Array[][],
+  labels: string[],
+  options: WeightSelectionOptions,
+): Promise<StatisticsWeightSelection> {
+  if (statistics.length !== items.length || trainingStatistics.length !== items.length) throw new Error('statistics for every item expected');
+  const started = performance.now();
+  const seed = options.train.seed;
+  const assignment = groupedFolds(items, options.innerFolds, seed, labels.length);
+  const network: Float32Array[] = [];
+  const regression: Float32Array[] = [];
+  const truth: number[] = [];
+  const epochsPerInnerFold: number[][] = [];
+  for (let fold = 0; fold < options.innerFolds; fold++) {
+    const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
+    const heldOut = items.map((_, i) => i).filter((i) => assignment[i] === fold);
+    const results = await trainEnsemble(
+      trainIndices.map((i) => items[i]),
+      labels,
+      { ...options.train, seed: seed + 101 * (fold + 1) },
+      options.members,
+      (member, report) => options.onEpoch?.(fold, member, report),
+    );
+    epochsPerInnerFold.push(results.map((result) => result.bestEpoch));
+    const models = results.map((result) => result.model);
+    for (const i of heldOut) network.push(predictEnsemble(models, items[i].mel).probabilities);
+    for (const model of models) model.dispose();
+    const baseline = trainStatisticsBaseline(
+      trainIndices.map((i) => trainingStatistics[i]),
+      trainIndices.map((i) => items[i].label),
+      labels.length,
+    );
+    regression.push(...predictLogisticBaseline(baseline, heldOut.map((i) => statistics[i])));
+    truth.push(...heldOut.map((i) => items[i].label));
+  }
+  const choice = chooseStatisticsWeight(network, regression, truth);
+  return { ...choice, innerFolds: options.innerFolds, epochsPerInnerFold, seconds: (performance.now() - started) / 1000 };
+}
+
 export interface CrossValidationReport {
   folds: number;
   groupedBy: 'artist' | 'clip';
@@ -119,7 +186,16 @@ export interface CrossValidationReport {
   cnnLstm: ClassificationReport & { members: number; foldAccuracies: number[]; epochsPerFold: number[][]; trainSeconds: number };
   baseline?: ClassificationReport & { foldAccuracies: number[]; features: string };
   /** The shipped recipe: the CNN-LSTM and the baseline of the same fold, fused (see fusion.ts). */
-  fused?: ClassificationReport & { foldAccuracies: number[]; statisticsWeight: number };
+  fused?: ClassificationReport & {
+    foldAccuracies: number[];
+    /** The statistics weight each fold fused with: fixed, or chosen inside its training set. */
+    statisticsWeights: number[];
+    weightChoice: 'fixed' | 'nested cross-validation';
+    /** Per fold, how the nested choice scored each weight, and its cost. */
+    weightSelections?: Array<Omit<StatisticsWeightSelection, 'weight'>>;
+  };
+  /** With the nested choice: the same networks and regressions fused at the even split, for comparison. */
+  fusedEvenSplit?: ClassificationReport & { foldAccuracies: number[] };
   /** Every clip's out-of-fold probabilities, for studying the fusion without retraining. */
   predictions: Array<{ file: string; truth: number; fold: number; cnnLstm: number[]; baseline: number[] | null }>;
 }
@@ -133,11 +209,17 @@ export interface CrossValidationOptions {
   statistics?: Float64Array[];
   /** Rows to train the baseline on, per item (statistics.ts loadTrainingStatistics); absent: `statistics`. */
   trainingStatistics?: Float64Array[][];
-  /** The statistics' share of the fused prediction. */
+  /** A fixed statistics share of the fused prediction; absent: chosen per fold by nested CV on its training artists (selectStatisticsWeight). */
   statisticsWeight?: number;
+  /** Inner folds of that choice (default DEFAULT_INNER_FOLDS). */
+  innerFolds?: number;
   onEpoch?: (fold: number, member: number, report: EpochReport) => void;
+  onInnerEpoch?: (fold: number, innerFold: number, member: number, report: EpochReport) => void;
+  onWeightChosen?: (fold: number, selection: StatisticsWeightSelection) => void;
   onFold?: (fold: number, model: 'CNN-LSTM' | 'baseline' | 'fused', accuracy: number) => void;
 }
+
+type FoldModel = 'cnnLstm' | 'baseline' | 'fused' | 'fusedEvenSplit';
 
 /**
  * Group k-fold cross-validation (artists never straddle train and test) of the CNN-LSTM recipe,
@@ -152,77 +234,103 @@ export async function crossValidate(
 ): Promise<CrossValidationReport> {
   const seed = options.train.seed;
   const { statistics } = options;
-  const statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
+  const nested = options.statisticsWeight === undefined;
   if (statistics && statistics.length !== items.length) throw new Error('one statistics row per item expected');
   if (options.trainingStatistics && options.trainingStatistics.length !== items.length) throw new Error('training statistics for every item expected');
+  const trainingRows = (i: number): Float64Array[] => options.trainingStatistics?.[i] ?? [statistics![i]];
   const assignment = groupedFolds(items, options.folds, seed, labels.length);
   const truth: number[] = [];
-  const predicted = { cnnLstm: [] as number[], baseline: [] as number[], fused: [] as number[] };
-  const foldAccuracies = { cnnLstm: [] as number[], baseline: [] as number[], fused: [] as number[] };
+  const models: FoldModel[] = statistics ? ['cnnLstm', 'baseline', 'fused', ...(nested ? (['fusedEvenSplit'] as const) : [])] : ['cnnLstm'];
+  const predicted: Record<FoldModel, number[]> = { cnnLstm: [], baseline: [], fused: [], fusedEvenSplit: [] };
+  const foldAccuracies: Record<FoldModel, number[]> = { cnnLstm: [], baseline: [], fused: [], fusedEvenSplit: [] };
+  const statisticsWeights: number[] = [];
+  const weightSelections: Array<Omit<StatisticsWeightSelection, 'weight'>> = [];
   const predictions: CrossValidationReport['predictions'] = [];
   const epochsPerFold: number[][] = [];
   let trainSeconds = 0;
   for (let fold = 0; fold < options.folds; fold++) {
     const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
     const testIndices = items.map((_, i) => i).filter((i) => assignment[i] === fold);
+    const foldSeed = seed + 1000 * (fold + 1);
     const started = performance.now();
     const results = await trainEnsemble(
       trainIndices.map((i) => items[i]),
       labels,
-      { ...options.train, seed: seed + 1000 * (fold + 1) },
+      { ...options.train, seed: foldSeed },
       options.members,
       (member, report) => options.onEpoch?.(fold, member, report),
     );
     trainSeconds += (performance.now() - started) / 1000;
     epochsPerFold.push(results.map((result) => result.bestEpoch));
-    const models = results.map((result) => result.model);
-    const network = testIndices.map((i) => predictEnsemble(models, items[i].mel).probabilities);
-    for (const model of models) model.dispose();
+    const networks = results.map((result) => result.model);
+    const network = testIndices.map((i) => predictEnsemble(networks, items[i].mel).probabilities);
+    for (const model of networks) model.dispose();
     const baseline = statistics
       ? predictLogisticBaseline(
           trainStatisticsBaseline(
-            trainIndices.map((i) => options.trainingStatistics?.[i] ?? [statistics[i]]),
+            trainIndices.map(trainingRows),
             trainIndices.map((i) => items[i].label),
             labels.length,
           ),
           testIndices.map((i) => statistics[i]),
         )
       : null;
-    const correct = { cnnLstm: 0, baseline: 0, fused: 0 };
+    let statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
+    if (statistics && nested) {
+      const { weight, ...selection } = await selectStatisticsWeight(
+        trainIndices.map((i) => items[i]),
+        trainIndices.map((i) => statistics[i]),
+        trainIndices.map(trainingRows),
+        labels,
+        {
+          innerFolds: options.innerFolds ?? DEFAULT_INNER_FOLDS,
+          members: options.members,
+          train: { ...options.train, seed: foldSeed },
+          onEpoch: (innerFold, member, report) => options.onInnerEpoch?.(fold, innerFold, member, report),
+        },
+      );
+      statisticsWeight = weight;
+      weightSelections.push(selection);
+      options.onWeightChosen?.(fold, { weight, ...selection });
+    }
+    statisticsWeights.push(statisticsWeight);
+    const correct: Record<FoldModel, number> = { cnnLstm: 0, baseline: 0, fused: 0, fusedEvenSplit: 0 };
     testIndices.forEach((i, k) => {
       const label = items[i].label;
       truth.push(label);
-      const guesses = { cnnLstm: argMax(network[k]), baseline: -1, fused: -1 };
+      const guesses: Record<FoldModel, number> = { cnnLstm: argMax(network[k]), baseline: -1, fused: -1, fusedEvenSplit: -1 };
       if (baseline) {
         guesses.baseline = argMax(baseline[k]);
         guesses.fused = argMax(fuseProbabilities(network[k], baseline[k], statisticsWeight));
+        guesses.fusedEvenSplit = argMax(fuseProbabilities(network[k], baseline[k], DEFAULT_STATISTICS_WEIGHT));
       }
-      for (const model of ['cnnLstm', 'baseline', 'fused'] as const) {
+      for (const model of models) {
         predicted[model].push(guesses[model]);
         if (guesses[model] === label) correct[model]++;
       }
       predictions.push({ file: items[i].file, truth: label, fold, cnnLstm: Array.from(network[k]), baseline: baseline ? Array.from(baseline[k]) : null });
     });
-    for (const model of baseline ? (['cnnLstm', 'baseline', 'fused'] as const) : (['cnnLstm'] as const)) {
+    for (const model of models) {
       foldAccuracies[model].push(correct[model] / testIndices.length);
-      options.onFold?.(fold, model === 'cnnLstm' ? 'CNN-LSTM' : model, correct[model] / testIndices.length);
+      if (model !== 'fusedEvenSplit') options.onFold?.(fold, model === 'cnnLstm' ? 'CNN-LSTM' : model, correct[model] / testIndices.length);
     }
   }
+  const report = (model: FoldModel) => ({ ...classificationReport(truth, predicted[model], labels), foldAccuracies: foldAccuracies[model] });
   return {
     folds: options.folds,
     groupedBy: groupedByArtist ? 'artist' : 'clip',
     seed,
-    cnnLstm: {
-      ...classificationReport(truth, predicted.cnnLstm, labels),
-      members: options.members,
-      foldAccuracies: foldAccuracies.cnnLstm,
-      epochsPerFold,
-      trainSeconds,
-    },
-    baseline: statistics
-      ? { ...classificationReport(truth, predicted.baseline, labels), foldAccuracies: foldAccuracies.baseline, features: 'FMA 518 statistics, standardised; logistic regression' }
+    cnnLstm: { ...report('cnnLstm'), members: options.members, epochsPerFold, trainSeconds },
+    baseline: statistics ? { ...report('baseline'), features: 'FMA 518 statistics, standardised; logistic regression' } : undefined,
+    fused: statistics
+      ? {
+          ...report('fused'),
+          statisticsWeights,
+          weightChoice: nested ? 'nested cross-validation' : 'fixed',
+          weightSelections: nested ? weightSelections : undefined,
+        }
       : undefined,
-    fused: statistics ? { ...classificationReport(truth, predicted.fused, labels), foldAccuracies: foldAccuracies.fused, statisticsWeight } : undefined,
+    fusedEvenSplit: statistics && nested ? report('fusedEvenSplit') : undefined,
     predictions,
   };
 }

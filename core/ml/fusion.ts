@@ -1,4 +1,5 @@
 import type { LogisticBaseline } from './baseline.js';
+import { argMax } from './train.js';
 
 /**
  * Late fusion of the CNN-LSTM with the MIR-statistics model. On emotify-dev the 518 standardised
@@ -9,7 +10,7 @@ import type { LogisticBaseline } from './baseline.js';
 export interface StatisticsHead {
   /** What the head reads: analyzeSignal's fma518 vector. */
   features: 'fma518';
-  /** w above: the statistics' share of the fused log-probabilities. */
+  /** w above: the statistics' share of the fused log-probabilities, chosen by nested CV when trained (chooseStatisticsWeight). */
   weight: number;
   /** Standardisation of the inputs (the training set's mean and deviation). */
   mean: number[];
@@ -20,9 +21,8 @@ export interface StatisticsHead {
 }
 
 /**
- * The statistics' share in the shipped recipe: an even split, fixed before measuring. It is not
- * tuned on the test folds, nor on the training run's validation artists: those also chose the
- * network's epoch (early stopping), so they flatter the network.
+ * The statistics' share when none was chosen: an even split. Models written before the weight was
+ * chosen by nested cross-validation (model.json without `weight`) fuse with it.
  */
 export const DEFAULT_STATISTICS_WEIGHT = 0.5;
 
@@ -37,14 +37,22 @@ export function statisticsHeadFrom(baseline: LogisticBaseline, weight = DEFAULT_
   };
 }
 
-/** Checks a head read from a file: sizes that agree with each other and with the model's classes. */
-export function validateStatisticsHead(head: StatisticsHead, classes: number): void {
+/** A head as model.json stores it: older files have no weight. */
+export type StoredStatisticsHead = Omit<StatisticsHead, 'weight'> & { weight?: number };
+
+/**
+ * Checks a head read from a file (sizes that agree with each other and with the model's classes)
+ * and returns it with its weight, the even split where the file has none.
+ */
+export function readStatisticsHead(stored: StoredStatisticsHead, classes: number): StatisticsHead {
+  const head = { ...stored, weight: stored.weight ?? DEFAULT_STATISTICS_WEIGHT };
   const dims = head.mean.length;
   if (head.features !== 'fma518') throw new Error(`statistics head: unknown features '${String(head.features)}'`);
   if (!(head.weight >= 0 && head.weight <= 1)) throw new Error(`statistics head: weight ${head.weight} is not in [0, 1]`);
   if (head.std.length !== dims || head.kernel.length !== dims * classes || head.bias.length !== classes) {
     throw new Error(`statistics head: sizes disagree (${dims} features, ${classes} classes)`);
   }
+  return head;
 }
 
 /** Class probabilities from one track's statistics (plain JS: 518 × classes multiply-adds). */
@@ -74,4 +82,51 @@ function softmax(logits: Float64Array): Float32Array {
   const exps = logits.map((value) => Math.exp(value - max));
   const sum = exps.reduce((a, b) => a + b, 0);
   return Float32Array.from(exps, (value) => value / sum);
+}
+
+/** The statistics weights that nested cross-validation chooses from. */
+export const STATISTICS_WEIGHT_GRID: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 10);
+
+export interface StatisticsWeightChoice {
+  weight: number;
+  grid: number[];
+  /** Mean log-loss of the fused probabilities at each weight of `grid`: what chooses. */
+  logLoss: number[];
+  /** Accuracy at each weight of `grid`: reported, not used to choose. */
+  accuracy: number[];
+}
+
+/**
+ * Chooses the statistics' share of the fusion from out-of-fold probabilities of the two models
+ * (clips that neither model trained on): the grid weight whose fused probabilities have the lowest
+ * mean log-loss. Log-loss rather than accuracy because on a few hundred clips accuracy moves in
+ * steps of one clip and is flat over wide ranges of weights, while log-loss is smooth and also
+ * scores the confidence the app shows. Ties (within 1e-9) go to the weight nearest the even split,
+ * then to the smaller one, so the choice does not depend on float noise or grid order.
+ */
+export function chooseStatisticsWeight(
+  network: ArrayLike<number>[],
+  statistics: ArrayLike<number>[],
+  truth: number[],
+  grid: readonly number[] = STATISTICS_WEIGHT_GRID,
+): StatisticsWeightChoice {
+  if (network.length !== truth.length || statistics.length !== truth.length) throw new Error('weight choice: one prediction of each model per clip expected');
+  if (truth.length === 0 || grid.length === 0) throw new Error('weight choice: no clips or no weights to choose from');
+  const logLoss: number[] = [];
+  const accuracy: number[] = [];
+  for (const weight of grid) {
+    let loss = 0;
+    let correct = 0;
+    truth.forEach((label, i) => {
+      const fused = fuseProbabilities(network[i], statistics[i], weight);
+      loss -= Math.log(Math.max(fused[label], 1e-7));
+      if (argMax(fused) === label) correct++;
+    });
+    logLoss.push(loss / truth.length);
+    accuracy.push(correct / truth.length);
+  }
+  const preference = grid.map((_, i) => i).sort((a, b) => Math.abs(grid[a] - DEFAULT_STATISTICS_WEIGHT) - Math.abs(grid[b] - DEFAULT_STATISTICS_WEIGHT) || grid[a] - grid[b]);
+  let best = preference[0];
+  for (const i of preference) if (logLoss[i] < logLoss[best] - 1e-9) best = i;
+  return { weight: grid[best], grid: [...grid], logLoss, accuracy };
 }

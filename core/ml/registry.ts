@@ -2,7 +2,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CnnLstmModel, weightSpecs, type CnnLstmConfig } from './model.js';
-import { validateStatisticsHead, type StatisticsHead } from './fusion.js';
+import { readStatisticsHead, type StatisticsHead, type StoredStatisticsHead } from './fusion.js';
 import { ANALYSIS_INPUT_SPEC, inputSpecMismatches, type InputSpec } from './input-spec.js';
 
 /** One entry of models/registry.json. */
@@ -107,7 +107,7 @@ export async function loadRegisteredModel(
 export async function readModelFolder(folder: string): Promise<{ definition: ModelDefinition; members: CnnLstmModel[] }> {
   const definition = JSON.parse(await readFile(path.join(folder, 'model.json'), 'utf8')) as ModelDefinition;
   if (definition.architecture !== 'cnn-lstm') throw new Error(`${folder}: unknown architecture ${definition.architecture}`);
-  if (definition.statisticsHead) validateStatisticsHead(definition.statisticsHead, definition.config.labels.length);
+  if (definition.statisticsHead) definition.statisticsHead = readStatisticsHead(definition.statisticsHead as StoredStatisticsHead, definition.config.labels.length);
   const bytes = await readFile(path.join(folder, definition.weightsFile));
   const specs = weightSpecs(definition.config);
   const memberCount = definition.members ?? 1;

@@ -10,7 +10,7 @@ import { TracksRepo } from '../../core/db/repos/tracks.js';
 import { initBackend } from '../../core/ml/backend.js';
 import { predictLogisticBaseline, trainLogisticBaseline } from '../../core/ml/baseline.js';
 import { classifyWithModel, loadClassifier } from '../../core/ml/classifier.js';
-import { fuseProbabilities, statisticsHeadFrom, statisticsProbabilities, validateStatisticsHead } from '../../core/ml/fusion.js';
+import { fuseProbabilities, readStatisticsHead, statisticsHeadFrom, statisticsProbabilities } from '../../core/ml/fusion.js';
 import { predictTrack } from '../../core/ml/inference.js';
 import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
 import { libraryDataset } from '../../core/ml/library-dataset.js';
@@ -60,8 +60,8 @@ test('the statistics head reproduces the trained logistic regression, and refuse
   });
   const accuracy = rows.filter((row, i) => statisticsProbabilities(head, row).indexOf(Math.max(...statisticsProbabilities(head, row))) === labels[i]).length / rows.length;
   assert.ok(accuracy > 0.8, `the head learnt too little: accuracy ${accuracy}`);
-  assert.throws(() => validateStatisticsHead(head, 4), /sizes disagree/);
-  assert.throws(() => validateStatisticsHead({ ...head, weight: 1.5 }, 3), /weight/);
+  assert.throws(() => readStatisticsHead(head, 4), /sizes disagree/);
+  assert.throws(() => readStatisticsHead({ ...head, weight: 1.5 }, 3), /weight/);
   assert.throws(() => statisticsProbabilities(head, [1, 2, 3]), /expected 6 statistics/);
 });
 
@@ -71,7 +71,7 @@ test('a model with a statistics head round-trips through its folder and fuses on
   try {
     const random = new SeededRandom(5);
     const rows = Array.from({ length: 12 }, (_, i) => Float64Array.from({ length: 518 }, (_, j) => (j === i % 3 ? 3 : 0) + random.normal()));
-    const head = statisticsHeadFrom(trainLogisticBaseline(rows, rows.map((_, i) => i % 3), 3, { l2: 1e-2, iterations: 20, learningRate: 0.05 }), 0.5);
+    const head = statisticsHeadFrom(trainLogisticBaseline(rows, rows.map((_, i) => i % 3), 3, { l2: 1e-2, iterations: 20, learningRate: 0.05 }), 0.8);
     await writeModelFolder(path.join(folder, 'fused'), [model], { id: 'fused-test', version: '1', statisticsHead: head });
     await registerModel({ id: 'fused-test', version: '1', labels: TINY.labels, inputSpec: ANALYSIS_INPUT_SPEC, path: 'fused', default: true }, folder);
     const loaded = await readModelFolder(path.join(folder, 'fused'));

@@ -4,19 +4,28 @@ import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { initBackend } from '../../ml/backend.js';
 import { readFolderDataset, type LabelledDataset } from '../../ml/dataset.js';
-import { DEFAULT_MEMBERS, loadDatasetMels, trainEnsemble, trainStatisticsBaseline } from '../../ml/experiment.js';
+import {
+  DEFAULT_INNER_FOLDS,
+  DEFAULT_MEMBERS,
+  loadDatasetMels,
+  MIN_GROUPS_FOR_WEIGHT_CHOICE,
+  selectStatisticsWeight,
+  trainEnsemble,
+  trainStatisticsBaseline,
+  type StatisticsWeightSelection,
+} from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
-import { DEFAULT_STATISTICS_WEIGHT, statisticsHeadFrom } from '../../ml/fusion.js';
+import { DEFAULT_STATISTICS_WEIGHT, STATISTICS_WEIGHT_GRID, statisticsHeadFrom } from '../../ml/fusion.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
 import { DEFAULT_LIBRARY_DATASET_OPTIONS, libraryDataset } from '../../ml/library-dataset.js';
 import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../ml/registry.js';
-import { loadTrainingStatistics } from '../../ml/statistics.js';
+import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
-const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--statistics-weight W] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--statistics-weight W] [--inner-folds K] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
 --data DIR  one folder per genre (and optionally artists.tsv: genre, file, artist)
 --db FILE   the library: tracks with a confirmed genre (the first one is the label), else a tag
@@ -25,8 +34,12 @@ const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epoch
 The model is an ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds out a different sixth of
 the artists for validation and stops once its validation loss has not improved for
 ${DEFAULT_TRAIN_OPTIONS.patience} epochs (after at least --min-epochs, default ${DEFAULT_TRAIN_OPTIONS.minEpochs}), keeping the best epoch.
-A logistic regression on the 518 MIR statistics (of three excerpt-length crops of each clip) is trained beside it and fused with the networks
-(the statistics' weight W, default ${DEFAULT_STATISTICS_WEIGHT}); --no-statistics leaves it out.
+A logistic regression on the 518 MIR statistics (of three excerpt-length crops of each clip) is trained beside it and fused with the networks;
+--no-statistics leaves it out. The statistics' weight in the fusion is chosen from ${STATISTICS_WEIGHT_GRID.join(', ')}
+by nested cross-validation: K artist-grouped inner folds (default ${DEFAULT_INNER_FOLDS}) each train the same recipe on the
+other folds' artists, and the weight whose fusion of their held-out predictions has the lowest log-loss
+wins (K more networks to train; with fewer than ${MIN_GROUPS_FOR_WEIGHT_CHOICE} artists the weight is ${DEFAULT_STATISTICS_WEIGHT}).
+--statistics-weight W  fix the weight instead (no inner networks)
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --last-epoch  keep the last epoch's weights instead of the best epoch's
@@ -46,6 +59,7 @@ const spec = {
       seed: { type: 'string' },
       'min-tracks': { type: 'string' },
       'statistics-weight': { type: 'string' },
+      'inner-folds': { type: 'string' },
       'no-statistics': { type: 'boolean' },
       id: { type: 'string' },
       'model-version': { type: 'string' },
@@ -62,7 +76,8 @@ export const run = defineCommand(spec, async ({ values }) => {
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
   const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
   const minTracks = integerOption(values['min-tracks'], '--min-tracks', { fallback: DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre });
-  const statisticsWeight = fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
+  const fixedWeight = values['statistics-weight'] === undefined ? undefined : fractionOption(values['statistics-weight'], '--statistics-weight', 0);
+  const innerFolds = integerOption(values['inner-folds'], '--inner-folds', { fallback: DEFAULT_INNER_FOLDS, min: 2 });
   const id = values.id ?? (values.db ? 'genre-cnn-lstm-library' : 'genre-cnn-lstm-custom');
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
   const out = path.resolve(values.out ?? `timbre-model-${id}`);
@@ -112,6 +127,8 @@ export const run = defineCommand(spec, async ({ values }) => {
   const started = performance.now();
   const items = await loadDatasetMels(dataset, cache, progress('log-mel'));
   const statistics = values['no-statistics'] ? null : await loadTrainingStatistics(dataset, cache, progress('MIR statistics (training crops)'));
+  const chooseWeight = statistics !== null && fixedWeight === undefined && groups >= MIN_GROUPS_FOR_WEIGHT_CHOICE;
+  const analysisStatistics = chooseWeight ? await loadDatasetStatistics(dataset, cache, progress('MIR statistics (analysis excerpt)')) : null;
   const featureSeconds = (performance.now() - started) / 1000;
   const restoreBest = !values['last-epoch'];
   const options = { ...DEFAULT_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs, restoreBest, seed };
@@ -121,6 +138,25 @@ export const run = defineCommand(spec, async ({ values }) => {
         `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  lr ${report.learningRate.toExponential(1)}  (${report.seconds.toFixed(1)} s)`,
     );
   });
+  let weightSelection: StatisticsWeightSelection | null = null;
+  if (statistics && analysisStatistics) {
+    console.log(`choosing the statistics weight by ${innerFolds}-fold nested cross-validation (${innerFolds} more networks)`);
+    weightSelection = await selectStatisticsWeight(items, analysisStatistics, statistics, dataset.labels, {
+      innerFolds,
+      members,
+      train: options,
+      onEpoch: (innerFold, member, report) =>
+        console.log(
+          `weight choice: inner fold ${innerFold + 1}/${innerFolds} network ${member + 1}/${members} epoch ${String(report.epoch).padStart(2)}  loss ${report.loss.toFixed(4)}  ` +
+            `val_loss ${report.valLoss.toFixed(4)}  val_accuracy ${report.valAccuracy.toFixed(3)}  (${report.seconds.toFixed(1)} s)`,
+        ),
+    });
+    const scores = weightSelection.grid.map((weight, i) => `${weight}: ${weightSelection!.logLoss[i].toFixed(3)}`).join(', ');
+    console.log(`statistics weight ${weightSelection.weight} (held-out log-loss by weight: ${scores}; ${weightSelection.seconds.toFixed(0)} s)`);
+  } else if (statistics && fixedWeight === undefined) {
+    console.error(`${groups} artists are too few to choose the statistics weight by nested cross-validation (${MIN_GROUPS_FOR_WEIGHT_CHOICE} needed): fusing at ${DEFAULT_STATISTICS_WEIGHT}`);
+  }
+  const statisticsWeight = weightSelection?.weight ?? fixedWeight ?? DEFAULT_STATISTICS_WEIGHT;
   const statisticsHead = statistics
     ? statisticsHeadFrom(
         trainStatisticsBaseline(
@@ -145,7 +181,25 @@ export const run = defineCommand(spec, async ({ values }) => {
         clips: items.length,
         validationSplit: dataset.groupedByArtist ? 'artist' : 'artist where known, else file',
         options,
-        statistics: statisticsHead ? { features: 'fma518', model: 'logistic regression (core/ml/baseline.ts defaults) on 3 excerpt-length crops of each training clip', weight: statisticsHead.weight } : null,
+        statistics: statisticsHead
+          ? {
+              features: 'fma518',
+              model: 'logistic regression (core/ml/baseline.ts defaults) on 3 excerpt-length crops of each training clip',
+              weight: statisticsHead.weight,
+              weightChoice: weightSelection
+                ? {
+                    method: `${weightSelection.innerFolds}-fold artist-grouped nested cross-validation, lowest mean log-loss of the fused held-out predictions`,
+                    grid: weightSelection.grid,
+                    logLoss: weightSelection.logLoss,
+                    accuracy: weightSelection.accuracy,
+                    epochsPerInnerFold: weightSelection.epochsPerInnerFold,
+                    seconds: Math.round(weightSelection.seconds),
+                  }
+                : fixedWeight === undefined
+                  ? 'even split (too few artists for nested cross-validation)'
+                  : 'fixed by --statistics-weight',
+            }
+          : null,
         backend: backend.active,
         featureSeconds: Math.round(featureSeconds),
         trainSeconds: Math.round(trainSeconds),
