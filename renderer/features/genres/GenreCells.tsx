@@ -1,5 +1,5 @@
 import { useRef, type CSSProperties } from 'react';
-import type { TrackRow } from '../../../core/api/contract.js';
+import type { ShownGenre, TrackRow } from '../../../core/api/contract.js';
 import { Icon } from '../../components/Icon.js';
 import { genreColor } from '../../components/format.js';
 import { useGenresStore } from '../../stores/genres.js';
@@ -7,21 +7,27 @@ import { GenreEditorPopover } from './GenreEditorPopover.js';
 
 const titleOf = (row: TrackRow) => row.title ?? row.fileName;
 
-/** A track's genres as chips: confirmed ones marked, else the file's tag genres. */
+/** Where a chip's genre comes from, for its tooltip: the tag as the file spells it when that differs from the name shown. */
+function genreSourceText(genre: ShownGenre): string {
+  if (genre.tags.length === 0) return 'Confirmed by you';
+  if (genre.tags.every((tag) => tag === genre.name)) return 'From the file’s tags';
+  return `From the file’s tags: ${genre.tags.map((tag) => `“${tag}”`).join(', ')}`;
+}
+
+/** A track's genres as chips by their vocabulary names: confirmed ones marked, else the file's tag genres. */
 export function GenreChips({ row }: { row: TrackRow }) {
   const confirmed = row.confirmedGenres.length > 0;
-  const shown = confirmed ? row.confirmedGenres : row.genres;
   return (
     <>
-      {shown.map((genre) => (
+      {row.shownGenres.map((genre) => (
         <span
-          key={genre}
+          key={genre.name}
           className={`genre-chip${confirmed ? ' genre-chip--confirmed' : ''}`}
-          style={confirmed ? ({ '--chip': genreColor(genre) } as CSSProperties) : undefined}
-          title={confirmed ? 'Confirmed by you' : 'From the file’s tags'}
+          style={confirmed ? ({ '--chip': genreColor(genre.name) } as CSSProperties) : undefined}
+          title={genreSourceText(genre)}
         >
           {confirmed && <Icon name="check" size={11} />}
-          <span className="genre-chip__text">{genre}</span>
+          <span className="genre-chip__text">{genre.name}</span>
         </span>
       ))}
     </>

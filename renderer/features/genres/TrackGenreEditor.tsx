@@ -35,7 +35,7 @@ export function TrackGenreEditor({ detail }: { detail: TrackDetail }) {
           </button>
         )}
         {!detail.genreConfirmed && (detail.genres.length > 0 || detail.predictedGenre) && (
-          <button type="button" className="button button--small" disabled={busy} onClick={() => void confirmGenres([detail.id])} title="Confirm the tag genre (else the prediction)">
+          <button type="button" className="button button--small" disabled={busy} onClick={() => void confirmGenres([detail.id])} title={`Confirm ${detail.genres.length ? detail.shownGenres.map((genre) => genre.name).join(', ') : detail.predictedGenre}`}>
             Mark confirmed
           </button>
         )}

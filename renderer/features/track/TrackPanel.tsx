@@ -46,6 +46,15 @@ export function TrackPanel() {
   );
 }
 
+/**
+ * The file's genre tags as written, each followed by the name the library shows it under where that
+ * differs ("electronica (as Electronic)"); a confirmed track's table shows its confirmed genres instead.
+ */
+function taggedText(detail: TrackDetail): string {
+  if (detail.genreConfirmed) return detail.genres.join(', ');
+  return detail.shownGenres.flatMap(({ name, tags }) => tags.map((tag) => (tag === name ? tag : `${tag} (as ${name})`))).join(', ');
+}
+
 /** Artist, album and year; the file name where the tags have none, unless the title already is the file name. */
 function subtitleOf(detail: TrackDetail): string {
   const tags = [detail.artist, detail.album, detail.year].filter(Boolean).join(' · ');
@@ -78,7 +87,7 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
                 {prediction.genre}
               </span>
               <span className="muted">{formatPercent(prediction.confidence)} confident</span>
-              {detail.genres.length > 0 && <span className="muted">· tagged {detail.genres.join(', ')}</span>}
+              {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
             </p>
             <GenreBars probabilities={prediction.probabilities} />
             {prediction.segments.length > 0 && (
@@ -90,7 +99,7 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
           </>
         ) : (
           <p className="muted">
-            {detail.genres.length ? `Tagged ${detail.genres.join(', ')}. ` : 'No genre tag. '}
+            {detail.genres.length ? `Tagged ${taggedText(detail)}. ` : 'No genre tag. '}
             {detail.status === 'done' ? 'No genre prediction for this track yet.' : 'A genre prediction appears once the track is analysed.'}
           </p>
         )}
