@@ -1,11 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from './api/client.js';
-import { Icon } from './components/Icon.js';
+import { Icon, type IconName } from './components/Icon.js';
 import { numberFormat } from './components/format.js';
 import { AddFolder } from './features/folders/AddFolder.js';
 import { FolderList } from './features/folders/FolderList.js';
-import { ScanStatus } from './features/folders/ScanStatus.js';
+import { RailScanProgress, ScanStatus } from './features/folders/ScanStatus.js';
 import { ConfusionPage } from './features/confusion/ConfusionPage.js';
 import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
 import { GenresPage } from './features/genres/GenresPage.js';
@@ -19,6 +19,7 @@ import { useFoldersStore } from './stores/folders.js';
 import { useLibraryStore } from './stores/library.js';
 import { usePlayerStore } from './stores/player.js';
 import { useScanStore } from './stores/scan.js';
+import { selectSidebarExpanded, useSidebarStore } from './stores/sidebar.js';
 import { useTrackStore } from './stores/track.js';
 
 /** The table re-reads at most this often while a scan streams changes, so scanning never floods the UI. */
@@ -74,6 +75,36 @@ const SHORTCUTS: Array<[string[], string]> = [
   [['Esc'], 'close'],
 ];
 
+/** A section's button in the sidebar; in the icon rail its label is out of sight but still names the button, and is its tooltip. */
+function NavItem({ icon, label, active, onClick, badge }: { icon: IconName; label: string; active: boolean; onClick(): void; badge?: ReactNode }) {
+  const expanded = useSidebarStore(selectSidebarExpanded);
+  return (
+    <button className={`nav__item${active ? ' nav__item--active' : ''}`} onClick={onClick} aria-current={active} title={expanded ? undefined : label}>
+      <Icon name={icon} /> <span className={expanded ? undefined : 'visually-hidden'}>{label}</span>
+      {badge}
+    </button>
+  );
+}
+
+/** Folds the sidebar to its icon rail and back (in a narrow window: opens it over the content). */
+function SidebarToggle() {
+  const expanded = useSidebarStore(selectSidebarExpanded);
+  const toggle = useSidebarStore((state) => state.toggle);
+  return (
+    <button
+      type="button"
+      className="icon-button sidebar__toggle"
+      aria-label="Sidebar"
+      aria-expanded={expanded}
+      aria-controls="sidebar"
+      title={expanded ? 'Collapse the sidebar' : 'Expand the sidebar'}
+      onClick={toggle}
+    >
+      <Icon name="sidebar" />
+    </button>
+  );
+}
+
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 
@@ -89,6 +120,9 @@ export function App() {
     useShallow((state) => ({ view: state.view, setView: state.setView, errorCount: state.facets.errorCount, libraryTotal: state.libraryTotal })),
   );
   const trackOpen = useTrackStore((state) => state.openId !== null);
+  const sidebarExpanded = useSidebarStore(selectSidebarExpanded);
+  const { narrow, openOver, collapsed, closeOver } = useSidebarStore();
+  const sidebarRef = useRef<HTMLElement>(null);
   // Before the first folder, the main area's empty state holds the folder form.
   const hasFolders = useFoldersStore((state) => state.folders.length > 0);
   useCoreSubscriptions();
@@ -96,7 +130,10 @@ export function App() {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (event.key === '/' && !isTyping(event.target)) {
+      if (event.key === 'Escape' && useSidebarStore.getState().openOver) {
+        useSidebarStore.getState().closeOver();
+        document.querySelector<HTMLElement>('.sidebar__toggle')?.focus();
+      } else if (event.key === '/' && !isTyping(event.target)) {
         event.preventDefault();
         searchRef.current?.focus();
         searchRef.current?.select();
@@ -112,56 +149,77 @@ export function App() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  // The sidebar opened over the content closes on a click anywhere else, like a menu.
+  useEffect(() => {
+    if (!openOver) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!sidebarRef.current?.contains(event.target as Node)) closeOver();
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [openOver, closeOver]);
+  /** Choosing a section closes the sidebar opened over the content. */
+  const go = (show: () => void) => () => {
+    show();
+    closeOver();
+  };
+
   return (
-    <div className={`app${trackOpen ? ' app--track-open' : ''}`}>
-      <nav className="sidebar" aria-label="Sidebar">
+    <div className={`app${trackOpen ? ' app--track-open' : ''}${narrow || collapsed ? ' app--sidebar-rail' : ''}`}>
+      <nav
+        id="sidebar"
+        ref={sidebarRef}
+        className={`sidebar${sidebarExpanded ? '' : ' sidebar--rail'}${openOver ? ' sidebar--over' : ''}`}
+        aria-label="Sidebar"
+      >
         <div className="brand">
           <span className="brand__mark" aria-hidden="true" />
-          <span className="brand__name">Timbre</span>
+          <span className={sidebarExpanded ? 'brand__name' : 'visually-hidden'}>Timbre</span>
+          <SidebarToggle />
         </div>
         <div className="nav">
-          <button className={`nav__item${inLibrary('all') ? ' nav__item--active' : ''}`} onClick={() => showLibrary('all')} aria-current={inLibrary('all')}>
-            <Icon name="library" /> Library
-            <span className="nav__badge">{numberFormat.format(libraryTotal)}</span>
-          </button>
-          <button
-            className={`nav__item${inLibrary('problems') ? ' nav__item--active' : ''}`}
-            onClick={() => showLibrary('problems')}
-            aria-current={inLibrary('problems')}
-          >
-            <Icon name="alert" /> Problems
-            {errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(errorCount)}</span>}
-          </button>
-          <button className={`nav__item${section === 'genres' ? ' nav__item--active' : ''}`} onClick={() => setSection('genres')} aria-current={section === 'genres'}>
-            <Icon name="tag" /> Genres
-          </button>
-          <button className={`nav__item${section === 'confusion' ? ' nav__item--active' : ''}`} onClick={() => setSection('confusion')} aria-current={section === 'confusion'}>
-            <Icon name="grid" /> Confusion
-          </button>
-          <button className={`nav__item${section === 'playlists' ? ' nav__item--active' : ''}`} onClick={() => setSection('playlists')} aria-current={section === 'playlists'}>
-            <Icon name="playlist" /> Playlists
-          </button>
-          <button className={`nav__item${section === 'map' ? ' nav__item--active' : ''}`} onClick={() => setSection('map')} aria-current={section === 'map'}>
-            <Icon name="map" /> Map
-          </button>
+          <NavItem
+            icon="library"
+            label="Library"
+            active={inLibrary('all')}
+            onClick={go(() => showLibrary('all'))}
+            badge={<span className="nav__badge">{numberFormat.format(libraryTotal)}</span>}
+          />
+          <NavItem
+            icon="alert"
+            label="Problems"
+            active={inLibrary('problems')}
+            onClick={go(() => showLibrary('problems'))}
+            badge={errorCount > 0 && <span className="nav__badge nav__badge--alert">{numberFormat.format(errorCount)}</span>}
+          />
+          <NavItem icon="tag" label="Genres" active={section === 'genres'} onClick={go(() => setSection('genres'))} />
+          <NavItem icon="grid" label="Confusion" active={section === 'confusion'} onClick={go(() => setSection('confusion'))} />
+          <NavItem icon="playlist" label="Playlists" active={section === 'playlists'} onClick={go(() => setSection('playlists'))} />
+          <NavItem icon="map" label="Map" active={section === 'map'} onClick={go(() => setSection('map'))} />
         </div>
-        <h2 className="sidebar__heading">Folders</h2>
-        <FolderList />
-        {hasFolders && <AddFolder />}
-        <div className="sidebar__spacer" />
-        <ScanStatus />
-        <dl className="sidebar__keys" aria-label="Keyboard shortcuts">
-          {SHORTCUTS.map(([keys, action]) => (
-            <div key={action}>
-              <dt>
-                {keys.map((key) => (
-                  <kbd key={key}>{key}</kbd>
-                ))}
-              </dt>
-              <dd>{action}</dd>
-            </div>
-          ))}
-        </dl>
+        {sidebarExpanded ? (
+          <>
+            <h2 className="sidebar__heading">Folders</h2>
+            <FolderList />
+            {hasFolders && <AddFolder />}
+            <div className="sidebar__spacer" />
+            <ScanStatus />
+            <dl className="sidebar__keys" aria-label="Keyboard shortcuts">
+              {SHORTCUTS.map(([keys, action]) => (
+                <div key={action}>
+                  <dt>
+                    {keys.map((key) => (
+                      <kbd key={key}>{key}</kbd>
+                    ))}
+                  </dt>
+                  <dd>{action}</dd>
+                </div>
+              ))}
+            </dl>
+          </>
+        ) : (
+          <RailScanProgress />
+        )}
       </nav>
       {fatal ? (
         <main className="library">

@@ -29,6 +29,7 @@ const paths = {
   export: 'M12 15V4M7 9l5-5 5 5M5 15v5h14v-5',
   import: 'M12 4v11M7 10l5 5 5-5M5 15v5h14v-5',
   trash: 'M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13',
+  sidebar: 'M4 5h16v14H4zM9.5 5v14M6 8.5h1.5M6 11.5h1.5',
 } as const;
 
 export type IconName = keyof typeof paths;

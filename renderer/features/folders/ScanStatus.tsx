@@ -54,3 +54,17 @@ export function ScanStatus() {
     </section>
   );
 }
+
+/** The sidebar's icon rail has no room for the scan status: a bar while tracks are analysed, its numbers in the tooltip. */
+export function RailScanProgress() {
+  const progress = useScanStore((state) => state.progress);
+  if (!progress || progress.total === 0) return null;
+  const finished = progress.done + progress.failed;
+  if (finished >= progress.total) return null;
+  const fraction = finished / progress.total;
+  return (
+    <div className="scan scan--rail" title={`${progress.paused ? 'Analysis paused' : 'Analysing…'} ${numberFormat.format(finished)} / ${numberFormat.format(progress.total)}`}>
+      <ProgressBar value={fraction} label="Analysis progress" paused={progress.paused} />
+    </div>
+  );
+}
