@@ -21,6 +21,10 @@ export interface DecodeOptions {
    * Absent: the whole file.
    */
   windows?: readonly TimeWindow[];
+  /**
+   * Stops the decode: ffmpeg is killed, and the promise rejects (with StoppedDecodeError) only once it has
+   * exited and been reaped, so no process outlives a stopped decode.
+   */
   signal?: AbortSignal;
   /**
    * Told the pid of the ffmpeg process once it starts, and null once it has ended: whoever runs the decode
@@ -39,6 +43,14 @@ export class DecodeError extends Error {
   }
 }
 
+/** A decode given an AbortSignal that was aborted: nothing is wrong with the file. */
+export class StoppedDecodeError extends DecodeError {
+  constructor(file: string) {
+    super('the decode was stopped', file);
+    this.name = 'StoppedDecodeError';
+  }
+}
+
 /** Decodes the first audio stream of `file` to mono Float32 PCM at 22,050 Hz (or `sampleRate`). */
 export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const ffmpeg = resolveFfmpeg();
@@ -47,7 +59,8 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
   args.push('-map', map, ...outputArguments(options.sampleRate, 'pipe:1'));
 
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    if (options.signal?.aborted) throw new StoppedDecodeError(file);
+    const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     reportProcess(child, options.onProcess);
     const chunks: Buffer[] = [];
     let received = 0;
@@ -59,8 +72,15 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4000) stderr += chunk.toString('utf8');
     });
-    child.on('error', (error) => reject(new DecodeError(`could not run ffmpeg: ${error.message}`, file)));
+    // An error with a process (a stop) is answered on 'close', once the process has been reaped.
+    child.on('error', (error) => {
+      if (child.pid === undefined) reject(new DecodeError(`could not run ffmpeg: ${error.message}`, file));
+    });
     child.on('close', (code) => {
+      if (options.signal?.aborted) {
+        reject(new StoppedDecodeError(file));
+        return;
+      }
       if (code !== 0) {
         reject(new DecodeError(describeFfmpegFailure(stderr, code), file));
         return;
@@ -126,7 +146,7 @@ export async function decodeAudioBatch(
   let batch: Array<Float32Array | null> = items.map(() => null);
   const outputs: number[] = [];
   try {
-    if (BATCH_DECODING) {
+    if (BATCH_DECODING && !options.signal?.aborted) {
       while (outputs.length < items.length) outputs.push(openTemporary());
       if (await runBatch(items, outputs, options)) batch = outputs.map(readPcm);
     }
@@ -137,6 +157,7 @@ export async function decodeAudioBatch(
   }
   const results: PromiseSettledResult<Float32Array>[] = [];
   // Alone, one after another: a failed batch is rare, and its files should not all start at once.
+  // (A stopped decode starts none: decodeAudio rejects at once.)
   for (const [i, samples] of batch.entries()) {
     results.push(samples ? { status: 'fulfilled', value: samples } : (await Promise.allSettled([decodeAlone(items[i], i)]))[0]);
   }
@@ -159,10 +180,13 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Batch
   for (const [i, map] of maps.entries()) args.push('-map', map, ...outputArguments(options.sampleRate, `pipe:${3 + i}`));
 
   return new Promise((resolve) => {
-    const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'ignore', ...outputs], signal: options.signal });
+    const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'ignore', ...outputs], signal: options.signal, killSignal: 'SIGKILL' });
     const { onProcess } = options;
     reportProcess(child, onProcess && ((pid) => onProcess(items.map((_, i) => i), pid)));
-    child.on('error', () => resolve(false));
+    // As in decodeAudio: a stopped process is waited for, so that it is reaped before the batch answers.
+    child.on('error', () => {
+      if (child.pid === undefined) resolve(false);
+    });
     child.on('close', (code) => resolve(code === 0));
   });
 }

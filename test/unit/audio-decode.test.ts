@@ -4,7 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeAudio, decodeAudioBatch, DecodeError, openUnlinkedTemporary, temporaryDirectory } from '../../core/audio/decode.js';
+import {
+  decodeAudio,
+  decodeAudioBatch,
+  DecodeError,
+  openUnlinkedTemporary,
+  StoppedDecodeError,
+  temporaryDirectory,
+  type TemporaryOpener,
+} from '../../core/audio/decode.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import {
   decodeAnalysisExcerpt,
@@ -14,6 +22,8 @@ import {
   planExcerpt,
   WINDOW_SECONDS,
 } from '../../core/audio/windows.js';
+import { processState, zombieChildren } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timbre-decode-'));
 
@@ -183,4 +193,45 @@ test('decodeAudioBatch without temporary files decodes each file alone, with the
   assert.ok(windowed.status === 'fulfilled' && Math.round(windowed.value.length / 22050) === 1);
   assert.deepEqual(leftoverTemporaries(), []);
   assert.equal(openDescriptors(), before);
+});
+
+test('decodeAudioBatch stopped by its signal answers once its ffmpeg is killed and reaped, and decodes nothing alone after', async () => {
+  const tone = synthesize('stop-tone.wav', 'sine=frequency=440:duration=1:sample_rate=22050');
+  // Opening a named pipe waits for a writer, which never comes: ffmpeg hangs, as on a stalled network mount.
+  const stalled = join(dir, 'stalled.wav');
+  execFileSync('mkfifo', [stalled]);
+  const noTemporary: TemporaryOpener = () => {
+    throw new Error('EPERM: operation not permitted');
+  };
+  // Batched, and with every file decoded alone (Windows, or no temporary file): the tone first, then the pipe.
+  for (const [openTemporary, expected, ffmpegRuns] of [
+    [openUnlinkedTemporary, ['stopped', 'stopped'], 1],
+    [noTemporary, ['decoded', 'stopped'], 2],
+  ] as const) {
+    const abort = new AbortController();
+    const processes: number[] = [];
+    let stalledPid = 0;
+    const answer = decodeAudioBatch(
+      [{ file: tone }, { file: stalled }],
+      {
+        signal: abort.signal,
+        onProcess: (items, pid) => {
+          if (pid !== null) processes.push(pid);
+          if (pid !== null && items.includes(1)) stalledPid = pid;
+        },
+      },
+      openTemporary,
+    );
+    await waitFor('ffmpeg to open the pipe', () => stalledPid > 0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    abort.abort();
+    const results = await answer;
+    assert.equal(processState(stalledPid), '', 'reaped before the batch answered');
+    assert.deepEqual(
+      results.map((result) => (result.status === 'fulfilled' ? 'decoded' : result.reason instanceof StoppedDecodeError ? 'stopped' : String(result.reason))),
+      expected,
+    );
+    assert.equal(processes.length, ffmpegRuns, 'no file is decoded alone after the stop');
+  }
+  assert.deepEqual(zombieChildren(), []);
 });
