@@ -4,17 +4,18 @@
  * Requests queue up here (the pool sends up to WORKER_QUEUE_DEPTH). Their excerpts are decoded in
  * batches of DECODE_BATCH_SIZE, one ffmpeg process each, and the next batch decodes while this thread
  * analyses the current one. Tracks are analysed in the order they came; a file that fails its checks is
- * answered at once. A ReleaseRequest gives back every track not yet being analysed, so that a pause
- * waits for one track per worker rather than its whole queue.
+ * answered at once. A ReleaseRequest gives back every track not yet being analysed (stopping the ffmpeg
+ * of a batch being decoded), so that a pause waits for one track per worker rather than its whole queue.
  *
  * The pool is told what this thread is on (WorkerActivity) as that changes, so that if it stops answering
- * the pool can blame the right track and stop the ffmpeg it was running. A request marked decodeAlone is
- * decoded in a batch of its own.
+ * the pool can blame the right track and replace this worker; before terminating it, the pool sends a
+ * StopRequest, so that this thread kills its ffmpeg through its own ChildProcess handle, which reaps it.
+ * A request marked decodeAlone is decoded in a batch of its own.
  */
 import { parentPort } from 'node:worker_threads';
 import { decodeAudioBatch } from '../audio/decode.js';
 import { analyseDecodedTrack, prepareTrack, type PreparedTrack } from './analyse-track.js';
-import { DECODE_BATCH_SIZE, type AnalyseRequest, type WorkerActivity, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { DECODE_BATCH_SIZE, type AnalyseRequest, type WorkerActivity, type WorkerReply, type WorkerRequest, type WorkerStopped } from './protocol.js';
 
 if (!parentPort) throw new Error('analysis-worker must run in a worker thread');
 const port = parentPort;
@@ -26,10 +27,15 @@ interface DecodedTrack {
 
 const waiting: AnalyseRequest[] = [];
 const decoded: DecodedTrack[] = [];
-let decoding = false;
+/** The batch being decoded: settles once its ffmpeg, if it started one, has ended. */
+let decoding: Promise<void> | null = null;
+/** Aborts the batch being decoded: its ffmpeg is killed and reaped. */
+let stopDecoding: AbortController | null = null;
 let analysing = false;
 let stepScheduled = false;
-/** Counts ReleaseRequests: a batch whose decoding saw one is given back once decoded. */
+/** Set by a StopRequest: the pool is replacing this worker, which starts nothing more. */
+let stopping = false;
+/** Counts ReleaseRequests: a batch whose decoding saw one is given back, its ffmpeg stopped. */
 let releases = 0;
 const activity: WorkerActivity = { type: 'activity', decoding: [], ffmpegPid: null, analysing: null };
 
@@ -38,19 +44,32 @@ port.on('message', (request: WorkerRequest) => {
     release();
     return;
   }
+  if (request.type === 'stop') {
+    stop();
+    return;
+  }
   waiting.push(request);
   scheduleStep();
 });
 
 /**
  * Answers 'released' for every request not yet being analysed: those waiting for a decode and those
- * decoded (their audio is dropped). The batch ffmpeg is decoding now follows when it is done, as
- * stopping ffmpeg halfway would gain little (a batch decodes in a fraction of a second).
+ * decoded (their audio is dropped). The batch being decoded follows as soon as its ffmpeg has been
+ * killed and reaped: a slow file (a network mount, a long seek) must not hold up a pause.
  */
 function release(): void {
   releases++;
+  stopDecoding?.abort();
   const unstarted = [...waiting.splice(0), ...decoded.splice(0).map(({ track }) => track.request)];
   for (const { seq, trackId } of unstarted) send({ type: 'released', seq, trackId });
+}
+
+/** Stops the running decode and starts nothing more; tells the pool once no ffmpeg of this thread runs. */
+function stop(): void {
+  stopping = true;
+  stopDecoding?.abort();
+  const stopped: WorkerStopped = { type: 'stopped' };
+  void (decoding ?? Promise.resolve()).then(() => port.postMessage(stopped));
 }
 
 /** After the current turn, so that requests sent together arrive before a batch is formed. */
@@ -62,17 +81,18 @@ function scheduleStep(): void {
 
 function step(): void {
   stepScheduled = false;
+  if (stopping) return;
   const batch = decoding ? null : takeBatch();
   if (batch) {
-    decoding = true;
-    void decodeBatch(batch)
+    decoding = decodeBatch(batch)
       .catch((error: unknown) => {
         // Not expected (decodeAudioBatch answers every file), but no request may go unanswered.
         const reason = `could not decode the audio: ${error instanceof Error ? error.message : String(error)}`;
         for (const { seq, trackId } of batch) send({ type: 'failed', seq, trackId, error: reason, retryable: true, tags: null });
       })
       .finally(() => {
-        decoding = false;
+        decoding = null;
+        stopDecoding = null;
         report({ decoding: [], ffmpegPid: null });
         scheduleStep();
       });
@@ -105,18 +125,22 @@ function takeBatch(): AnalyseRequest[] | null {
 
 async function decodeBatch(requests: AnalyseRequest[]): Promise<void> {
   const releasesBefore = releases;
+  const released = () => releases !== releasesBefore;
+  const abort = new AbortController();
+  stopDecoding = abort;
   report({ decoding: requests.map((request) => request.seq) });
   const tracks: PreparedTrack[] = [];
   for (const prepared of await Promise.all(requests.map(prepareTrack))) {
     if ('plan' in prepared) tracks.push(prepared);
     else send(prepared);
   }
-  if (releases !== releasesBefore) return giveBack(tracks);
+  if (released()) return giveBack(tracks);
   const results = await decodeAudioBatch(
     tracks.map((track) => ({ file: track.request.path, windows: track.plan.decodeWindows })),
-    { onProcess: (items, pid) => report({ decoding: items.map((i) => tracks[i].request.seq), ffmpegPid: pid }) },
+    { signal: abort.signal, onProcess: (items, pid) => report({ decoding: items.map((i) => tracks[i].request.seq), ffmpegPid: pid }) },
   );
-  if (releases !== releasesBefore) return giveBack(tracks);
+  if (stopping) return;
+  if (released()) return giveBack(tracks);
   for (const [i, track] of tracks.entries()) decoded.push({ track, decoded: results[i] });
 }
 

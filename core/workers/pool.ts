@@ -1,5 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import { WORKER_QUEUE_DEPTH, type AnalyseReply, type AnalyseRequest, type ReleaseRequest, type WorkerActivity, type WorkerReply } from './protocol.js';
+import {
+  WORKER_QUEUE_DEPTH,
+  type AnalyseReply,
+  type AnalyseRequest,
+  type ReleaseRequest,
+  type StopRequest,
+  type WorkerActivity,
+  type WorkerReply,
+} from './protocol.js';
 
 export interface PoolOptions {
   size: number;
@@ -32,11 +40,20 @@ interface Slot {
   watchdog: NodeJS.Timeout | null;
   /** What the worker last said it was on. */
   activity: WorkerActivity | null;
+  /** Set once the worker thread has exited. */
+  exited: boolean;
+  /** Called when the worker answers a StopRequest. */
+  onStopped: (() => void) | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 /** Heap limit per worker: generous for its queued excerpts, and a runaway file cannot take the process down. */
 const WORKER_HEAP_MB = 1024;
+/**
+ * How long a worker being replaced gets to stop its own ffmpeg before it is terminated. Its event loop is
+ * idle while ffmpeg hangs, so it answers within milliseconds; one stuck in analysis never answers.
+ */
+const STOP_GRACE_MS = 1000;
 
 /**
  * A fixed set of analysis worker threads, each with a queue of up to WORKER_QUEUE_DEPTH tracks (it
@@ -46,9 +63,10 @@ const WORKER_HEAP_MB = 1024;
  * it was analysing, or the one track it was decoding, gets a retryable failure; a batch that was
  * decoding goes to the replacement to be decoded one track at a time, unblamed, so that the next
  * timeout finds the file at fault (which is decoded alone when retried). A crash, or a worker that said
- * nothing, blames its oldest track. Either way the worker's ffmpeg, if one runs, is killed.
- * `release()` has each worker give back what it has not started, so stopping waits for one track per
- * worker, not its whole queue.
+ * nothing, blames its oldest track. Either way the worker's ffmpeg, if one runs, is killed: by the worker
+ * itself where it still answers, so that the process is reaped (see stopWorker).
+ * `release()` has each worker give back what it has not started analysing, stopping a decode in
+ * progress, so stopping waits for one track per worker, not its whole queue.
  */
 export class WorkerPool implements AnalysisExecutor {
   private readonly slots: Slot[] = [];
@@ -57,6 +75,8 @@ export class WorkerPool implements AnalysisExecutor {
   private readonly workerUrl: URL;
   private nextSeq = 1;
   private closed = false;
+  /** Replaced workers still being stopped: close() waits for them. */
+  private readonly stopping = new Set<Promise<void>>();
   /** Files whose decode hung a worker: decoded alone from then on, so a retry that hangs is blamed at once. */
   private readonly hungDecodes = new Set<string>();
 
@@ -97,7 +117,7 @@ export class WorkerPool implements AnalysisExecutor {
     }
   }
 
-  /** Waits for queued and running tasks, then stops every worker. */
+  /** Waits for queued and running tasks and for replaced workers to stop, then stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.flatMap((slot) => slot.tasks.map((task) => new Promise<void>((done) => {
@@ -107,6 +127,7 @@ export class WorkerPool implements AnalysisExecutor {
         done();
       };
     }))));
+    await Promise.all(this.stopping);
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -147,11 +168,15 @@ export class WorkerPool implements AnalysisExecutor {
 
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    const slot: Slot = { worker, tasks: [], watchdog: null, activity: null };
+    const slot: Slot = { worker, tasks: [], watchdog: null, activity: null, exited: false, onStopped: null };
     worker.on('message', (message: WorkerReply) => {
       if (message.type === 'activity') {
         slot.activity = message;
         if (slot.watchdog) this.rearmWatchdog(slot);
+        return;
+      }
+      if (message.type === 'stopped') {
+        slot.onStopped?.();
         return;
       }
       const index = slot.tasks.findIndex((task) => task.request.seq === message.seq);
@@ -163,6 +188,7 @@ export class WorkerPool implements AnalysisExecutor {
     const crashed = (error: string) => this.replace(slot, slot.tasks[0] ?? null, error);
     worker.on('error', (error) => crashed(`the analysis worker crashed: ${error.message}`));
     worker.on('exit', () => {
+      slot.exited = true;
       if (this.slots.includes(slot) && !this.closed) crashed('the analysis worker exited unexpectedly');
     });
     return slot;
@@ -181,7 +207,8 @@ export class WorkerPool implements AnalysisExecutor {
     const tasks = slot.tasks.splice(0);
     const replacement = this.closed ? null : this.spawn();
     this.slots.splice(index, 1, ...(replacement ? [replacement] : []));
-    void stopWorker(slot);
+    const stopped = stopWorker(slot).finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
     const fail = ({ request, resolve }: Task) =>
       resolve({ type: 'failed', seq: request.seq, trackId: request.trackId, error, retryable: true, tags: null });
     if (culprit) fail(culprit);
@@ -195,12 +222,29 @@ export class WorkerPool implements AnalysisExecutor {
 }
 
 /**
- * Terminates the worker, then kills the ffmpeg it last said it was running: a child process outlives
- * the thread that spawned it. The thread goes first, so that it cannot start another one (it would
- * decode the batch's files alone on seeing its ffmpeg fail).
+ * Stops a replaced worker and the ffmpeg it runs (a child process outlives the thread that spawned it).
+ * A worker that runs one is first asked to kill it itself (StopRequest): only the thread's own
+ * ChildProcess handle can reap it. One that does not answer within STOP_GRACE_MS (stuck in analysis,
+ * or gone) is terminated, and then its ffmpeg is killed by pid; the thread goes first, so that it cannot
+ * start another one. That process stays a zombie until Timbre exits: nothing is left to reap it.
  */
 async function stopWorker(slot: Slot): Promise<void> {
+  if (slot.activity?.ffmpegPid && !slot.exited) {
+    const request: StopRequest = { type: 'stop' };
+    await new Promise<void>((resolve) => {
+      const answered = () => {
+        clearTimeout(timer);
+        slot.worker.off('exit', answered);
+        resolve();
+      };
+      const timer = setTimeout(answered, STOP_GRACE_MS);
+      slot.onStopped = answered;
+      slot.worker.once('exit', answered);
+      slot.worker.postMessage(request);
+    });
+  }
   await slot.worker.terminate();
+  // A worker reports its ffmpeg's end before it answers the stop: a pid still here may still run.
   const pid = slot.activity?.ffmpegPid;
   if (!pid) return;
   try {

@@ -22,13 +22,24 @@ export interface AnalyseRequest {
 
 /**
  * Answer every queued request this worker has not started analysing with AnalyseReleased (pause,
- * cancel, shutdown). Requests sent after it are not affected: messages arrive in order.
+ * cancel, shutdown), including those of a batch being decoded (its ffmpeg is stopped). Requests sent
+ * after it are not affected: messages arrive in order.
  */
 export interface ReleaseRequest {
   type: 'release';
 }
 
-export type WorkerRequest = AnalyseRequest | ReleaseRequest;
+/**
+ * The pool is replacing this worker (it stopped answering in time): stop the ffmpeg it runs, start
+ * nothing more, and answer WorkerStopped once no ffmpeg of this worker runs. The worker's own
+ * ChildProcess handle reaps the killed process; killed by pid after the thread is terminated, it would
+ * stay a zombie until Timbre exits.
+ */
+export interface StopRequest {
+  type: 'stop';
+}
+
+export type WorkerRequest = AnalyseRequest | ReleaseRequest | StopRequest;
 
 /** A worker decodes this many queued tracks' excerpts in one ffmpeg process (core/audio/decode.ts). */
 export const DECODE_BATCH_SIZE = 8;
@@ -92,4 +103,9 @@ export interface WorkerActivity {
   analysing: number | null;
 }
 
-export type WorkerReply = AnalyseReply | WorkerActivity;
+/** Answers a StopRequest: the worker's ffmpeg, if it ran one, has exited and been reaped. */
+export interface WorkerStopped {
+  type: 'stopped';
+}
+
+export type WorkerReply = AnalyseReply | WorkerActivity | WorkerStopped;

@@ -3,8 +3,8 @@ import { parentPort } from 'node:worker_threads';
 import type { AnalyseReply, WorkerRequest } from '../../core/workers/protocol.js';
 
 parentPort!.on('message', (request: WorkerRequest) => {
-  // Releases go unanswered, as by a worker stuck in a track.
-  if (request.type === 'release') return;
+  // Releases (and stops) go unanswered, as by a worker stuck in a track.
+  if (request.type !== 'analyse') return;
   if (request.path === 'throw') throw new Error('boom');
   if (request.path === 'exit') process.exit(3);
   if (request.path === 'hang') return;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeAudio } from '../../core/audio/decode.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
@@ -10,6 +9,7 @@ import { loadClassifier } from '../../core/ml/classifier.js';
 import { WorkerPool, type PoolOptions } from '../../core/workers/pool.js';
 import { DECODE_BATCH_SIZE, WORKER_QUEUE_DEPTH, type AnalyseReply } from '../../core/workers/protocol.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
+import { processState, zombieChildren } from '../helpers/processes.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -55,10 +55,13 @@ async function withStandInFfmpeg(prelude: (scratch: string) => string, body: (sc
   }
 }
 
-/** True once the process has ended (a zombie has: it only waits to be reaped). */
-function hasEnded(pid: number): boolean {
-  const state = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
-  return state === '' || state.startsWith('Z');
+/** The pid a stand-in ffmpeg wrote to `file`, once it has. */
+function pidIn(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 describe('worker pool', () => {
@@ -118,7 +121,7 @@ describe('worker pool', () => {
         }),
     ));
 
-  it('blames only the file whose decode hung its batch, and kills the hung ffmpeg', () =>
+  it('blames only the file whose decode hung its batch, and kills and reaps the hung ffmpeg', () =>
     withStandInFfmpeg(
       // Any ffmpeg given hangs.wav records its pid and never ends, as on a stalled network mount.
       (scratch) => `case "$*" in *hangs.wav*) echo $$ >> '${join(scratch, 'hung.pids')}'; exec sleep 60;; esac`,
@@ -144,7 +147,9 @@ describe('worker pool', () => {
             assert.deepEqual(retried.map((reply) => reply.type), ['failed', 'analysed']);
             const hung = hungRuns();
             assert.equal(hung.length, 3);
-            await waitFor('the hung ffmpeg processes to be killed with the workers that ran them', () => hung.every(hasEnded), 2000);
+            // Killed by the workers that ran them, which reap them: a process killed only by pid stays a zombie.
+            await waitFor('the hung ffmpeg processes to be killed and reaped', () => hung.every((pid) => processState(pid) === ''), 2000);
+            assert.deepEqual(zombieChildren(), []);
           },
           // Long enough for a cold worker to load the genre model and analyse a track on a busy machine.
           { taskTimeoutMs: 3000 },
@@ -173,6 +178,39 @@ describe('worker pool', () => {
       const again = await pool.analyse(99, paths[WORKER_QUEUE_DEPTH - 1]);
       assert.equal(again.type, 'analysed');
     }));
+
+  it('release stops a batch being decoded and gives its tracks back at once, its ffmpeg reaped', () =>
+    withStandInFfmpeg(
+      // An ffmpeg given slow.wav takes far longer than a pause may wait, as on a slow network mount.
+      (scratch) => `case "$*" in *slow.wav*) echo $$ > '${join(scratch, 'slow.pid')}'; exec sleep 20;; esac`,
+      (scratch) =>
+        withPool(
+          async (pool, dir) => {
+            const [first, last] = writeTones(dir, [1, 2]);
+            const slow = join(dir, 'slow.wav');
+            writeWav(slow, toneSamples(1));
+            const answers = Promise.all([first, slow, last].map((path, i) => pool.analyse(i + 1, path)));
+            const pid = await waitFor('the batch ffmpeg to start', () => pidIn(join(scratch, 'slow.pid')));
+
+            const releasedAt = Date.now();
+            pool.release();
+            let timer: NodeJS.Timeout | undefined;
+            const late = new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error('release waited for the batch decode')), 5000);
+            });
+            const replies = await Promise.race([answers, late]).finally(() => clearTimeout(timer));
+            const waited = Date.now() - releasedAt;
+            assert.deepEqual(replies.map((reply) => [reply.trackId, reply.type]), [[1, 'released'], [2, 'released'], [3, 'released']]);
+            assert.ok(waited < 2000, `release answered after ${waited} ms`);
+            assert.equal(processState(pid), '', 'the stopped ffmpeg has been reaped');
+            assert.deepEqual(zombieChildren(), []);
+            assert.equal(pool.idle, WORKER_QUEUE_DEPTH);
+            assert.equal((await pool.analyse(4, first)).type, 'analysed', 'the worker keeps serving');
+          },
+          // No timeout may step in: the release alone must stop the decode.
+          { taskTimeoutMs: 60_000 },
+        ),
+    ));
 
   it('matches replies by sequence number', async () => {
     const pool = new WorkerPool({ size: 1, workerUrl: misbehaving });
