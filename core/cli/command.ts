@@ -4,7 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
  * The shared front of every `timbre` command: parses its flags and positionals, answers --help, and
  * turns every usage error (an unknown flag, a flag without its value, missing or extra arguments, a bad
  * value the command rejects with UsageError) into the same answer: `timbre NAME: what is wrong` and the
- * usage synopsis on stderr, exit code 2. Errors of the work itself are the command's to report (exit 1).
+ * usage synopsis on stderr, exit code 2. Any other error the body throws (a missing file, a library that
+ * does not exist) is a failure of the work: `timbre NAME: message` on stderr, exit code 1, no stack trace.
  */
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
@@ -56,9 +57,12 @@ export function defineCommand<O extends OptionsConfig>(
       checkPositionals(parsed.positionals, spec.positionals);
       return await body(parsed);
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      console.error(`timbre ${spec.name}: ${error.message}\n${synopsis(spec.usage)}`);
-      return 2;
+      if (error instanceof UsageError) {
+        console.error(`timbre ${spec.name}: ${error.message}\n${synopsis(spec.usage)}`);
+        return 2;
+      }
+      console.error(`timbre ${spec.name}: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
     }
   };
 }

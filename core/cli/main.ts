@@ -29,7 +29,10 @@ const commands: Record<string, () => Promise<CliCommand>> = {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    await printUsage();
+    // Asked for, the list is the answer (stdout, exit 0); without a command it is a usage error (stderr, exit 2).
+    const usage = await usageText();
+    if (name) console.log(usage);
+    else console.error(usage);
     return name ? 0 : 2;
   }
   const load = commands[name];
@@ -40,10 +43,11 @@ export async function main(argv: string[]): Promise<number> {
   return (await load()).run(args);
 }
 
-async function printUsage(): Promise<void> {
+async function usageText(): Promise<string> {
   const lines = ['usage: timbre <command> [options]', '', 'commands:'];
   for (const [name, load] of Object.entries(commands)) {
     lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`);
   }
-  console.log(lines.join('\n'));
+  lines.push('', "'timbre <command> --help' describes a command.");
+  return lines.join('\n');
 }

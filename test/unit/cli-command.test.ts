@@ -62,11 +62,15 @@ describe('defineCommand', () => {
     }
   });
 
-  it('errors that are not usage errors reach the caller', async () => {
+  it('other errors the body throws exit 1 with the command and the message, no synopsis or stack', async (t) => {
     const failing = defineCommand({ name: 'failing', usage: 'usage: timbre failing', options: {} }, () => {
       throw new Error('disk full');
     });
-    await assert.rejects(failing([]), /disk full/);
+    const error = t.mock.method(console, 'error', () => {});
+    const code = await failing([]);
+    const printed = error.mock.calls.map((call) => call.arguments.join(' '));
+    error.mock.restore();
+    assert.deepEqual({ code, printed }, { code: 1, printed: ['timbre failing: disk full'] });
   });
 
   it('a command built on it answers the same way from the real CLI', async () => {

@@ -1,15 +1,15 @@
-import { parseFile } from 'music-metadata';
 import { excerptToTrackTime, loadClassifier } from '../../ml/classifier.js';
-import { decodeAnalysisExcerpt } from '../../audio/windows.js';
-import { analyzeSignal } from '../../features/analyze.js';
-import { excerptLogMel } from '../../ml/features.js';
+import { analyzeSignal, logMelSpectrogram } from '../../features/analyze.js';
 import { defineCommand } from '../command.js';
+import { decodeFileExcerpt } from './audio-file.js';
 
 export const summary = 'predict the genre of audio files, with a per-segment timeline (--json for machines)';
 
 const USAGE = `usage: timbre classify FILE... [--json] [--model ID]
 
 Prints, per file, the genre, its probability and the genre timeline (~3-s segments, in track time).
+The track's genre fuses the CNN-LSTM with a model of the 518 MIR statistics (when the model has one);
+the timeline is the CNN-LSTM's alone, so its segments can disagree with the track's genre.
 --json prints [{file, genre, confidence, probabilities, segments: [{start, end, genre, probabilities}]}].`;
 
 const spec = {
@@ -25,7 +25,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   let failures = 0;
   for (const file of positionals) {
     try {
-      const { excerpt, mel, fma518 } = await excerptFeatures(file, await durationOf(file), classifier.usesStatistics);
+      const { excerpt, mel, fma518 } = await excerptFeatures(file, classifier.usesStatistics);
       const { embedding: _embedding, ...prediction } = classifier.classifyMel(mel, fma518);
       const segments = prediction.segments.map((segment) => ({
         ...segment,
@@ -36,7 +36,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
       results.push(result);
       if (!values.json) {
         const timeline = segments.map((segment) => `${segment.start.toFixed(0)}s ${segment.genre}`).join(', ');
-        console.log(`${file}\n  ${prediction.genre} (${(prediction.confidence * 100).toFixed(1)} %)  ${formatProbabilities(prediction.probabilities)}\n  timeline: ${timeline}`);
+        console.log(`${file}\n  ${prediction.genre} (${(prediction.confidence * 100).toFixed(1)} %)  ${formatProbabilities(prediction.probabilities)}\n  timeline (CNN-LSTM alone): ${timeline}`);
       }
     } catch (error) {
       failures++;
@@ -51,20 +51,11 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
 });
 
 /** The excerpt's log-mel, and its MIR statistics when the model fuses them (a full analysis, as a scan does). */
-async function excerptFeatures(file: string, durationSeconds: number | null, withStatistics: boolean) {
-  if (!withStatistics) return { ...(await excerptLogMel(file, durationSeconds)), fma518: undefined };
-  const excerpt = await decodeAnalysisExcerpt(file, durationSeconds);
+async function excerptFeatures(file: string, withStatistics: boolean) {
+  const excerpt = await decodeFileExcerpt(file);
+  if (!withStatistics) return { excerpt, mel: logMelSpectrogram(excerpt.samples), fma518: undefined };
   const { melDb, fma518 } = analyzeSignal(excerpt.samples);
   return { excerpt, mel: melDb, fma518 };
-}
-
-/** The track's duration from its container/tags, so long tracks are analysed in three windows. */
-async function durationOf(file: string): Promise<number | null> {
-  try {
-    return (await parseFile(file, { duration: false, skipCovers: true })).format.duration ?? null;
-  } catch {
-    return null;
-  }
 }
 
 function formatProbabilities(probabilities: Record<string, number>): string {

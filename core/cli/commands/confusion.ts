@@ -1,9 +1,9 @@
 import { openDatabase } from '../../db/open.js';
 import { PredictionsRepo } from '../../db/repos/predictions.js';
-import { resolveDbPath } from '../../paths.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ConfusionReport } from '../../retrain/types.js';
 import { defineCommand, integerOption } from '../command.js';
+import { existingLibraryPath } from './options.js';
 
 export const summary = 'confusion [--db F] [--version ID] [--json]: predicted vs confirmed genres, precision, recall, kappa';
 
@@ -16,7 +16,7 @@ const options = { db: { type: 'string' }, version: { type: 'string' }, json: { t
 
 export const run = defineCommand({ name: 'confusion', usage: USAGE, options }, async ({ values }) => {
   const versionId = integerOption(values.version, '--version');
-  const db = openDatabase(resolveDbPath(values.db));
+  const db = openDatabase(existingLibraryPath(values.db));
   try {
     const service = new RetrainService({ db, predictions: new PredictionsRepo(db), events: { emit: () => {} } });
     const report = service.confusion(versionId);
@@ -31,7 +31,7 @@ export const run = defineCommand({ name: 'confusion', usage: USAGE, options }, a
 });
 
 function formatReport(report: ConfusionReport): string {
-  const lines = [`#${report.versionId} ${report.versionName}: ${report.tracks} confirmed tracks`];
+  const lines = [`#${report.versionId} ${report.versionName}: ${report.tracks} confirmed track${report.tracks === 1 ? '' : 's'}`];
   if (report.tracks === 0) return lines.join('\n');
   const width = Math.max(8, ...report.labels.map((label) => label.length)) + 2;
   lines.push('', `${'confirmed ↓ / predicted →'.padEnd(width)}${report.labels.map((label) => label.padStart(width)).join('')}`);

@@ -23,6 +23,7 @@ import {
   type VectorWeights,
 } from '../../similarity/vectors.js';
 import { defineCommand, integerOption, UsageError } from '../command.js';
+import { existingFolder } from './options.js';
 
 export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out, weights by artist-grouped search';
 
@@ -96,7 +97,8 @@ export const run = defineCommand(spec, async ({ values }) => {
   const labelBy = values['label-by'];
   if (labelBy !== 'genre-folder' && labelBy !== 'folder') throw new UsageError('--label-by is genre-folder or folder');
 
-  const dataset = labelBy === 'folder' ? await readTopFolderDataset(values.data) : await readFolderDataset(values.data);
+  const dataDir = existingFolder(values.data);
+  const dataset = labelBy === 'folder' ? await readTopFolderDataset(dataDir) : await readFolderDataset(dataDir);
   const clips: Clip[] = dataset.clips;
   const cache = new ClipFeatureCache(values.cache);
   await ensureIgnoredByGit(values.cache);

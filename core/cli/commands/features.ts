@@ -1,9 +1,8 @@
-import { parseFile } from 'music-metadata';
 import { ANALYSIS_SAMPLE_RATE } from '../../audio/decode.js';
-import { decodeAnalysisExcerpt } from '../../audio/windows.js';
 import { analyzeSignal } from '../../features/analyze.js';
 import { fma518Record } from '../../features/fma518.js';
 import { defineCommand } from '../command.js';
+import { decodeFileExcerpt } from './audio-file.js';
 
 export const summary = 'compute the 518 FMA features (librosa 0.10.1-compatible) and the tempo of an audio file';
 
@@ -19,7 +18,7 @@ const spec = { name: 'features', usage: USAGE, options: { json: { type: 'boolean
 
 export const run = defineCommand(spec, async ({ values, positionals: [file] }) => {
   try {
-    const excerpt = await decodeAnalysisExcerpt(file, await durationOf(file));
+    const excerpt = await decodeFileExcerpt(file);
     const analysis = analyzeSignal(excerpt.samples, ANALYSIS_SAMPLE_RATE);
     const fma518 = fma518Record(analysis.fma518);
     if (values.json) {
@@ -39,14 +38,3 @@ export const run = defineCommand(spec, async ({ values, positionals: [file] }) =
     return 1;
   }
 });
-
-/** The track's duration from its container/tags (null if unknown), which picks the analysis windows. */
-async function durationOf(file: string): Promise<number | null> {
-  try {
-    const metadata = await parseFile(file, { duration: false, skipCovers: true });
-    return metadata.format.duration ?? null;
-  } catch {
-    // Unreadable tags are not fatal: ffmpeg may still decode the audio (the middle 30 s of its first 75 s).
-    return null;
-  }
-}

@@ -5,6 +5,7 @@ import { TracksRepo } from '../../db/repos/tracks.js';
 import { resolveDbPath } from '../../paths.js';
 import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
 import { defineCommand, UsageError } from '../command.js';
+import { existingLibraryPath } from './options.js';
 
 export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | rename | merge: fix genres';
 
@@ -22,15 +23,15 @@ const USAGE = `usage:
   timbre genre rename GENRE NEW_NAME [--db FILE]
   timbre genre merge GENRE INTO_GENRE [--db FILE]`;
 
-/** Each action's number of arguments: [at least, at most]. */
-const ARITY: Record<string, [number, number]> = {
-  set: [2, Infinity],
-  undo: [0, 0],
-  redo: [0, 0],
-  history: [0, 0],
-  list: [0, 0],
-  rename: [2, 2],
-  merge: [2, 2],
+/** Each action's arguments: [at least, at most, what they are]. */
+const ARGUMENTS: Record<string, [number, number, string]> = {
+  set: [2, Infinity, 'FILE GENRE...'],
+  undo: [0, 0, 'no arguments'],
+  redo: [0, 0, 'no arguments'],
+  history: [0, 0, 'no arguments'],
+  list: [0, 0, 'no arguments'],
+  rename: [2, 2, 'GENRE NEW_NAME'],
+  merge: [2, 2, 'GENRE INTO_GENRE'],
 };
 
 const spec = {
@@ -47,11 +48,13 @@ const spec = {
 } as const;
 
 export const run = defineCommand(spec, async ({ values, positionals: [action, ...rest] }) => {
-  const expected = ARITY[action];
+  const expected = ARGUMENTS[action];
   if (!expected) throw new UsageError(`unknown action '${action}'`);
-  if (rest.length < expected[0] || rest.length > expected[1]) throw new UsageError(`wrong arguments for '${action}'`);
+  const [min, max, wanted] = expected;
+  if (rest.length < min || rest.length > max) throw new UsageError(`'genre ${action}' takes ${wanted}`);
 
-  const db = openDatabase(resolveDbPath(values.db));
+  // Only writing a file's tags needs no library (the journal that makes it undoable starts one).
+  const db = openDatabase(action === 'set' && values['write-tags'] ? resolveDbPath(values.db) : existingLibraryPath(values.db));
   try {
     const service = new GenreService(db);
     switch (action) {
@@ -69,12 +72,14 @@ export const run = defineCommand(spec, async ({ values, positionals: [action, ..
       case 'history': {
         const edits = service.history();
         if (values.json) console.log(JSON.stringify(edits, null, 2));
+        else if (edits.length === 0) console.error('no genre edits yet');
         else for (const edit of edits) console.log(`#${edit.id}  ${new Date(edit.createdAt).toISOString()}  ${edit.state.padEnd(10)}  ${edit.summary}`);
         return 0;
       }
       case 'list': {
         const genres = service.listGenres();
         if (values.json) console.log(JSON.stringify(genres, null, 2));
+        else if (genres.length === 0) console.error("no genres yet: 'timbre genre set FILE GENRE' confirms a track's genre");
         else for (const genre of genres) console.log(`${String(genre.trackCount).padStart(6)}  ${genre.name}${genre.aliases.length ? `  (also: ${genre.aliases.join(', ')})` : ''}`);
         return 0;
       }

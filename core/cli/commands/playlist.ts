@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Db } from '../../db/open.js';
 import { TracksRepo } from '../../db/repos/tracks.js';
 import { findTrackByFile, openLibraryDatabase, openLibrarySimilarity } from '../../similarity/library-db.js';
@@ -160,6 +161,7 @@ async function showSaved(service: SimilarityService, tracks: TracksRepo, id: num
 }
 
 async function importFile(service: SimilarityService, file: string, name: string | undefined, json: boolean): Promise<number> {
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`no such playlist file: ${file}`);
   const { playlist, missing } = await service.importPlaylist(file, { name });
   if (json) {
     process.stdout.write(`${JSON.stringify({ playlist, missing }, null, 2)}\n`);

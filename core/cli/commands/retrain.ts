@@ -1,9 +1,9 @@
 import { openDatabase } from '../../db/open.js';
 import { PredictionsRepo } from '../../db/repos/predictions.js';
-import { resolveDbPath } from '../../paths.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ModelVersionInfo, RetrainProgress } from '../../retrain/types.js';
 import { defineCommand, integerOption, UsageError } from '../command.js';
+import { existingLibraryPath } from './options.js';
 import { ProgressBar, progressBarText } from './progress-bar.js';
 
 export const summary = 'retrain [--db F] [--json] | --list | --rollback ID: learn from your confirmed genres; model versions';
@@ -23,7 +23,7 @@ export const run = defineCommand({ name: 'retrain', usage: USAGE, options }, asy
   if (values.list && values.rollback !== undefined) throw new UsageError('give --list or --rollback, not both');
   const rollbackId = integerOption(values.rollback, '--rollback') ?? null;
 
-  const db = openDatabase(resolveDbPath(values.db));
+  const db = openDatabase(existingLibraryPath(values.db));
   const progressBar = new ProgressBar();
   const service = new RetrainService({
     db,
@@ -88,7 +88,7 @@ function printVersions(versions: ModelVersionInfo[], json: boolean): void {
 function describe(version: ModelVersionInfo): string {
   const when = new Date(version.createdAt).toISOString().slice(0, 16).replace('T', ' ');
   const parts = [`#${version.id} ${version.name} (${when})`];
-  if (version.trainedOn > 0) parts.push(`trained on ${version.trainedOn} confirmed tracks`);
+  if (version.trainedOn > 0) parts.push(`trained on ${version.trainedOn} confirmed track${version.trainedOn === 1 ? '' : 's'}`);
   if (version.validation) {
     const { accuracy, tracks, kappa } = version.validation;
     parts.push(`artist-grouped validation accuracy ${accuracy.toFixed(3)}, kappa ${kappa.toFixed(3)} on ${tracks} tracks`);

@@ -1,6 +1,6 @@
 import { createCore } from '../../index.js';
 import { defineCommand } from '../command.js';
-import { libraryOptions, parseJobs } from './options.js';
+import { allFolders, libraryOptions, parseJobs } from './options.js';
 import { formatDuration, ProgressBar } from './progress-bar.js';
 
 export const summary = 'scan DIR... [--db FILE] [--jobs N]: add folders, analyse new and changed tracks, exit when done';
@@ -9,12 +9,15 @@ const USAGE = `usage: timbre scan DIR... [--db FILE] [--jobs N]
 
 Adds each DIR to the library, analyses its new and changed audio files with N worker threads (default:
 one per core) and exits when the queue is empty. Progress goes to stderr.
-Ctrl-C stops: finished analyses are kept, the rest stays queued for the next scan (exit 130).`;
+Ctrl-C stops: finished analyses are kept, the rest stays queued for the next scan (exit 130).
+A DIR that is not a folder fails the command before anything is scanned (exit 1).`;
 
 const spec = { name: 'scan', usage: USAGE, options: libraryOptions, positionals: { name: 'DIR', min: 1 } } as const;
 
 export const run = defineCommand(spec, async ({ values, positionals }) => {
-  const core = await createCore({ dbPath: values.db, jobs: parseJobs(values.jobs) });
+  const jobs = parseJobs(values.jobs);
+  if (!allFolders('scan', positionals)) return 1;
+  const core = await createCore({ dbPath: values.db, jobs });
   const bar = new ProgressBar();
   const unsubscribe = core.events.on('progress', (progress) => bar.update(progress));
   const started = performance.now();

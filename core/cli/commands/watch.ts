@@ -1,19 +1,23 @@
 import { createCore } from '../../index.js';
 import { defineCommand, UsageError } from '../command.js';
-import { libraryOptions, parseJobs } from './options.js';
+import { allFolders, existingLibraryPath, libraryOptions, parseJobs } from './options.js';
 import { ProgressBar } from './progress-bar.js';
 
-export const summary = "watch DIR... [--db FILE] [--jobs N]: add folders, then keep the library's folders analysed until Ctrl-C";
+export const summary = "watch [DIR...] [--db FILE] [--jobs N]: add folders, then keep the library's folders analysed until Ctrl-C";
 
 const USAGE = `usage: timbre watch [DIR...] [--db FILE] [--jobs N]
 
 Adds each DIR to the library, then keeps every folder of the library analysed (new, changed, deleted,
-moved files) until Ctrl-C or SIGTERM. Without DIR it watches the folders the library already has.`;
+moved files) until Ctrl-C or SIGTERM. Without DIR it watches the folders the library already has.
+A DIR that is not a folder fails the command before anything is watched (exit 1).`;
 
 const spec = { name: 'watch', usage: USAGE, options: libraryOptions, positionals: { name: 'DIR' } } as const;
 
 export const run = defineCommand(spec, async ({ values, positionals }) => {
-  const core = await createCore({ dbPath: values.db, jobs: parseJobs(values.jobs), watch: true });
+  const jobs = parseJobs(values.jobs);
+  if (!allFolders('watch', positionals)) return 1;
+  // Without DIRs there is nothing to watch but an existing library's folders.
+  const core = await createCore({ dbPath: positionals.length > 0 ? values.db : existingLibraryPath(values.db), jobs, watch: true });
   const bar = new ProgressBar();
   core.events.on('progress', (progress) => bar.update(progress));
   core.events.on('track-updated', ({ id, track }) => {

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../core/db/open.js';
+import { decodeFileExcerpt } from '../../core/cli/commands/audio-file.js';
+import { synthesize } from '../helpers/audio.js';
+import { runTimbre } from '../helpers/cli.js';
+import { makeTempDir } from '../helpers/temp.js';
+
+/**
+ * What a new user meets on the command line before and around a first scan: a mistyped --db, folder or
+ * file fails plainly (`timbre COMMAND: …` on stderr, exit 1, no raw errno text) without leaving an
+ * empty library behind, and usage errors exit 2.
+ */
+describe('timbre CLI, first run', () => {
+  const temp = makeTempDir('timbre-first-run-');
+  const library = join(temp.dir, 'library.db');
+  const music = join(temp.dir, 'music');
+  const missing = join(temp.dir, 'missing');
+
+  const analysed = join(temp.dir, 'analysed.db');
+
+  before(async () => {
+    mkdirSync(music);
+    openDatabase(library).close(); // an empty library
+    synthesize(join(music, 'tone.wav'), { seconds: 3 });
+    const scan = await runTimbre(['scan', music, '--db', analysed, '--jobs', '1']);
+    assert.equal(scan.code, 0, scan.stderr);
+  });
+  after(() => temp.cleanup());
+
+  it('commands that read a library refuse a missing database instead of creating an empty one', async () => {
+    const dbPath = join(temp.dir, 'typo', 'library.db');
+    const commands = [['tracks', '--json'], ['genre', 'list'], ['genre', 'undo'], ['retrain', '--list'], ['confusion'], ['watch']];
+    const results = await Promise.all(commands.map((args) => runTimbre([...args, '--db', dbPath])));
+    results.forEach((result, i) => {
+      const name = commands[i][0];
+      assert.equal(result.code, 1, `${commands[i].join(' ')}: ${result.stderr}`);
+      assert.equal(result.stdout, '', name);
+      assert.equal(result.stderr, `timbre ${name}: no library database at ${dbPath}: run 'timbre scan FOLDER' first\n`);
+    });
+    assert.equal(existsSync(join(temp.dir, 'typo')), false, 'no folder or database was created');
+  });
+
+  it('scan and watch name every folder that is not one and stop before opening the library', async () => {
+    const file = join(temp.dir, 'file.txt');
+    writeFileSync(file, 'not a folder\n');
+    const dbPath = join(temp.dir, 'never.db');
+    for (const command of ['scan', 'watch']) {
+      const result = await runTimbre([command, music, missing, file, '--db', dbPath]);
+      assert.equal(result.code, 1, result.stderr);
+      assert.equal(result.stderr, `timbre ${command}: folder not found: ${missing}\ntimbre ${command}: not a folder: ${file}\n`);
+    }
+    assert.equal(existsSync(dbPath), false);
+  });
+
+  it('a missing file or a folder given as FILE says so, not what ffmpeg made of it', async () => {
+    const [features, similar, classify, folder] = await Promise.all([
+      runTimbre(['features', join(temp.dir, 'nope.mp3')]),
+      runTimbre(['similar', join(temp.dir, 'nope.mp3'), '--db', analysed, '--json']),
+      runTimbre(['classify', join(temp.dir, 'nope.mp3'), '--json']),
+      runTimbre(['features', music]),
+    ]);
+    assert.deepEqual([features.code, features.stderr], [1, `timbre features: ${join(temp.dir, 'nope.mp3')}: no such file\n`]);
+    assert.deepEqual([similar.code, similar.stdout, similar.stderr], [1, '', `timbre similar: ${join(temp.dir, 'nope.mp3')}: no such file\n`]);
+    assert.equal(classify.code, 1);
+    assert.deepEqual(JSON.parse(classify.stdout), [{ file: join(temp.dir, 'nope.mp3'), error: 'no such file' }]);
+    assert.deepEqual([folder.code, folder.stderr], [1, `timbre features: ${music}: is a folder, not an audio file\n`]);
+  });
+
+  it('a missing playlist to import or dataset folder fails with the command named', async () => {
+    const [imported, evalSimilar] = await Promise.all([
+      runTimbre(['playlist', '--import', join(temp.dir, 'nope.m3u8'), '--db', library]),
+      runTimbre(['eval-similar', '--data', missing]),
+    ]);
+    assert.deepEqual([imported.code, imported.stderr], [1, `timbre playlist: no such playlist file: ${join(temp.dir, 'nope.m3u8')}\n`]);
+    assert.deepEqual([evalSimilar.code, evalSimilar.stderr], [1, `timbre eval-similar: folder not found: ${missing}\n`]);
+  });
+
+  it('an empty library says what to do next on stderr, and lists nothing on stdout', async () => {
+    const [genres, history] = await Promise.all([runTimbre(['genre', 'list', '--db', library]), runTimbre(['genre', 'history', '--db', library])]);
+    assert.deepEqual([genres.code, genres.stdout], [0, '']);
+    assert.match(genres.stderr, /^no genres yet: 'timbre genre set FILE GENRE'/);
+    assert.deepEqual([history.code, history.stdout, history.stderr], [0, '', 'no genre edits yet\n']);
+  });
+
+  it('usage errors: no command, or the wrong arguments for a genre action, exit 2 on stderr', async () => {
+    const [bare, help, rename] = await Promise.all([runTimbre([]), runTimbre(['--help']), runTimbre(['genre', 'rename', 'Jazz', '--db', library])]);
+    assert.deepEqual([bare.code, bare.stdout], [2, '']);
+    assert.match(bare.stderr, /^usage: timbre <command>/);
+    assert.deepEqual([help.code, help.stderr, help.stdout], [0, '', bare.stderr]);
+    assert.equal(rename.code, 2);
+    assert.match(rename.stderr, /^timbre genre: 'genre rename' takes GENRE NEW_NAME\nusage:/);
+  });
+
+  it('features, classify and similar analyse a long Ogg in the windows a scan uses', async () => {
+    // Its tags state no duration: music-metadata's fast pass alone would leave it unknown, and the
+    // excerpt would be the middle of the first 75 s instead of three windows at 20/50/80 %.
+    const ogg = join(temp.dir, 'long.ogg');
+    synthesize(ogg, { source: 'sine=frequency=330', seconds: 100, outputArgs: ['-c:a', 'libvorbis'] });
+    const { windows } = await decodeFileExcerpt(ogg);
+    assert.deepEqual(
+      windows.map((window) => [Math.round(window.offsetSeconds), window.durationSeconds]),
+      [
+        [15, 10],
+        [45, 10],
+        [75, 10],
+      ],
+    );
+    const classify = await runTimbre(['classify', ogg, '--json']);
+    assert.equal(classify.code, 0, classify.stderr);
+    const [{ segments }] = JSON.parse(classify.stdout) as Array<{ segments: Array<{ start: number; end: number }> }>;
+    assert.ok(segments[0].start >= 15 && segments.at(-1)!.end <= 85 && segments.at(-1)!.start >= 75, JSON.stringify(segments));
+  });
+});
