@@ -246,9 +246,9 @@ export class TrackIndex {
     return sorted;
   }
 
-  /** The genre column sorts by the first name it shows; the others by the row's own value. */
+  /** The genre column sorts by the first name it shows (its first spelling's); the others by the row's own value. */
   private sortValueOf(key: SortKey): (entry: Entry) => SortValue {
-    if (key === 'genre') return (entry) => this.shownGenresOf(entry)[0]?.name;
+    if (key === 'genre') return (entry) => (entry.genres.length ? this.canonical(entry.genres[0]).name : undefined);
     const value = rowSortValue[key];
     return (entry) => value(entry.row);
   }
