@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase } from '../../core/db/open.js';
 import { decodeFileExcerpt } from '../../core/cli/commands/audio-file.js';
@@ -83,6 +84,18 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([genres.code, genres.stdout], [0, '']);
     assert.match(genres.stderr, /^no genres yet: 'timbre genre set FILE GENRE'/);
     assert.deepEqual([history.code, history.stdout, history.stderr], [0, '', 'no genre edits yet\n']);
+  });
+
+  it('serve on a port already in use says so and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const result = await runTimbre(['serve', '--port', String(port), '--db', library]);
+      assert.deepEqual([result.code, result.stderr], [1, `timbre serve: port ${port} is in use: give another --port, or none for a free one\n`]);
+    } finally {
+      taken.close();
+    }
   });
 
   it('usage errors: no command, or the wrong arguments for a genre action, exit 2 on stderr', async () => {

@@ -19,6 +19,7 @@ export const run = defineCommand({ name: 'serve', usage: USAGE, options: { ...li
   const server = await startWebServer({ dispatcher, port }).catch(async (error: unknown) => {
     dispatcher.close();
     await core.shutdown();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is in use: give another --port, or none for a free one`);
     throw error;
   });
   console.log(`Timbre (web mode) is serving ${core.dbPath}`);
