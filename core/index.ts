@@ -77,7 +77,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       activeHead: retrain.activeHead,
       pool,
       registry: new RunnerRegistry(new MetaRepo(db)),
-      onTrackChanged: (id) => library.notifyTrackChanged(id),
+      // Results land one track at a time: subscribers get them gathered.
+      onTrackChanged: (id) => library.notifyTrackChangedSoon(id),
       onProgress: (progress) => events.emit('progress', progress),
     },
     { paused: options.autoStart === false },

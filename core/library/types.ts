@@ -163,8 +163,10 @@ export interface CoreEventMap {
   /** A track was added, changed, analysed or failed; `track` is null when it was removed. */
   'track-updated': TrackUpdate;
   /**
-   * Several tracks changed at once (a bulk genre edit, its undo, a rename or merge, a prediction
-   * refresh): one event for all of them, since one event per track costs seconds at 100k tracks.
+   * Several tracks changed at once (a scan, a removed folder, a bulk genre edit, its undo, a rename or
+   * merge, a prediction refresh), or within a moment of each other (analysis results, gathered by
+   * Library.notifyTrackChangedSoon): one event for all of them, since one event per track costs seconds
+   * at 100k tracks.
    * Subscribers that follow every track change use onTrackUpdates (core/events.ts), which sees both forms.
    */
   'tracks-updated': { updates: TrackUpdate[] };

@@ -1,3 +1,4 @@
+import { onTrackUpdates } from '../../events.js';
 import { createCore } from '../../index.js';
 import { defineCommand, UsageError } from '../command.js';
 import { allFolders, existingLibraryPath, libraryOptions, parseJobs } from './options.js';
@@ -20,9 +21,11 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   const core = await createCore({ dbPath: positionals.length > 0 ? values.db : existingLibraryPath(values.db), jobs, watch: true });
   const bar = new ProgressBar();
   core.events.on('progress', (progress) => bar.update(progress));
-  core.events.on('track-updated', ({ id, track }) => {
-    if (!track) console.error(`removed track ${id}`);
-    else if (track.status === 'error') console.error(`failed: ${track.path}: ${track.error}`);
+  onTrackUpdates(core.events, (updates) => {
+    for (const { id, track } of updates) {
+      if (!track) console.error(`removed track ${id}`);
+      else if (track.status === 'error') console.error(`failed: ${track.path}: ${track.error}`);
+    }
   });
 
   const stopped = new Promise<void>((resolve) => {
