@@ -26,6 +26,7 @@ describe('timbre CLI, first run', () => {
     mkdirSync(music);
     openDatabase(library).close(); // an empty library
     synthesize(join(music, 'tone.wav'), { seconds: 3 });
+    writeFileSync(join(music, 'broken.mp3'), 'not audio\n');
     const scan = await runTimbre(['scan', music, '--db', analysed, '--jobs', '1']);
     assert.equal(scan.code, 0, scan.stderr);
   });
@@ -84,6 +85,18 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([genres.code, genres.stdout], [0, '']);
     assert.match(genres.stderr, /^no genres yet: 'timbre genre set FILE GENRE'/);
     assert.deepEqual([history.code, history.stdout, history.stderr], [0, '', 'no genre edits yet\n']);
+  });
+
+  it('tracks keeps its columns for a failed file and names it by path; genre edits echo the vocabulary names', async () => {
+    const tracks = await runTimbre(['tracks', '--db', analysed]);
+    assert.equal(tracks.code, 0, tracks.stderr);
+    assert.match(tracks.stdout, /^ +\d+ +0:03 {2}done {8}\S/m);
+    assert.match(tracks.stdout, new RegExp(`^ +\\d+ +--:-- {2}error {7}${join(music, 'broken.mp3')}: \\S`, 'm'));
+
+    const set = await runTimbre(['genre', 'set', join(music, 'tone.wav'), 'hip hop', '--db', analysed]);
+    assert.equal(set.code, 0, set.stderr);
+    const rename = await runTimbre(['genre', 'rename', 'hiphop', 'Rap', '--db', analysed]);
+    assert.deepEqual([rename.code, rename.stdout], [0, "edit #2: rename genre Hip-Hop → Rap; 'timbre genre undo' reverts it\n"]);
   });
 
   it('serve on a port already in use says so and exits 1', async () => {

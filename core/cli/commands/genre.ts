@@ -84,11 +84,13 @@ export const run = defineCommand(spec, async ({ values, positionals: [action, ..
         return 0;
       }
       case 'rename':
-        console.log(`edit #${service.renameGenre(rest[0], rest[1])}: renamed ${rest[0]} → ${rest[1]}`);
+      case 'merge': {
+        const editId = action === 'rename' ? service.renameGenre(rest[0], rest[1]) : service.mergeGenres(rest[0], rest[1]);
+        // The edit's own summary names the genres as the vocabulary spells them, not as typed.
+        const summary = service.history(1)[0]?.summary;
+        console.log(`edit #${editId}: ${summary}; 'timbre genre undo' reverts it`);
         return 0;
-      case 'merge':
-        console.log(`edit #${service.mergeGenres(rest[0], rest[1])}: merged ${rest[0]} into ${rest[1]}`);
-        return 0;
+      }
     }
     return 2;
   } catch (error) {

@@ -20,8 +20,9 @@ export const run = defineCommand({ name: 'tracks', usage: USAGE, options: { db: 
     }
     for (const track of tracks) {
       const name = [track.artist, track.title].filter(Boolean).join(' – ') || track.path;
-      const status = track.status === 'error' ? `error: ${track.error}` : track.status;
-      console.log(`${String(track.id).padStart(6)}  ${formatDuration(track.durationSec).padStart(8)}  ${status.padEnd(10)}  ${name}`);
+      // The error follows the name, so the columns stay aligned and a failed file is named by its path.
+      const what = track.status === 'error' ? `${track.path}: ${track.error}` : name;
+      console.log(`${String(track.id).padStart(6)}  ${formatDuration(track.durationSec).padStart(8)}  ${track.status.padEnd(10)}  ${what}`);
     }
     return 0;
   } finally {
