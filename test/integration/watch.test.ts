@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCore } from '../../core/index.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
@@ -47,7 +47,7 @@ describe('watching', () => {
     }
   });
 
-  it('`timbre watch` keeps analysing new files until SIGINT, then exits cleanly', async () => {
+  it('`timbre watch` keeps analysing new files and names those that fail, until SIGINT, then exits cleanly', async () => {
     const temp = makeTempDir();
     const music = join(temp.dir, 'music');
     mkdirSync(music);
@@ -59,7 +59,11 @@ describe('watching', () => {
     try {
       await waitFor('the watcher to start', () => stderr.includes('watching'));
       writeWav(join(music, 'late.wav'), toneSamples(1));
+      const broken = join(music, 'broken.flac');
+      writeFileSync(broken, Buffer.from('not audio at all '.repeat(100)));
       await waitFor('the file to be analysed', async () => (await listTracksJson(db)).some((t) => t.status === 'done'));
+      // Its failure may reach the command together with the other track's result (one 'tracks-updated').
+      await waitFor('the failure to be reported', () => stderr.includes(`failed: ${broken}: `));
       child.kill('SIGINT');
       assert.equal(await exited, 0, stderr);
     } finally {
