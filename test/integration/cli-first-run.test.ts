@@ -87,6 +87,13 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([history.code, history.stdout, history.stderr], [0, '', 'no genre edits yet\n']);
   });
 
+  it('a retrain that cannot start shows the step it stopped at, not a full bar, then why', async () => {
+    const retrain = await runTimbre(['retrain', '--db', library]);
+    assert.equal(retrain.code, 1);
+    assert.match(retrain.stderr, /\[-{24}\] 1\/4 failed\ntimbre retrain: no track has been analysed yet: scan a folder first\n$/);
+    assert.doesNotMatch(retrain.stderr, /#/);
+  });
+
   it('tracks keeps its columns for a failed file and names it by path; genre edits echo the vocabulary names', async () => {
     const tracks = await runTimbre(['tracks', '--db', analysed]);
     assert.equal(tracks.code, 0, tracks.stderr);

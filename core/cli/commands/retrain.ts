@@ -69,9 +69,10 @@ export const run = defineCommand({ name: 'retrain', usage: USAGE, options }, asy
 });
 
 function showProgress(progress: RetrainProgress, progressBar: ProgressBar): void {
-  // A running step is under way, not done.
-  const done = progress.state === 'running' ? progress.step - 1 : progress.steps;
-  const line = `${progressBarText(Math.max(0, done) / progress.steps)} ${progress.step}/${progress.steps} ${progress.message}`;
+  // A running or failed step is not done; a failure's reason follows as the command's error.
+  const done = progress.state === 'done' ? progress.steps : progress.step - 1;
+  const message = progress.state === 'failed' ? 'failed' : progress.message;
+  const line = `${progressBarText(Math.max(0, done) / progress.steps)} ${progress.step}/${progress.steps} ${message}`;
   if (progress.state === 'running') progressBar.draw(line, true);
   else progressBar.finish(line);
 }
