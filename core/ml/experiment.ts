@@ -129,7 +129,14 @@ export interface WeightSelectionOptions {
   onEpoch?: (innerFold: number, member: number, report: EpochReport) => void;
 }
 
-export type StatisticsWeightSelection = StatisticsWeightChoice & { innerFolds: number; epochsPerInnerFold: number[][]; seconds: number };
+/** Held-out (inner out-of-fold) probabilities of both models, per clip: what the weight was chosen on. */
+export interface HeldOutPredictions {
+  truth: number[];
+  network: number[][];
+  statistics: number[][];
+}
+
+export type StatisticsWeightSelection = StatisticsWeightChoice & { innerFolds: number; epochsPerInnerFold: number[][]; seconds: number; heldOut: HeldOutPredictions };
 
 /**
  * Chooses the statistics' share of the fusion using only `items` (a training set): an inner
@@ -176,7 +183,8 @@ export async function selectStatisticsWeight(
     truth.push(...heldOut.map((i) => items[i].label));
   }
   const choice = chooseStatisticsWeight(network, regression, truth);
-  return { ...choice, innerFolds: options.innerFolds, epochsPerInnerFold, seconds: (performance.now() - started) / 1000 };
+  const heldOut = { truth, network: network.map((row) => Array.from(row)), statistics: regression.map((row) => Array.from(row)) };
+  return { ...choice, innerFolds: options.innerFolds, epochsPerInnerFold, seconds: (performance.now() - started) / 1000, heldOut };
 }
 
 export interface CrossValidationReport {
@@ -192,12 +200,14 @@ export interface CrossValidationReport {
     statisticsWeights: number[];
     weightChoice: 'fixed' | 'nested cross-validation';
     /** Per fold, how the nested choice scored each weight, and its cost. */
-    weightSelections?: Array<Omit<StatisticsWeightSelection, 'weight'>>;
+    weightSelections?: Array<Omit<StatisticsWeightSelection, 'weight' | 'heldOut'>>;
   };
   /** With the nested choice: the same networks and regressions fused at the even split, for comparison. */
   fusedEvenSplit?: ClassificationReport & { foldAccuracies: number[] };
   /** Every clip's out-of-fold probabilities, for studying the fusion without retraining. */
   predictions: Array<{ file: string; truth: number; fold: number; cnnLstm: number[]; baseline: number[] | null }>;
+  /** With the nested choice: per outer fold, the inner held-out probabilities its weight was chosen on. */
+  weightChoicePredictions?: HeldOutPredictions[];
 }
 
 export interface CrossValidationOptions {
@@ -244,7 +254,8 @@ export async function crossValidate(
   const predicted: Record<FoldModel, number[]> = { cnnLstm: [], baseline: [], fused: [], fusedEvenSplit: [] };
   const foldAccuracies: Record<FoldModel, number[]> = { cnnLstm: [], baseline: [], fused: [], fusedEvenSplit: [] };
   const statisticsWeights: number[] = [];
-  const weightSelections: Array<Omit<StatisticsWeightSelection, 'weight'>> = [];
+  const weightSelections: Array<Omit<StatisticsWeightSelection, 'weight' | 'heldOut'>> = [];
+  const weightChoicePredictions: HeldOutPredictions[] = [];
   const predictions: CrossValidationReport['predictions'] = [];
   const epochsPerFold: number[][] = [];
   let trainSeconds = 0;
@@ -277,7 +288,7 @@ export async function crossValidate(
       : null;
     let statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
     if (statistics && nested) {
-      const { weight, ...selection } = await selectStatisticsWeight(
+      const { weight, heldOut, ...selection } = await selectStatisticsWeight(
         trainIndices.map((i) => items[i]),
         trainIndices.map((i) => statistics[i]),
         trainIndices.map(trainingRows),
@@ -291,7 +302,8 @@ export async function crossValidate(
       );
       statisticsWeight = weight;
       weightSelections.push(selection);
-      options.onWeightChosen?.(fold, { weight, ...selection });
+      weightChoicePredictions.push(heldOut);
+      options.onWeightChosen?.(fold, { weight, heldOut, ...selection });
     }
     statisticsWeights.push(statisticsWeight);
     const correct: Record<FoldModel, number> = { cnnLstm: 0, baseline: 0, fused: 0, fusedEvenSplit: 0 };
@@ -332,6 +344,7 @@ export async function crossValidate(
       : undefined,
     fusedEvenSplit: statistics && nested ? report('fusedEvenSplit') : undefined,
     predictions,
+    weightChoicePredictions: statistics && nested ? weightChoicePredictions : undefined,
   };
 }
 

@@ -73,8 +73,12 @@ export function statisticsProbabilities(head: StatisticsHead, statistics: ArrayL
 /** p ∝ network^(1 − weight) · statistics^weight. */
 export function fuseProbabilities(network: ArrayLike<number>, statistics: ArrayLike<number>, weight: number): Float32Array {
   if (network.length !== statistics.length) throw new Error('fusion: the two models disagree on the number of classes');
-  const logits = Float64Array.from(network, (p, c) => (1 - weight) * Math.log(Math.max(p, 1e-7)) + weight * Math.log(Math.max(statistics[c], 1e-7)));
-  return softmax(logits);
+  return softmax(fusedLogits(network, statistics, weight));
+}
+
+/** (1 − weight) · log network + weight · log statistics: the fusion's unnormalised log-probabilities. */
+function fusedLogits(network: ArrayLike<number>, statistics: ArrayLike<number>, weight: number): Float64Array {
+  return Float64Array.from(network, (p, c) => (1 - weight) * Math.log(Math.max(p, 1e-7)) + weight * Math.log(Math.max(statistics[c], 1e-7)));
 }
 
 function softmax(logits: Float64Array): Float32Array {
@@ -90,19 +94,31 @@ export const STATISTICS_WEIGHT_GRID: readonly number[] = Array.from({ length: 11
 export interface StatisticsWeightChoice {
   weight: number;
   grid: number[];
-  /** Mean log-loss of the fused probabilities at each weight of `grid`: what chooses. */
+  /** Mean log-loss of the fused probabilities at each weight of `grid`, at that weight's best temperature: what chooses. */
   logLoss: number[];
+  /** That best temperature, per weight. */
+  temperature: number[];
   /** Accuracy at each weight of `grid`: reported, not used to choose. */
   accuracy: number[];
 }
 
 /**
+ * Temperatures the weight choice tries per weight: 2^(k/4) for k = −8 … 8 (0.25 to 4). The two
+ * models are calibrated differently (the network trains with label smoothing and is under-confident,
+ * the regression is over-confident), and at temperature 1 the log-loss would reward the weight that
+ * happens to balance their confidence rather than the one that ranks the classes best.
+ */
+const TEMPERATURES: readonly number[] = Array.from({ length: 17 }, (_, k) => 2 ** ((k - 8) / 4));
+
+/**
  * Chooses the statistics' share of the fusion from out-of-fold probabilities of the two models
- * (clips that neither model trained on): the grid weight whose fused probabilities have the lowest
- * mean log-loss. Log-loss rather than accuracy because on a few hundred clips accuracy moves in
- * steps of one clip and is flat over wide ranges of weights, while log-loss is smooth and also
- * scores the confidence the app shows. Ties (within 1e-9) go to the weight nearest the even split,
- * then to the smaller one, so the choice does not depend on float noise or grid order.
+ * (clips that neither model trained on): the grid weight whose fused log-probabilities, scaled by
+ * their best temperature, have the lowest mean log-loss. The temperature only sharpens or flattens
+ * the fused probabilities, so it does not change which genre wins; it is not stored, and the weight
+ * alone decides the shipped predictions. Log-loss rather than accuracy because on a few hundred
+ * clips accuracy moves in steps of one clip and is flat over wide ranges of weights, while log-loss
+ * is smooth. Ties (within 1e-9) go to the weight nearest the even split, then to the smaller one,
+ * so the choice does not depend on float noise or the grid's order.
  */
 export function chooseStatisticsWeight(
   network: ArrayLike<number>[],
@@ -113,20 +129,26 @@ export function chooseStatisticsWeight(
   if (network.length !== truth.length || statistics.length !== truth.length) throw new Error('weight choice: one prediction of each model per clip expected');
   if (truth.length === 0 || grid.length === 0) throw new Error('weight choice: no clips or no weights to choose from');
   const logLoss: number[] = [];
+  const temperature: number[] = [];
   const accuracy: number[] = [];
   for (const weight of grid) {
-    let loss = 0;
-    let correct = 0;
-    truth.forEach((label, i) => {
-      const fused = fuseProbabilities(network[i], statistics[i], weight);
-      loss -= Math.log(Math.max(fused[label], 1e-7));
-      if (argMax(fused) === label) correct++;
-    });
-    logLoss.push(loss / truth.length);
-    accuracy.push(correct / truth.length);
+    const fusedLogs = truth.map((_, i) => Array.from(fusedLogits(network[i], statistics[i], weight)));
+    let best = { loss: Infinity, temperature: 1 };
+    for (const t of TEMPERATURES) {
+      const loss = fusedLogs.reduce((sum, logs, i) => sum + logSumExp(logs.map((value) => t * value)) - t * logs[truth[i]], 0) / truth.length;
+      if (loss < best.loss) best = { loss, temperature: t };
+    }
+    logLoss.push(best.loss);
+    temperature.push(best.temperature);
+    accuracy.push(fusedLogs.filter((logs, i) => argMax(logs) === truth[i]).length / truth.length);
   }
   const preference = grid.map((_, i) => i).sort((a, b) => Math.abs(grid[a] - DEFAULT_STATISTICS_WEIGHT) - Math.abs(grid[b] - DEFAULT_STATISTICS_WEIGHT) || grid[a] - grid[b]);
   let best = preference[0];
   for (const i of preference) if (logLoss[i] < logLoss[best] - 1e-9) best = i;
-  return { weight: grid[best], grid: [...grid], logLoss, accuracy };
+  return { weight: grid[best], grid: [...grid], logLoss, temperature, accuracy };
+}
+
+function logSumExp(values: number[]): number {
+  const max = Math.max(...values);
+  return max + Math.log(values.reduce((sum, value) => sum + Math.exp(value - max), 0));
 }

@@ -126,10 +126,14 @@ test('the weight choice favours the statistics when they are clearly the better 
   const choice = chooseStatisticsWeight(network, statistics, truth);
   assert.deepEqual(choice.grid, [...STATISTICS_WEIGHT_GRID]);
   assert.ok(choice.weight >= 0.8, `chose ${choice.weight}`);
-  // The chosen weight has the lowest log-loss on the grid, and the losses are real means.
+  // The chosen weight has the lowest log-loss on the grid, and the losses are real means: at weight
+  // 1 the fusion is the statistics' probabilities, sharpened by the temperature reported.
   assert.equal(choice.logLoss[choice.grid.indexOf(choice.weight)], Math.min(...choice.logLoss));
-  const atOne = truth.reduce((sum, label, i) => sum - Math.log(fuseProbabilities(network[i], statistics[i], 1)[label]), 0) / truth.length;
-  assert.ok(Math.abs(choice.logLoss[choice.grid.length - 1] - atOne) < 1e-6);
+  const t = choice.temperature[choice.grid.length - 1];
+  const sharpened = (p: number[]) => p.map((value) => value ** t / p.reduce((sum, other) => sum + other ** t, 0));
+  const atOne = truth.reduce((sum, label, i) => sum - Math.log(sharpened(statistics[i])[label]), 0) / truth.length;
+  assert.ok(t > 1, `the always-right statistics should be sharpened, got temperature ${t}`);
+  assert.ok(Math.abs(choice.logLoss[choice.grid.length - 1] - atOne) < 1e-6, `${choice.logLoss[choice.grid.length - 1]} vs ${atOne}`);
   assert.equal(choice.accuracy[choice.grid.length - 1], 1);
   assert.equal(choice.accuracy[0], 1 / 3);
 

@@ -24,7 +24,7 @@ fusion from ${STATISTICS_WEIGHT_GRID.join(', ')} by nested cross-validation on i
 the training time of the fixed weight: roughly 20-25 min for 5 folds of emotify-dev on 2 cores), and
 also reports the same folds fused at the even split 0.5.
 --statistics-weight W  fuse every fold with the fixed weight W instead (no inner networks)
---predictions FILE  writes every clip's out-of-fold probabilities (JSON)
+--predictions FILE  writes every clip's out-of-fold probabilities (JSON), and those the weights were chosen on
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
@@ -91,7 +91,7 @@ export const run = defineCommand(spec, async ({ values }) => {
 
   const statistics = values['no-baseline'] ? undefined : await loadDatasetStatistics(dataset, cache, progress('MIR statistics'));
   const trainingStatistics = values['no-baseline'] ? undefined : await loadTrainingStatistics(dataset, cache, progress('MIR statistics (training crops)'));
-  const { predictions, ...report } = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
+  const { predictions, weightChoicePredictions, ...report } = await crossValidate(items, dataset.labels, dataset.groupedByArtist, {
     folds,
     members,
     train: { ...DEFAULT_TRAIN_OPTIONS, seed, maxEpochs: epochs, minEpochs, restoreBest: !values['last-epoch'] },
@@ -109,11 +109,11 @@ export const run = defineCommand(spec, async ({ values }) => {
       ),
     onWeightChosen: (fold, selection) =>
       console.error(
-        `fold ${fold + 1}/${folds}: statistics weight ${selection.weight} (inner log-loss ${selection.grid.map((w, i) => `${w}: ${selection.logLoss[i].toFixed(3)}`).join(', ')}; ${selection.seconds.toFixed(0)} s)`,
+        `fold ${fold + 1}/${folds}: statistics weight ${selection.weight} (inner log-loss at the best temperature ${selection.grid.map((w, i) => `${w}: ${selection.logLoss[i].toFixed(3)}`).join(', ')}; ${selection.seconds.toFixed(0)} s)`,
       ),
     onFold: (fold, model, accuracy) => console.error(`fold ${fold + 1}/${folds}: ${model} accuracy ${accuracy.toFixed(3)}`),
   });
-  if (values.predictions) await writeFile(values.predictions, JSON.stringify({ labels: dataset.labels, predictions }) + '\n');
+  if (values.predictions) await writeFile(values.predictions, JSON.stringify({ labels: dataset.labels, predictions, weightChoicePredictions }) + '\n');
   const output = { mode: 'cross-validation', data, backend: backend.active, clips: items.length, ...report };
   if (values.json) console.log(JSON.stringify(output, null, 2));
   else {

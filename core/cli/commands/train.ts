@@ -188,9 +188,10 @@ export const run = defineCommand(spec, async ({ values }) => {
               weight: statisticsHead.weight,
               weightChoice: weightSelection
                 ? {
-                    method: `${weightSelection.innerFolds}-fold artist-grouped nested cross-validation, lowest mean log-loss of the fused held-out predictions`,
+                    method: `${weightSelection.innerFolds}-fold artist-grouped nested cross-validation, lowest mean log-loss of the fused held-out predictions at their best temperature`,
                     grid: weightSelection.grid,
                     logLoss: weightSelection.logLoss,
+                    temperature: weightSelection.temperature,
                     accuracy: weightSelection.accuracy,
                     epochsPerInnerFold: weightSelection.epochsPerInnerFold,
                     seconds: Math.round(weightSelection.seconds),
