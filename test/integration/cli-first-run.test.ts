@@ -106,6 +106,18 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([rename.code, rename.stdout], [0, "edit #2: rename genre Hip-Hop → Rap; 'timbre genre undo' reverts it\n"]);
   });
 
+  it('playlist says when the library cannot fill it, and refuses a folder as its M3U8 file', async () => {
+    const seed = join(music, 'tone.wav');
+    const [short, filtered, folder] = await Promise.all([
+      runTimbre(['playlist', seed, '-n', '5', '--db', analysed]),
+      runTimbre(['playlist', seed, '--genre', 'no such genre', '--db', analysed]),
+      runTimbre(['playlist', seed, '--m3u', music, '--db', analysed]),
+    ]);
+    assert.deepEqual([short.code, short.stderr], [0, 'playlist: 1 of the 5 tracks asked: no more analysed library tracks fit the filters\n']);
+    assert.deepEqual([filtered.code, filtered.stderr], [0, 'playlist: only the seeds: no other analysed library track fits the filters\n']);
+    assert.deepEqual([folder.code, folder.stderr], [1, `timbre playlist: --m3u ${music} is a folder: give the playlist file's path (e.g. ${music}/mix.m3u8)\n`]);
+  });
+
   it('serve on a port already in use says so and exits 1', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -57,6 +57,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   if (savedModes === 0 && positionals.length === 0) throw new UsageError('missing FILE (a seed track)');
   const style: PathStyle = values.absolute ? 'absolute' : 'relative';
   if (values.list) return withService(openLibraryDatabase(values.db), (service) => listSaved(service, values.json));
+  if (values.m3u !== undefined) notAFolder(values.m3u);
   if (values.show !== undefined) {
     const id = integerOption(values.show, '--show');
     return withService(openLibraryDatabase(values.db), (service, db) => showSaved(service, new TracksRepo(db), id, { m3u: values.m3u, style, json: values.json }));
@@ -87,6 +88,9 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
       moreLike: ids(values.more ?? []),
       lessLike: ids(values.less ?? []),
     });
+    const made = generated.trackIds.length;
+    if (count !== undefined && made < count) console.error(`playlist: ${made} of the ${count} tracks asked: no more analysed library tracks fit the filters`);
+    else if (made <= positionals.length) console.error('playlist: only the seeds: no other analysed library track fits the filters');
     const byId = new Map(similarity.tracks.map((track) => [track.id, track]));
     const tracks = generated.trackIds.map((id) => byId.get(id)!);
     if (values.save !== undefined) {
@@ -170,6 +174,11 @@ async function importFile(service: SimilarityService, file: string, name: string
     for (const entry of missing) console.log(`  missing: ${entry}`);
   }
   return 0;
+}
+
+/** --m3u names the playlist file to write; a folder there is a mistake to report before any work. */
+function notAFolder(file: string): void {
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--m3u ${file} is a folder: give the playlist file's path (e.g. ${file}/mix.m3u8)`);
 }
 
 function trackId(similarity: LibrarySimilarity, file: string): number {

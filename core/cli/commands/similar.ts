@@ -2,7 +2,7 @@ import { analyzeSignal } from '../../features/analyze.js';
 import { findTrackByFile, openLibrarySimilarity } from '../../similarity/library-db.js';
 import type { Seed } from '../../similarity/library.js';
 import { defineCommand, integerOption } from '../command.js';
-import { decodeFileExcerpt } from './audio-file.js';
+import { decodeFileExcerpt, requireFile } from './audio-file.js';
 
 export const summary = 'similar FILE [--db FILE] [-n N] [--json]: the library tracks that sound most like FILE, with reasons';
 
@@ -28,11 +28,13 @@ export const run = defineCommand(spec, async ({ values, positionals: [file] }) =
     if (inLibrary) {
       seed = { trackId: inLibrary.id };
     } else {
-      const excerpt = await decodeFileExcerpt(file).catch((error: Error) => {
-        throw new Error(`${file}: ${error.message}`);
-      });
-      console.error(`${file} is not an analysed track of the library: analysed it as a scan would`);
-      const analysis = analyzeSignal(excerpt.samples);
+      try {
+        requireFile(file);
+      } catch (error) {
+        throw new Error(`${file}: ${(error as Error).message}`);
+      }
+      console.error(`similar: ${file} is not an analysed library track; analysing it now`);
+      const analysis = analyzeSignal((await decodeFileExcerpt(file)).samples);
       seed = { features: { mir: analysis.fma518, tempoBpm: analysis.tempoBpm } };
     }
     const neighbours = similarity.similar(seed, count);
