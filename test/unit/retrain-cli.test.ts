@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { run as confusion } from '../../core/cli/commands/confusion.js';
+import { openDatabase } from '../../core/db/open.js';
 import { run as retrain } from '../../core/cli/commands/retrain.js';
 import type { ConfusionReport, ModelVersionInfo } from '../../core/retrain/types.js';
 import { confirmSome, makeLibrary } from './retrain-fixtures.js';
@@ -61,6 +62,8 @@ describe('timbre retrain / confusion', () => {
     const error = console.error;
     console.error = (...values: unknown[]) => void errors.push(values.join(' '));
     try {
+      assert.equal(await retrain(['--list', '--db', db]), 1, 'a library that does not exist is not created');
+      openDatabase(db).close();
       assert.equal(await retrain(['--list', '--rollback', '1', '--db', db]), 2);
       assert.equal(await retrain(['--rollback', 'x', '--db', db]), 2);
       assert.equal(await retrain(['--rollback', '7', '--db', db]), 1);
@@ -69,6 +72,7 @@ describe('timbre retrain / confusion', () => {
     } finally {
       console.error = error;
     }
+    assert.match(errors.join('\n'), /no library database at .*empty\.db: run 'timbre scan FOLDER' first/);
     assert.match(errors.join('\n'), /no model version 7/);
     assert.match(errors.join('\n'), /there is no model version yet/);
     assert.match(errors.join('\n'), /no track has been analysed yet/);
