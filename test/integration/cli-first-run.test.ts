@@ -69,6 +69,8 @@ describe('timbre CLI, first run', () => {
     assert.equal(classify.code, 1);
     assert.deepEqual(JSON.parse(classify.stdout), [{ file: join(temp.dir, 'nope.mp3'), error: 'no such file' }]);
     assert.deepEqual([folder.code, folder.stderr], [1, `timbre features: ${music}: is a folder, not an audio file\n`]);
+    const genreOfFolder = await runTimbre(['genre', 'set', music, 'Rock', '--db', library]);
+    assert.deepEqual([genreOfFolder.code, genreOfFolder.stderr], [1, `timbre genre set: ${music}: is a folder, not an audio file\n`]);
   });
 
   it('a missing playlist to import or dataset folder fails with the command named', async () => {

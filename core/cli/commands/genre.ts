@@ -1,10 +1,11 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, type Db } from '../../db/open.js';
 import { TracksRepo } from '../../db/repos/tracks.js';
 import { resolveDbPath } from '../../paths.js';
 import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
 import { defineCommand, UsageError } from '../command.js';
+import { requireFile } from './audio-file.js';
 import { existingLibraryPath } from './options.js';
 
 export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | rename | merge: fix genres';
@@ -112,11 +113,13 @@ function setGenre(
   genres: string[],
   options: { writeTags: boolean; dryRun: boolean; json: boolean },
 ): number {
-  const path = existsSync(file) ? realpathSync(file) : resolve(file);
-  if (!existsSync(path)) {
-    console.error(`timbre genre set: no such file: ${file}`);
+  try {
+    requireFile(file);
+  } catch (error) {
+    console.error(`timbre genre set: ${file}: ${(error as Error).message}`);
     return 1;
   }
+  const path = realpathSync(file);
   const tracks = new TracksRepo(db);
   const trackId = tracks.idByPath(path) ?? tracks.idByPath(resolve(file));
   if (trackId === null && !options.writeTags) {
