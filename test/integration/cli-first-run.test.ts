@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase } from '../../core/db/open.js';
 import { decodeFileExcerpt } from '../../core/cli/commands/audio-file.js';
 import { synthesize } from '../helpers/audio.js';
-import { runTimbre } from '../helpers/cli.js';
+import { runTimbre, TIMBRE_BIN } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 /**
@@ -139,6 +140,15 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([help.code, help.stderr, help.stdout], [0, '', bare.stderr]);
     assert.equal(rename.code, 2);
     assert.match(rename.stderr, /^timbre genre: 'genre rename' takes GENRE NEW_NAME\nusage:/);
+  });
+
+  it('the launcher of a checkout that was never built says how to build it', () => {
+    const checkout = join(temp.dir, 'unbuilt checkout');
+    mkdirSync(join(checkout, 'bin'), { recursive: true });
+    writeFileSync(join(checkout, 'package.json'), '{ "type": "module" }\n');
+    copyFileSync(TIMBRE_BIN, join(checkout, 'bin', 'timbre.js'));
+    const result = spawnSync(process.execPath, [join(checkout, 'bin', 'timbre.js'), 'tracks'], { encoding: 'utf8' });
+    assert.deepEqual([result.status, result.stderr], [1, "timbre: the CLI is not built yet: run 'npm run build' in the Timbre folder\n"]);
   });
 
   it('features, classify and similar analyse a long Ogg in the windows a scan uses', async () => {
