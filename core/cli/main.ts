@@ -35,6 +35,11 @@ export async function main(argv: string[]): Promise<number> {
     else console.error(usage);
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-V') {
+    const { appVersion } = await import('../api/version.js');
+    console.log(appVersion());
+    return 0;
+  }
   const load = commands[name];
   if (!load) {
     console.error(`timbre: unknown command '${name}'. Run 'timbre --help' for the list.`);
@@ -48,6 +53,6 @@ async function usageText(): Promise<string> {
   for (const [name, load] of Object.entries(commands)) {
     lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`);
   }
-  lines.push('', "'timbre <command> --help' describes a command.");
+  lines.push('', "'timbre <command> --help' describes a command; 'timbre --version' prints Timbre's version.");
   return lines.join('\n');
 }

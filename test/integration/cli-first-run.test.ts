@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -138,6 +138,8 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([bare.code, bare.stdout], [2, '']);
     assert.match(bare.stderr, /^usage: timbre <command>/);
     assert.deepEqual([help.code, help.stderr, help.stdout], [0, '', bare.stderr]);
+    const version = await runTimbre(['--version']);
+    assert.deepEqual([version.code, version.stdout], [0, `${JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version}\n`]);
     assert.equal(rename.code, 2);
     assert.match(rename.stderr, /^timbre genre: 'genre rename' takes GENRE NEW_NAME\nusage:/);
   });
