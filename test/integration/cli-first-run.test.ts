@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../core/db/open.js';
 import { decodeFileExcerpt } from '../../core/cli/commands/audio-file.js';
@@ -56,6 +57,14 @@ describe('timbre CLI, first run', () => {
       assert.equal(result.stderr, `timbre ${command}: folder not found: ${missing}\ntimbre ${command}: not a folder: ${file}\n`);
     }
     assert.equal(existsSync(dbPath), false);
+  });
+
+  it('scan warns when --jobs asks for more workers than cores', async () => {
+    const empty = join(temp.dir, 'empty folder');
+    mkdirSync(empty);
+    const result = await runTimbre(['scan', empty, '--db', join(temp.dir, 'jobs.db'), '--jobs', '1000']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr.split('\n')[0], `timbre: warning: --jobs 1000 is more than this machine's ${availableParallelism()} cores; each worker takes ~100 MB of memory`);
   });
 
   it('a missing file or a folder given as FILE says so, not what ffmpeg made of it', async () => {

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolveDbPath } from '../../paths.js';
 import { integerOption } from '../command.js';
 
@@ -8,9 +9,17 @@ export const libraryOptions = {
   jobs: { type: 'string', short: 'j' },
 } as const;
 
-/** Parses --jobs: a positive integer, or undefined for one worker per core; anything else is a UsageError. */
+/**
+ * Parses --jobs: a positive integer, or undefined for one worker per core; anything else is a UsageError.
+ * More workers than cores are allowed (with a warning): they add no speed, but each holds its own model.
+ */
 export function parseJobs(value: string | undefined): number | undefined {
-  return integerOption(value, '--jobs');
+  const jobs = integerOption(value, '--jobs');
+  const cores = availableParallelism();
+  if (jobs !== undefined && jobs > cores) {
+    console.error(`timbre: warning: --jobs ${jobs} is more than this machine's ${cores} cores; each worker takes ~100 MB of memory`);
+  }
+  return jobs;
 }
 
 /**
