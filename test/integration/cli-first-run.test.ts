@@ -47,6 +47,24 @@ describe('timbre CLI, first run', () => {
     assert.equal(existsSync(join(temp.dir, 'typo')), false, 'no folder or database was created');
   });
 
+  it('a --db that is a folder or not SQLite is named, for reading and for scanning alike', async () => {
+    const notSqlite = join(temp.dir, 'song.mp3');
+    writeFileSync(notSqlite, 'ID3 not a database\n');
+    const [tracksOfFolder, scanIntoFolder, tracksOfFile, scanIntoFile] = await Promise.all([
+      runTimbre(['tracks', '--db', music]),
+      runTimbre(['scan', music, '--db', music]),
+      runTimbre(['tracks', '--db', notSqlite]),
+      runTimbre(['scan', music, '--db', notSqlite]),
+    ]);
+    const isFolder = `${music} is a folder: --db names the library's database file (e.g. ${join(music, 'library.db')})\n`;
+    assert.deepEqual([tracksOfFolder.code, tracksOfFolder.stderr], [1, `timbre tracks: ${isFolder}`]);
+    assert.deepEqual([scanIntoFolder.code, scanIntoFolder.stderr], [1, `timbre scan: ${isFolder}`]);
+    const notLibrary = `${notSqlite} is not a Timbre library (not an SQLite database)\n`;
+    assert.deepEqual([tracksOfFile.code, tracksOfFile.stderr], [1, `timbre tracks: ${notLibrary}`]);
+    assert.deepEqual([scanIntoFile.code, scanIntoFile.stderr], [1, `timbre scan: ${notLibrary}`]);
+    assert.equal(readFileSync(notSqlite, 'utf8'), 'ID3 not a database\n');
+  });
+
   it('scan and watch name every folder that is not one and stop before opening the library', async () => {
     const file = join(temp.dir, 'file.txt');
     writeFileSync(file, 'not a folder\n');

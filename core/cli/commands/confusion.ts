@@ -3,7 +3,7 @@ import { PredictionsRepo } from '../../db/repos/predictions.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ConfusionReport } from '../../retrain/types.js';
 import { defineCommand, integerOption } from '../command.js';
-import { existingLibraryPath } from './options.js';
+import { libraryPath } from './options.js';
 
 export const summary = 'confusion [--db F] [--version ID] [--json]: predicted vs confirmed genres, precision, recall, kappa';
 
@@ -16,7 +16,7 @@ const options = { db: { type: 'string' }, version: { type: 'string' }, json: { t
 
 export const run = defineCommand({ name: 'confusion', usage: USAGE, options }, async ({ values }) => {
   const versionId = integerOption(values.version, '--version');
-  const db = openDatabase(existingLibraryPath(values.db));
+  const db = openDatabase(libraryPath(values.db, { mustExist: true }));
   try {
     const service = new RetrainService({ db, predictions: new PredictionsRepo(db), events: { emit: () => {} } });
     const report = service.confusion(versionId);

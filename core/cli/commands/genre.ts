@@ -2,11 +2,10 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, type Db } from '../../db/open.js';
 import { TracksRepo } from '../../db/repos/tracks.js';
-import { resolveDbPath } from '../../paths.js';
 import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
 import { defineCommand, UsageError } from '../command.js';
 import { requireFile } from './audio-file.js';
-import { existingLibraryPath } from './options.js';
+import { libraryPath } from './options.js';
 
 export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | rename | merge: fix genres';
 
@@ -55,7 +54,7 @@ export const run = defineCommand(spec, async ({ values, positionals: [action, ..
   if (rest.length < min || rest.length > max) throw new UsageError(`'genre ${action}' takes ${wanted}`);
 
   // Only writing a file's tags needs no library (the journal that makes it undoable starts one).
-  const db = openDatabase(action === 'set' && values['write-tags'] ? resolveDbPath(values.db) : existingLibraryPath(values.db));
+  const db = openDatabase(libraryPath(values.db, { mustExist: !(action === 'set' && values['write-tags']) }));
   try {
     const service = new GenreService(db);
     switch (action) {

@@ -1,5 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { resolveDbPath } from '../../paths.js';
 import { integerOption } from '../command.js';
 
@@ -23,13 +24,34 @@ export function parseJobs(value: string | undefined): number | undefined {
 }
 
 /**
- * The library database for commands that read or edit a library (see resolveDbPath). A missing one is
- * an error: opening it would create an empty library, so a mistyped --db would answer "no tracks".
+ * The library database a command opens (see resolveDbPath). With `mustExist` (commands that read or
+ * edit a library) a missing one is an error: opening it would create an empty library, so a mistyped
+ * --db would answer "no tracks". Either way a folder, or a file that is not SQLite, is refused with its
+ * path instead of SQLite's "unable to open database file" / "file is not a database".
  */
-export function existingLibraryPath(db: string | undefined): string {
+export function libraryPath(db: string | undefined, { mustExist }: { mustExist: boolean }): string {
   const path = resolveDbPath(db);
-  if (!existsSync(path)) throw new Error(`no library database at ${path}: run 'timbre scan FOLDER' first`);
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) {
+    if (mustExist) throw new Error(`no library database at ${path}: run 'timbre scan FOLDER' first`);
+    return path;
+  }
+  if (stats.isDirectory()) throw new Error(`${path} is a folder: --db names the library's database file (e.g. ${join(path, 'library.db')})`);
+  // An empty file is a valid new SQLite database.
+  if (stats.size > 0 && !startsWithSqliteHeader(path)) throw new Error(`${path} is not a Timbre library (not an SQLite database)`);
   return path;
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+function startsWithSqliteHeader(path: string): boolean {
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(path, 'r');
+  try {
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SQLITE_HEADER);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A folder argument (a dataset, a music folder): missing or not a folder is an error naming it. */

@@ -6,6 +6,7 @@ import type { LibrarySimilarity } from '../../similarity/library.js';
 import { SimilarityService } from '../../similarity/service.js';
 import type { PathStyle } from '../../similarity/types.js';
 import { defineCommand, integerOption, positiveNumberOption, UsageError } from '../command.js';
+import { libraryPath } from './options.js';
 
 export const summary =
   'playlist FILE... [-n N | --minutes M] [--db FILE] [--m3u OUT] [--save NAME]: a smooth "sounds like this" playlist; --list, --show ID, --import FILE for saved ones';
@@ -56,15 +57,16 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   if (savedModes === 1 && positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (savedModes === 0 && positionals.length === 0) throw new UsageError('missing FILE (a seed track)');
   const style: PathStyle = values.absolute ? 'absolute' : 'relative';
-  if (values.list) return withService(openLibraryDatabase(values.db), (service) => listSaved(service, values.json));
+  const library = () => libraryPath(values.db, { mustExist: true });
+  if (values.list) return withService(openLibraryDatabase(library()), (service) => listSaved(service, values.json));
   if (values.m3u !== undefined) notAFolder(values.m3u);
   if (values.show !== undefined) {
     const id = integerOption(values.show, '--show');
-    return withService(openLibraryDatabase(values.db), (service, db) => showSaved(service, new TracksRepo(db), id, { m3u: values.m3u, style, json: values.json }));
+    return withService(openLibraryDatabase(library()), (service, db) => showSaved(service, new TracksRepo(db), id, { m3u: values.m3u, style, json: values.json }));
   }
   if (values.import !== undefined) {
     const file = values.import;
-    return withService(openLibraryDatabase(values.db), (service) => importFile(service, file, values.save, values.json));
+    return withService(openLibraryDatabase(library()), (service) => importFile(service, file, values.save, values.json));
   }
 
   const count = integerOption(values.n, '-n');
@@ -73,7 +75,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   const maxPerAlbum = integerOption(values['max-per-album'], '--max-per-album');
   if (count !== undefined && minutes !== undefined) throw new UsageError('give -n or --minutes, not both');
 
-  const { similarity, db, close } = openLibrarySimilarity(values.db);
+  const { similarity, db, close } = openLibrarySimilarity(library());
   const service = new SimilarityService({ db });
   try {
     const ids = (files: string[]) => files.map((file) => trackId(similarity, file));

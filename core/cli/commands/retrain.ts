@@ -3,7 +3,7 @@ import { PredictionsRepo } from '../../db/repos/predictions.js';
 import { RetrainService } from '../../retrain/service.js';
 import type { ModelVersionInfo, RetrainProgress } from '../../retrain/types.js';
 import { defineCommand, integerOption, UsageError } from '../command.js';
-import { existingLibraryPath } from './options.js';
+import { libraryPath } from './options.js';
 import { ProgressBar, progressBarText } from './progress-bar.js';
 
 export const summary = 'retrain [--db F] [--json] | --list | --rollback ID: learn from your confirmed genres; model versions';
@@ -23,7 +23,7 @@ export const run = defineCommand({ name: 'retrain', usage: USAGE, options }, asy
   if (values.list && values.rollback !== undefined) throw new UsageError('give --list or --rollback, not both');
   const rollbackId = integerOption(values.rollback, '--rollback') ?? null;
 
-  const db = openDatabase(existingLibraryPath(values.db));
+  const db = openDatabase(libraryPath(values.db, { mustExist: true }));
   const progressBar = new ProgressBar();
   const service = new RetrainService({
     db,

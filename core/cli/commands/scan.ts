@@ -1,6 +1,6 @@
 import { createCore } from '../../index.js';
 import { defineCommand } from '../command.js';
-import { allFolders, libraryOptions, parseJobs } from './options.js';
+import { allFolders, libraryOptions, libraryPath, parseJobs } from './options.js';
 import { formatDuration, ProgressBar } from './progress-bar.js';
 
 export const summary = 'scan DIR... [--db FILE] [--jobs N]: add folders, analyse new and changed tracks, exit when done';
@@ -17,7 +17,7 @@ const spec = { name: 'scan', usage: USAGE, options: libraryOptions, positionals:
 export const run = defineCommand(spec, async ({ values, positionals }) => {
   const jobs = parseJobs(values.jobs);
   if (!allFolders('scan', positionals)) return 1;
-  const core = await createCore({ dbPath: values.db, jobs });
+  const core = await createCore({ dbPath: libraryPath(values.db, { mustExist: false }), jobs });
   const bar = new ProgressBar();
   const unsubscribe = core.events.on('progress', (progress) => bar.update(progress));
   const started = performance.now();

@@ -3,7 +3,7 @@ import { createDispatcher } from '../../api/dispatch.js';
 import { startWebServer } from '../../api/server.js';
 import { appVersion } from '../../api/version.js';
 import { defineCommand, integerOption, UsageError } from '../command.js';
-import { libraryOptions, parseJobs } from './options.js';
+import { libraryOptions, libraryPath, parseJobs } from './options.js';
 
 export const summary = 'serve the app in a browser (web mode) on 127.0.0.1, with a per-launch token';
 
@@ -14,7 +14,7 @@ export const run = defineCommand({ name: 'serve', usage: USAGE, options: { ...li
   if (port > 65535) throw new UsageError(`--port must be a port number, not '${values.port}'`);
   const jobs = parseJobs(values.jobs);
 
-  const core = await createCore({ dbPath: values.db, jobs, watch: true });
+  const core = await createCore({ dbPath: libraryPath(values.db, { mustExist: false }), jobs, watch: true });
   const dispatcher = createDispatcher(core, { mode: 'web', version: appVersion() });
   const server = await startWebServer({ dispatcher, port }).catch(async (error: unknown) => {
     dispatcher.close();

@@ -3,6 +3,7 @@ import { findTrackByFile, openLibrarySimilarity } from '../../similarity/library
 import type { Seed } from '../../similarity/library.js';
 import { defineCommand, integerOption } from '../command.js';
 import { decodeFileExcerpt, requireFile } from './audio-file.js';
+import { libraryPath } from './options.js';
 
 export const summary = 'similar FILE [--db FILE] [-n N] [--json]: the library tracks that sound most like FILE, with reasons';
 
@@ -21,7 +22,7 @@ const spec = {
 export const run = defineCommand(spec, async ({ values, positionals: [file] }) => {
   const count = integerOption(values.n, '-n', { fallback: 10 });
 
-  const { similarity, close } = openLibrarySimilarity(values.db);
+  const { similarity, close } = openLibrarySimilarity(libraryPath(values.db, { mustExist: true }));
   try {
     const inLibrary = findTrackByFile(similarity.tracks, file);
     let seed: Seed;

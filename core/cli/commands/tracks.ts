@@ -1,6 +1,6 @@
 import { createCore } from '../../index.js';
 import { defineCommand } from '../command.js';
-import { existingLibraryPath } from './options.js';
+import { libraryPath } from './options.js';
 import { formatDuration } from './progress-bar.js';
 
 export const summary = 'tracks [--db FILE] [--json]: list the library with tags and analysis status';
@@ -11,7 +11,7 @@ Lists the library: id, length, analysis status and artist – title (else the pa
 --json prints every track's path, tags, duration, status, error, predicted and effective genre.`;
 
 export const run = defineCommand({ name: 'tracks', usage: USAGE, options: { db: { type: 'string' }, json: { type: 'boolean' } } }, async ({ values }) => {
-  const core = await createCore({ dbPath: existingLibraryPath(values.db), jobs: 1, autoStart: false });
+  const core = await createCore({ dbPath: libraryPath(values.db, { mustExist: true }), jobs: 1, autoStart: false });
   try {
     const tracks = core.library.listTracks();
     if (values.json) {

@@ -1,7 +1,7 @@
 import { onTrackUpdates } from '../../events.js';
 import { createCore } from '../../index.js';
 import { defineCommand, UsageError } from '../command.js';
-import { allFolders, existingLibraryPath, libraryOptions, parseJobs } from './options.js';
+import { allFolders, libraryOptions, libraryPath, parseJobs } from './options.js';
 import { ProgressBar } from './progress-bar.js';
 
 export const summary = "watch [DIR...] [--db FILE] [--jobs N]: add folders, then keep the library's folders analysed until Ctrl-C";
@@ -18,7 +18,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   const jobs = parseJobs(values.jobs);
   if (!allFolders('watch', positionals)) return 1;
   // Without DIRs there is nothing to watch but an existing library's folders.
-  const core = await createCore({ dbPath: positionals.length > 0 ? values.db : existingLibraryPath(values.db), jobs, watch: true });
+  const core = await createCore({ dbPath: libraryPath(values.db, { mustExist: positionals.length === 0 }), jobs, watch: true });
   const bar = new ProgressBar();
   core.events.on('progress', (progress) => bar.update(progress));
   onTrackUpdates(core.events, (updates) => {
