@@ -111,7 +111,14 @@ describe('timbre CLI, first run', () => {
   });
 
   it('an empty library says what to do next on stderr, and lists nothing on stdout', async () => {
-    const [genres, history] = await Promise.all([runTimbre(['genre', 'list', '--db', library]), runTimbre(['genre', 'history', '--db', library])]);
+    const [tracks, tracksJson, genres, history] = await Promise.all([
+      runTimbre(['tracks', '--db', library]),
+      runTimbre(['tracks', '--json', '--db', library]),
+      runTimbre(['genre', 'list', '--db', library]),
+      runTimbre(['genre', 'history', '--db', library]),
+    ]);
+    assert.deepEqual([tracks.code, tracks.stdout, tracks.stderr], [0, '', "no tracks yet: 'timbre scan DIR' adds a folder\n"]);
+    assert.deepEqual([tracksJson.code, tracksJson.stdout, tracksJson.stderr], [0, '[]\n', '']);
     assert.deepEqual([genres.code, genres.stdout], [0, '']);
     assert.match(genres.stderr, /^no genres yet: 'timbre genre set FILE GENRE'/);
     assert.deepEqual([history.code, history.stdout, history.stderr], [0, '', 'no genre edits yet\n']);

@@ -18,6 +18,7 @@ export const run = defineCommand({ name: 'tracks', usage: USAGE, options: { db: 
       process.stdout.write(`${JSON.stringify(tracks, null, 2)}\n`);
       return 0;
     }
+    if (tracks.length === 0) console.error("no tracks yet: 'timbre scan DIR' adds a folder");
     for (const track of tracks) {
       const name = [track.artist, track.title].filter(Boolean).join(' – ') || track.path;
       // The error follows the name, so the columns stay aligned and a failed file is named by its path.
