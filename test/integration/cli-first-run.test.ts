@@ -21,7 +21,7 @@ describe('timbre CLI, first run', () => {
   const library = join(temp.dir, 'library.db');
   const music = join(temp.dir, 'music');
   const missing = join(temp.dir, 'missing');
-
+  /** A library with one analysed track (music/tone.wav) and one failed file (music/broken.mp3). */
   const analysed = join(temp.dir, 'analysed.db');
 
   before(async () => {
