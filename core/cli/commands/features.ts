@@ -8,9 +8,10 @@ export const summary = 'compute the 518 FMA features (librosa 0.10.1-compatible)
 
 const USAGE = `usage: timbre features FILE [--json]
 
-Decodes the 30-s analysis excerpt of FILE, as a scan does (core/audio/windows.ts: the whole track up to
-30 s, its middle 30 s up to 75 s, three 10-s windows centred at 20/50/80 % of longer ones), and computes FMA's 518 statistics (zcr, chroma_cqt, chroma_cens, tonnetz, chroma_stft, rmse, spectral
-centroid/bandwidth/contrast/rolloff, mfcc; each as mean, std, skew, kurtosis, median, min, max) and
+Decodes the 30-s analysis excerpt of FILE, as a scan does (the whole track up to 30 s, its middle
+30 s up to 75 s, three 10-s windows centred at 20/50/80 % of longer ones), and computes FMA's 518
+statistics (zcr, chroma_cqt, chroma_cens, tonnetz, chroma_stft, rmse, spectral centroid/bandwidth/
+contrast/rolloff, mfcc; each as mean, std, skew, kurtosis, median, min, max) and
 librosa.beat.beat_track's tempo.
 --json prints {"file", "fma518": {"<feature>.<moment>.<NN>": number, ...}, "tempo_bpm": number}.`;
 
