@@ -176,6 +176,9 @@ describe('timbre CLI, first run', () => {
     assert.deepEqual([version.code, version.stdout], [0, `${JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version}\n`]);
     assert.equal(rename.code, 2);
     assert.match(rename.stderr, /^timbre genre: 'genre rename' takes GENRE NEW_NAME\nusage:/);
+    const empty = await runTimbre(['genre', 'set', join(music, 'tone.wav'), ' ', '--db', library]);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /^timbre genre: a GENRE cannot be empty\nusage:/);
   });
 
   it('the launcher of a checkout that was never built says how to build it', () => {

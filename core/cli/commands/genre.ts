@@ -52,6 +52,7 @@ export const run = defineCommand(spec, async ({ values, positionals: [action, ..
   if (!expected) throw new UsageError(`unknown action '${action}'`);
   const [min, max, wanted] = expected;
   if (rest.length < min || rest.length > max) throw new UsageError(`'genre ${action}' takes ${wanted}`);
+  if (action === 'set' && rest.slice(1).some((genre) => genre.trim() === '')) throw new UsageError('a GENRE cannot be empty');
 
   // Only writing a file's tags needs no library (the journal that makes it undoable starts one).
   const db = openDatabase(libraryPath(values.db, { mustExist: !(action === 'set' && values['write-tags']) }));
