@@ -13,6 +13,11 @@ export type Db = Database.Database;
 export function openDatabase(path: string, migrations: readonly Migration[] = allMigrations): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // Before anything writes to it (WAL mode would change the file): another program's database is refused.
+  if (isForeignDatabase(db)) {
+    db.close();
+    throw new Error(`${path} is an SQLite database of another program, not a Timbre library; it was left untouched`);
+  }
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only a power loss may drop the last commits.
   db.pragma('synchronous = NORMAL');
@@ -22,18 +27,32 @@ export function openDatabase(path: string, migrations: readonly Migration[] = al
   return db;
 }
 
-/** Applies the migrations newer than the database's user_version, each in its own transaction. */
+/**
+ * Applies the migrations newer than the database's user_version, each in its own transaction. Another
+ * process (the app and a CLI scan) may be opening the same new database at once: each transaction takes
+ * the write lock when it begins (IMMEDIATE, waiting out the busy timeout) and skips a migration the other
+ * process applied meanwhile, instead of both creating the same tables.
+ */
 export function migrate(db: Db, migrations: readonly Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
+  const schemaVersion = () => db.pragma('user_version', { simple: true }) as number;
+  const current = schemaVersion();
   if (current > latest) {
     throw new Error(`the library database has schema version ${current}, newer than this Timbre (${latest}); update Timbre`);
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.transaction(() => {
+      if (schemaVersion() >= migration.version) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
+}
+
+/** Tables but no Timbre schema version: a file Timbre did not create. One statement, so one snapshot. */
+function isForeignDatabase(db: Db): boolean {
+  return db.prepare(`
+    SELECT (SELECT user_version FROM pragma_user_version) = 0
+       AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')`).pluck().get() === 1;
 }

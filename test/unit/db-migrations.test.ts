@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { migrate, openDatabase, type Db } from '../../core/db/open.js';
 import { migrations } from '../../core/db/migrations/index.js';
 import { makeTempDir } from '../helpers/temp.js';
@@ -86,6 +89,49 @@ describe('migrations', () => {
       assert.equal(second.pragma('user_version', { simple: true }), migrations.length);
       assert.equal(second.prepare('SELECT count(*) FROM folders').pluck().get(), 1);
       second.close();
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it('lets two processes open the same new database at once (the app and a CLI scan)', async () => {
+    // Each worker thread has its own connection, as another process would; before IMMEDIATE
+    // transactions, most rounds had one of them fail with "table meta already exists".
+    const openInWorker = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.module).then(({ openDatabase }) => {
+        try { openDatabase(workerData.path).close(); parentPort.postMessage('opened'); }
+        catch (error) { parentPort.postMessage(error.message); }
+      });`;
+    const module = new URL('../../core/db/open.js', import.meta.url).href;
+    const temp = makeTempDir();
+    try {
+      for (let round = 0; round < 6; round++) {
+        const path = join(temp.dir, `library-${round}.db`);
+        const outcomes = await Promise.all([0, 1, 2].map(() => new Promise<unknown>((resolve) => {
+          const worker = new Worker(openInWorker, { eval: true, workerData: { module, path } });
+          worker.once('message', (message) => void worker.terminate().then(() => resolve(message)));
+        })));
+        assert.deepEqual(outcomes, ['opened', 'opened', 'opened'], `round ${round}`);
+        const db = openDatabase(path);
+        assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+        db.close();
+      }
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it("refuses another program's SQLite database and leaves it untouched", () => {
+    const temp = makeTempDir();
+    try {
+      const path = join(temp.dir, 'photos.db');
+      const other = new Database(path);
+      other.exec('CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)');
+      other.close();
+      const before = readFileSync(path);
+      assert.throws(() => openDatabase(path), /photos\.db is an SQLite database of another program, not a Timbre library/);
+      assert.deepEqual(readFileSync(path), before);
     } finally {
       temp.cleanup();
     }
