@@ -149,9 +149,9 @@ export class SimilarityService {
   /** Reads an M3U/M3U8 file into a new saved playlist (named after the file unless `name`). */
   async importPlaylist(file: string, options: { name?: string } = {}): Promise<ImportedPlaylist> {
     const entries = parseM3u8(await readFile(file, 'utf8'), file);
-    const { trackIds, missing } = matchPlaylistEntries(entries, (location) => this.trackIdAt(location));
+    const matched = matchPlaylistEntries(entries, (location) => this.trackIdAt(location));
     const name = options.name ?? path.basename(file).replace(/\.m3u8?$/i, '');
-    return { playlist: this.playlists.create({ name, trackIds, request: null }), missing };
+    return this.saveImported(name, matched);
   }
 
   /**
@@ -160,10 +160,20 @@ export class SimilarityService {
    */
   importPlaylistText(name: string, text: string): ImportedPlaylist {
     const bySuffix = new TrackPathSuffixes(this.db);
-    const { trackIds, missing } = matchPlaylistEntries(parseM3u8Locations(text), (location) => {
+    const matched = matchPlaylistEntries(parseM3u8Locations(text), (location) => {
       if (isUrl(location) || path.isAbsolute(location)) return this.trackIdAt(resolveLocation(path.sep, location));
       return bySuffix.find(location);
     });
+    return this.saveImported(name, matched);
+  }
+
+  /** An import that matched no library track is refused: an empty saved playlist would only be clutter. */
+  private saveImported(name: string, { trackIds, missing }: { trackIds: number[]; missing: string[] }): ImportedPlaylist {
+    if (trackIds.length === 0) {
+      throw new Error(missing.length === 0
+        ? `'${name}' has no playlist entries (is it an M3U or M3U8 file?); nothing was imported`
+        : `none of the ${missing.length} entries of '${name}' is a track of the library (first: ${missing[0]}); nothing was imported`);
+    }
     return { playlist: this.playlists.create({ name, trackIds, request: null }), missing };
   }
 

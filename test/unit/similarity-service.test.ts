@@ -178,6 +178,15 @@ test('M3U8: relative and absolute text, export to a file, import a file and uplo
     const upload = service.importPlaylistText('Upload', `#EXTM3U\nJazz/track 2.mp3\n..\\Ambient\\track 0.mp3\n${file(ids[3])}\nnowhere/track 99.mp3\n`);
     assert.deepEqual(upload.playlist.trackIds, [ids[2], ids[0], ids[3]]);
     assert.deepEqual(upload.missing, ['nowhere/track 99.mp3']);
+
+    // An import that matches nothing saves nothing.
+    const playlistCount = service.listPlaylists().length;
+    await writeFile(out, '#EXTM3U\n../elsewhere.mp3\n');
+    await assert.rejects(service.importPlaylist(out), /none of the 1 entries of 'mix' is a track of the library \(first: .*elsewhere\.mp3\)/);
+    await writeFile(out, '#EXTM3U\n');
+    await assert.rejects(service.importPlaylist(out), /'mix' has no playlist entries/);
+    assert.throws(() => service.importPlaylistText('Nothing', 'nowhere/track 99.mp3\n'), /none of the 1 entries of 'Nothing'/);
+    assert.equal(service.listPlaylists().length, playlistCount);
   } finally {
     await service.close();
     db.close();
