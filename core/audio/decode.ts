@@ -279,8 +279,10 @@ function describeFfmpegFailure(stderr: string, code: number | null): string {
     .filter(Boolean);
   const last = lines.at(-1);
   const says = (text: string) => lines.some((line) => line.includes(text));
-  if (says('matches no streams') || says('does not contain any stream')) return 'the file has no audio stream';
   // ffmpeg's last line is often a consequence ("Error marking filters as finished"); the cause comes earlier.
-  if (says('Invalid data found') || says('Cannot determine format')) return 'not a decodable audio file (invalid data)';
+  // MP3 frames that cannot be read are garbage taken for MP3: it would otherwise read "Invalid argument".
+  const invalid = ['Invalid data found', 'Cannot determine format', 'Failed to read frame size', 'Invalid frame size'];
+  if (invalid.some(says)) return 'not a decodable audio file (invalid data)';
+  if (says('matches no streams') || says('does not contain any stream')) return 'the file has no audio stream';
   return last ? `ffmpeg failed: ${last}` : `ffmpeg exited with code ${code}`;
 }
