@@ -10,7 +10,7 @@ import { argMax } from './train.js';
 export interface StatisticsHead {
   /** What the head reads: analyzeSignal's fma518 vector. */
   features: 'fma518';
-  /** w above: the statistics' share of the fused log-probabilities, chosen by nested CV when trained (chooseStatisticsWeight). */
+  /** w above: the statistics' share of the fused log-probabilities (`timbre train --choose-weight`: chosen by nested CV). */
   weight: number;
   /** Standardisation of the inputs (the training set's mean and deviation). */
   mean: number[];
@@ -21,8 +21,10 @@ export interface StatisticsHead {
 }
 
 /**
- * The statistics' share when none was chosen: an even split. Models written before the weight was
- * chosen by nested cross-validation (model.json without `weight`) fuse with it.
+ * The statistics' share in the shipped recipe: an even split, fixed before measuring. Choosing it by
+ * nested artist-grouped CV (chooseStatisticsWeight) scored lower on emotify-dev, where the held-out
+ * log-loss is nearly flat over 0.3–1 and the choice follows noise (models/MODEL_CARD.md). A head
+ * without a weight (an older model.json) fuses with it too.
  */
 export const DEFAULT_STATISTICS_WEIGHT = 0.5;
 

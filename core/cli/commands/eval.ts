@@ -5,7 +5,7 @@ import { loadClassifier } from '../../ml/classifier.js';
 import { readFolderDataset } from '../../ml/dataset.js';
 import { crossValidate, DEFAULT_INNER_FOLDS, DEFAULT_MEMBERS, loadAnalysisMels, loadDatasetMels } from '../../ml/experiment.js';
 import { FeatureCache } from '../../ml/feature-cache.js';
-import { STATISTICS_WEIGHT_GRID } from '../../ml/fusion.js';
+import { DEFAULT_STATISTICS_WEIGHT, STATISTICS_WEIGHT_GRID } from '../../ml/fusion.js';
 import { classificationReport, type ClassificationReport } from '../../ml/metrics.js';
 import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
@@ -13,17 +13,17 @@ import { defineCommand, fractionOption, integerOption, UsageError } from '../com
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
-const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--last-epoch] [--statistics-weight W] [--inner-folds K] [--no-baseline] [--predictions FILE] [--no-cache]
+const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--last-epoch] [--statistics-weight W | --choose-weight [--inner-folds K]] [--no-baseline] [--predictions FILE] [--no-cache]
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist when DIR/artists.tsv names
 them. On the same splits: the MIR-statistics baseline (518 FMA statistics, logistic regression trained on three excerpt-length crops of each training clip, tested on the analysis excerpt) and
-the shipped fusion of both. As \`timbre train\` does, each fold chooses the statistics' weight in the
-fusion from ${STATISTICS_WEIGHT_GRID.join(', ')} by nested cross-validation on its own training artists only
-(K inner artist-grouped folds, default ${DEFAULT_INNER_FOLDS}: K more networks per fold, so about 3-4x
-the training time of the fixed weight: roughly 20-25 min for 5 folds of emotify-dev on 2 cores), and
-also reports the same folds fused at the even split 0.5.
---statistics-weight W  fuse every fold with the fixed weight W instead (no inner networks)
+the shipped fusion of both, with the statistics' weight W (default ${DEFAULT_STATISTICS_WEIGHT}).
+--choose-weight     as \`timbre train --choose-weight\` does, each fold chooses the weight from
+                    ${STATISTICS_WEIGHT_GRID.join(', ')} by nested cross-validation on its own training artists only
+                    (K inner artist-grouped folds, default ${DEFAULT_INNER_FOLDS}: K more networks per fold, about
+                    4x the training time: ~30 min for emotify-dev on 2 shared cores); the same folds fused
+                    at the even split are reported beside it
 --predictions FILE  writes every clip's out-of-fold probabilities (JSON), and those the weights were chosen on
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
@@ -43,6 +43,7 @@ const spec = {
       'min-epochs': { type: 'string' },
       'last-epoch': { type: 'boolean' },
       'statistics-weight': { type: 'string' },
+      'choose-weight': { type: 'boolean' },
       'inner-folds': { type: 'string' },
       'no-baseline': { type: 'boolean' },
       predictions: { type: 'string' },
@@ -57,7 +58,8 @@ export const run = defineCommand(spec, async ({ values }) => {
   const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
   const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
   const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
-  const fixedWeight = values['statistics-weight'] === undefined ? undefined : fractionOption(values['statistics-weight'], '--statistics-weight', 0);
+  if (values['choose-weight'] && values['statistics-weight'] !== undefined) throw new UsageError('give --statistics-weight W or --choose-weight, not both');
+  const fixedWeight = values['choose-weight'] ? undefined : fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
   const innerFolds = integerOption(values['inner-folds'], '--inner-folds', { fallback: DEFAULT_INNER_FOLDS, min: 2 });
   const backend = await initBackend();
   const dataset = await readFolderDataset(values.data);

@@ -25,7 +25,7 @@ import { defineCommand, fractionOption, integerOption, UsageError } from '../com
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
-const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--statistics-weight W] [--inner-folds K] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
+const USAGE = `usage: timbre train (--data DIR | --db FILE) [--out DIR] [--epochs N] [--min-epochs N] [--last-epoch] [--members M] [--seed S] [--min-tracks N] [--statistics-weight W | --choose-weight [--inner-folds K]] [--no-statistics] [--id ID] [--model-version V] [--register] [--default] [--no-cache]
 
 --data DIR  one folder per genre (and optionally artists.tsv: genre, file, artist)
 --db FILE   the library: tracks with a confirmed genre (the first one is the label), else a tag
@@ -35,11 +35,12 @@ The model is an ensemble of M networks (default ${DEFAULT_MEMBERS}); each holds 
 the artists for validation and stops once its validation loss has not improved for
 ${DEFAULT_TRAIN_OPTIONS.patience} epochs (after at least --min-epochs, default ${DEFAULT_TRAIN_OPTIONS.minEpochs}), keeping the best epoch.
 A logistic regression on the 518 MIR statistics (of three excerpt-length crops of each clip) is trained beside it and fused with the networks;
---no-statistics leaves it out. The statistics' weight in the fusion is chosen from ${STATISTICS_WEIGHT_GRID.join(', ')}
-by nested cross-validation: K artist-grouped inner folds (default ${DEFAULT_INNER_FOLDS}) each train the same recipe on the
-other folds' artists, and the weight whose fusion of their held-out predictions has the lowest log-loss
-wins (K more networks to train; with fewer than ${MIN_GROUPS_FOR_WEIGHT_CHOICE} artists the weight is ${DEFAULT_STATISTICS_WEIGHT}).
---statistics-weight W  fix the weight instead (no inner networks)
+--no-statistics leaves it out. The statistics' weight W in the fusion defaults to ${DEFAULT_STATISTICS_WEIGHT}.
+--choose-weight  choose W from ${STATISTICS_WEIGHT_GRID.join(', ')} by nested cross-validation instead: K artist-grouped
+                 inner folds (default ${DEFAULT_INNER_FOLDS}) each train the same recipe on the other folds' artists, and the
+                 weight whose fusion of their held-out predictions has the lowest log-loss (at its best
+                 temperature) wins; K more networks to train, needs ${MIN_GROUPS_FOR_WEIGHT_CHOICE} artists. On emotify-dev it
+                 scored below the even split in \`timbre eval --choose-weight\` (see models/MODEL_CARD.md)
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --last-epoch  keep the last epoch's weights instead of the best epoch's
@@ -59,6 +60,7 @@ const spec = {
       seed: { type: 'string' },
       'min-tracks': { type: 'string' },
       'statistics-weight': { type: 'string' },
+      'choose-weight': { type: 'boolean' },
       'inner-folds': { type: 'string' },
       'no-statistics': { type: 'boolean' },
       id: { type: 'string' },
@@ -76,7 +78,8 @@ export const run = defineCommand(spec, async ({ values }) => {
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
   const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
   const minTracks = integerOption(values['min-tracks'], '--min-tracks', { fallback: DEFAULT_LIBRARY_DATASET_OPTIONS.minTracksPerGenre });
-  const fixedWeight = values['statistics-weight'] === undefined ? undefined : fractionOption(values['statistics-weight'], '--statistics-weight', 0);
+  if (values['choose-weight'] && values['statistics-weight'] !== undefined) throw new UsageError('give --statistics-weight W or --choose-weight, not both');
+  const fixedWeight = fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
   const innerFolds = integerOption(values['inner-folds'], '--inner-folds', { fallback: DEFAULT_INNER_FOLDS, min: 2 });
   const id = values.id ?? (values.db ? 'genre-cnn-lstm-library' : 'genre-cnn-lstm-custom');
   const version = values['model-version'] ?? new Date().toISOString().slice(0, 10);
@@ -127,7 +130,7 @@ export const run = defineCommand(spec, async ({ values }) => {
   const started = performance.now();
   const items = await loadDatasetMels(dataset, cache, progress('log-mel'));
   const statistics = values['no-statistics'] ? null : await loadTrainingStatistics(dataset, cache, progress('MIR statistics (training crops)'));
-  const chooseWeight = statistics !== null && fixedWeight === undefined && groups >= MIN_GROUPS_FOR_WEIGHT_CHOICE;
+  const chooseWeight = statistics !== null && values['choose-weight'] === true && groups >= MIN_GROUPS_FOR_WEIGHT_CHOICE;
   const analysisStatistics = chooseWeight ? await loadDatasetStatistics(dataset, cache, progress('MIR statistics (analysis excerpt)')) : null;
   const featureSeconds = (performance.now() - started) / 1000;
   const restoreBest = !values['last-epoch'];
@@ -153,10 +156,10 @@ export const run = defineCommand(spec, async ({ values }) => {
     });
     const scores = weightSelection.grid.map((weight, i) => `${weight}: ${weightSelection!.logLoss[i].toFixed(3)}`).join(', ');
     console.log(`statistics weight ${weightSelection.weight} (held-out log-loss by weight: ${scores}; ${weightSelection.seconds.toFixed(0)} s)`);
-  } else if (statistics && fixedWeight === undefined) {
+  } else if (statistics && values['choose-weight']) {
     console.error(`${groups} artists are too few to choose the statistics weight by nested cross-validation (${MIN_GROUPS_FOR_WEIGHT_CHOICE} needed): fusing at ${DEFAULT_STATISTICS_WEIGHT}`);
   }
-  const statisticsWeight = weightSelection?.weight ?? fixedWeight ?? DEFAULT_STATISTICS_WEIGHT;
+  const statisticsWeight = weightSelection?.weight ?? fixedWeight;
   const statisticsHead = statistics
     ? statisticsHeadFrom(
         trainStatisticsBaseline(
@@ -196,9 +199,7 @@ export const run = defineCommand(spec, async ({ values }) => {
                     epochsPerInnerFold: weightSelection.epochsPerInnerFold,
                     seconds: Math.round(weightSelection.seconds),
                   }
-                : fixedWeight === undefined
-                  ? 'even split (too few artists for nested cross-validation)'
-                  : 'fixed by --statistics-weight',
+                : `fixed${values['choose-weight'] ? ' (too few artists for nested cross-validation)' : ''}`,
             }
           : null,
         backend: backend.active,
