@@ -127,6 +127,8 @@ export interface WeightSelectionOptions {
   members: number;
   train: TrainOptions;
   onEpoch?: (innerFold: number, member: number, report: EpochReport) => void;
+  /** The networks' architecture (default: the shipped one). */
+  config?: Omit<CnnLstmConfig, 'labels'>;
 }
 
 /** Held-out (inner out-of-fold) probabilities of both models, per clip: what the weight was chosen on. */
@@ -169,6 +171,7 @@ export async function selectStatisticsWeight(
       { ...options.train, seed: seed + 101 * (fold + 1) },
       options.members,
       (member, report) => options.onEpoch?.(fold, member, report),
+      options.config,
     );
     epochsPerInnerFold.push(results.map((result) => result.bestEpoch));
     const models = results.map((result) => result.model);

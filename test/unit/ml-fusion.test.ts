@@ -20,12 +20,15 @@ import {
   statisticsProbabilities,
   type StatisticsHead,
 } from '../../core/ml/fusion.js';
+import { selectStatisticsWeight, type DatasetItem } from '../../core/ml/experiment.js';
 import { predictTrack } from '../../core/ml/inference.js';
 import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
 import { libraryDataset } from '../../core/ml/library-dataset.js';
 import { CnnLstmModel, type CnnLstmConfig } from '../../core/ml/model.js';
 import { SeededRandom } from '../../core/ml/random.js';
 import { readModelFolder, registerModel, writeModelFolder } from '../../core/ml/registry.js';
+import { groupedFolds } from '../../core/ml/splits.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../core/ml/train.js';
 
 const TINY: CnnLstmConfig = {
   labels: ['a', 'b', 'c'],
@@ -199,6 +202,30 @@ test("the classifier fuses with model.json's statistics weight, and with 0.5 whe
     model.dispose();
     await rm(folder, { recursive: true, force: true });
   }
+});
+
+test('the nested weight choice predicts each training clip when its artist is held out, and trusts the informative source', async () => {
+  // 18 artists, one clip each: log-mels of pure noise (nothing for the network to learn) and
+  // statistics that carry the label.
+  const random = new SeededRandom(9);
+  const items: DatasetItem[] = Array.from({ length: 18 }, (_, i) => {
+    const mel = { data: Float32Array.from({ length: 40 * 128 }, () => -40 + 10 * random.normal()), nFrames: 40, nBins: 128 };
+    return { file: `clip${i}.wav`, label: i % 3, group: `artist${i}`, mel, trainingMel: mel };
+  });
+  const statistics = items.map((item) => Float64Array.from({ length: 518 }, (_, j) => (j === item.label ? 4 : 0) + random.normal()));
+  const selection = await selectStatisticsWeight(items, statistics, statistics.map((row) => [row]), TINY.labels, {
+    innerFolds: 3,
+    members: 1,
+    train: { ...DEFAULT_TRAIN_OPTIONS, seed: 4, maxEpochs: 1, minEpochs: 1, batchSequences: 6 },
+    config: TINY,
+  });
+  assert.equal(selection.epochsPerInnerFold.length, 3);
+  // Held-out predictions come inner fold after inner fold, each clip once.
+  const innerFold = groupedFolds(items, 3, 4, TINY.labels.length);
+  assert.deepEqual(selection.heldOut.truth, [0, 1, 2].flatMap((fold) => items.filter((_, i) => innerFold[i] === fold).map((item) => item.label)));
+  assert.equal(selection.heldOut.network.length, items.length);
+  assert.ok(STATISTICS_WEIGHT_GRID.includes(selection.weight));
+  assert.ok(selection.weight >= 0.7, `chose ${selection.weight}: ${selection.logLoss.map((loss) => loss.toFixed(3))}`);
 });
 
 test('the library dataset labels tracks by confirmed genre, else by a known tag genre, grouped by artist', async () => {
