@@ -22,8 +22,8 @@ the shipped fusion of both, with the statistics' weight W (default ${DEFAULT_STA
 --choose-weight     as \`timbre train --choose-weight\` does, each fold chooses the weight from
                     ${STATISTICS_WEIGHT_GRID.join(', ')} by nested cross-validation on its own training artists only
                     (K inner artist-grouped folds, default ${DEFAULT_INNER_FOLDS}: K more networks per fold, about
-                    4x the training time: ~30 min for emotify-dev on 2 shared cores); the same folds fused
-                    at the even split are reported beside it
+                    3x the training time: 17-30 min for emotify-dev on 2 shared cores, against ~6); the same
+                    folds fused at the even split are reported beside it
 --predictions FILE  writes every clip's out-of-fold probabilities (JSON), and those the weights were chosen on
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
