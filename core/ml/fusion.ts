@@ -144,7 +144,9 @@ export function chooseStatisticsWeight(
     temperature.push(best.temperature);
     accuracy.push(fusedLogs.filter((logs, i) => argMax(logs) === truth[i]).length / truth.length);
   }
-  const preference = grid.map((_, i) => i).sort((a, b) => Math.abs(grid[a] - DEFAULT_STATISTICS_WEIGHT) - Math.abs(grid[b] - DEFAULT_STATISTICS_WEIGHT) || grid[a] - grid[b]);
+  // Distances rounded, so that 0.3 and 0.7 (0.2 and 0.19999999999999996 in floats) count as equally near.
+  const distance = (weight: number) => Math.round(Math.abs(weight - DEFAULT_STATISTICS_WEIGHT) * 1e9);
+  const preference = grid.map((_, i) => i).sort((a, b) => distance(grid[a]) - distance(grid[b]) || grid[a] - grid[b]);
   let best = preference[0];
   for (const i of preference) if (logLoss[i] < logLoss[best] - 1e-9) best = i;
   return { weight: grid[best], grid: [...grid], logLoss, temperature, accuracy };

@@ -153,6 +153,7 @@ test('ties in the weight choice go to the weight nearest the even split, then to
   // whatever the grid's order.
   assert.equal(chooseStatisticsWeight(same, same, truth, [0.8, 0.2]).weight, 0.2);
   assert.equal(chooseStatisticsWeight(same, same, truth, [0.2, 0.8]).weight, 0.2);
+  assert.equal(chooseStatisticsWeight(same, same, truth, [0.7, 0.3]).weight, 0.3);
   assert.throws(() => chooseStatisticsWeight(same, same, [0, 1]), /one prediction/);
 });
 
