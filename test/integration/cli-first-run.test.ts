@@ -102,12 +102,14 @@ describe('timbre CLI, first run', () => {
   });
 
   it('a missing playlist to import or dataset folder fails with the command named', async () => {
-    const [imported, evalSimilar] = await Promise.all([
+    const [imported, ...datasets] = await Promise.all([
       runTimbre(['playlist', '--import', join(temp.dir, 'nope.m3u8'), '--db', library]),
-      runTimbre(['eval-similar', '--data', missing]),
+      ...['eval-similar', 'eval', 'train'].map((command) => runTimbre([command, '--data', missing])),
     ]);
     assert.deepEqual([imported.code, imported.stderr], [1, `timbre playlist: no such playlist file: ${join(temp.dir, 'nope.m3u8')}\n`]);
-    assert.deepEqual([evalSimilar.code, evalSimilar.stderr], [1, `timbre eval-similar: folder not found: ${missing}\n`]);
+    for (const [i, command] of ['eval-similar', 'eval', 'train'].entries()) {
+      assert.deepEqual([datasets[i].code, datasets[i].stderr], [1, `timbre ${command}: folder not found: ${missing}\n`]);
+    }
   });
 
   it('an empty library says what to do next on stderr, and lists nothing on stdout', async () => {

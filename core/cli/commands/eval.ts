@@ -10,6 +10,7 @@ import { classificationReport, type ClassificationReport } from '../../ml/metric
 import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
+import { existingFolder } from './options.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
@@ -53,6 +54,7 @@ const spec = {
 
 export const run = defineCommand(spec, async ({ values }) => {
   if (!values.data) throw new UsageError('--data DIR is required');
+  existingFolder(values.data);
   const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
   const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });

@@ -22,6 +22,7 @@ import { defaultModelsDirectory, registerModel, writeModelFolder } from '../../m
 import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statistics.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
+import { existingFolder } from './options.js';
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
@@ -73,6 +74,7 @@ const spec = {
 
 export const run = defineCommand(spec, async ({ values }) => {
   if (!values.data === !values.db) throw new UsageError('give either --data DIR or --db FILE');
+  if (values.data) existingFolder(values.data);
   const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
   const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
