@@ -39,7 +39,7 @@ export interface SimilarityServiceOptions {
  * playlists, saved playlists with M3U8 export/import, and the 2D library map.
  *
  * The similarity index lives in a worker thread, built on the first query and rebuilt on the next
- * query after `invalidate()` (createCore calls it on every 'track-updated' event), so a burst of
+ * query after `invalidate()` (createCore calls it on every track change, alone or gathered), so a burst of
  * library events costs one rebuild. The map is laid out in a worker of its own (library-map.ts).
  */
 export class SimilarityService {
