@@ -112,6 +112,50 @@ export async function trainEnsemble(
   return results;
 }
 
+/** The statistics of a split's items: the analysis excerpt's, tested on, and each item's training rows. */
+interface SplitStatistics {
+  excerpt: Float64Array[];
+  trainingRows: (i: number) => Float64Array[];
+}
+
+interface SplitPredictions {
+  /** The network's probabilities for each test item, in `testIndices` order. */
+  network: Float32Array[];
+  /** The statistics regression's, where statistics were given. */
+  statistics: Float32Array[] | null;
+  bestEpochs: number[];
+  /** Time spent training the networks. */
+  trainSeconds: number;
+}
+
+/**
+ * One split of a cross-validation, outer or inner: trains the network recipe (and the statistics
+ * regression, given statistics) on `trainIndices` of `items` and predicts the analysis excerpts of
+ * `testIndices`.
+ */
+async function trainAndPredictSplit(
+  items: DatasetItem[],
+  labels: string[],
+  trainIndices: number[],
+  testIndices: number[],
+  statistics: SplitStatistics | null,
+  recipe: { train: TrainOptions; members: number; onEpoch?: (member: number, report: EpochReport) => void; config?: Omit<CnnLstmConfig, 'labels'> },
+): Promise<SplitPredictions> {
+  const started = performance.now();
+  const results = await trainEnsemble(trainIndices.map((i) => items[i]), labels, recipe.train, recipe.members, recipe.onEpoch, recipe.config);
+  const trainSeconds = (performance.now() - started) / 1000;
+  const networks = results.map((result) => result.model);
+  const network = testIndices.map((i) => predictEnsemble(networks, items[i].mel).probabilities);
+  for (const model of networks) model.dispose();
+  const regression = statistics
+    ? predictLogisticBaseline(
+        trainStatisticsBaseline(trainIndices.map(statistics.trainingRows), trainIndices.map((i) => items[i].label), labels.length),
+        testIndices.map((i) => statistics.excerpt[i]),
+      )
+    : null;
+  return { network, statistics: regression, bestEpochs: results.map((result) => result.bestEpoch), trainSeconds };
+}
+
 /** Inner folds of the nested cross-validation that chooses the statistics weight. */
 export const DEFAULT_INNER_FOLDS = 3;
 
@@ -165,24 +209,15 @@ export async function selectStatisticsWeight(
   for (let fold = 0; fold < options.innerFolds; fold++) {
     const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
     const heldOut = items.map((_, i) => i).filter((i) => assignment[i] === fold);
-    const results = await trainEnsemble(
-      trainIndices.map((i) => items[i]),
-      labels,
-      { ...options.train, seed: seed + 101 * (fold + 1) },
-      options.members,
-      (member, report) => options.onEpoch?.(fold, member, report),
-      options.config,
-    );
-    epochsPerInnerFold.push(results.map((result) => result.bestEpoch));
-    const models = results.map((result) => result.model);
-    for (const i of heldOut) network.push(predictEnsemble(models, items[i].mel).probabilities);
-    for (const model of models) model.dispose();
-    const baseline = trainStatisticsBaseline(
-      trainIndices.map((i) => trainingStatistics[i]),
-      trainIndices.map((i) => items[i].label),
-      labels.length,
-    );
-    regression.push(...predictLogisticBaseline(baseline, heldOut.map((i) => statistics[i])));
+    const split = await trainAndPredictSplit(items, labels, trainIndices, heldOut, { excerpt: statistics, trainingRows: (i) => trainingStatistics[i] }, {
+      train: { ...options.train, seed: seed + 101 * (fold + 1) },
+      members: options.members,
+      onEpoch: (member, report) => options.onEpoch?.(fold, member, report),
+      config: options.config,
+    });
+    epochsPerInnerFold.push(split.bestEpochs);
+    network.push(...split.network);
+    regression.push(...split.statistics!);
     truth.push(...heldOut.map((i) => items[i].label));
   }
   const choice = chooseStatisticsWeight(network, regression, truth);
@@ -266,29 +301,14 @@ export async function crossValidate(
     const trainIndices = items.map((_, i) => i).filter((i) => assignment[i] !== fold);
     const testIndices = items.map((_, i) => i).filter((i) => assignment[i] === fold);
     const foldSeed = seed + 1000 * (fold + 1);
-    const started = performance.now();
-    const results = await trainEnsemble(
-      trainIndices.map((i) => items[i]),
-      labels,
-      { ...options.train, seed: foldSeed },
-      options.members,
-      (member, report) => options.onEpoch?.(fold, member, report),
-    );
-    trainSeconds += (performance.now() - started) / 1000;
-    epochsPerFold.push(results.map((result) => result.bestEpoch));
-    const networks = results.map((result) => result.model);
-    const network = testIndices.map((i) => predictEnsemble(networks, items[i].mel).probabilities);
-    for (const model of networks) model.dispose();
-    const baseline = statistics
-      ? predictLogisticBaseline(
-          trainStatisticsBaseline(
-            trainIndices.map(trainingRows),
-            trainIndices.map((i) => items[i].label),
-            labels.length,
-          ),
-          testIndices.map((i) => statistics[i]),
-        )
-      : null;
+    const split = await trainAndPredictSplit(items, labels, trainIndices, testIndices, statistics ? { excerpt: statistics, trainingRows } : null, {
+      train: { ...options.train, seed: foldSeed },
+      members: options.members,
+      onEpoch: (member, report) => options.onEpoch?.(fold, member, report),
+    });
+    trainSeconds += split.trainSeconds;
+    epochsPerFold.push(split.bestEpochs);
+    const { network, statistics: baseline } = split;
     let statisticsWeight = options.statisticsWeight ?? DEFAULT_STATISTICS_WEIGHT;
     if (statistics && nested) {
       const { weight, heldOut, ...selection } = await selectStatisticsWeight(
