@@ -1,5 +1,5 @@
 import { decodeAudio, type TimeWindow } from '../audio/decode.js';
-import { decodeAnalysisExcerpt, type AnalysisExcerpt } from '../audio/windows.js';
+import { decodeAnalysisExcerpt } from '../audio/windows.js';
 import { logMelSpectrogram } from '../features/analyze.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import { FeatureCache } from './feature-cache.js';
@@ -42,10 +42,4 @@ export function trainingWindows(durationSeconds: number | null | undefined): Tim
 export async function fileTrainingLogMel(file: string, cache: FeatureCache | null, durationSeconds?: number | null): Promise<TimeFrequency> {
   const compute = async () => logMelSpectrogram(await decodeAudio(file, { windows: trainingWindows(durationSeconds) }));
   return cache ? cache.getOrCompute(file, `${MEL_FEATURE}|training-excerpt|${durationSeconds ?? 'unknown'}`, compute) : compute();
-}
-
-/** The decoded excerpt and its log-mel, for callers that also need track time (timelines). */
-export async function excerptLogMel(file: string, durationSeconds?: number | null): Promise<{ excerpt: AnalysisExcerpt; mel: TimeFrequency }> {
-  const excerpt = await decodeAnalysisExcerpt(file, durationSeconds);
-  return { excerpt, mel: logMelSpectrogram(excerpt.samples) };
 }
