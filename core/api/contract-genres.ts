@@ -1,5 +1,5 @@
 /**
- * The genre-fixing part of the API contract (issue 5): editing genres, the vocabulary, undo/redo,
+ * The genre-fixing part of the API contract: editing genres, the vocabulary, undo/redo,
  * retraining from fixes, model versions and the confusion view. Like contract.ts it pulls in no
  * Node-only code (it imports only types from there).
  */

@@ -1,5 +1,5 @@
 /**
- * "Retrain from my fixes" (issue 5): the public shape of core.retrain. A model version is either the
+ * "Retrain from my fixes": the public shape of core.retrain. A model version is either the
  * shipped model itself (its own final layer) or a head trained on the shipped model's cached track
  * embeddings from the user's confirmed genres. One version is active: its predictions are the ones
  * stored for every track and given to tracks analysed later.
