@@ -52,7 +52,7 @@ interface QueueState {
   playNext(trackIds: number[]): void;
   /** Puts these tracks at the end of the queue. */
   addToQueue(trackIds: number[]): void;
-  /** Plays one track now, keeping the rest of the queue after it; the current track toggles instead. */
+  /** Plays one track now, keeping the rest of the queue after it (the current track plays on from where it is). */
   playTrack(trackId: number): void;
   /** Plays the entry at `index`. */
   jump(index: number): void;
@@ -194,7 +194,7 @@ export const useQueueStore = create<QueueState>((set, get) => {
     playTrack(trackId) {
       if (current()?.trackId === trackId) {
         const player = usePlayerStore.getState();
-        if (player.trackId === trackId) player.toggle();
+        if (player.trackId === trackId) player.play();
         else load(true);
         return;
       }
