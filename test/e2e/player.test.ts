@@ -71,7 +71,7 @@ test('the now-playing bar and the queue in a real browser', { skip, timeout: 240
   await t.test('playback goes on across ↓, Escape and every section', async () => {
     await row('Amber').click();
     await panel.getByRole('heading', { name: 'Amber' }).waitFor();
-    await panel.getByRole('button', { name: 'Play' }).click();
+    await panel.getByRole('button', { name: 'Play', exact: true }).click();
     await waitPlaying(page, 'Amber');
     assert.equal(await barTitle(), 'Amber');
     const before = await audioState(page);
@@ -224,7 +224,37 @@ test('the now-playing bar and the queue in a real browser', { skip, timeout: 240
     await waitPlaying(page, playing);
   });
 
-  await t.test('screenshots: the bar and the queue view, light and dark, wide and narrow, without sideways scrolling', async () => {
+  await t.test('a "Sounds like this" playlist is queued next or at the end, and a nearest track on its own', async () => {
+    await goTo('Library');
+    await row('Amber').click();
+    await panel.getByRole('button', { name: 'Sounds like this', exact: true }).click();
+    await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
+    const playlistRows = page.locator('.playlist-row');
+    await waitFor('the playlist', async () => (await playlistRows.count()) === TRACKS.length);
+    const playlist = await playlistRows.locator('.playlist-row__title').allTextContents();
+    await page.keyboard.press('Escape'); // the panel would cover the playlist's buttons
+    await panel.waitFor({ state: 'detached' });
+    await goTo('Queue');
+    const before = await queueTitles();
+    const current = (await page.locator('.queue-row').evaluateAll((rows) => rows.findIndex((row) => row.getAttribute('aria-current') === 'true')))!;
+
+    await goTo('Playlists');
+    await page.getByRole('button', { name: 'Add to queue', exact: true }).click();
+    await page.getByRole('button', { name: 'Play next', exact: true }).click();
+    await goTo('Queue');
+    const expected = [...before.slice(0, current + 1), ...playlist, ...before.slice(current + 1), ...playlist];
+    await waitFor('the playlist queued twice', async () => JSON.stringify(await queueTitles()) === JSON.stringify(expected));
+
+    // The track panel's nearest tracks: one of them to the end of the queue.
+    await page.locator('.queue-row__titles').first().click();
+    await panel.getByRole('list', { name: 'Most similar tracks' }).waitFor();
+    const neighbour = (await panel.locator('.sounds-like__track .cell-strong').first().textContent())!;
+    await panel.getByRole('button', { name: `Add ${neighbour} to the queue` }).click();
+    await waitFor('the nearest track queued', async () => (await queueTitles()).at(-1) === neighbour);
+    await page.keyboard.press('Escape');
+  });
+
+  await t.test('screenshots: the bar, the queue view and the playlist with its queue buttons, light and dark, wide and narrow, without sideways scrolling', async () => {
     await page.locator('.queue-row').first().hover();
     for (const [width, height] of [
       [1280, 800],
@@ -233,11 +263,11 @@ test('the now-playing bar and the queue in a real browser', { skip, timeout: 240
       await page.setViewportSize({ width, height });
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        for (const view of ['queue', 'library'] as const) {
-          await goTo(view === 'queue' ? 'Queue' : 'Library');
+        for (const view of ['queue', 'library', 'playlists'] as const) {
+          await goTo({ queue: 'Queue', library: 'Library', playlists: 'Playlists' }[view]);
           if (view === 'library') await row('Birch').click();
           const overflow = await page.evaluate(() =>
-            ['html', '.now-playing', '.library', '.queue', '.track-panel']
+            ['html', '.now-playing', '.library', '.queue', '.track-panel', '.playlist-head']
               .map((selector) => document.querySelector(selector))
               .filter((element): element is Element => element !== null)
               .filter((element) => element.scrollWidth > element.clientWidth + 1)
