@@ -356,7 +356,9 @@ usePlayerStore.getState().onEnded(() => {
     queue.next();
     reachedByItself = usePlayerStore.getState().trackId;
   } else {
+    // The queue is done: back to the start of its last track, and remembered there.
     usePlayerStore.getState().seek(0);
+    queue.persist();
   }
 });
 
