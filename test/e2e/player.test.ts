@@ -89,6 +89,10 @@ test('the now-playing bar and the queue in a real browser', { skip, timeout: 240
     assert.equal(after.paused, false, 'still playing');
     assert.ok(after.currentTime > before.currentTime, `and moving (${before.currentTime} → ${after.currentTime})`);
     assert.equal(await barTitle(), 'Amber');
+    // The bar's track opens its panel.
+    await bar.getByRole('button', { name: /^Amber/ }).click();
+    await panel.getByRole('heading', { name: 'Amber' }).waitFor();
+    await page.keyboard.press('Escape');
     // The OS's media controls name the track and know it plays.
     assert.deepEqual(await page.evaluate(() => [navigator.mediaSession.metadata?.title, navigator.mediaSession.metadata?.artist, navigator.mediaSession.playbackState]), [
       'Amber',
