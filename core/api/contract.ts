@@ -195,6 +195,8 @@ export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
   queryTracks(args: TrackQuery): TrackPage;
   trackFacets(): TrackFacets;
   getTrack(args: { id: number }): TrackDetail;
+  /** The table rows of these tracks, in the order asked (the player's queue); ids not in the library are left out. */
+  trackRows(args: { ids: number[] }): TrackRow[];
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -221,6 +223,7 @@ export const API_METHOD_NAMES = [
   'queryTracks',
   'trackFacets',
   'getTrack',
+  'trackRows',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,
 ] as const satisfies readonly ApiMethodName[];
