@@ -77,7 +77,7 @@ async function emotifyFixes(): Promise<BenchResult[]> {
       }
     });
     const agreement = (subset: typeof tracks) =>
-      subset.filter((track) => genreKey(predictions.get(track.id)!.genre) === genreKey(track.genre)).length / subset.length;
+      subset.filter((track) => genreKey(predictions.get(track.id)!.candidates[0].genre) === genreKey(track.genre)).length / subset.length;
     const shippedOnFixed = agreement(fixed);
     const shippedOnUnfixed = agreement(unfixed);
 

@@ -144,7 +144,7 @@ test('a native dialog is offered only by hosts that have one', async () => {
 });
 
 test('tracks map to table rows and details, predictions included when the core has them', async () => {
-  const predicted = summary(2, { confirmedGenres: ['Jazz'], predicted: { genre: 'Jazz', confidence: 0.8 } });
+  const predicted = summary(2, { confirmedGenres: ['Jazz'], predicted: { genre: 'Jazz', confidence: 0.8, candidates: [] } });
   const { core } = fakeCore([summary(1), predicted]);
   const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
   const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10 }]);
