@@ -87,7 +87,7 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
                 <p className="prediction-headline" data-testid="prediction-headline">
                   <span className="genre-pill genre-pill--unsure">Unsure</span>
                   <span className="muted">
-                    no genre reaches the {formatPercent(prediction.unsureThreshold)} needed to name one (top {formatPercent(prediction.confidence)})
+                    no genre reaches the {formatPercent(prediction.unsureThreshold, 1).replace(/\.0%$/, '%')} needed to name one (top {formatPercent(prediction.confidence)})
                   </span>
                   {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
                 </p>
