@@ -2,7 +2,8 @@ import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
 import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
-import { excerptToTrackTime, loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { segmentsInTrackTime } from '../ml/timeline.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
 import { describeFileError } from '../library/files.js';
@@ -90,7 +91,7 @@ function workerClassifier(): Promise<GenreClassifier | null> {
 
 /**
  * Classifies the excerpt's log-mel (fused with its MIR statistics when the model uses them) and maps
- * the genre timeline back onto track time.
+ * the genre timeline back onto track time, leaving the stretches between analysed windows as gaps.
  */
 async function predictGenre(
   melDb: TimeFrequency,
@@ -105,12 +106,9 @@ async function predictGenre(
     modelVersion: classifier.version,
     genre: prediction.genre,
     confidence: prediction.confidence,
+    unsureThreshold: classifier.unsureThreshold,
     probabilities: prediction.probabilities,
-    segments: prediction.segments.map((segment) => ({
-      ...segment,
-      start: excerptToTrackTime(segment.start, windows),
-      end: excerptToTrackTime(segment.end, windows),
-    })),
+    segments: segmentsInTrackTime(prediction.segments, windows),
     embedding: prediction.embedding,
   };
 }
