@@ -211,6 +211,8 @@ export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods, AlbumAp
   queryTracks(args: TrackQuery): TrackPage;
   trackFacets(): TrackFacets;
   getTrack(args: { id: number }): TrackDetail;
+  /** The table rows of these tracks, in the order asked (the player's queue); ids not in the library are left out. */
+  trackRows(args: { ids: number[] }): TrackRow[];
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -237,6 +239,7 @@ export const API_METHOD_NAMES = [
   'queryTracks',
   'trackFacets',
   'getTrack',
+  'trackRows',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,
   ...ALBUM_API_METHOD_NAMES,

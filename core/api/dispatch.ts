@@ -145,6 +145,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       if (!track) throw new NotFoundError(`there is no track ${id}`);
       return index.named(toTrackDetail(track, folderRoots.get(track.folderId)));
     },
+    trackRows: async ({ ids }) => ids.flatMap((id) => index.row(id) ?? []),
     ...genreMethods(context),
     ...playlistMethods(context),
     ...albumMethods(context),

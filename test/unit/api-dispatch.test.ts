@@ -172,6 +172,21 @@ test('tracks map to table rows and details, predictions included when the core h
   dispatcher.close();
 });
 
+test('trackRows answers the rows of the ids asked for, in that order, leaving out ids not in the library', async () => {
+  const { core } = fakeCore([summary(1), summary(2), summary(3)]);
+  const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
+  const answer = await dispatcher.call('trackRows', [{ ids: [3, 9, 1, 3] }]);
+  assert.ok(answer.ok);
+  assert.deepEqual((answer.result as Array<{ id: number; title: string }>).map((row) => [row.id, row.title]), [
+    [3, 'Track 3'],
+    [1, 'Track 1'],
+    [3, 'Track 3'],
+  ]);
+  const bad = await dispatcher.call('trackRows', [{ ids: [0] }]);
+  assert.equal(!bad.ok && bad.error.code, 'invalid-arguments');
+  dispatcher.close();
+});
+
 test('a batch of track updates keeps the table current like single ones and is announced once', async () => {
   const fake = fakeCore([summary(1), summary(2), summary(3)]);
   const dispatcher = createDispatcher(fake.core, { mode: 'web', version: '1' });
