@@ -76,7 +76,7 @@ export class AlbumIndex {
   getAlbum(key: string): AlbumPage {
     const entry = this.current().albums.get(key);
     if (!entry) throw new NotFoundError(`there is no album ${key}`);
-    return { album: entry.summary, trackIds: entry.tracks.map((track) => track.id) };
+    return { album: entry.summary, tracks: entry.tracks };
   }
 
   listArtists(query: ArtistQuery): ArtistListing {

@@ -1,12 +1,14 @@
 /**
  * The browsing part of the API contract: albums and artists, grouped from the library's tracks.
- * Self-contained like contract.ts.
+ * Self-contained like contract.ts (it takes only the TrackRow type from it).
  *
  * An album is the tracks sharing an album name and an album artist (its tag), or, without that tag,
  * an album name and a folder (a disc folder such as CD1 counts as its album's folder): a
  * various-artists album ripped into one folder stays one album, and two albums that happen to share
  * a name do not merge.
  */
+
+import type { TrackRow } from './contract.js';
 
 export const ALBUM_SORTS = ['title', 'artist', 'year', 'trackCount'] as const;
 export type AlbumSort = (typeof ALBUM_SORTS)[number];
@@ -78,10 +80,10 @@ export interface ArtistListing {
   families: GenreFamilyCount[];
 }
 
-/** One album's tracks, in disc then track order (then file name). */
+/** One album's tracks, in disc then track order (then file name), as table rows. */
 export interface AlbumPage {
   album: AlbumSummary;
-  trackIds: number[];
+  tracks: TrackRow[];
 }
 
 export interface ArtistPage {

@@ -15,10 +15,11 @@ export const trackArt = (row: { id: number; artHash: string | null }): ArtRef | 
  * album's name: its initials on a colour of its own, so albums without art still tell apart.
  * Never a broken image.
  */
-export function AlbumArt({ art, name, size, className = '' }: { art: ArtRef | null; name: string | null; size: number; className?: string }) {
+export function AlbumArt({ art, name, size, className = '', fluid = false }: { art: ArtRef | null; name: string | null; size: number; className?: string; fluid?: boolean }) {
   const [failed, setFailed] = useState<string | null>(null);
   const label = name ? `Album art: ${name}` : 'Album art';
-  const style = { width: size, height: size };
+  // A fluid picture fills its box (a grid card); `size` then only sets the placeholder's letters.
+  const style = fluid ? {} : { width: size, height: size };
   if (art && failed !== art.hash) {
     return (
       <img

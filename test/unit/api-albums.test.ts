@@ -94,7 +94,7 @@ describe('albums and artists', () => {
     assert.equal(album.year, 2001);
     assert.equal(album.genreFamily, 'rock');
     assert.deepEqual(album.art, { trackId: tracks[1].id, hash: 'ab'.repeat(16) });
-    assert.deepEqual(albums.getAlbum(album.key).trackIds, [tracks[2].id, tracks[1].id, tracks[0].id]);
+    assert.deepEqual(albums.getAlbum(album.key).tracks.map((row) => row.id), [tracks[2].id, tracks[1].id, tracks[0].id]);
   });
 
   it('group a compilation by its folder, and an album-artist tag across folders', () => {
