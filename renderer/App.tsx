@@ -16,6 +16,7 @@ import { PlayerKeys } from './features/player/PlayerKeys.js';
 import { QueueView } from './features/player/QueueView.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
 import { AlbumsView } from './features/albums/AlbumsView.js';
+import { NowPlayingArt } from './features/albums/NowPlayingArt.js';
 import { ArtistsView } from './features/artists/ArtistsView.js';
 import { useBrowseStore } from './stores/browse.js';
 import { TrackActions } from './features/playlists/TrackActions.js';
@@ -245,7 +246,7 @@ export function App() {
         </>
       )}
       <TrackPanel />
-      <NowPlayingBar />
+      <NowPlayingBar renderArt={(trackId) => <NowPlayingArt trackId={trackId} />} />
       <PlayerKeys />
       <GenreEditsHost />
       <TrackActions />
