@@ -13,9 +13,8 @@ import {
   type ArtistSummary,
   type GenreFamilyCount,
 } from './contract-albums.js';
-import type { TrackRow } from './contract.js';
 import { NotFoundError } from './errors.js';
-import type { TrackIndex } from './track-index.js';
+import type { TrackIndex, TrackRecord } from './track-index.js';
 
 /** A disc folder inside an album folder ("CD1", "Disc 2"): its tracks belong to the folder above. */
 const DISC_FOLDER = /^(?:cd|disc|disk)[\s_-]*\d{1,2}$/i;
@@ -30,10 +29,17 @@ export function albumKey(album: string, albumArtist: string | null, folder: stri
   return createHash('sha1').update(`${owner}\u0000${album.toLowerCase()}`).digest('hex').slice(0, 16);
 }
 
+/** A track as the album index holds it: its row, and the genre the table shows first, else its prediction. */
+interface Track {
+  row: TrackRecord;
+  genre: string | null;
+}
+
 interface AlbumEntry {
   summary: AlbumSummary;
-  /** In disc/track order. */
-  tracks: TrackRow[];
+  /** In disc/track order once `sorted`: sorting 10,000 albums up front would delay the grid's first answer. */
+  tracks: TrackRecord[];
+  sorted: boolean;
 }
 
 interface ArtistEntry {
@@ -76,7 +82,7 @@ export class AlbumIndex {
   getAlbum(key: string): AlbumPage {
     const entry = this.current().albums.get(key);
     if (!entry) throw new NotFoundError(`there is no album ${key}`);
-    return { album: entry.summary, tracks: entry.tracks };
+    return { album: entry.summary, tracks: tracksOf(entry).flatMap((track) => this.index.row(track.id) ?? []) };
   }
 
   listArtists(query: ArtistQuery): ArtistListing {
@@ -95,75 +101,92 @@ export class AlbumIndex {
     const appearsOn = [...entry.appearsOn].sort(newestFirst);
     const key = name.toLowerCase();
     const trackIds = [
-      ...albums.flatMap((album) => album.tracks.map((track) => track.id)),
-      ...appearsOn.flatMap((album) => album.tracks.filter((track) => track.artist?.toLowerCase() === key).map((track) => track.id)),
+      ...albums.flatMap((album) => tracksOf(album).map((track) => track.id)),
+      ...appearsOn.flatMap((album) => tracksOf(album).filter((track) => track.artist?.toLowerCase() === key).map((track) => track.id)),
       ...entry.looseTrackIds,
     ];
     return { artist: entry.summary, albums: albums.map((album) => album.summary), appearsOn: appearsOn.map((album) => album.summary), trackIds };
   }
 
   private current(): Built {
-    if (this.built?.generation !== this.index.generation) this.built = build(this.index.rows(), this.index.generation);
+    if (this.built?.generation !== this.index.generation) this.built = build(this.index.records(), this.index.generation);
     return this.built;
   }
 }
 
-function build(rows: TrackRow[], generation: number): Built {
-  const tracksByAlbum = new Map<string, TrackRow[]>();
-  const looseByArtist = new Map<string, TrackRow[]>();
-  for (const row of rows) {
+function tracksOf(album: AlbumEntry): TrackRecord[] {
+  if (!album.sorted) {
+    album.tracks.sort(trackOrder);
+    album.sorted = true;
+  }
+  return album.tracks;
+}
+
+function build(tracks: Track[], generation: number): Built {
+  const familyOf = familyLookup();
+  const tracksByAlbum = new Map<string, Track[]>();
+  const looseByArtist = new Map<string, Track[]>();
+  for (const track of tracks) {
+    const { row } = track;
     if (row.albumKey === null) {
-      if (row.artist) push(looseByArtist, row.artist.toLowerCase(), row);
+      if (row.artist) push(looseByArtist, row.artist.toLowerCase(), track);
       continue;
     }
-    push(tracksByAlbum, row.albumKey, row);
+    push(tracksByAlbum, row.albumKey, track);
   }
 
   const albums = new Map<string, AlbumEntry>();
-  for (const [key, tracks] of tracksByAlbum) {
-    tracks.sort(trackOrder);
-    albums.set(key, { summary: summariseAlbum(key, tracks), tracks });
+  const albumFamilies = new Map<string, string | null>();
+  for (const [key, albumTracks] of tracksByAlbum) {
+    const summary = summariseAlbum(key, albumTracks, familyOf);
+    albums.set(key, { summary, tracks: albumTracks.map((track) => track.row), sorted: false });
+    albumFamilies.set(key, summary.genreFamily);
   }
 
-  const artists = new Map<string, { name: string; albums: AlbumEntry[]; appearsOn: AlbumEntry[]; tracks: TrackRow[]; loose: TrackRow[] }>();
+  const artists = new Map<string, { name: string; albums: AlbumEntry[]; appearsOn: AlbumEntry[]; trackIds: Set<number>; families: Array<string | null>; loose: TrackRecord[] }>();
   const artistEntry = (name: string) => {
     const key = name.toLowerCase();
     let entry = artists.get(key);
-    if (!entry) artists.set(key, (entry = { name, albums: [], appearsOn: [], tracks: [], loose: [] }));
+    if (!entry) artists.set(key, (entry = { name, albums: [], appearsOn: [], trackIds: new Set(), families: [], loose: [] }));
     return entry;
   };
   for (const album of albums.values()) {
     const credited = album.summary.artist;
-    if (credited && credited !== VARIOUS_ARTISTS) artistEntry(credited).albums.push(album);
+    const creditedEntry = credited && credited !== VARIOUS_ARTISTS ? artistEntry(credited) : null;
+    if (creditedEntry) {
+      creditedEntry.albums.push(album);
+      creditedEntry.families.push(album.summary.genreFamily);
+      for (const track of album.tracks) creditedEntry.trackIds.add(track.id);
+    }
     const creditedKey = credited?.toLowerCase();
     const guests = new Set<string>();
     for (const track of album.tracks) {
       if (!track.artist) continue;
-      const entry = artistEntry(track.artist);
-      entry.tracks.push(track);
-      if (track.artist.toLowerCase() !== creditedKey) guests.add(track.artist.toLowerCase());
+      const lower = track.artist.toLowerCase();
+      if (lower === creditedKey) continue;
+      artistEntry(track.artist).trackIds.add(track.id);
+      guests.add(lower);
     }
-    for (const guest of guests) artists.get(guest)!.appearsOn.push(album);
+    for (const guest of guests) {
+      const entry = artists.get(guest)!;
+      entry.appearsOn.push(album);
+      entry.families.push(album.summary.genreFamily);
+    }
   }
-  for (const tracks of looseByArtist.values()) {
-    const entry = artistEntry(tracks[0].artist!);
-    entry.loose.push(...tracks);
-    entry.tracks.push(...tracks);
+  for (const looseTracks of looseByArtist.values()) {
+    const entry = artistEntry(looseTracks[0].row.artist!);
+    for (const track of looseTracks) {
+      entry.loose.push(track.row);
+      entry.trackIds.add(track.row.id);
+      entry.families.push(familyOf(track.genre ?? track.row.predictedGenre));
+    }
   }
 
   const artistEntries = new Map<string, ArtistEntry>();
   for (const [key, entry] of artists) {
-    const trackIds = new Set(entry.tracks.map((track) => track.id));
-    for (const album of entry.albums) for (const track of album.tracks) trackIds.add(track.id);
     const art = entry.albums.find((album) => album.summary.art)?.summary.art ?? entry.appearsOn.find((album) => album.summary.art)?.summary.art ?? null;
     artistEntries.set(key, {
-      summary: {
-        name: entry.name,
-        albumCount: entry.albums.length,
-        trackCount: trackIds.size,
-        art,
-        genreFamily: mostCommon([...entry.albums.flatMap((album) => album.tracks), ...entry.tracks].map(familyOf)),
-      },
+      summary: { name: entry.name, albumCount: entry.albums.length, trackCount: entry.trackIds.size, art, genreFamily: mostCommon(entry.families) },
       albums: entry.albums,
       appearsOn: entry.appearsOn,
       looseTrackIds: entry.loose.sort(trackOrder).map((track) => track.id),
@@ -172,38 +195,47 @@ function build(rows: TrackRow[], generation: number): Built {
   return { generation, albums, artists: artistEntries };
 }
 
-function summariseAlbum(key: string, tracks: TrackRow[]): AlbumSummary {
-  const albumArtist = mostCommon(tracks.map((track) => track.albumArtist));
-  const artists = new Set(tracks.map((track) => track.artist?.toLowerCase()).filter(Boolean));
-  const artist = albumArtist ?? (artists.size > 1 ? VARIOUS_ARTISTS : (tracks.find((track) => track.artist)?.artist ?? null));
-  const years = tracks.map((track) => track.year).filter((year): year is number => year !== null);
-  const withArt = tracks.find((track) => track.artHash !== null);
+function summariseAlbum(key: string, tracks: Track[], familyOf: (genre: string | null) => string | null): AlbumSummary {
+  const rows = tracks.map((track) => track.row);
+  const albumArtist = mostCommon(rows.map((row) => row.albumArtist));
+  const artists = new Set(rows.map((row) => row.artist?.toLowerCase()).filter(Boolean));
+  const artist = albumArtist ?? (artists.size > 1 ? VARIOUS_ARTISTS : (rows.find((row) => row.artist)?.artist ?? null));
+  let year: number | null = null;
+  let durationSec = 0;
+  let first: TrackRecord | null = null;
+  for (const row of rows) {
+    if (row.year !== null && (year === null || row.year > year)) year = row.year;
+    durationSec += row.durationSec ?? 0;
+    if (row.artHash !== null && (first === null || trackOrder(row, first) < 0)) first = row;
+  }
+  const genres = tracks.map((track) => track.genre ?? track.row.predictedGenre);
   return {
     key,
-    title: mostCommon(tracks.map((track) => track.album)) ?? '',
+    title: mostCommon(rows.map((row) => row.album)) ?? '',
     artist,
-    year: years.length ? Math.max(...years) : null,
-    trackCount: tracks.length,
-    durationSec: tracks.reduce((sum, track) => sum + (track.durationSec ?? 0), 0),
-    art: withArt ? { trackId: withArt.id, hash: withArt.artHash! } : null,
-    genre: mostCommon(tracks.map(genreOf)),
-    genreFamily: mostCommon(tracks.map(familyOf)),
-    titleInferred: tracks.every((track) => track.inferred.includes('album')),
+    year,
+    trackCount: rows.length,
+    durationSec,
+    art: first ? { trackId: first.id, hash: first.artHash! } : null,
+    genre: mostCommon(genres),
+    genreFamily: mostCommon(genres.map(familyOf)),
+    titleInferred: rows.every((row) => row.inferred.includes('album')),
   };
 }
 
-/** The genre the table shows first for a track, else its prediction. */
-function genreOf(track: TrackRow): string | null {
-  return track.shownGenres[0]?.name ?? track.predictedGenre;
-}
-
-function familyOf(track: TrackRow): string | null {
-  const genre = genreOf(track);
-  return genre ? (genreFamilies(genre)[0] ?? null) : null;
+/** A genre name's first family, looked up once per name. */
+function familyLookup(): (genre: string | null) => string | null {
+  const cache = new Map<string, string | null>();
+  return (genre) => {
+    if (genre === null) return null;
+    let family = cache.get(genre);
+    if (family === undefined) cache.set(genre, (family = genreFamilies(genre)[0] ?? null));
+    return family;
+  };
 }
 
 /** Disc, then track number (unnumbered last), then file name. */
-function trackOrder(a: TrackRow, b: TrackRow): number {
+function trackOrder(a: TrackRecord, b: TrackRecord): number {
   return (a.discNo ?? 1) - (b.discNo ?? 1) || (a.trackNo ?? Infinity) - (b.trackNo ?? Infinity) || collator.compare(a.fileName, b.fileName) || a.id - b.id;
 }
 

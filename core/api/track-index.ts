@@ -181,9 +181,9 @@ export class TrackIndex {
     return this.changes;
   }
 
-  /** Every row, in id order, with its genres named as the table names them. */
-  rows(): TrackRow[] {
-    return this.inIdOrder().map((entry) => this.withShownGenres(entry));
+  /** Every row as the core read it (no copies: not to be changed), in id order, with its first shown genre by name. */
+  records(): Array<{ row: TrackRecord; genre: string | null }> {
+    return this.inIdOrder().map((entry) => ({ row: entry.row, genre: entry.genres.length ? this.canonical(entry.genres[0]).name : null }));
   }
 
   private invalidate(): void {
