@@ -1,10 +1,11 @@
+import { memo } from 'react';
 import type { AlbumSummary } from '../../../core/api/contract.js';
 import { AlbumArt } from '../../components/AlbumArt.js';
 import { useBrowseStore } from '../../stores/browse.js';
 import { VARIOUS_ARTISTS } from '../../../core/api/contract-albums.js';
 
 /** An album in a grid: its art, title, artist, year and track count. Opens the album page. */
-export function AlbumCard({ album, artSize }: { album: AlbumSummary; artSize: number }) {
+export const AlbumCard = memo(function AlbumCard({ album, artSize }: { album: AlbumSummary; artSize: number }) {
   const openAlbum = useBrowseStore((state) => state.openAlbum);
   const openArtist = useBrowseStore((state) => state.openArtist);
   const facts = [album.year, `${album.trackCount} ${album.trackCount === 1 ? 'track' : 'tracks'}`].filter(Boolean).join(' · ');
@@ -26,4 +27,4 @@ export function AlbumCard({ album, artSize }: { album: AlbumSummary; artSize: nu
       <span className="album-card__facts">{facts}</span>
     </div>
   );
-}
+});

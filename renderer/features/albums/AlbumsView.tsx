@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { ALBUM_SORTS, type AlbumSort } from '../../../core/api/contract-albums.js';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { ALBUM_SORTS, type AlbumSort, type AlbumSummary } from '../../../core/api/contract-albums.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { numberFormat } from '../../components/format.js';
@@ -149,14 +149,23 @@ function VirtualGrid() {
             className="album-grid__row"
             style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, ${cardWidth}px)`, gap: GAP, height: rowHeight - GAP }}
           >
-            {albums.slice(row.index * columns, row.index * columns + columns).map((album) => (
-              <div role="listitem" key={album.key}>
-                <AlbumCard album={album} artSize={cardWidth} />
-              </div>
-            ))}
+            <AlbumRow albums={albums} from={row.index * columns} columns={columns} cardWidth={cardWidth} />
           </div>
         ))}
       </div>
     </div>
   );
 }
+
+/** One row's cards; unchanged rows are not rendered again while the grid scrolls. */
+const AlbumRow = memo(function AlbumRow({ albums, from, columns, cardWidth }: { albums: AlbumSummary[]; from: number; columns: number; cardWidth: number }) {
+  return (
+    <>
+      {albums.slice(from, from + columns).map((album) => (
+        <div role="listitem" key={album.key}>
+          <AlbumCard album={album} artSize={cardWidth} />
+        </div>
+      ))}
+    </>
+  );
+});
