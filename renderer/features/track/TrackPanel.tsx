@@ -65,10 +65,10 @@ function taggedText(detail: TrackDetail): string {
   return detail.shownGenres.flatMap(({ name, tags }) => tags.map((tag) => (tag === name ? tag : `${tag} (as ${name})`))).join(', ');
 }
 
-/** Artist, album and year; the file name where the tags have none, unless the title already is the file name. */
+/** Artist, album and year; the file name where the tags have none, unless the title already comes from the file name. */
 function subtitleOf(detail: TrackDetail): string {
   const tags = [detail.artist, detail.album, detail.year].filter(Boolean).join(' · ');
-  return tags || (detail.title ? detail.fileName : '');
+  return tags || (detail.title && !detail.inferred.includes('title') ? detail.fileName : '');
 }
 
 function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadSec: number | null }) {
