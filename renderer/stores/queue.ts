@@ -45,6 +45,8 @@ interface QueueState {
   rows: Record<number, TrackRow | null>;
   /** The queue as it was before the last "Clear", for its undo. */
   cleared: Pick<QueueState, 'entries' | 'position' | 'unshuffled'> | null;
+  /** Says which track was skipped because it could not be played; cleared by the next move. */
+  skipped: string | null;
 
   /** Replaces the queue with these tracks and plays the one at `startIndex` (with shuffle on and no start, a random one). */
   playNow(trackIds: number[], startIndex?: number, origin?: string): void;
@@ -52,7 +54,7 @@ interface QueueState {
   playNext(trackIds: number[]): void;
   /** Puts these tracks at the end of the queue. */
   addToQueue(trackIds: number[]): void;
-  /** Plays one track now, keeping the rest of the queue after it; the current track toggles instead. */
+  /** Plays one track now, keeping the rest of the queue after it (the current track plays on from where it is). */
   playTrack(trackId: number): void;
   /** Plays the entry at `index`. */
   jump(index: number): void;
@@ -110,7 +112,8 @@ export const useQueueStore = create<QueueState>((set, get) => {
   /** Moves to `position` and plays it; a track panel showing the track that was playing follows along. */
   const go = (position: number, play = true) => {
     const before = current()?.trackId;
-    set({ position });
+    reachedByItself = null;
+    set({ position, skipped: null });
     load(play);
     const after = current()?.trackId;
     const panel = useTrackStore.getState();
@@ -154,6 +157,7 @@ export const useQueueStore = create<QueueState>((set, get) => {
     origin: null,
     rows: {},
     cleared: null,
+    skipped: null,
 
     playNow(trackIds, startIndex, origin) {
       if (trackIds.length === 0) return;
@@ -194,7 +198,7 @@ export const useQueueStore = create<QueueState>((set, get) => {
     playTrack(trackId) {
       if (current()?.trackId === trackId) {
         const player = usePlayerStore.getState();
-        if (player.trackId === trackId) player.toggle();
+        if (player.trackId === trackId) player.play();
         else load(true);
         return;
       }
@@ -332,6 +336,14 @@ export const useQueueStore = create<QueueState>((set, get) => {
   };
 });
 
+/**
+ * The track the queue moved on to by itself, when one ended: if it cannot be played the queue skips it
+ * (and says so) instead of stopping there. A track the user chose shows its error and waits.
+ */
+let reachedByItself: number | null = null;
+/** Tracks skipped in a row; once every track in the queue failed, it stops. */
+let skipsInARow = 0;
+
 /** When a track ends: again with "repeat one", else the next one, else (the queue is done) the player stops. */
 usePlayerStore.getState().onEnded(() => {
   const queue = useQueueStore.getState();
@@ -340,6 +352,26 @@ usePlayerStore.getState().onEnded(() => {
     return;
   }
   const { entries, position, repeat } = queue;
-  if (position + 1 < entries.length || repeat === 'all') queue.next();
-  else usePlayerStore.getState().seek(0);
+  if (position + 1 < entries.length || repeat === 'all') {
+    queue.next();
+    reachedByItself = usePlayerStore.getState().trackId;
+  } else {
+    // The queue is done: back to the start of its last track, and remembered there.
+    usePlayerStore.getState().seek(0);
+    queue.persist();
+  }
+});
+
+usePlayerStore.subscribe((state, before) => {
+  if (state.playing && !before.playing) skipsInARow = 0;
+  if (!state.error || before.error || state.trackId === null || state.trackId !== reachedByItself) return;
+  const queue = useQueueStore.getState();
+  const canMoveOn = queue.position + 1 < queue.entries.length || queue.repeat === 'all';
+  if (!canMoveOn || skipsInARow >= queue.entries.length) return;
+  skipsInARow++;
+  const row = queue.rows[state.trackId];
+  const name = row ? (row.title ?? row.fileName) : 'a track';
+  queue.next();
+  reachedByItself = usePlayerStore.getState().trackId;
+  useQueueStore.setState({ skipped: `Skipped “${name}”: it cannot be played.` });
 });

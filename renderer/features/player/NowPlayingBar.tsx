@@ -40,6 +40,7 @@ export function NowPlayingBar({ renderArt }: { renderArt?: (trackId: number) => 
     })),
   );
   const row = useQueueStore((state) => (trackId === null ? undefined : state.rows[trackId]));
+  const skipped = useQueueStore((state) => state.skipped);
   const queueShown = useAppStore((state) => state.section === 'queue');
 
   useEffect(() => {
@@ -171,10 +172,16 @@ export function NowPlayingBar({ renderArt }: { renderArt?: (trackId: number) => 
           <Icon name="queue" />
         </button>
       </div>
-      {error && (
+      {error ? (
         <p className="now-playing__error" role="alert">
           {error}
         </p>
+      ) : (
+        skipped && (
+          <p className="now-playing__notice" role="status">
+            {skipped}
+          </p>
+        )
       )}
     </section>
   );

@@ -68,7 +68,8 @@ function TrackMenu({ menu, onClose }: { menu: MenuState; onClose(): void }) {
   const [position, setPosition] = useState({ left: menu.x, top: menu.y });
   const seedOf = usePlaylistsStore((state) => (state.current?.request && !state.current.request.seeds.includes(menu.trackId) ? state.current.name : null));
   // A row among the ticked ones acts for all of them; another row, for itself.
-  const ticked = useGenresStore((state) => (state.selection.has(menu.trackId) && state.selection.size > 1 ? [...state.selection] : null));
+  const selection = useGenresStore((state) => state.selection);
+  const ticked = selection.has(menu.trackId) && selection.size > 1 ? [...selection] : null;
   const ids = ticked ?? [menu.trackId];
   const what = ticked ? ` ${ticked.length} tracks` : '';
   const queue = useQueueStore.getState();

@@ -14,12 +14,13 @@ export function Player({ trackId, fallbackDuration }: { trackId: number; fallbac
   const duration = usePlayerStore((state) => (state.trackId === trackId ? state.duration : 0));
   const error = usePlayerStore((state) => (state.trackId === trackId ? state.error : null));
   const seek = usePlayerStore((state) => state.seek);
+  const toggle = usePlayerStore((state) => state.toggle);
   const playTrack = useQueueStore((state) => state.playTrack);
 
   const length = duration || fallbackDuration || 0;
   return (
     <div className="player">
-      <button className="play-button" onClick={() => playTrack(trackId)} aria-label={playing ? 'Pause' : 'Play'} title={`${playing ? 'Pause' : 'Play'} (Space)`}>
+      <button className="play-button" onClick={() => (current ? toggle() : playTrack(trackId))} aria-label={playing ? 'Pause' : 'Play'} title={`${playing ? 'Pause' : 'Play'} (Space)`}>
         <Icon name={playing ? 'pause' : 'play'} size={18} />
       </button>
       <span className="player__time">{formatDuration(currentTime)}</span>

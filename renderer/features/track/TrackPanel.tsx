@@ -16,7 +16,8 @@ import { Spectrogram } from './Spectrogram.js';
 /** The open track: spectrogram, genre probabilities and timeline, MIR summary, and playback. */
 export function TrackPanel() {
   const { openId, detail, error, close, openings } = useTrackStore();
-  const currentTime = usePlayerStore((state) => state.currentTime);
+  // The playhead of the spectrogram and timeline, only while this track is the one playing.
+  const currentTime = usePlayerStore((state) => (state.trackId !== null && state.trackId === openId ? state.currentTime : 0));
   const bodyRef = useRef<HTMLDivElement>(null);
   // Each opening starts at the player; a body mounted for a new track starts there anyway.
   useLayoutEffect(() => {
