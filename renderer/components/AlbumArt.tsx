@@ -15,9 +15,24 @@ export const trackArt = (row: { id: number; artHash: string | null }): ArtRef | 
  * album's name: its initials on a colour of its own, so albums without art still tell apart.
  * Never a broken image.
  */
-export function AlbumArt({ art, name, size, className = '', fluid = false }: { art: ArtRef | null; name: string | null; size: number; className?: string; fluid?: boolean }) {
+export function AlbumArt({
+  art,
+  name,
+  size,
+  className = '',
+  fluid = false,
+  decorative = false,
+}: {
+  art: ArtRef | null;
+  name: string | null;
+  size: number;
+  className?: string;
+  fluid?: boolean;
+  /** Inside a control already named by its text (the now-playing bar's track button): no name of its own. */
+  decorative?: boolean;
+}) {
   const [failed, setFailed] = useState<string | null>(null);
-  const label = name ? `Album art: ${name}` : 'Album art';
+  const label = decorative ? '' : name ? `Album art: ${name}` : 'Album art';
   // A fluid picture fills its box (a grid card); `size` then only sets the placeholder's letters.
   const style = fluid ? {} : { width: size, height: size };
   if (art && failed !== art.hash) {
@@ -40,8 +55,9 @@ export function AlbumArt({ art, name, size, className = '', fluid = false }: { a
   return (
     <span
       className={`album-art album-art--placeholder ${className}`}
-      role="img"
-      aria-label={name ? `No album art: ${name}` : 'No album art'}
+      role={decorative ? undefined : 'img'}
+      aria-hidden={decorative || undefined}
+      aria-label={decorative ? undefined : name ? `No album art: ${name}` : 'No album art'}
       style={{ ...style, background: `linear-gradient(135deg, hsl(${hue} 46% 52%), hsl(${(hue + 40) % 360} 52% 36%))`, fontSize: Math.max(9, Math.round(size * 0.36)) }}
     >
       <span aria-hidden="true">{initials(name)}</span>

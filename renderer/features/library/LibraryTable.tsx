@@ -42,7 +42,7 @@ const PROBLEM_COLUMNS: Column[] = [
 function TitleCell({ row }: { row: TrackRow }) {
   return (
     <span className="title-cell">
-      <AlbumArt art={trackArt(row)} name={row.album} size={24} className="title-cell__art" />
+      <AlbumArt art={trackArt(row)} name={row.album} size={24} className="title-cell__art" decorative />
       <TagText row={row} tag="title" className="cell-strong" />
       {row.status === 'pending' || row.status === 'analysing' ? (
         <span className={`status-chip status-chip--${row.status}`}>{row.status === 'pending' ? 'queued' : 'analysing'}</span>
