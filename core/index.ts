@@ -4,6 +4,7 @@
  * the web server and Electron. Pure Node: nothing here imports electron, react or the DOM.
  */
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
 import { PredictionsRepo } from './db/repos/predictions.js';
@@ -48,6 +49,8 @@ export interface Core {
   retrain: RetrainService;
   /** Absolute path of the open library database. */
   dbPath: string;
+  /** The album-art thumbnail cache (core/library/art.ts), beside the database. */
+  artDir: string;
   /** Stops watching, lets running analyses finish (their results are saved), closes the database. */
   shutdown(): Promise<void>;
 }
@@ -64,7 +67,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const features = new FeaturesRepo(db);
   const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
-  const pool = new WorkerPool({ size: jobs });
+  const artDir = join(dirname(dbPath), 'art');
+  const pool = new WorkerPool({ size: jobs, artDir });
   const notifyTracksChanged = (ids: readonly number[]) => library.notifyTracksChanged(ids);
   const retrain = new RetrainService({ db, predictions, events, onTracksChanged: notifyTracksChanged });
   const runner = new AnalysisRunner(
@@ -104,6 +108,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     retrain,
     similarity,
     dbPath,
+    artDir,
     shutdown() {
       shuttingDown ??= (async () => {
         await library.close();

@@ -15,6 +15,10 @@ import { NowPlayingBar } from './features/player/NowPlayingBar.js';
 import { PlayerKeys } from './features/player/PlayerKeys.js';
 import { QueueView } from './features/player/QueueView.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
+import { AlbumsView } from './features/albums/AlbumsView.js';
+import { NowPlayingArt } from './features/albums/NowPlayingArt.js';
+import { ArtistsView } from './features/artists/ArtistsView.js';
+import { useBrowseStore } from './stores/browse.js';
 import { TrackActions } from './features/playlists/TrackActions.js';
 import { TrackPanel } from './features/track/TrackPanel.js';
 import { useAppStore } from './stores/app.js';
@@ -43,6 +47,7 @@ function useCoreSubscriptions(): void {
         refreshTimer = null;
         lastRefresh = performance.now();
         void useLibraryStore.getState().refresh();
+        if (['albums', 'artists'].includes(useAppStore.getState().section)) void useBrowseStore.getState().refresh();
       }, wait);
     };
 
@@ -194,6 +199,8 @@ export function App() {
           />
           <NavItem icon="tag" label="Genres" active={section === 'genres'} onClick={go(() => setSection('genres'))} />
           <NavItem icon="grid" label="Confusion" active={section === 'confusion'} onClick={go(() => setSection('confusion'))} />
+          <NavItem icon="album" label="Albums" active={section === 'albums'} onClick={go(() => useBrowseStore.getState().showListing('albums'))} />
+          <NavItem icon="artist" label="Artists" active={section === 'artists'} onClick={go(() => useBrowseStore.getState().showListing('artists'))} />
           <NavItem icon="playlist" label="Playlists" active={section === 'playlists'} onClick={go(() => setSection('playlists'))} />
           <NavItem icon="map" label="Map" active={section === 'map'} onClick={go(() => setSection('map'))} />
           <NavItem icon="queue" label="Queue" active={section === 'queue'} onClick={go(() => setSection('queue'))} />
@@ -230,6 +237,8 @@ export function App() {
         <>
           {section === 'library' && <LibraryView searchRef={searchRef} />}
           {section === 'playlists' && <PlaylistsView />}
+          {section === 'albums' && <AlbumsView />}
+          {section === 'artists' && <ArtistsView />}
           {section === 'map' && <MapView />}
           {section === 'genres' && <GenresPage />}
           {section === 'confusion' && <ConfusionPage />}
@@ -237,7 +246,7 @@ export function App() {
         </>
       )}
       <TrackPanel />
-      <NowPlayingBar />
+      <NowPlayingBar renderArt={(trackId) => <NowPlayingArt trackId={trackId} />} />
       <PlayerKeys />
       <GenreEditsHost />
       <TrackActions />

@@ -96,6 +96,9 @@ export interface PlaylistImportResult {
  * holds the whole library, so a point carries no more than that).
  */
 export interface LibraryMapPoint extends Pick<PlaylistTrackInfo, 'id' | 'title' | 'artist' | 'fileName' | 'genre'> {
+  /** The album name and art hash the hover card shows (art: contract.ts TrackRow.artHash). */
+  album: string | null;
+  artHash: string | null;
   /** Layout coordinates in [0, 1] (aspect ratio kept), to 5 decimals. */
   x: number;
   y: number;

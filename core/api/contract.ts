@@ -7,6 +7,7 @@
  * (which is checked against `ApiMethods` at compile time); results are built by dispatch.ts.
  */
 
+import { ALBUM_API_METHOD_NAMES, type AlbumApiMethods } from './contract-albums.js';
 import { GENRE_API_EVENT_NAMES, GENRE_API_METHOD_NAMES, type GenreApiEvents, type GenreApiMethods } from './contract-genres.js';
 import {
   PLAYLIST_API_EVENT_NAMES,
@@ -15,6 +16,7 @@ import {
   type PlaylistApiMethods,
 } from './contract-playlists.js';
 
+export type * from './contract-albums.js';
 export type * from './contract-genres.js';
 export type * from './contract-playlists.js';
 
@@ -84,7 +86,21 @@ export interface TrackRow {
   shownGenres: ShownGenre[];
   status: TrackStatus;
   error: string | null;
+  /** The track's folder inside its library folder ('' at its top), with '/' between folders; search matches it. */
+  folder: string;
+  year: number | null;
+  albumArtist: string | null;
+  trackNo: number | null;
+  discNo: number | null;
+  /** The track's album (contract-albums.ts); null when it has no album name, from its tags or its path. */
+  albumKey: string | null;
+  /** Content hash of the track's album art; null when it has none (the app draws a placeholder). */
+  artHash: string | null;
+  /** Which of title, artist and album were read from the file's path, its tags lacking them. */
+  inferred: InferredTag[];
 }
+
+export type InferredTag = 'title' | 'artist' | 'album';
 
 /** A genre as the library table shows it. */
 export interface ShownGenre {
@@ -108,7 +124,7 @@ export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 
 export interface TrackQuery {
-  /** Case-insensitive words, each matched against title, artist, album (and file name). */
+  /** Case-insensitive words, each matched against title, artist, album, file name and folder names. */
   search?: string;
   sort?: { key: SortKey; direction: SortDirection };
   /**
@@ -214,7 +230,7 @@ export interface TrackDetail extends TrackRow {
 }
 
 /** Every API method: one optional argument object in, one JSON-serialisable result out. */
-export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
+export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods, AlbumApiMethods {
   appInfo(): AppInfo;
   /** Opens the native folder dialog (Electron); null when cancelled or in web mode. */
   chooseFolder(): { path: string | null };
@@ -258,6 +274,7 @@ export const API_METHOD_NAMES = [
   'trackRows',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,
+  ...ALBUM_API_METHOD_NAMES,
 ] as const satisfies readonly ApiMethodName[];
 
 /** Fails to compile when a method is missing from API_METHOD_NAMES. */

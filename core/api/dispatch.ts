@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
@@ -13,13 +13,18 @@ import {
   type ApiResponse,
   type FolderView,
   type GenrePrediction,
+  type InferredTag,
   type ScanProgress,
   type TrackDetail,
 } from './contract.js';
+import { albumMethods } from './dispatch-albums.js';
 import { genreMethods } from './dispatch-genres.js';
 import { playlistMethods } from './dispatch-playlists.js';
 import { NotFoundError } from './errors.js';
 import { parseArgs } from './schemas.js';
+import { albumKey } from './album-index.js';
+import { artFilePath } from '../library/art.js';
+import { inferTagsFromPath } from '../library/path-tags.js';
 import { TrackIndex, type TrackRecord } from './track-index.js';
 
 /** What the host (Electron main or the web server) adds to the core: only Electron has a native dialog. */
@@ -42,6 +47,8 @@ export interface Dispatcher {
   subscribe(listener: EventListener): () => void;
   /** The file behind a track, for media requests; null when there is no such track. */
   trackPath(id: number): string | null;
+  /** The thumbnail of a track's album art, for media requests; null when there is no such track or it has no art. */
+  trackArtPath(id: number): string | null;
   close(): void;
 }
 
@@ -65,7 +72,9 @@ export type MethodHandlers<Methods> = {
 
 export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const { library } = core;
-  const index = new TrackIndex(library.listTracks().map(toTrackRow), (spelling) => core.genres.canonicalName(spelling));
+  let folderRoots = new Map(library.listFolders().map((folder) => [folder.id, folder.path]));
+  const rowOf = (track: TrackSummary) => toTrackRow(track, folderRoots.get(track.folderId));
+  const index = new TrackIndex(library.listTracks().map(rowOf), (spelling) => core.genres.canonicalName(spelling));
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -91,14 +100,16 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const unsubscribers = [
     onTrackUpdates(core.events, (updates) => {
       for (const { id, track } of updates) {
-        if (track) index.upsert(toTrackRow(track));
+        if (track) index.upsert(rowOf(track));
         else index.remove(id);
         pendingTrackIds.add(id);
       }
       scheduleFlush();
     }),
     // A removed folder's tracks each arrive as a track update with no track.
-    core.events.on('folder-updated', () => {
+    core.events.on('folder-updated', ({ id, folder }) => {
+      if (folder) folderRoots.set(id, folder.path);
+      else folderRoots = new Map([...folderRoots].filter(([folderId]) => folderId !== id));
       foldersChanged = true;
       scheduleFlush();
     }),
@@ -133,11 +144,12 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     getTrack: async ({ id }) => {
       const track = library.getTrack(id);
       if (!track) throw new NotFoundError(`there is no track ${id}`);
-      return index.named(toTrackDetail(track));
+      return index.named(toTrackDetail(track, folderRoots.get(track.folderId)));
     },
     trackRows: async ({ ids }) => ids.flatMap((id) => index.row(id) ?? []),
     ...genreMethods(context),
     ...playlistMethods(context),
+    ...albumMethods(context),
   };
 
   return {
@@ -166,6 +178,10 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     trackPath(id) {
       return library.getTrack(id)?.path ?? null;
     },
+    trackArtPath(id) {
+      const hash = index.row(id)?.artHash;
+      return hash ? artFilePath(core.artDir, hash) : null;
+    },
     close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       if (flushTimer) clearTimeout(flushTimer);
@@ -174,14 +190,45 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   };
 }
 
-export function toTrackRow(track: TrackSummary): TrackRecord {
+/**
+ * A track's table row. `folderRoot` is the library folder holding it: the row's folder is named inside
+ * it, and title, artist and album missing from the tags are read from the path below it.
+ */
+export function toTrackRow(track: TrackSummary, folderRoot?: string): TrackRecord {
   const { predicted } = track;
+  const inferred: InferredTag[] = [];
+  let { title, artist, album } = track;
+  // Only untagged files pay for reading the path; their track and disc numbers come from it too.
+  const fromPath = title === null || artist === null || album === null ? inferTagsFromPath(track.path, folderRoot) : null;
+  if (fromPath) {
+    if (title === null) {
+      title = fromPath.title;
+      inferred.push('title');
+    }
+    if (artist === null && fromPath.artist !== null) {
+      artist = fromPath.artist;
+      inferred.push('artist');
+    }
+    if (album === null && fromPath.album !== null) {
+      album = fromPath.album;
+      inferred.push('album');
+    }
+  }
+  const folder = folderRoot ? relative(folderRoot, dirname(track.path)).split(sep).join('/') : basename(dirname(track.path));
   return {
     id: track.id,
     fileName: basename(track.path),
-    title: track.title,
-    artist: track.artist,
-    album: track.album,
+    title,
+    artist,
+    album,
+    folder,
+    year: track.year,
+    albumArtist: track.albumArtist,
+    trackNo: track.trackNo ?? fromPath?.trackNo ?? null,
+    discNo: track.discNo ?? fromPath?.discNo ?? null,
+    albumKey: album === null ? null : albumKey(album, track.albumArtist, dirname(track.path)),
+    artHash: track.artHash,
+    inferred,
     durationSec: track.durationSec,
     tempoBpm: track.tempoBpm,
     genres: track.genres,
@@ -196,7 +243,7 @@ export function toTrackRow(track: TrackSummary): TrackRecord {
   };
 }
 
-function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'> {
+function toTrackDetail(track: CoreTrackDetail, folderRoot: string | undefined): Omit<TrackDetail, 'shownGenres'> {
   const stored = track.prediction;
   const prediction = stored
     ? {
@@ -218,9 +265,8 @@ function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'>
     : null;
   const preview = track.melPreview;
   return {
-    ...toTrackRow(track),
+    ...toTrackRow(track, folderRoot),
     path: track.path,
-    year: track.year,
     bitrate: track.bitrate,
     sampleRate: track.sampleRate,
     mel: preview

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from './dispatch.js';
-import { mediaResponse } from './media.js';
+import { artResponse, mediaResponse } from './media.js';
 import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
 
 /**
@@ -14,6 +14,7 @@ import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
  * - POST /api/<method> with a JSON body (the argument object, or the argument list) → ApiResponse JSON.
  * - GET /api/events → server-sent events (one `event:` per API event).
  * - GET /media/<trackId> → the track's file, with Range support.
+ * - GET /media/art/<trackId> → the thumbnail of the track's album art.
  * - Anything else → a file of the bundled renderer (dist/renderer), which needs no token.
  *
  * Every API, event and media request must carry the per-launch token (header `X-Timbre-Token`, or
@@ -144,9 +145,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const id = Number(url.pathname.slice('/media/'.length));
+    const isArt = url.pathname.startsWith('/media/art/');
+    const id = Number(url.pathname.slice(isArt ? '/media/art/'.length : '/media/'.length));
     if (!Number.isSafeInteger(id) || id <= 0) return sendText(response, 404, 'no such track');
-    const media = await mediaResponse(dispatcher.trackPath(id), request.headers.range);
+    const media = isArt ? await artResponse(dispatcher.trackArtPath(id)) : await mediaResponse(dispatcher.trackPath(id), request.headers.range);
     response.writeHead(media.status, media.headers);
     if (!media.body || request.method === 'HEAD') {
       media.body?.destroy();

@@ -16,6 +16,12 @@ export interface TrackSummary {
   artist: string | null;
   album: string | null;
   year: number | null;
+  /** The album-artist tag: keeps a various-artists album together. */
+  albumArtist: string | null;
+  trackNo: number | null;
+  discNo: number | null;
+  /** Content hash of the track's picture (core/library/art.ts); null when it has none. */
+  artHash: string | null;
   /** Genres from the file's tags, in tag order. */
   genres: string[];
   durationSec: number | null;

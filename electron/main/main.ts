@@ -8,7 +8,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
-import { mediaResponse } from '../../core/api/media.js';
+import { artResponse, mediaResponse } from '../../core/api/media.js';
 import { appVersion } from '../../core/api/version.js';
 import { createCore, type Core } from '../../core/index.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeEventMessage } from '../preload/bridge.js';
@@ -56,8 +56,11 @@ async function serveAppFile(request: Request): Promise<Response> {
 async function serveMedia(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const id = Number(url.pathname.slice(1));
-  const path = url.host === 'track' && Number.isSafeInteger(id) && id > 0 ? (dispatcher?.trackPath(id) ?? null) : null;
-  const media = await mediaResponse(path, request.headers.get('range') ?? undefined);
+  const known = Number.isSafeInteger(id) && id > 0;
+  const media =
+    url.host === 'art'
+      ? await artResponse(known ? (dispatcher?.trackArtPath(id) ?? null) : null)
+      : await mediaResponse(url.host === 'track' && known ? (dispatcher?.trackPath(id) ?? null) : null, request.headers.get('range') ?? undefined);
   const body = media.body ? (Readable.toWeb(media.body) as ReadableStream<Uint8Array>) : null;
   return new Response(body, { status: media.status, headers: media.headers });
 }

@@ -57,5 +57,6 @@ export function createHttpTransport(): Transport {
       return () => set.delete(listener as (payload: never) => void);
     },
     mediaUrl: (trackId) => `/media/${trackId}?token=${encodeURIComponent(token)}`,
+    artUrl: (trackId, hash) => `/media/art/${trackId}?v=${hash}&token=${encodeURIComponent(token)}`,
   };
 }

@@ -9,7 +9,9 @@ export type Section =
   | 'map'
   | 'genres'
   | 'confusion'
-  | 'queue';
+  | 'queue'
+  | 'albums'
+  | 'artists';
 
 interface AppState {
   info: AppInfo | null;

@@ -33,6 +33,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   genres: () => import('./genres.js'),
   'genres-app': () => import('./genres-app.js'),
   gap: () => import('./gap.js'),
+  albums: () => import('./albums.js'),
 };
 
 async function main(): Promise<void> {

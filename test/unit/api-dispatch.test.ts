@@ -64,6 +64,7 @@ function fakeCore(tracks: TrackSummary[], predictions = new Map<number, NonNulla
     similarity: new SimilarityService({ db: openDatabase(':memory:') }),
     retrain: new RetrainService({ db: retrainDb, predictions: new PredictionsRepo(retrainDb), events: { emit: () => {} } }),
     dbPath: ':memory:',
+    artDir: '/nonexistent/art',
     shutdown: async () => {},
     events: {
       on(event, listener) {
@@ -88,6 +89,10 @@ function summary(id: number, patch: Partial<TrackSummary> = {}): TrackSummary {
     artist: null,
     album: null,
     year: null,
+    albumArtist: null,
+    trackNo: null,
+    discNo: null,
+    artHash: null,
     genres: [],
     durationSec: 60,
     bitrate: null,

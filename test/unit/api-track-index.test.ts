@@ -20,6 +20,14 @@ function row(id: number, patch: Partial<TrackRecord> = {}): TrackRecord {
     genreConfirmed: false,
     status: 'done',
     error: null,
+    folder: '',
+    year: null,
+    albumArtist: null,
+    trackNo: null,
+    discNo: null,
+    albumKey: null,
+    artHash: null,
+    inferred: [],
     ...patch,
   };
 }

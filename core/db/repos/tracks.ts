@@ -28,7 +28,8 @@ export interface NewTrack {
 export type TrackTags = Pick<
   TrackSummary,
   'title' | 'artist' | 'album' | 'year' | 'genres' | 'durationSec' | 'bitrate' | 'sampleRate'
->;
+> &
+  Partial<Pick<TrackSummary, 'albumArtist' | 'trackNo' | 'discNo' | 'artHash'>>;
 
 /** What a genre edit needs of a track: its file and the genres it has from each source. */
 export interface TrackGenreContext {
@@ -51,6 +52,7 @@ const CONFIRMED_GENRES_JSON = `(SELECT json_group_array(name) FROM (SELECT g.nam
 
 const SUMMARY_COLUMNS = `
   t.id, t.folder_id AS folderId, t.path, t.title, t.artist, t.album, t.year,
+  t.album_artist AS albumArtist, t.track_no AS trackNo, t.disc_no AS discNo, t.art_hash AS artHash,
   t.duration_sec AS durationSec, t.bitrate, t.sample_rate AS sampleRate, t.status, t.error,
   f.tempo_bpm AS tempoBpm, t.rating, t.size AS sizeBytes, t.mtime_ms AS mtimeMs,
   p.named_genre AS predictedGenre, p.confidence AS predictedConfidence,
@@ -88,6 +90,10 @@ function toTrackRow(raw: RawTrackRow, genres: string[], confirmedGenres: string[
     artist: raw.artist,
     album: raw.album,
     year: raw.year,
+    albumArtist: raw.albumArtist,
+    trackNo: raw.trackNo,
+    discNo: raw.discNo,
+    artHash: raw.artHash,
     genres,
     durationSec: raw.durationSec,
     bitrate: raw.bitrate,
@@ -162,7 +168,8 @@ export class TracksRepo {
     this.statusStmt = db.prepare('UPDATE tracks SET status = ?, error = ?, updated_at = ? WHERE id = ?');
     this.tagsStmt = db.prepare(`
       UPDATE tracks SET title = @title, artist = @artist, album = @album, year = @year, duration_sec = @durationSec,
-                        bitrate = @bitrate, sample_rate = @sampleRate, updated_at = @now
+                        bitrate = @bitrate, sample_rate = @sampleRate, album_artist = @albumArtist, track_no = @trackNo,
+                        disc_no = @discNo, art_hash = @artHash, updated_at = @now
       WHERE id = @id`);
     this.clearGenresStmt = db.prepare('DELETE FROM track_genres WHERE track_id = ?');
     this.insertGenreStmt = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
@@ -256,8 +263,8 @@ export class TracksRepo {
   }
 
   setTags(id: number, tags: TrackTags, now = Date.now()): void {
-    const { genres, ...columns } = tags;
-    this.tagsStmt.run({ id, ...columns, now });
+    const { genres, albumArtist = null, trackNo = null, discNo = null, artHash = null, ...columns } = tags;
+    this.tagsStmt.run({ id, ...columns, albumArtist, trackNo, discNo, artHash, now });
     this.clearGenresStmt.run(id);
     genres.forEach((genre, position) => this.insertGenreStmt.run(id, position, genre));
   }

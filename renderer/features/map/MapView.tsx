@@ -11,6 +11,7 @@ import { usePlaylistsStore } from '../../stores/playlists.js';
 import { useQueueStore } from '../../stores/queue.js';
 import { useTrackStore } from '../../stores/track.js';
 import { genreLegend, NO_GENRE, OTHER_GENRES } from './legend.js';
+import { AlbumArt } from '../../components/AlbumArt.js';
 import './map.css';
 
 /** Screen position = layout position × scale + offset (CSS pixels of the canvas). */
@@ -396,6 +397,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
         <canvas ref={overlayRef} className="map__canvas map__overlay" style={{ width: size.width, height: size.height }} aria-hidden="true" />
         {hover && (
           <div className="map__tooltip" role="tooltip" style={hoverStyle}>
+            <AlbumArt art={hover.artHash ? { trackId: hover.id, hash: hover.artHash } : null} name={hover.album} size={48} className="map__tooltip-art" />
             <strong>{hover.title ?? hover.fileName}</strong>
             {hover.artist && <span>{hover.artist}</span>}
             <span className="map__tooltip-genre">

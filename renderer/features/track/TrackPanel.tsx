@@ -1,6 +1,8 @@
 import { useLayoutEffect, useRef } from 'react';
 import type { TrackDetail } from '../../../core/api/contract.js';
+import { AlbumArt, trackArt } from '../../components/AlbumArt.js';
 import { Icon } from '../../components/Icon.js';
+import { TagText } from '../../components/TagText.js';
 import { formatDuration, formatPercent, genreColor, numberFormat } from '../../components/format.js';
 import { usePlayerStore } from '../../stores/player.js';
 import { useTrackStore } from '../../stores/track.js';
@@ -26,9 +28,17 @@ export function TrackPanel() {
   return (
     <aside className="track-panel" aria-label="Track details" data-track-id={openId}>
       <header className="track-panel__header">
+        <AlbumArt art={detail ? trackArt(detail) : null} name={detail?.album ?? null} size={56} className="track-panel__art" />
         <div className="track-panel__titles">
-          <h2 className="track-panel__title">{detail ? (detail.title ?? detail.fileName) : 'Loading…'}</h2>
-          {detail && subtitleOf(detail) && <p className="track-panel__subtitle">{subtitleOf(detail)}</p>}
+          <h2 className="track-panel__title">{detail ? <TagText row={detail} tag="title" /> : 'Loading…'}</h2>
+          {detail && subtitleOf(detail) && (
+            <p
+              className={`track-panel__subtitle${detail.inferred.some((tag) => tag !== 'title') ? ' inferred' : ''}`}
+              title={detail.inferred.length ? `Read from the file's path where its tags are empty: ${detail.inferred.join(', ')}` : undefined}
+            >
+              {subtitleOf(detail)}
+            </p>
+          )}
         </div>
         <button className="icon-button" onClick={close} aria-label="Close track details" title="Close (Esc)">
           <Icon name="close" />
@@ -56,10 +66,10 @@ function taggedText(detail: TrackDetail): string {
   return detail.shownGenres.flatMap(({ name, tags }) => tags.map((tag) => (tag === name ? tag : `${tag} (as ${name})`))).join(', ');
 }
 
-/** Artist, album and year; the file name where the tags have none, unless the title already is the file name. */
+/** Artist, album and year; the file name where the tags have none, unless the title already comes from the file name. */
 function subtitleOf(detail: TrackDetail): string {
   const tags = [detail.artist, detail.album, detail.year].filter(Boolean).join(' · ');
-  return tags || (detail.title ? detail.fileName : '');
+  return tags || (detail.title && !detail.inferred.includes('title') ? detail.fileName : '');
 }
 
 function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadSec: number | null }) {
