@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { decodeAnalysisExcerpt } from '../../audio/windows.js';
+import { decodeAnalysisExcerpt, planExcerpt } from '../../audio/windows.js';
 import { ANALYSIS_SAMPLE_RATE } from '../../audio/decode.js';
 import type { FeatureCache } from '../feature-cache.js';
 import type { Backbone } from './backbone.js';
@@ -40,8 +40,8 @@ export async function fileBackboneFeatures(
     Object.values(backbone.entry.files).join(','),
     await backboneInputCodeHash(),
     JSON.stringify(backbone.entry.inputSpec),
-    'analysis-excerpt',
-    durationSeconds ?? 'unknown',
+    // The excerpt's plan, not the duration: durations that decode the same audio share entries.
+    JSON.stringify(planExcerpt(durationSeconds)),
   ].join('|');
   const rows = await cache.getOrCompute(file, key, async () => packPatches(await compute()));
   if (rows.nBins !== nTags + nEmbedding) throw new Error(`backbone cache entry for ${file} has ${rows.nBins} columns`);
