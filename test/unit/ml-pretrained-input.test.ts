@@ -9,6 +9,9 @@ import {
   musicnnLogMel,
   musicnnLogMel16k,
   musicnnMelBank,
+  musicnnPatchCount,
+  musicnnPatchInput,
+  spreadPatches,
   symmetricHannWindow,
 } from '../../core/ml/pretrained/musicnn-input.js';
 
@@ -139,4 +142,28 @@ test('musicnnLogMel at 22,050 Hz resamples first; patches are non-overlapping 18
   assert.equal(short.count, 1);
   assert.equal(short.data[10 * 96 - 1], 1);
   assert.equal(short.data[10 * 96], 0);
+});
+
+test('patches computed from only their own audio equal the whole-signal computation; spread patch choice', () => {
+  for (const [sr, seconds] of [[22050, 30], [22050, 7.3], [16000, 10], [44100, 4]] as const) {
+    const n = Math.round(sr * seconds);
+    const y = Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin(i / 7) + 0.1 * Math.sin(i / 3.1) * Math.sin(i / 5000));
+    const whole = cutPatches(musicnnLogMel(y, sr), 187);
+    const count = musicnnPatchCount(n, sr);
+    assert.equal(count, whole.count, `${sr} Hz, ${seconds} s`);
+    const middle = spreadPatches(count, 1)[0];
+    const one = musicnnPatchInput(y, sr, [middle]);
+    const size = 187 * 96;
+    let maxError = 0;
+    for (let i = 0; i < size; i++) maxError = Math.max(maxError, Math.abs(one[i] - whole.data[middle * size + i]));
+    assert.ok(maxError < 1e-5, `${sr} Hz, ${seconds} s: patch ${middle} differs by ${maxError}`);
+    const all = musicnnPatchInput(y, sr, Array.from({ length: count }, (_, i) => i));
+    let allError = 0;
+    for (let i = 0; i < all.length; i++) allError = Math.max(allError, Math.abs(all[i] - whole.data[i]));
+    assert.ok(allError < 1e-5, `${sr} Hz, ${seconds} s: all patches differ by ${allError}`);
+  }
+  assert.deepEqual(spreadPatches(10, 1), [5]);
+  assert.deepEqual(spreadPatches(10, 2), [2, 7]);
+  assert.deepEqual(spreadPatches(10, 3), [1, 5, 8]);
+  assert.deepEqual(spreadPatches(2, 5), [0, 1]);
 });

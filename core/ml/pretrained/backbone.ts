@@ -1,8 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TimeFrequency } from '../../dsp/types.js';
 import { listInstalledModels, loadModelFolder, type LoadedGraph } from './loader.js';
-import { cutPatches, musicnnLogMel } from './musicnn-input.js';
+import { cutPatches, musicnnLogMel, musicnnPatchCount, musicnnPatchInput, spreadPatches } from './musicnn-input.js';
 import type { BackboneFeatures, CatalogueEntry } from './types.js';
+
+/**
+ * Patches (3 s each) of a track's 30-s excerpt that the scan runs the backbone on, evenly spread. Each
+ * costs about 150–300 ms of CPU on tfjs-wasm, so one keeps a scan with the backbone within about 400 ms
+ * per track (see `npm run bench -- backbone`). TIMBRE_BACKBONE_PATCHES overrides it (a number, or 'all').
+ */
+export const SCAN_BACKBONE_PATCHES = 1;
+
+/** The scan's patch limit: TIMBRE_BACKBONE_PATCHES, else SCAN_BACKBONE_PATCHES; undefined means every patch. */
+export function scanPatchLimit(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.TIMBRE_BACKBONE_PATCHES;
+  if (value === undefined || value === '') return SCAN_BACKBONE_PATCHES;
+  if (value === 'all') return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`TIMBRE_BACKBONE_PATCHES must be a positive integer or 'all', not '${value}'`);
+  return count;
+}
 
 /** Patches run through the graph at once: bounds the activations' memory on long excerpts. */
 const PATCH_BATCH = 16;
@@ -32,7 +49,12 @@ export class Backbone {
   predict(input: TimeFrequency): BackboneFeatures {
     const { patchFrames, melBands } = this.entry.inputSpec;
     if (input.nBins !== melBands) throw new Error(`backbone input has ${input.nBins} bands, expected ${melBands}`);
-    const patches = cutPatches(input, patchFrames);
+    return this.predictPatches(cutPatches(input, patchFrames));
+  }
+
+  /** Tags and embedding of each of `count` patches (patch-major frames × bands), and their means. */
+  predictPatches(patches: { data: Float32Array; count: number }): BackboneFeatures {
+    const { patchFrames, melBands } = this.entry.inputSpec;
     const nTags = this.entry.tags.length;
     const nEmbedding = this.entry.embeddingSize;
     const patchTags = new Float32Array(patches.count * nTags);
@@ -62,9 +84,14 @@ export class Backbone {
     };
   }
 
-  /** BackboneFeatures of a mono signal at any integer sample rate. */
-  compute(signal: Float32Array, sampleRate: number): BackboneFeatures {
-    return this.predict(this.input(signal, sampleRate));
+  /**
+   * BackboneFeatures of a mono signal at any integer sample rate: of all its patches, or of at most
+   * `maxPatches` evenly spread ones (only their audio is transformed).
+   */
+  compute(signal: Float32Array, sampleRate: number, options: { maxPatches?: number } = {}): BackboneFeatures {
+    if (options.maxPatches === undefined) return this.predict(this.input(signal, sampleRate));
+    const indices = spreadPatches(musicnnPatchCount(signal.length, sampleRate), options.maxPatches);
+    return this.predictPatches({ data: musicnnPatchInput(signal, sampleRate, indices), count: indices.length });
   }
 }
 

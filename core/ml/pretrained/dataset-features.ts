@@ -20,7 +20,8 @@ function backboneInputCodeHash(): Promise<string> {
 
 /**
  * BackboneFeatures of a file's analysis excerpt: the audio a scan decodes and analyses (core/audio/windows.ts),
- * so evaluation and training see what the library will. Through the cache when given: an entry holds
+ * so evaluation and training see what the library will; of all its patches, or of `maxPatches` evenly
+ * spread ones as the scan computes them (scanPatchLimit). Through the cache when given: an entry holds
  * the per-patch tags and embeddings (patches × (tags + embedding)), keyed by the model's files and the
  * input code, so a different model or input recipe misses it.
  */
@@ -29,8 +30,9 @@ export async function fileBackboneFeatures(
   backbone: Backbone,
   cache: FeatureCache | null,
   durationSeconds?: number | null,
+  options: { maxPatches?: number } = {},
 ): Promise<BackboneFeatures> {
-  const compute = async () => backbone.compute((await decodeAnalysisExcerpt(file, durationSeconds)).samples, ANALYSIS_SAMPLE_RATE);
+  const compute = async () => backbone.compute((await decodeAnalysisExcerpt(file, durationSeconds)).samples, ANALYSIS_SAMPLE_RATE, options);
   if (!cache) return compute();
   const nTags = backbone.entry.tags.length;
   const nEmbedding = backbone.entry.embeddingSize;
@@ -42,6 +44,7 @@ export async function fileBackboneFeatures(
     JSON.stringify(backbone.entry.inputSpec),
     // The excerpt's plan, not the duration: durations that decode the same audio share entries.
     JSON.stringify(planExcerpt(durationSeconds)),
+    `patches:${options.maxPatches ?? 'all'}`,
   ].join('|');
   const rows = await cache.getOrCompute(file, key, async () => packPatches(await compute()));
   if (rows.nBins !== nTags + nEmbedding) throw new Error(`backbone cache entry for ${file} has ${rows.nBins} columns`);

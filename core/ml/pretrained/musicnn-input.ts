@@ -111,3 +111,67 @@ export function cutPatches(mel: TimeFrequency, patchFrames: number): { data: Flo
   data.set(mel.data.subarray(0, Math.min(mel.data.length, data.length)));
   return { data, count };
 }
+
+/** How many patches cutPatches gives for a signal of `length` samples at `sampleRate`. */
+export function musicnnPatchCount(length: number, sampleRate: number): number {
+  const { sampleRate: rate, hopSize, patchFrames } = MUSICNN_INPUT_SPEC;
+  const length16 = sampleRate === rate ? length : Math.ceil((length * rate) / sampleRate);
+  return Math.max(1, Math.floor((1 + Math.floor(length16 / hopSize)) / patchFrames));
+}
+
+/**
+ * `k` patch indices of `count`, evenly spread (the middle one when k = 1), ascending; all of them when
+ * k ≥ count.
+ */
+export function spreadPatches(count: number, k: number): number[] {
+  if (k >= count) return Array.from({ length: count }, (_, i) => i);
+  return Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * count) / k));
+}
+
+/**
+ * The patches `indices` of cutPatches(musicnnLogMel(signal, sampleRate)), computed from only the audio
+ * they need: each patch's stretch is resampled and framed on its own. Stretches start on a sample where
+ * both rates meet (a multiple of 441 at 22,050 Hz is one of 320 at 16 kHz), with margins wider than the
+ * resampling filter and half a frame, so every value equals the whole-signal computation's.
+ */
+export function musicnnPatchInput(signal: Float32Array, sampleRate: number, indices: readonly number[]): Float32Array {
+  const { sampleRate: rate, hopSize, frameSize, patchFrames, melBands } = MUSICNN_INPUT_SPEC;
+  if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new Error(`sample rate must be a positive integer, got ${sampleRate}`);
+  const divisor = gcd(rate, sampleRate);
+  const up = rate / divisor;
+  const down = sampleRate / divisor;
+  const size = patchFrames * melBands;
+  const out = new Float32Array(indices.length * size);
+  for (const [slot, patch] of indices.entries()) {
+    // 16-kHz samples the patch's frames read: centres patch·187·hop … (patch·187 + 186)·hop, ± half a frame.
+    const firstFrame = patch * patchFrames;
+    const needFrom = firstFrame * hopSize - frameSize / 2;
+    const needTo = (firstFrame + patchFrames - 1) * hopSize + frameSize / 2;
+    // Start on a sample of both grids at least `up` samples early (`down` input samples, more than the
+    // filter's reach of 10·max(up, down)/up input samples each side), and end as far past the need.
+    const reach = Math.ceil((10 * Math.max(up, down)) / up) + 1;
+    const from16 = Math.max(0, (Math.floor(needFrom / up) - 1) * up);
+    const from = (from16 / up) * down;
+    const to = Math.min(signal.length, Math.ceil(((needTo + 1) * down) / up) + reach);
+    const stretch16 = from < signal.length ? (up === down ? signal.subarray(from, to) : resamplePoly(signal.subarray(from, to), sampleRate, rate)) : new Float32Array(0);
+    // Frames of `local` are centred on multiples of the hop from its sample 0: start it half a frame
+    // before the patch's first centre (zeros before the signal, as the whole-signal STFT pads).
+    const localStart = firstFrame * hopSize - frameSize / 2;
+    const local = new Float32Array(patchFrames * hopSize + frameSize);
+    for (let i = 0; i < local.length; i++) {
+      const global16 = localStart + i;
+      const j = global16 - from16;
+      if (global16 >= 0 && j >= 0 && j < stretch16.length) local[i] = stretch16[j];
+    }
+    // Local frame f is centred on global sample localStart + f·hop: the patch's first frame is local frame frame/2/hop.
+    const mel = musicnnLogMel16k(local);
+    const offset = frameSize / 2 / hopSize;
+    out.set(mel.data.subarray(offset * melBands, (offset + patchFrames) * melBands), slot * size);
+  }
+  return out;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
