@@ -12,13 +12,15 @@ import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
 import { GenresPage } from './features/genres/GenresPage.js';
 import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
+import { NowPlayingBar } from './features/player/NowPlayingBar.js';
+import { PlayerKeys } from './features/player/PlayerKeys.js';
+import { QueueView } from './features/player/QueueView.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
 import { TrackActions } from './features/playlists/TrackActions.js';
 import { TrackPanel } from './features/track/TrackPanel.js';
 import { useAppStore } from './stores/app.js';
 import { useFoldersStore } from './stores/folders.js';
 import { useLibraryStore } from './stores/library.js';
-import { usePlayerStore } from './stores/player.js';
 import { useScanStore } from './stores/scan.js';
 import { selectSidebarExpanded, useSidebarStore } from './stores/sidebar.js';
 import { useTrackStore } from './stores/track.js';
@@ -68,7 +70,8 @@ const SHORTCUTS: Array<[string[], string]> = [
   [['/'], 'search'],
   [['↑', '↓'], 'move'],
   [['Enter'], 'open'],
-  [['Space'], 'play'],
+  [['Space'], 'play / pause'],
+  [['Ctrl', '←', '→'], 'previous / next'],
   [['E'], 'edit genre'],
   [['X'], 'tick'],
   [['Ctrl', 'Z'], 'undo'],
@@ -141,9 +144,6 @@ export function App() {
       } else if (event.key === 'Escape' && useTrackStore.getState().openId !== null) {
         useTrackStore.getState().close();
         document.querySelector<HTMLElement>('.table__body')?.focus();
-      } else if (event.key === ' ' && useTrackStore.getState().openId !== null && !isTyping(event.target) && !(event.target instanceof HTMLButtonElement)) {
-        event.preventDefault();
-        usePlayerStore.getState().toggle();
       }
     };
     window.addEventListener('keydown', onKeyDown);
@@ -197,6 +197,7 @@ export function App() {
           <NavItem icon="grid" label="Confusion" active={section === 'confusion'} onClick={go(() => setSection('confusion'))} />
           <NavItem icon="playlist" label="Playlists" active={section === 'playlists'} onClick={go(() => setSection('playlists'))} />
           <NavItem icon="map" label="Map" active={section === 'map'} onClick={go(() => setSection('map'))} />
+          <NavItem icon="queue" label="Queue" active={section === 'queue'} onClick={go(() => setSection('queue'))} />
         </div>
         {sidebarExpanded ? (
           <>
@@ -234,9 +235,12 @@ export function App() {
           {section === 'map' && <MapView />}
           {section === 'genres' && <GenresPage />}
           {section === 'confusion' && <ConfusionPage />}
+          {section === 'queue' && <QueueView />}
         </>
       )}
       <TrackPanel />
+      <NowPlayingBar />
+      <PlayerKeys />
       <GenreEditsHost />
       <TrackActions />
     </div>

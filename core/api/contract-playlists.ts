@@ -1,5 +1,5 @@
 /**
- * The similarity part of the API contract (issue 6): "sounds like this", playlists (generate, keep,
+ * The similarity part of the API contract: "sounds like this", playlists (generate, keep,
  * edit, export, import) and the library map. Self-contained like contract.ts.
  */
 

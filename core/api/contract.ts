@@ -66,9 +66,15 @@ export interface TrackRow {
   confirmedGenres: string[];
   /** The effective genre: the first confirmed genre, else the first tag genre, else the prediction. */
   genre: string | null;
-  /** Present once the classifier has run on the track. */
+  /** The classifier's genre; null before it ran, and when it is unsure (see unsureCandidates). */
   predictedGenre: string | null;
+  /** The classifier's top probability, named genre or not; null before it ran. */
   confidence: number | null;
+  /**
+   * When the classifier is unsure (no genre reached its threshold): its most probable genres, best
+   * first, shown as candidates and never as the track's genre. Null otherwise.
+   */
+  unsureCandidates: GenreCandidate[] | null;
   /** Whether the user confirmed the track's genre: confirmedGenres is not empty. */
   genreConfirmed: boolean;
   /**
@@ -148,19 +154,45 @@ export interface MelPreview {
   bytesBase64: string;
 }
 
+export interface GenreCandidate {
+  genre: string;
+  probability: number;
+}
+
+/** One analysed stretch of the track (seconds, track time). */
 export interface GenreSegment {
   start: number;
   end: number;
-  genre: string;
+  /** The genre heard there, or null when no genre reaches the unsure threshold. */
+  genre: string | null;
   probabilities: Record<string, number>;
 }
 
+/** A stretch of the track's time: analysed (segments lie there) or a gap the model never heard. */
+export interface TimelineSpan {
+  start: number;
+  end: number;
+  analysed: boolean;
+}
+
 export interface GenrePrediction {
-  genre: string;
+  /** The named genre, or null when unsure: no probability reaches unsureThreshold. */
+  genre: string | null;
+  /** The top probability. */
   confidence: number;
+  /** The most probable genres, best first. */
+  candidates: GenreCandidate[];
+  unsureThreshold: number;
   probabilities: Record<string, number>;
+  /** Segments only where audio was analysed; `timeline` names the gaps between them. */
   segments: GenreSegment[];
+  /** The track's whole length as analysed stretches and gaps, in order. */
+  timeline: TimelineSpan[];
   modelId: string | null;
+  /** The model version the genre and the timeline come from: the shipped model, or a version retrained from fixes. */
+  versionName: string;
+  /** Whether that version is a head retrained from the user's fixes. */
+  retrained: boolean;
 }
 
 export interface MirSummary {
@@ -208,6 +240,8 @@ export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
   trackFacets(): TrackFacets;
   getTrack(args: { id: number }): TrackDetail;
   listPretrainedModels(): PretrainedModelView[];
+  /** The table rows of these tracks, in the order asked (the player's queue); ids not in the library are left out. */
+  trackRows(args: { ids: number[] }): TrackRow[];
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -235,6 +269,7 @@ export const API_METHOD_NAMES = [
   'trackFacets',
   'getTrack',
   'listPretrainedModels',
+  'trackRows',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,
 ] as const satisfies readonly ApiMethodName[];

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
 import { listInstalledModels } from '../ml/pretrained/loader.js';
+import { timelineSpans } from '../ml/timeline.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
   API_METHOD_NAMES,
@@ -137,6 +138,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       if (!track) throw new NotFoundError(`there is no track ${id}`);
       return index.named(toTrackDetail(track));
     },
+    trackRows: async ({ ids }) => ids.flatMap((id) => index.row(id) ?? []),
     ...genreMethods(context),
     ...playlistMethods(context),
   };
@@ -188,8 +190,9 @@ export function toTrackRow(track: TrackSummary): TrackRecord {
     genres: track.genres,
     confirmedGenres: track.confirmedGenres,
     genre: track.genre,
-    predictedGenre: predicted ? canonicalGenreName(predicted.genre) : null,
+    predictedGenre: predicted?.genre ? canonicalGenreName(predicted.genre) : null,
     confidence: predicted?.confidence ?? null,
+    unsureCandidates: predicted && predicted.genre === null ? canonicalCandidates(predicted.candidates) : null,
     genreConfirmed: track.confirmedGenres.length > 0,
     status: track.status,
     error: track.error,
@@ -200,11 +203,20 @@ function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'>
   const stored = track.prediction;
   const prediction = stored
     ? {
-        genre: canonicalGenreName(stored.genre),
+        genre: stored.genre === null ? null : canonicalGenreName(stored.genre),
         confidence: stored.confidence,
+        candidates: canonicalCandidates(stored.candidates),
+        unsureThreshold: stored.unsureThreshold,
         probabilities: canonicalKeys(stored.probabilities),
-        segments: stored.segments.map((segment) => ({ ...segment, genre: canonicalGenreName(segment.genre), probabilities: canonicalKeys(segment.probabilities) })),
+        segments: stored.segments.map((segment) => ({
+          ...segment,
+          genre: segment.genre === null ? null : canonicalGenreName(segment.genre),
+          probabilities: canonicalKeys(segment.probabilities),
+        })),
+        timeline: timelineSpans(stored.segments, track.durationSec ?? 0),
         modelId: `${stored.modelId}@${stored.modelVersion}`,
+        versionName: stored.version?.name ?? `${stored.modelId} ${stored.modelVersion}`,
+        retrained: stored.version !== null,
       }
     : null;
   const preview = track.melPreview;
@@ -237,6 +249,10 @@ function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'>
  * A model's labels are shown under the vocabulary's canonical names ("classical" → "Classical"), as the
  * genres a user confirms are, so a prediction and the genre it suggests read the same.
  */
+function canonicalCandidates(candidates: ReadonlyArray<{ genre: string; probability: number }>): Array<{ genre: string; probability: number }> {
+  return candidates.map(({ genre, probability }) => ({ genre: canonicalGenreName(genre), probability }));
+}
+
 function canonicalKeys(probabilities: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(probabilities).map(([genre, probability]) => [canonicalGenreName(genre), probability]));
 }

@@ -38,6 +38,7 @@ export const argSchemas: ArgSchemas = {
   queryTracks: z.tuple([trackQuery]),
   trackFacets: noArgs,
   getTrack: z.tuple([z.object({ id: trackId }).strict()]),
+  trackRows: z.tuple([z.object({ ids: z.array(trackId).max(10_000) }).strict()]),
   ...genreArgSchemas,
   ...playlistArgSchemas,
 };

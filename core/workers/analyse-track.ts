@@ -2,7 +2,8 @@ import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
 import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
-import { excerptToTrackTime, loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { segmentsInTrackTime } from '../ml/timeline.js';
 import { activeBackbone, scanPatchLimit, type Backbone } from '../ml/pretrained/backbone.js';
 import type { BackboneFeatures } from '../ml/pretrained/types.js';
 import type { TimeFrequency } from '../dsp/types.js';
@@ -126,7 +127,7 @@ async function backboneFeatures(samples: Float32Array): Promise<BackboneFeatures
 
 /**
  * Classifies the excerpt's log-mel (fused with its MIR statistics when the model uses them) and maps
- * the genre timeline back onto track time.
+ * the genre timeline back onto track time, leaving the stretches between analysed windows as gaps.
  */
 async function predictGenre(
   melDb: TimeFrequency,
@@ -142,12 +143,9 @@ async function predictGenre(
     modelVersion: classifier.version,
     genre: prediction.genre,
     confidence: prediction.confidence,
+    unsureThreshold: classifier.unsureThreshold,
     probabilities: prediction.probabilities,
-    segments: prediction.segments.map((segment) => ({
-      ...segment,
-      start: excerptToTrackTime(segment.start, windows),
-      end: excerptToTrackTime(segment.end, windows),
-    })),
+    segments: segmentsInTrackTime(prediction.segments, windows),
     embedding: prediction.embedding,
   };
 }

@@ -8,7 +8,8 @@ export type Section =
   | 'playlists'
   | 'map'
   | 'genres'
-  | 'confusion';
+  | 'confusion'
+  | 'queue';
 
 interface AppState {
   info: AppInfo | null;

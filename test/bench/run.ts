@@ -33,6 +33,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   genres: () => import('./genres.js'),
   'genres-app': () => import('./genres-app.js'),
   backbone: () => import('./backbone.js'),
+  gap: () => import('./gap.js'),
 };
 
 async function main(): Promise<void> {

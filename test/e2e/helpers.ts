@@ -87,10 +87,11 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `timbre serve` on a free port and waits for the address it prints. */
-export async function startServe(dbPath: string, extraArgs: string[] = []): Promise<ServeProcess> {
+/** Starts `timbre serve` on a free port and waits for the address it prints. `env` adds to this process's environment. */
+export async function startServe(dbPath: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'timbre.js'), 'serve', '--db', dbPath, ...extraArgs], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -140,7 +141,7 @@ export function ensureScreenshotDir(): string {
 /** One e2e test's temp folder, `timbre serve` and Chromium, all closed and removed when the test ends. */
 export interface E2eWorkspace {
   work: string;
-  serve(dbPath: string, extraArgs?: string[]): Promise<ServeProcess>;
+  serve(dbPath: string, extraArgs?: string[], env?: NodeJS.ProcessEnv): Promise<ServeProcess>;
   /** A page in a fresh browser context; uncaught page errors are collected (assert none at the end). */
   openPage(options: BrowserContextOptions): Promise<{ page: Page; pageErrors: string[] }>;
 }
@@ -157,8 +158,8 @@ export function e2eWorkspace(t: TestContext, prefix: string): E2eWorkspace {
   });
   return {
     work,
-    async serve(dbPath, extraArgs = []) {
-      server = await startServe(dbPath, extraArgs);
+    async serve(dbPath, extraArgs = [], env = {}) {
+      server = await startServe(dbPath, extraArgs, env);
       return server;
     },
     async openPage(options) {

@@ -16,6 +16,7 @@ function row(id: number, patch: Partial<TrackRecord> = {}): TrackRecord {
     genre: null,
     predictedGenre: null,
     confidence: null,
+    unsureCandidates: null,
     genreConfirmed: false,
     status: 'done',
     error: null,

@@ -53,6 +53,15 @@ function TitleCell({ row }: { row: TrackRow }) {
 }
 
 function PredictionCell({ row }: { row: TrackRow }) {
+  if (row.unsureCandidates) {
+    const candidates = row.unsureCandidates.map((candidate) => `${candidate.genre} ${formatPercent(candidate.probability)}`);
+    return (
+      <span className="prediction-cell prediction-cell--unsure" title={`Unsure: no genre is likely enough to name. Could be ${candidates.join(', ')}`}>
+        <span className="unsure-chip">Unsure</span>
+        <span className="prediction-cell__candidates">{row.unsureCandidates.slice(0, 2).map((candidate) => candidate.genre).join(' / ')}</span>
+      </span>
+    );
+  }
   if (!row.predictedGenre) return null;
   return (
     <span className="prediction-cell">

@@ -7,7 +7,8 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { numberFormat } from '../../components/format.js';
 import { useMapStore } from '../../stores/map.js';
 import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
-import { playTrack, usePlaylistsStore } from '../../stores/playlists.js';
+import { usePlaylistsStore } from '../../stores/playlists.js';
+import { useQueueStore } from '../../stores/queue.js';
 import { useTrackStore } from '../../stores/track.js';
 import { genreLegend, NO_GENRE, OTHER_GENRES } from './legend.js';
 import './map.css';
@@ -342,7 +343,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
             <p className="map__selection-title">{selected.title ?? selected.fileName}</p>
             <p className="muted">{[selected.artist, selected.genre].filter(Boolean).join(' · ')}</p>
             <div className="map__selection-actions">
-              <button className="button" onClick={() => void playTrack(selected.id)}>
+              <button className="button" onClick={() => useQueueStore.getState().playTrack(selected.id)}>
                 <Icon name="play" /> Play
               </button>
               <button className="button button--primary" onClick={() => void soundsLike(selected.id)}>

@@ -14,7 +14,8 @@ import { Spectrogram } from './Spectrogram.js';
 /** The open track: spectrogram, genre probabilities and timeline, MIR summary, and playback. */
 export function TrackPanel() {
   const { openId, detail, error, close, openings } = useTrackStore();
-  const currentTime = usePlayerStore((state) => state.currentTime);
+  // The playhead of the spectrogram and timeline, only while this track is the one playing.
+  const currentTime = usePlayerStore((state) => (state.trackId !== null && state.trackId === openId ? state.currentTime : 0));
   const bodyRef = useRef<HTMLDivElement>(null);
   // Each opening starts at the player; a body mounted for a new track starts there anyway.
   useLayoutEffect(() => {
@@ -82,18 +83,39 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
         <TrackGenreEditor detail={detail} />
         {prediction ? (
           <>
-            <p className="prediction-headline">
-              <span className="genre-pill" style={{ background: genreColor(prediction.genre, 45) }}>
-                {prediction.genre}
-              </span>
-              <span className="muted">{formatPercent(prediction.confidence)} confident</span>
-              {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
-            </p>
+            {prediction.genre === null ? (
+              <>
+                <p className="prediction-headline" data-testid="prediction-headline">
+                  <span className="genre-pill genre-pill--unsure">Unsure</span>
+                  <span className="muted">
+                    no genre reaches the {formatPercent(prediction.unsureThreshold, 1).replace(/\.0%$/, '%')} needed to name one (top {formatPercent(prediction.confidence)})
+                  </span>
+                  {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
+                </p>
+                <p className="unsure-candidates" data-testid="unsure-candidates">
+                  Could be{' '}
+                  {prediction.candidates.map((candidate, i) => (
+                    <span key={candidate.genre}>
+                      {i > 0 && (i === prediction.candidates.length - 1 ? ' or ' : ', ')}
+                      <span className="unsure-candidates__genre">{candidate.genre}</span> {formatPercent(candidate.probability)}
+                    </span>
+                  ))}
+                </p>
+              </>
+            ) : (
+              <p className="prediction-headline" data-testid="prediction-headline">
+                <span className="genre-pill" style={{ background: genreColor(prediction.genre, 45) }}>
+                  {prediction.genre}
+                </span>
+                <span className="muted">{formatPercent(prediction.confidence)} confident</span>
+                {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
+              </p>
+            )}
             <GenreBars probabilities={prediction.probabilities} />
             {prediction.segments.length > 0 && (
               <>
                 <h4 className="subsection-title">What the model hears, over time</h4>
-                <SegmentTimeline segments={prediction.segments} durationSec={detail.durationSec ?? 0} playheadSec={playheadSec} />
+                <SegmentTimeline prediction={prediction} durationSec={detail.durationSec ?? 0} playheadSec={playheadSec} />
               </>
             )}
           </>
