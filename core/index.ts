@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
+import { BackboneFeaturesRepo } from './db/repos/backbone-features.js';
 import { PredictionsRepo } from './db/repos/predictions.js';
 import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
@@ -66,6 +67,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
   const predictions = new PredictionsRepo(db);
+  const backboneFeatures = new BackboneFeaturesRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   const artDir = join(dirname(dbPath), 'art');
   const pool = new WorkerPool({ size: jobs, artDir });
@@ -78,6 +80,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       tracks,
       features,
       predictions,
+      backboneFeatures,
       activeHead: retrain.activeHead,
       pool,
       registry: new RunnerRegistry(new MetaRepo(db)),

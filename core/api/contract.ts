@@ -229,6 +229,18 @@ export interface TrackDetail extends TrackRow {
   prediction: GenrePrediction | null;
 }
 
+/** A pretrained backbone found on disk (`timbre models`): the active one tags and embeds every scanned track. */
+export interface PretrainedModelView {
+  id: string;
+  active: boolean;
+  /** 'env': found through TIMBRE_PRETRAINED_DIR; 'user': installed in the data folder. */
+  origin: 'env' | 'user';
+  folder: string;
+  /** Why it is refused (checksums, input spec); empty when it can be used. */
+  problems: string[];
+  licence: string | null;
+}
+
 /** Every API method: one optional argument object in, one JSON-serialisable result out. */
 export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods, AlbumApiMethods {
   appInfo(): AppInfo;
@@ -243,6 +255,7 @@ export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods, AlbumAp
   queryTracks(args: TrackQuery): TrackPage;
   trackFacets(): TrackFacets;
   getTrack(args: { id: number }): TrackDetail;
+  listPretrainedModels(): PretrainedModelView[];
   /** The table rows of these tracks, in the order asked (the player's queue); ids not in the library are left out. */
   trackRows(args: { ids: number[] }): TrackRow[];
 }
@@ -271,6 +284,7 @@ export const API_METHOD_NAMES = [
   'queryTracks',
   'trackFacets',
   'getTrack',
+  'listPretrainedModels',
   'trackRows',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,

@@ -4,6 +4,7 @@ import { fuseProbabilities, statisticsProbabilities, type StatisticsHead } from 
 import { predictEnsemble } from './inference.js';
 import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
 import type { CnnLstmModel } from './model.js';
+import type { BackboneFeatures } from './pretrained/types.js';
 import { defaultModelsDirectory, loadRegisteredModel, type ModelDefinition } from './registry.js';
 import { decideGenre, DEFAULT_UNSURE_THRESHOLD, type GenreDecision } from './unsure.js';
 
@@ -37,9 +38,10 @@ export interface GenreClassifier {
    * Classifies a log-mel spectrogram (analyzeSignal's melDb: frames × 128 Slaney mels, dB). With
    * `fma518` (analyzeSignal's statistics of the same audio) and a model that has a statistics
    * head, the track probabilities fuse both; without, they are the network's alone. Segments and
-   * the embedding are the network's either way.
+   * the embedding are the network's either way. `backbone`: the active pretrained backbone's outputs for
+   * the same excerpt, when one is installed, for a model with a head that reads them.
    */
-  classifyMel(melDb: TimeFrequency, fma518?: ArrayLike<number>): GenrePrediction;
+  classifyMel(melDb: TimeFrequency, fma518?: ArrayLike<number>, backbone?: BackboneFeatures): GenrePrediction;
   /** Frees the model's tensors. */
   dispose(): void;
 }

@@ -4,6 +4,8 @@ import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/wind
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
 import { loadClassifier, type GenreClassifier } from '../ml/classifier.js';
 import { segmentsInTrackTime } from '../ml/timeline.js';
+import { activeBackbone, scanPatchLimit, type Backbone } from '../ml/pretrained/backbone.js';
+import type { BackboneFeatures } from '../ml/pretrained/types.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
 import { describeFileError } from '../library/files.js';
@@ -64,7 +66,8 @@ export async function analyseDecodedTrack(track: PreparedTrack, decoded: Promise
     const analysis = analyzeSignal(samples, SAMPLE_RATE);
     const fma518 = Float32Array.from(analysis.fma518);
     const preview = melPreview(analysis.melDb, ANALYSIS_HOP_LENGTH / SAMPLE_RATE);
-    const predictions = await predictGenre(analysis.melDb, fma518, excerpt.windows);
+    const backbone = await backboneFeatures(samples);
+    const predictions = await predictGenre(analysis.melDb, fma518, excerpt.windows, backbone);
     return {
       type: 'analysed',
       seq: request.seq,
@@ -72,6 +75,7 @@ export async function analyseDecodedTrack(track: PreparedTrack, decoded: Promise
       tags,
       features: { fma518, tempoBpm: analysis.tempoBpm, melPreview: preview },
       predictions,
+      backbone: backbone && { modelId: backbone.modelId, tags: backbone.tags, embedding: backbone.embedding, patchCount: backbone.patchCount },
     };
   } catch (error) {
     return failure(request, `analysis failed: ${error instanceof Error ? error.message : String(error)}`, tags);
@@ -93,6 +97,38 @@ function workerClassifier(): Promise<GenreClassifier | null> {
   return classifierLoad;
 }
 
+let backboneLoad: Promise<{ backbone: Backbone; maxPatches: number | undefined } | null> | null = null;
+
+/** The active pretrained backbone, loaded once per worker; null when none is installed (or, said once, it cannot load). */
+function workerBackbone(): Promise<{ backbone: Backbone; maxPatches: number | undefined } | null> {
+  backboneLoad ??= (async () => {
+    const backbone = await activeBackbone();
+    return backbone ? { backbone, maxPatches: scanPatchLimit() } : null;
+  })().catch((error: unknown) => {
+    console.error(`timbre: pretrained backbone unavailable, tracks are analysed without it: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  });
+  return backboneLoad;
+}
+
+let backboneFailureReported = false;
+
+/**
+ * The backbone's tags and embedding of the same excerpt the features come from; null without a backbone,
+ * or when it fails on this track (said once per worker): the track is still analysed without them.
+ */
+async function backboneFeatures(samples: Float32Array): Promise<BackboneFeatures | null> {
+  const loaded = await workerBackbone();
+  if (!loaded) return null;
+  try {
+    return loaded.backbone.compute(samples, SAMPLE_RATE, { maxPatches: loaded.maxPatches });
+  } catch (error) {
+    if (!backboneFailureReported) console.error(`timbre: pretrained backbone failed on a track, analysed without it: ${error instanceof Error ? error.message : String(error)}`);
+    backboneFailureReported = true;
+    return null;
+  }
+}
+
 /**
  * Classifies the excerpt's log-mel (fused with its MIR statistics when the model uses them) and maps
  * the genre timeline back onto track time, leaving the stretches between analysed windows as gaps.
@@ -101,10 +137,11 @@ async function predictGenre(
   melDb: TimeFrequency,
   fma518: Float32Array,
   windows: readonly TimeWindow[],
+  backbone: BackboneFeatures | null,
 ): Promise<GenrePredictions | null> {
   const classifier = await workerClassifier();
   if (!classifier) return null;
-  const prediction = classifier.classifyMel(melDb, fma518);
+  const prediction = classifier.classifyMel(melDb, fma518, backbone ?? undefined);
   return {
     modelId: classifier.modelId,
     modelVersion: classifier.version,

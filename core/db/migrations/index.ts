@@ -7,10 +7,22 @@ import { migration as oneGenreStore } from './0005-one-genre-store.js';
 import { migration as modelVersions } from './0006-model-versions.js';
 import { migration as savedPlaylists } from './0007-saved-playlists.js';
 import { migration as albumTagsAndArt } from './0010-album-tags-and-art.js';
+import { migration as backboneFeatures } from './0014-backbone-features.js';
 import { migration as honestPredictions } from './0015-honest-predictions.js';
 
 /**
  * Every migration, in order. New ones take the next number: NNNN-name.ts, each with a test. Numbers
  * reserved for work in progress elsewhere may be missing; they are never reused.
  */
-export const migrations: readonly Migration[] = [initial, genreVocabulary, editJournal, genrePredictions, oneGenreStore, modelVersions, savedPlaylists, albumTagsAndArt, honestPredictions];
+export const migrations: readonly Migration[] = [
+  initial,
+  genreVocabulary,
+  editJournal,
+  genrePredictions,
+  oneGenreStore,
+  modelVersions,
+  savedPlaylists,
+  albumTagsAndArt,
+  backboneFeatures,
+  honestPredictions,
+];
