@@ -4,7 +4,13 @@
  * Node-only code (it imports only types from there).
  */
 
+import type { ConfusionReport, ModelVersionInfo, RetrainProgress } from '../retrain/types.js';
 import type { TrackQuery, TrackRow } from './contract.js';
+
+// Retraining's shapes are defined once, by core/retrain (plain data, no Node-only code), and served as they are.
+export type { ConfusionBasis, ConfusionClassStats, HeadValidation, ModelVersionInfo, RetrainProgress, TrainingAgreement } from '../retrain/types.js';
+/** Predicted vs confirmed genre of the confirmed tracks, for one model version, never on tracks it learned from. */
+export type ConfusionMatrix = ConfusionReport;
 
 /** What the undo and redo buttons offer right now. */
 export interface GenreEditState {
@@ -65,78 +71,6 @@ export interface GenreVocabulary {
    * model's labels not yet in it.
    */
   suggestions: string[];
-}
-
-export interface RetrainProgress {
-  state: 'running' | 'done' | 'failed';
-  step: number;
-  steps: number;
-  message: string;
-  /** The version it made, once done. */
-  versionId: number | null;
-}
-
-export interface ModelVersionInfo {
-  id: number;
-  /** e.g. "genre-cnn-lstm-emotify 1.1.0" or "… 1.1.0 + fixes #2". */
-  name: string;
-  labels: string[];
-  createdAt: number;
-  /** Confirmed tracks it was trained on (0 for the shipped model). */
-  trainedOn: number;
-  /**
-   * Out-of-fold agreement with the fixes, folds grouped by artist where known; null for the shipped
-   * model and when there were too few tracks to validate.
-   */
-  validation: { accuracy: number; kappa: number; tracks: number; folds: number; groups: number } | null;
-  active: boolean;
-}
-
-export interface ConfusionClassStats {
-  genre: string;
-  precision: number | null;
-  recall: number | null;
-  /** Confirmed tracks of this genre. */
-  support: number;
-}
-
-/**
- * What a confusion matrix rests on. 'shipped-model': the shipped model's predictions, which never saw
- * the user's tracks. 'held-out': a retrained version's training tracks predicted out of fold (folds
- * grouped by artist) plus tracks confirmed since it was trained.
- */
-export interface ConfusionBasis {
-  kind: 'shipped-model' | 'held-out';
-  /** Training tracks predicted out of fold. */
-  outOfFold: number;
-  /** Confirmed tracks the version never learned from. */
-  unseen: number;
-  /** Training tracks with no held-out prediction (too few to validate): left out of the figures. */
-  withoutHeldOut: number;
-  folds: number | null;
-  groups: number | null;
-}
-
-/** Predicted vs confirmed genre of the confirmed tracks, for one model version, never on tracks it learned from. */
-export interface ConfusionMatrix {
-  versionId: number;
-  versionName: string;
-  labels: string[];
-  /** counts[confirmed][predicted], indexed like labels. */
-  counts: number[][];
-  /** Each row divided by its total (0 for an empty row). */
-  rowNormalised: number[][];
-  perClass: ConfusionClassStats[];
-  accuracy: number | null;
-  kappa: number | null;
-  /** Confirmed tracks the figures rest on. */
-  tracks: number;
-  basis: ConfusionBasis;
-  /**
-   * A retrained version's agreement with its own training tracks: how well it fits what it learned, not
-   * how well it predicts. Null for the shipped model.
-   */
-  trainingAgreement: { accuracy: number | null; kappa: number | null; tracks: number } | null;
 }
 
 /** The library table's query without paging: what "select all" selects, in table order. */

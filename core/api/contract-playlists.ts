@@ -1,7 +1,10 @@
 /**
  * The similarity part of the API contract: "sounds like this", playlists (generate, keep,
- * edit, export, import) and the library map. Self-contained like contract.ts.
+ * edit, export, import) and the library map. Like contract.ts it pulls in no Node-only code: the shapes
+ * core/similarity defines as plain data are imported from there, never copied.
  */
+
+import type { GeneratePlaylistRequest, LibraryMap as LayoutMap, LibraryMapStatus, PathStyle } from '../similarity/types.js';
 
 /** Why a track sounds like another: a stable code and a short text for a chip. */
 export interface SimilarityReason {
@@ -30,25 +33,7 @@ export interface SimilarTrackInfo extends PlaylistTrackInfo {
 }
 
 /** What a playlist is made from; kept with a saved playlist so it can be regenerated. */
-export interface PlaylistRequest {
-  /** Seed track ids; the playlist starts at the first. */
-  seeds: number[];
-  /** Number of tracks, seeds included (default 20 unless durationSec is given). */
-  count?: number;
-  /** Total length in seconds, seeds included. */
-  durationSec?: number;
-  maxPerArtist?: number;
-  maxPerAlbum?: number;
-  /** Only tracks with one of these genres (seeds are always kept). */
-  includeGenres?: string[];
-  excludeGenres?: string[];
-  /** "More like this": tracks that pull the playlist towards them. */
-  moreLike?: number[];
-  /** "Less like this": tracks that push it away; they are never picked. */
-  lessLike?: number[];
-  /** Tracks never picked again (the user removed them). */
-  exclude?: number[];
-}
+export type PlaylistRequest = GeneratePlaylistRequest;
 
 /** A track of a playlist, in play order, with why it is there. */
 export interface PlaylistEntry extends PlaylistTrackInfo {
@@ -83,7 +68,7 @@ export interface PlaylistSummary {
 }
 
 /** How M3U8 entries name their files: relative to the playlist file's folder, or absolute. */
-export type PlaylistPathStyle = 'relative' | 'absolute';
+export type PlaylistPathStyle = PathStyle;
 
 export interface PlaylistImportResult {
   playlist: PlaylistView;
@@ -104,22 +89,12 @@ export interface LibraryMapPoint extends Pick<PlaylistTrackInfo, 'id' | 'title' 
   y: number;
 }
 
-export interface LibraryMap {
+/** The library map as the app draws it: the layout's points with what the hover card names. */
+export interface LibraryMap extends Omit<LayoutMap, 'points'> {
   points: LibraryMapPoint[];
-  /** When the layout was computed (ms since the epoch). */
-  computedAt: number;
-  /** The library changed since: a new layout is being computed (see libraryMapStatus). */
-  stale: boolean;
 }
 
-export interface LibraryMapStatus {
-  state: 'none' | 'computing' | 'ready' | 'failed';
-  /** Layout progress in [0, 1] while computing; null otherwise. */
-  progress: number | null;
-  computedAt: number | null;
-  stale: boolean;
-  error: string | null;
-}
+export type { LibraryMapStatus } from '../similarity/types.js';
 
 export interface PlaylistApiMethods {
   /** The tracks that sound most like a track, without itself. */

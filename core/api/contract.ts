@@ -7,6 +7,10 @@
  * (which is checked against `ApiMethods` at compile time); results are built by dispatch.ts.
  */
 
+import type { AnalysisProgress } from '../library/types.js';
+import type { GenreSegment, TimelineSpan } from '../ml/prediction-types.js';
+import type { InstalledModel } from '../ml/pretrained/types.js';
+import type { GenreCandidate } from '../ml/unsure.js';
 import { ALBUM_API_METHOD_NAMES, type AlbumApiMethods } from './contract-albums.js';
 import { GENRE_API_EVENT_NAMES, GENRE_API_METHOD_NAMES, type GenreApiEvents, type GenreApiMethods } from './contract-genres.js';
 import {
@@ -19,6 +23,14 @@ import {
 export type * from './contract-albums.js';
 export type * from './contract-genres.js';
 export type * from './contract-playlists.js';
+
+// Shapes core defines as plain data (no Node-only code) are served as they are, never copied here.
+export type { GenreSegment, TimelineSpan } from '../ml/prediction-types.js';
+export type { GenreCandidate } from '../ml/unsure.js';
+/** Analysis progress of the library's queue. */
+export type ScanProgress = AnalysisProgress;
+/** A pretrained backbone found on disk (`timbre models`): the active one tags and embeds every scanned track. */
+export type PretrainedModelView = InstalledModel;
 
 export type TrackStatus = 'pending' | 'analysing' | 'done' | 'error';
 
@@ -39,18 +51,6 @@ export interface FolderView {
   error: string | null;
   trackCount: number;
   lastScanAt: number | null;
-}
-
-export interface ScanProgress {
-  done: number;
-  failed: number;
-  total: number;
-  ratePerSec: number;
-  /** Seconds left at the current rate; null while the rate is unknown. */
-  etaSec: number | null;
-  paused: boolean;
-  /** Tracks being analysed right now (they finish even when paused). */
-  active: number;
 }
 
 /** One row of the library table: only what the table shows or filters on. */
@@ -170,27 +170,6 @@ export interface MelPreview {
   bytesBase64: string;
 }
 
-export interface GenreCandidate {
-  genre: string;
-  probability: number;
-}
-
-/** One analysed stretch of the track (seconds, track time). */
-export interface GenreSegment {
-  start: number;
-  end: number;
-  /** The genre heard there, or null when no genre reaches the unsure threshold. */
-  genre: string | null;
-  probabilities: Record<string, number>;
-}
-
-/** A stretch of the track's time: analysed (segments lie there) or a gap the model never heard. */
-export interface TimelineSpan {
-  start: number;
-  end: number;
-  analysed: boolean;
-}
-
 export interface GenrePrediction {
   /** The named genre, or null when unsure: no probability reaches unsureThreshold. */
   genre: string | null;
@@ -227,18 +206,6 @@ export interface TrackDetail extends TrackRow {
   mel: MelPreview | null;
   mir: MirSummary;
   prediction: GenrePrediction | null;
-}
-
-/** A pretrained backbone found on disk (`timbre models`): the active one tags and embeds every scanned track. */
-export interface PretrainedModelView {
-  id: string;
-  active: boolean;
-  /** 'env': found through TIMBRE_PRETRAINED_DIR; 'user': installed in the data folder. */
-  origin: 'env' | 'user';
-  folder: string;
-  /** Why it is refused (checksums, input spec); empty when it can be used. */
-  problems: string[];
-  licence: string | null;
 }
 
 /** Every API method: one optional argument object in, one JSON-serialisable result out. */

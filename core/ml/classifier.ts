@@ -7,15 +7,9 @@ import type { CnnLstmModel } from './model.js';
 import type { BackboneFeatures } from './pretrained/types.js';
 import { defaultModelsDirectory, loadRegisteredModel, type ModelDefinition } from './registry.js';
 import { decideGenre, DEFAULT_UNSURE_THRESHOLD, type GenreDecision } from './unsure.js';
+import type { GenreSegment } from './prediction-types.js';
 
-export interface GenreSegment {
-  /** Seconds from the start of the analysed audio. */
-  start: number;
-  end: number;
-  /** The segment's top genre, or null when it is below the model's unsure threshold. */
-  genre: string | null;
-  probabilities: Record<string, number>;
-}
+export type { GenreSegment } from './prediction-types.js';
 
 /** genre is null (unsure) when the top probability is below the model's threshold; probabilities are always given. */
 export interface GenrePrediction extends GenreDecision {

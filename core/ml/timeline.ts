@@ -1,4 +1,7 @@
 import type { TimeWindow } from '../audio/decode.js';
+import type { TimelineSpan } from './prediction-types.js';
+
+export type { TimelineSpan } from './prediction-types.js';
 
 /** Pieces shorter than this are rounding left-overs at a window's edge, not audio worth a segment. */
 const MIN_PIECE_SECONDS = 0.05;
@@ -26,13 +29,6 @@ export function segmentsInTrackTime<S extends { start: number; end: number }>(se
     }
   }
   return pieces;
-}
-
-/** A stretch of track time: analysed by the model, or a gap it never heard. */
-export interface TimelineSpan {
-  start: number;
-  end: number;
-  analysed: boolean;
 }
 
 /**

@@ -13,6 +13,11 @@ import type { RecipeProgress, RetrainInput, RetrainOutput } from './recipe.js';
 import { runRetrainInThread } from './train-thread.js';
 import type { ConfusionBasis, ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
 
+// Retrain events join the core's event map wherever the retrain service is part of the program.
+declare module '../library/types.js' {
+  interface CoreEventMap extends RetrainEvents {}
+}
+
 export interface RetrainServiceDeps {
   db: Db;
   predictions: PredictionsRepo;

@@ -129,7 +129,3 @@ export interface RetrainEvents {
   /** The active model version changed (a retrain finished, or a rollback): stored predictions were refreshed. */
   'model-changed': { versionId: number };
 }
-
-declare module '../library/types.js' {
-  interface CoreEventMap extends RetrainEvents {}
-}

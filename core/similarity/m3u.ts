@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PathStyle } from './types.js';
 
 /**
  * Extended M3U playlists in UTF-8 (.m3u8), the format every player reads:
@@ -17,8 +18,6 @@ export interface PlaylistEntry {
   artist?: string | null;
   title?: string | null;
 }
-
-export type PathStyle = 'relative' | 'absolute';
 
 /**
  * The M3U8 text of `entries` for a playlist file at `playlistFile`. Relative paths are taken from

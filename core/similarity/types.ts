@@ -2,11 +2,12 @@
  * The app-facing shapes of similarity, playlists and the library map (SimilarityService). Plain
  * data only: everything here crosses IPC and HTTP as JSON.
  */
-import type { PathStyle } from './m3u.js';
 import type { Reason } from './reasons.js';
 
-export type { PathStyle } from './m3u.js';
 export type { Reason, ReasonCode } from './reasons.js';
+
+/** How an M3U8 names its tracks: relative to the playlist file's folder, or by absolute path. */
+export type PathStyle = 'relative' | 'absolute';
 
 /** A library track that sounds like the seed. */
 export interface SimilarTrackResult {
