@@ -116,6 +116,45 @@ export interface ConfusionMatrix {
   tracks: number;
 }
 
+/** One genre as the library holds it: the name shown, its spellings in the files, its place in the tree. */
+export interface GenreSpellingInfo {
+  name: string;
+  /** The vocabulary genre behind the name, if the user confirmed, renamed or merged into it. */
+  genreId: number | null;
+  /** Spellings the files' tags hold that read as this name, most used first. */
+  spellings: Array<{ spelling: string; trackCount: number }>;
+  /** Other spellings the vocabulary resolves to it (normalised keys). */
+  aliases: string[];
+  /** Tracks whose tags spell it. */
+  tagTrackCount: number;
+  /** Tracks confirmed as it. */
+  confirmedTrackCount: number;
+  /** Where it sits in the genre tree: on families (ids), outside the tree, or unknown. */
+  placement: { kind: 'families'; families: string[] } | { kind: 'outside' } | { kind: 'unknown' };
+  /** Placed by the user ("map to") rather than by the tree. */
+  placedByUser: boolean;
+}
+
+/** Spellings that probably name one genre, and the spelling suggested for all of them. */
+export interface GenreMergeSuggestion {
+  spellings: Array<{ spelling: string; trackCount: number }>;
+  target: string;
+  reason: 'case or punctuation' | 'alias';
+}
+
+export interface GenreSpellings {
+  entries: GenreSpellingInfo[];
+  suggestions: GenreMergeSuggestion[];
+  /** The genre tree's families, for "map to". */
+  families: Array<{ id: string; name: string }>;
+}
+
+/** A bulk tag write under way: files written of the total. */
+export interface TagWriteProgress {
+  done: number;
+  total: number;
+}
+
 /** The library table's query without paging: what "select all" selects, in table order. */
 export type TrackSelectionQuery = Omit<TrackQuery, 'offset' | 'limit'>;
 
@@ -142,6 +181,19 @@ export interface GenreApiMethods {
   renameGenre(args: { id: number; name: string }): GenreEditResult;
   /** Merges `sourceId` into `targetId`: its tracks and spellings move to the target. */
   mergeGenres(args: { sourceId: number; targetId: number }): GenreEditResult;
+  /** Every genre the library holds (tag spellings and confirmed genres), with suggestions to merge. */
+  genreSpellings(): GenreSpellings;
+  /**
+   * Merges genres named by any spelling into `target`. With writeTags the files spelling them get the
+   * target's spelling, in the same edit ('tag-write-progress' reports the files as they are written).
+   */
+  mergeSpellings(args: { sources: string[]; target: string; writeTags?: boolean }): GenreEditResult;
+  /** Renames a genre named by any spelling (writeTags as for mergeSpellings). */
+  renameSpelling(args: { spelling: string; name: string; writeTags?: boolean }): GenreEditResult;
+  /** Makes a spelling that reads as another genre a genre of its own. */
+  splitOffSpelling(args: { spelling: string }): GenreEditResult;
+  /** Places a genre in the tree: a family id, 'outside', or null for the tree's own placement. */
+  mapSpelling(args: { spelling: string; family: string | null }): GenreEditResult;
   /** The ids of every track the query matches, in table order (for "select all"). */
   selectTracks(args: TrackSelectionQuery): { ids: number[] };
 
@@ -171,6 +223,11 @@ export const GENRE_API_METHOD_NAMES = [
   'renameGenre',
   'mergeGenres',
   'selectTracks',
+  'genreSpellings',
+  'mergeSpellings',
+  'renameSpelling',
+  'splitOffSpelling',
+  'mapSpelling',
   'startRetrain',
   'retrainStatus',
   'listModelVersions',
@@ -183,8 +240,10 @@ export interface GenreApiEvents {
   /** Confirmed genres or the vocabulary changed (an edit, an undo or redo). */
   'genres-changed': { state: GenreEditState };
   'retrain-progress': RetrainProgress;
+  /** Files written so far by a bulk tag write (a genre merge or rename with writeTags). */
+  'tag-write-progress': TagWriteProgress;
   /** The active model version changed (a retrain finished, or a rollback): predictions were refreshed. */
   'model-changed': { versionId: number };
 }
 
-export const GENRE_API_EVENT_NAMES = ['genres-changed', 'retrain-progress', 'model-changed'] as const satisfies readonly (keyof GenreApiEvents)[];
+export const GENRE_API_EVENT_NAMES = ['genres-changed', 'retrain-progress', 'tag-write-progress', 'model-changed'] as const satisfies readonly (keyof GenreApiEvents)[];

@@ -1,5 +1,7 @@
 import { onTrackUpdates } from '../events.js';
 import { EditBlockedError } from '../genres/service.js';
+import { parseTreeNode } from '../genres/spellings.js';
+import { GENRE_FAMILIES } from '../genres/tree.js';
 import { BUILTIN_GENRES } from '../genres/vocabulary.js';
 import type { GenreApiMethods, GenreEditResult, GenreEditState, GenreUndoResult, TrackRow } from './contract.js';
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
@@ -53,6 +55,26 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
       fileErrors: fileErrorsOf(outcome),
       state,
     };
+  };
+
+  /** A spelling edit: it may write files for a while, reporting them as 'tag-write-progress'. */
+  const spellingEdit = async (change: (onProgress: (progress: { done: number; total: number }) => void) => Promise<{ summary: string; files: ReadonlyArray<{ path: string; error: string | null }> }>): Promise<GenreEditResult> => {
+    const changed = new Set<number>();
+    const stop = onTrackUpdates(core.events, (updates) => updates.forEach(({ id }) => changed.add(id)));
+    let outcome;
+    try {
+      // The vocabulary changes before the first file is written: the rows that follow must read it.
+      outcome = await change(({ done, total }) => {
+        if (done === 0) index.vocabularyChanged();
+        if (total > 0) emit('tag-write-progress', { done, total });
+      });
+    } finally {
+      stop();
+      index.vocabularyChanged();
+    }
+    const state = editState();
+    emit('genres-changed', { state });
+    return { summary: state.undoSummary, trackIds: [...changed], skipped: 0, fileErrors: fileErrorsOf(outcome), state };
   };
 
   /** Undo or redo; one refused because files changed behind Timbre's back says why instead of failing. */
@@ -114,6 +136,15 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     renameGenre: async ({ id, name }) => edit(() => genres.renameGenre(id, name)),
     mergeGenres: async ({ sourceId, targetId }) => edit(() => genres.mergeGenres(sourceId, targetId)),
     selectTracks: async (query) => ({ ids: index.ids(query) }),
+    genreSpellings: async () => ({ ...genres.spellingVocabulary(), families: GENRE_FAMILIES.map(({ id, name }) => ({ id, name })) }),
+    mergeSpellings: async ({ sources, target, writeTags }) => spellingEdit((onProgress) => genres.mergeSpellings(sources, target, { writeTags, onProgress })),
+    renameSpelling: async ({ spelling, name, writeTags }) => spellingEdit((onProgress) => genres.renameSpelling(spelling, name, { writeTags, onProgress })),
+    splitOffSpelling: async ({ spelling }) => edit(() => genres.splitOffSpelling(spelling)),
+    mapSpelling: async ({ spelling, family }) => {
+      const node = family === null ? null : parseTreeNode(family);
+      if (family !== null && node === null) throw new NotFoundError(`'${family}' is not a family of the genre tree, nor 'outside'`);
+      return edit(() => genres.mapSpelling(spelling, node));
+    },
 
     startRetrain: async () => retrain.start(),
     retrainStatus: async () => retrain.status(),

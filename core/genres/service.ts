@@ -470,6 +470,8 @@ export class GenreService {
     const fullSummary = `${summary}${writes > 0 ? ` (tags written to ${writes} file${writes === 1 ? '' : 's'})` : ''}`;
 
     const confirmedTracks = sourceGenres.flatMap((genre) => this.genres.tracksWithGenre(genre.id));
+    // The spellings whose shown name the edit changes (the target's own keep theirs).
+    const renamedSpellings = this.spellingsReadingAs(sources).filter((spelling) => genreKey(this.canonicalName(spelling)) !== genreKey(targetName) || kind === 'rename-genre');
     const editId = this.genres.transaction(() => {
       const now = Date.now();
       const touched = [...(targetOwner ? [targetOwner.id] : []), ...sourceGenres.map((genre) => genre.id)];
@@ -492,7 +494,7 @@ export class GenreService {
       return this.journal.insertEdit({ kind, summary: fullSummary, undoData: before, redoData: after }, now);
     });
     // The names shown change at once; the files follow with progress.
-    this.report([...confirmedTracks, ...this.genres.tracksWithTagSpellings(spellings)]);
+    this.report([...confirmedTracks, ...this.genres.tracksWithTagSpellings(renamedSpellings)]);
 
     const files: FileTagChange[] = planned.map(({ path, format, fields, changed }) => ({ path, format, fields, changed, writeId: null, error: null }));
     const total = writes;

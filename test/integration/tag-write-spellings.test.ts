@@ -60,7 +60,8 @@ describe('merging two tag spellings, written to the files', () => {
         assert.equal(changed, spelling === 'Alt. Rock', `${path}: only the files spelling the merged genre are rewritten`);
         assert.deepEqual(tracks.summary(tracks.idByPath(path)!)!.genres, ['Alternative Rock'], 'the library reads the new tags');
       }
-      assert.equal(reported.size, files.length, 'every track was announced: the merged spelling reads differently everywhere');
+      const merged = files.filter((file) => file.spelling === 'Alt. Rock').map((file) => tracks.idByPath(file.path)!);
+      assert.deepEqual([...reported].sort(), merged.sort(), 'the tracks whose genre reads differently were announced, the others not');
       assert.equal(service.canonicalName('alt. rock'), 'Alternative Rock');
       assert.ok(!service.spellingVocabulary().entries.some((entry) => entry.name === 'Alt. Rock'));
 
