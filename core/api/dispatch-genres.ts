@@ -1,5 +1,5 @@
 import { onTrackUpdates } from '../events.js';
-import { EditBlockedError } from '../genres/service.js';
+import { EditBlockedError, type SetGenresResult } from '../genres/service.js';
 import { parseTreeNode } from '../genres/spellings.js';
 import { GENRE_FAMILIES } from '../genres/tree.js';
 import { BUILTIN_GENRES } from '../genres/vocabulary.js';
@@ -34,12 +34,12 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
    * `tracksAsked` is how many tracks a track edit named (the rest were skipped); vocabulary edits and
    * undo/redo name none and always count as done.
    */
-  const edit = (change: () => EditOutcome, tracksAsked?: number): GenreEditResult => {
+  const edit = async (change: () => EditOutcome | Promise<EditOutcome>, tracksAsked?: number): Promise<GenreEditResult> => {
     const changed = new Set<number>();
     const stop = onTrackUpdates(core.events, (updates) => updates.forEach(({ id }) => changed.add(id)));
     let outcome: EditOutcome;
     try {
-      outcome = change();
+      outcome = await change();
     } finally {
       stop();
       // Renames, merges and new genres change which name a tag spelling goes by.
@@ -57,31 +57,29 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     };
   };
 
-  /** A spelling edit: it may write files for a while, reporting them as 'tag-write-progress'. */
-  const spellingEdit = async (change: (onProgress: (progress: { done: number; total: number }) => void) => Promise<{ summary: string; files: ReadonlyArray<{ path: string; error: string | null }> }>): Promise<GenreEditResult> => {
-    const changed = new Set<number>();
-    const stop = onTrackUpdates(core.events, (updates) => updates.forEach(({ id }) => changed.add(id)));
-    let outcome;
-    try {
-      // The vocabulary changes before the first file is written: the rows that follow must read it.
-      outcome = await change(({ done, total }) => {
-        if (done === 0) index.vocabularyChanged();
-        if (total > 0) emit('tag-write-progress', { done, total });
-      });
-    } finally {
-      stop();
-      index.vocabularyChanged();
-    }
-    const state = editState();
-    emit('genres-changed', { state });
-    return { summary: state.undoSummary, trackIds: [...changed], skipped: 0, fileErrors: fileErrorsOf(outcome), state };
+  /** A spelling edit: with writeTags it writes files in steps, as a track edit does. */
+  const spellingEdit = (change: (onProgress: (progress: { done: number; total: number }) => void) => Promise<EditOutcome>) =>
+    edit(() =>
+      change((progress) => {
+        // The vocabulary changed before the first file is written: the rows that follow must read it.
+        if (progress.done === 0) index.vocabularyChanged();
+        reportFiles(progress);
+      }),
+    );
+
+  /** Progress of a bulk tag write, for the views' progress bar. */
+  const reportFiles = ({ done, total }: { done: number; total: number }) => {
+    if (total > 0) emit('tag-write-progress', { done, total });
   };
+  /** A track edit; with writeTags its files are written in steps, with progress, the rows following. */
+  const trackEdit = (change: () => SetGenresResult, trackIds: number[], writeTags: boolean | undefined) =>
+    edit(() => (writeTags ? genres.writingInSteps(change, reportFiles) : change()), new Set(trackIds).size);
 
   /** Undo or redo; one refused because files changed behind Timbre's back says why instead of failing. */
-  const undoOrRedo = (action: 'undo' | 'redo', keepChangedFiles = false): GenreUndoResult => {
+  const undoOrRedo = async (action: 'undo' | 'redo', keepChangedFiles = false): Promise<GenreUndoResult> => {
     let summary = '';
     try {
-      const result = edit(() => {
+      const result = await edit(() => {
         const done = action === 'undo' ? genres.undo({ keepChangedFiles }) : genres.redo({ keepChangedFiles });
         summary = done.summary;
         return { files: done.keptFiles.map((file) => ({ path: file.path, error: 'changed since Timbre wrote it; left as it is' })) };
@@ -107,12 +105,11 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
   context.onClose(core.events.on('model-changed', (change) => emit('model-changed', change)));
 
   return {
-    setGenres: async ({ trackIds, genres: names, writeTags }) =>
-      edit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), new Set(trackIds).size),
-    addGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
-    removeGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
-    acceptSuggestions: async ({ trackIds, writeTags }) => edit(() => genres.acceptPredictions(trackIds, { writeTags }), new Set(trackIds).size),
-    confirmGenres: async ({ trackIds, writeTags }) => edit(() => genres.confirmCurrent(trackIds, { writeTags }), new Set(trackIds).size),
+    setGenres: async ({ trackIds, genres: names, writeTags }) => trackEdit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), trackIds, writeTags),
+    addGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), trackIds, writeTags),
+    removeGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), trackIds, writeTags),
+    acceptSuggestions: async ({ trackIds, writeTags }) => trackEdit(() => genres.acceptPredictions(trackIds, { writeTags }), trackIds, writeTags),
+    confirmGenres: async ({ trackIds, writeTags }) => trackEdit(() => genres.confirmCurrent(trackIds, { writeTags }), trackIds, writeTags),
     undoGenreEdit: async (args) => undoOrRedo('undo', args?.keepChangedFiles),
     redoGenreEdit: async (args) => undoOrRedo('redo', args?.keepChangedFiles),
     genreEditState: async () => editState(),

@@ -5,7 +5,7 @@ import { GenresRepo, GenreNameError, type ConfirmationSource, type Genre, type C
 import { TagJournalRepo, type EditRow, type EditSummary, type TagFieldChange, type TagWriteRow } from '../db/repos/tag-journal.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { fingerprintFile as contentFingerprint } from '../library/files.js';
-import { describeFingerprintDifference, StaleFileError } from '../tags/fingerprint.js';
+import { describeFingerprintDifference, StaleFileError, type FileFingerprint } from '../tags/fingerprint.js';
 import { planGenreWrite, TagWriter, type GenreWritePlan } from '../tags/tag-writer.js';
 import { encodePlacement, placeSpellings, suggestMerges, type SpellingCount, type SpellingSuggestion, type UserPlacement } from './spellings.js';
 import { genreFamily } from './tree.js';
@@ -163,6 +163,16 @@ export class EditBlockedError extends Error {
   override readonly name = 'EditBlockedError';
 }
 
+/** A planned file write of an edit, done after the edit's database part. */
+interface PendingWrite {
+  file: FileTagChange;
+  path: string;
+  fingerprint: FileFingerprint;
+  genres: string[];
+  trackId: number | null;
+  editId: number;
+}
+
 /** One track's (or file's) part of an edit: the genres it ends with and how new ones count as confirmed. */
 interface EditItem {
   target: GenreTarget;
@@ -185,6 +195,8 @@ export class GenreService {
   private readonly writer: TagWriter;
   private readonly onTracksChanged: (trackIds: number[]) => void;
   private bulkWriting = false;
+  /** While writingInSteps runs a track edit: the edit's file writes, left for it to do in steps. */
+  private deferredWrites: PendingWrite[] | null = null;
 
   constructor(db: Db, options: GenreServiceOptions = {}) {
     this.genres = new GenresRepo(db);
@@ -497,39 +509,12 @@ export class GenreService {
     this.report([...confirmedTracks, ...this.genres.tracksWithTagSpellings(renamedSpellings)]);
 
     const files: FileTagChange[] = planned.map(({ path, format, fields, changed }) => ({ path, format, fields, changed, writeId: null, error: null }));
-    const total = writes;
-    let done = 0;
-    options.onProgress?.({ done, total });
-    this.bulkWriting = true;
-    try {
-      let pending: number[] = [];
-      let reportedAt = Date.now();
-      for (const [index, { path, fingerprint, changed }] of planned.entries()) {
-        if (!changed) continue;
-        const { target: file, genres } = fileItems[index];
-        try {
-          const plan = planGenreWrite(path, genres);
-          const difference = describeFingerprintDifference(fingerprint, plan.fingerprint);
-          if (difference) throw new StaleFileError(path, difference);
-          files[index].writeId = this.writer.apply(plan, editId)?.id ?? null;
-          if (file.trackId !== null && this.recordFileVersion(file.trackId, path, genres)) pending.push(file.trackId);
-        } catch (error) {
-          files[index].error = (error as Error).message;
-        }
-        done++;
-        // Rows follow the files in batches: often enough to watch, rarely enough not to flood the views.
-        if (Date.now() - reportedAt >= ROWS_FOLLOW_MS) {
-          this.report(pending);
-          pending = [];
-          reportedAt = Date.now();
-        }
-        options.onProgress?.({ done, total });
-        await new Promise((resolveTurn) => setImmediate(resolveTurn));
-      }
-      this.report(pending);
-    } finally {
-      this.bulkWriting = false;
-    }
+    await this.writeInSteps(
+      planned.flatMap(({ path, fingerprint, changed }, index) =>
+        changed ? [{ file: files[index], path, fingerprint, genres: fileItems[index].genres, trackId: fileItems[index].target.trackId, editId }] : [],
+      ),
+      options.onProgress,
+    );
     return { editId, summary: fullSummary, files };
   }
 
@@ -648,23 +633,76 @@ export class GenreService {
       return this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
     });
 
-    const rewritten: number[] = [];
-    planned.forEach(({ path, fingerprint, changed }, index) => {
-      if (!changed) return;
-      const { target, genres: names } = items[index];
-      try {
-        const plan = planGenreWrite(path, names);
-        const difference = describeFingerprintDifference(fingerprint, plan.fingerprint);
-        if (difference) throw new StaleFileError(path, difference);
-        files[index].writeId = this.writer.apply(plan, result.editId!)?.id ?? null;
-      } catch (error) {
-        files[index].error = (error as Error).message;
-        return;
-      }
-      if (target.trackId !== null && this.recordFileVersion(target.trackId, path, names)) rewritten.push(target.trackId);
-    });
-    this.report([...changedTracks.keys(), ...rewritten]);
+    const writes: PendingWrite[] = planned.flatMap(({ path, fingerprint, changed }, index) =>
+      changed ? [{ file: files[index], path, fingerprint, genres: items[index].genres, trackId: items[index].target.trackId, editId: result.editId! }] : [],
+    );
+    if (this.deferredWrites) {
+      this.report(changedTracks.keys());
+      this.deferredWrites.push(...writes);
+    } else {
+      this.report([...changedTracks.keys(), ...writes.flatMap((write) => (this.writeOne(write) ? [write.trackId!] : []))]);
+    }
     return result;
+  }
+
+  /**
+   * Runs a track edit (setTrackGenres, addTrackGenre, …) with its file writes spread over turns of the
+   * event loop: `onProgress` hears of each file, and the rows the written files change are announced in
+   * batches as they go, so a view can follow a bulk write instead of waiting for its end.
+   */
+  async writingInSteps(change: () => SetGenresResult, onProgress?: (progress: { done: number; total: number }) => void): Promise<SetGenresResult> {
+    this.assertIdle();
+    this.deferredWrites = [];
+    let result: SetGenresResult;
+    let writes: PendingWrite[];
+    try {
+      result = change();
+    } finally {
+      writes = this.deferredWrites;
+      this.deferredWrites = null;
+    }
+    await this.writeInSteps(writes, onProgress);
+    return result;
+  }
+
+  /** Writes one planned file; true when the library recorded its new version. Errors land in its FileTagChange. */
+  private writeOne({ file, path, fingerprint, genres, trackId, editId }: PendingWrite): boolean {
+    try {
+      const plan = planGenreWrite(path, genres);
+      const difference = describeFingerprintDifference(fingerprint, plan.fingerprint);
+      if (difference) throw new StaleFileError(path, difference);
+      file.writeId = this.writer.apply(plan, editId)?.id ?? null;
+    } catch (error) {
+      file.error = (error as Error).message;
+      return false;
+    }
+    return trackId !== null && this.recordFileVersion(trackId, path, genres);
+  }
+
+  /** Writes files one per turn of the event loop, with progress, announcing changed rows in batches. */
+  private async writeInSteps(writes: readonly PendingWrite[], onProgress?: (progress: { done: number; total: number }) => void): Promise<void> {
+    const total = writes.length;
+    onProgress?.({ done: 0, total });
+    if (total === 0) return;
+    this.bulkWriting = true;
+    try {
+      let pending: number[] = [];
+      let reportedAt = Date.now();
+      for (const [index, write] of writes.entries()) {
+        if (this.writeOne(write)) pending.push(write.trackId!);
+        // Rows follow the files in batches: often enough to watch, rarely enough not to flood the views.
+        if (Date.now() - reportedAt >= ROWS_FOLLOW_MS) {
+          this.report(pending);
+          pending = [];
+          reportedAt = Date.now();
+        }
+        onProgress?.({ done: index + 1, total });
+        await new Promise((resolveTurn) => setImmediate(resolveTurn));
+      }
+      this.report(pending);
+    } finally {
+      this.bulkWriting = false;
+    }
   }
 
   /**

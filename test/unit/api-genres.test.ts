@@ -173,6 +173,19 @@ test('with writeTags the genre goes into the file too, and undo restores the fil
   assert.deepEqual((await row(dispatcher, track.id)).genres, []);
 });
 
+test('a bulk write to files reports its progress file by file', async (t) => {
+  const { dispatcher, tracks, events } = await setUp(t);
+  const ids = tracks.slice(0, 12).map((track) => track.id);
+  events.length = 0;
+  const written = await ok<GenreEditResult>(dispatcher, 'setGenres', { trackIds: ids, genres: ['Jazz'], writeTags: true });
+  assert.deepEqual(written.fileErrors, []);
+  const progress = events.filter((event) => event.event === 'tag-write-progress').map((event) => event.payload as { done: number; total: number });
+  assert.deepEqual(progress.map(({ done }) => done), [...Array(13).keys()]);
+  assert.ok(progress.every(({ total }) => total === 12));
+  await waitFor('the rows announced', () => events.some((event) => event.event === 'tracks-changed'));
+  for (const id of ids) assert.deepEqual((await row(dispatcher, id)).genres, ['Jazz']);
+});
+
 test('an undo that would overwrite a file changed behind Timbre\'s back says so, and can leave that file and undo the rest', async (t) => {
   const { dispatcher, byTitle } = await setUp(t);
   const track = byTitle('Pop Study 6');
