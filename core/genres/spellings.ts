@@ -87,7 +87,9 @@ export function suggestMerges(spellings: readonly SpellingCount[], preferred: (s
   for (const [key, group] of groups) {
     if (group.length < 2) continue;
     const sorted = [...group].sort((a, b) => b.trackCount - a.trackCount || a.spelling.localeCompare(b.spelling));
-    const target = sorted.find((entry) => preferred(entry.spelling))?.spelling ?? synonymName(key) ?? builtinGenre(sorted[0].spelling)?.name ?? sorted[0].spelling;
+    // A spelling written out in full ("Alternative Rock", not "Alt. Rock") is the better name for all.
+    const full = sorted.find((entry) => genreKey(entry.spelling) === key);
+    const target = sorted.find((entry) => preferred(entry.spelling))?.spelling ?? synonymName(key) ?? builtinGenre(sorted[0].spelling)?.name ?? full?.spelling ?? sorted[0].spelling;
     const sameKey = new Set(group.map((entry) => genreKey(entry.spelling))).size === 1;
     suggestions.push({ spellings: sorted, target, reason: sameKey ? 'case or punctuation' : 'alias' });
   }
