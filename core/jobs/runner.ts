@@ -234,7 +234,7 @@ export class AnalysisRunner {
           if (exists) {
             features.save(reply.trackId, { analysisVersion: ANALYSIS_VERSION, analysedAt: now, ...reply.features });
             if (reply.predictions) predictions.save(reply.trackId, reply.predictions, now, this.deps.activeHead?.predict(reply.predictions) ?? null);
-            tracks.setStatus(reply.trackId, 'done', null, now);
+            tracks.setStatus(reply.trackId, 'done', reply.problem ?? null, now);
           }
           queue.complete(job);
           this.session.done++;

@@ -67,6 +67,11 @@ export interface AnalyseSuccess {
   features: AnalysedTrack;
   /** null when no genre model could be loaded (the features still count). */
   predictions: GenrePredictions | null;
+  /**
+   * What is wrong with a file that analysed anyway (its audio ends before its header says), shown on
+   * the Problems page beside the kept analysis; null when nothing is.
+   */
+  problem?: string | null;
 }
 
 export interface AnalyseFailure {
