@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../db/open.js';
 import { FeaturesRepo } from '../db/repos/features.js';
+import { DuplicatesService } from '../duplicates/service.js';
 import { PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { builtinGenre } from '../genres/vocabulary.js';
@@ -19,6 +20,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
   const statistics = new FeaturesRepo(db).statistics();
   const embeddings = new PredictionsRepo(db).embeddings();
+  const duplicateGroups = new DuplicatesService(db).groupOfTrack();
   const result: SimilarityTrack[] = [];
   for (const row of tracks.summaries()) {
     if (row.status !== 'done') continue;
@@ -38,6 +40,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
       tempoBpm: stored.tempoBpm,
       mir: stored.fma518,
       embedding: embeddings.get(row.id),
+      duplicateGroup: duplicateGroups.get(row.id) ?? null,
     });
   }
   return result;
