@@ -32,6 +32,9 @@ const DURATION_SLACK_FRACTION = 0.01;
 /** MFCC means of one recording in two encodings differ by this share of their size, at most. */
 const PROFILE_TOLERANCE = 0.03;
 const PROFILE_FLOOR = 1.5;
+/** The MFCC means the candidate grid is built over, and the cells it spans per mean (ends clamped). */
+const GRID_DIMS = 4;
+const GRID_SPAN = 128;
 /** Fingerprints of one recording disagree on fewer bits than this; unrelated audio on about half. */
 export const MAX_FINGERPRINT_DISTANCE = 0.2;
 /** A fingerprint with fewer changing bits than this (a steady tone, silence) cannot tell recordings apart. */
@@ -75,26 +78,55 @@ export function findDuplicates(candidates: readonly DuplicateCandidate[], hooks:
     }
   }
 
-  const timed = candidates.filter((candidate) => candidate.profile && candidate.durationSec && candidate.durationSec > 0);
-  timed.sort((a, b) => a.durationSec! - b.durationSec!);
-  const norms = timed.map((candidate) => Math.hypot(...candidate.profile!));
+  // A pair within tolerance differs by at most the tolerance in each of its first GRID_DIMS MFCC means
+  // too, so it lies in the same or a neighbouring cell of a grid over them that size: each track is
+  // compared only with the tracks of similar length in its 3^GRID_DIMS neighbouring cells.
+  const timed = candidates
+    .filter((candidate) => candidate.profile && candidate.profile.length >= GRID_DIMS && candidate.durationSec && candidate.durationSec > 0)
+    .map((candidate) => ({ candidate, duration: candidate.durationSec!, norm: Math.hypot(...candidate.profile!) }));
+  let largestNorm = 0;
+  for (const entry of timed) largestNorm = Math.max(largestNorm, entry.norm);
+  const cellSize = PROFILE_FLOOR + PROFILE_TOLERANCE * largestNorm;
+  type Entry = (typeof timed)[number];
+  const cellKey = (cell: readonly number[]) => cell.reduce((key, value) => key * GRID_SPAN + (value + GRID_SPAN / 2), 0);
+  const cellOf = (entry: Entry) => Array.from({ length: GRID_DIMS }, (_, d) => Math.max(-GRID_SPAN / 2 + 1, Math.min(GRID_SPAN / 2 - 2, Math.floor(entry.candidate.profile![d] / cellSize))));
+  // A neighbour's key is the cell's key plus a fixed step (cells are clamped away from the grid's edges).
+  const steps = neighbourOffsets(GRID_DIMS).map((offset) => offset.reduce((key, value) => key * GRID_SPAN + value, 0));
+  const keys = new Map<Entry, number>();
+  const cells = new Map<number, Entry[]>();
+  for (const entry of timed) {
+    const key = cellKey(cellOf(entry));
+    keys.set(entry, key);
+    const cell = cells.get(key);
+    if (cell) cell.push(entry);
+    else cells.set(key, [entry]);
+  }
+  for (const cell of cells.values()) cell.sort((a, b) => a.duration - b.duration);
   const fingerprints = new Map<number, Uint32Array | null>();
   const fingerprintOf = (id: number) => {
     if (!fingerprints.has(id)) fingerprints.set(id, hooks.fingerprint(id));
     return fingerprints.get(id)!;
   };
-  for (let i = 0; i < timed.length; i++) {
-    const a = timed[i];
-    const slack = Math.max(DURATION_SLACK_SECONDS, DURATION_SLACK_FRACTION * a.durationSec!);
-    for (let j = i + 1; j < timed.length && timed[j].durationSec! - a.durationSec! <= slack; j++) {
-      const b = timed[j];
-      if (find(a.trackId) === find(b.trackId)) continue;
-      const tolerance = PROFILE_FLOOR + PROFILE_TOLERANCE * Math.max(norms[i], norms[j]);
-      if (!withinDistance(a.profile!, b.profile!, tolerance)) continue;
-      const fa = fingerprintOf(a.trackId);
-      const fb = fingerprintOf(b.trackId);
-      if (!fa || !fb || informativeShare(fa) < MIN_INFORMATIVE_SHARE || informativeShare(fb) < MIN_INFORMATIVE_SHARE) continue;
-      if (fingerprintDistance(fa, fb) <= MAX_FINGERPRINT_DISTANCE) union(a.trackId, b.trackId);
+  const sameRecording = (a: Entry, b: Entry) => {
+    if (!withinDistance(a.candidate.profile!, b.candidate.profile!, PROFILE_FLOOR + PROFILE_TOLERANCE * Math.max(a.norm, b.norm))) return false;
+    const fa = fingerprintOf(a.candidate.trackId);
+    const fb = fingerprintOf(b.candidate.trackId);
+    if (!fa || !fb || informativeShare(fa) < MIN_INFORMATIVE_SHARE || informativeShare(fb) < MIN_INFORMATIVE_SHARE) return false;
+    return fingerprintDistance(fa, fb) <= MAX_FINGERPRINT_DISTANCE;
+  };
+  for (const a of timed) {
+    const slack = Math.max(DURATION_SLACK_SECONDS, DURATION_SLACK_FRACTION * a.duration);
+    const home = keys.get(a)!;
+    for (const step of steps) {
+      const cell = cells.get(home + step);
+      if (!cell) continue;
+      // Each pair once: from the shorter track (ties by id) towards longer ones.
+      for (let j = firstAtLeast(cell, a.duration); j < cell.length && cell[j].duration - a.duration <= slack; j++) {
+        const b = cell[j];
+        if (b.duration === a.duration && b.candidate.trackId <= a.candidate.trackId) continue;
+        if (find(a.candidate.trackId) === find(b.candidate.trackId)) continue;
+        if (sameRecording(a, b)) union(a.candidate.trackId, b.candidate.trackId);
+      }
     }
   }
 
@@ -132,6 +164,25 @@ function allIdentical(trackIds: number[], identicalPairs: Set<string>): boolean 
     }
   }
   return linked.size === trackIds.length;
+}
+
+/** Every offset in {-1, 0, 1}^dims. */
+function neighbourOffsets(dims: number): number[][] {
+  let offsets: number[][] = [[]];
+  for (let d = 0; d < dims; d++) offsets = offsets.flatMap((offset) => [-1, 0, 1].map((step) => [...offset, step]));
+  return offsets;
+}
+
+/** The first index of a list sorted by length whose length is at least `seconds`. */
+function firstAtLeast(sorted: ReadonlyArray<{ duration: number }>, seconds: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle].duration < seconds) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Euclidean distance at most `limit`, stopping as soon as it is exceeded. */
