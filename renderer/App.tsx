@@ -9,6 +9,7 @@ import { RailScanProgress, ScanStatus } from './features/folders/ScanStatus.js';
 import { ConfusionPage } from './features/confusion/ConfusionPage.js';
 import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
 import { GenresPage } from './features/genres/GenresPage.js';
+import { DuplicatesPage } from './features/duplicates/DuplicatesPage.js';
 import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
@@ -196,6 +197,7 @@ export function App() {
           <NavItem icon="grid" label="Confusion" active={section === 'confusion'} onClick={go(() => setSection('confusion'))} />
           <NavItem icon="playlist" label="Playlists" active={section === 'playlists'} onClick={go(() => setSection('playlists'))} />
           <NavItem icon="map" label="Map" active={section === 'map'} onClick={go(() => setSection('map'))} />
+          <NavItem icon="library" label="Duplicates" active={section === 'duplicates'} onClick={go(() => setSection('duplicates'))} />
         </div>
         {sidebarExpanded ? (
           <>
@@ -232,6 +234,7 @@ export function App() {
           {section === 'map' && <MapView />}
           {section === 'genres' && <GenresPage />}
           {section === 'confusion' && <ConfusionPage />}
+          {section === 'duplicates' && <DuplicatesPage />}
         </>
       )}
       <TrackPanel />

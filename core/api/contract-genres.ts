@@ -155,6 +155,34 @@ export interface TagWriteProgress {
   total: number;
 }
 
+/** One file of a duplicated recording. */
+export interface DuplicateTrackInfo {
+  trackId: number;
+  path: string;
+  /** From the file's extension: "FLAC", "MP3". */
+  format: string;
+  /** kbit/s, when known. */
+  bitrate: number | null;
+  durationSec: number | null;
+  size: number;
+}
+
+/** Files that hold one recording: byte-identical copies, or the same audio in different files. */
+export interface DuplicateGroupInfo {
+  id: number;
+  kind: 'identical' | 'same recording';
+  tracks: DuplicateTrackInfo[];
+}
+
+/** "Keep this one": the other files of a group were moved aside (out of the music folders). */
+export interface KeepDuplicateResult {
+  /** What undoKeepDuplicate takes to move them back. */
+  setAsideId: number;
+  summary: string;
+  /** Where each file now is. */
+  moved: Array<{ from: string; to: string }>;
+}
+
 /** The library table's query without paging: what "select all" selects, in table order. */
 export type TrackSelectionQuery = Omit<TrackQuery, 'offset' | 'limit'>;
 
@@ -194,6 +222,15 @@ export interface GenreApiMethods {
   splitOffSpelling(args: { spelling: string }): GenreEditResult;
   /** Places a genre in the tree: a family id, 'outside', or null for the tree's own placement. */
   mapSpelling(args: { spelling: string; family: string | null }): GenreEditResult;
+  /** The library's duplicates: groups of files holding one recording. */
+  duplicateGroups(): DuplicateGroupInfo[];
+  /**
+   * Keeps one file of a duplicate group: the others are moved out of the music folders into Timbre's
+   * set-aside folder (so they leave the library), undoable with undoKeepDuplicate.
+   */
+  keepDuplicate(args: { groupId: number; keepTrackId: number }): KeepDuplicateResult;
+  /** Moves set-aside files back to where they were; the next scan takes them in again. */
+  undoKeepDuplicate(args: { setAsideId: number }): { restored: number };
   /** The ids of every track the query matches, in table order (for "select all"). */
   selectTracks(args: TrackSelectionQuery): { ids: number[] };
 
@@ -228,6 +265,9 @@ export const GENRE_API_METHOD_NAMES = [
   'renameSpelling',
   'splitOffSpelling',
   'mapSpelling',
+  'duplicateGroups',
+  'keepDuplicate',
+  'undoKeepDuplicate',
   'startRetrain',
   'retrainStatus',
   'listModelVersions',

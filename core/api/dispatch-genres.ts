@@ -1,5 +1,7 @@
 import { onTrackUpdates } from '../events.js';
 import { EditBlockedError, type SetGenresResult } from '../genres/service.js';
+import { basename, dirname, join, sep } from 'node:path';
+import { moveAside, restoreSetAside, type SetAside } from '../duplicates/service.js';
 import { parseTreeNode } from '../genres/spellings.js';
 import { GENRE_FAMILIES } from '../genres/tree.js';
 import { BUILTIN_GENRES } from '../genres/vocabulary.js';
@@ -101,6 +103,14 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     }
   };
 
+  /** Files set aside by "keep one" in this session, for undo. */
+  const setAside = new Map<number, SetAside>();
+  /** Rescans the library folders holding these paths, so the library follows files moved in or out. */
+  const rescanFoldersOf = async (paths: readonly string[]) => {
+    const folders = core.library.listFolders().filter((folder) => paths.some((path) => path.startsWith(folder.path.endsWith(sep) ? folder.path : folder.path + sep)));
+    for (const folder of folders) await core.library.scanFolder(folder.id);
+  };
+
   context.onClose(core.events.on('retrain-progress', (progress) => emit('retrain-progress', progress)));
   context.onClose(core.events.on('model-changed', (change) => emit('model-changed', change)));
 
@@ -133,6 +143,26 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     renameGenre: async ({ id, name }) => edit(() => genres.renameGenre(id, name)),
     mergeGenres: async ({ sourceId, targetId }) => edit(() => genres.mergeGenres(sourceId, targetId)),
     selectTracks: async (query) => ({ ids: index.ids(query) }),
+    duplicateGroups: async () => core.duplicates.groups(),
+    keepDuplicate: async ({ groupId, keepTrackId }) => {
+      const group = core.duplicates.groups().find((candidate) => candidate.id === groupId);
+      if (!group) throw new NotFoundError(`there is no duplicate group ${groupId} (any more)`);
+      if (!group.tracks.some((track) => track.trackId === keepTrackId)) throw new NotFoundError(`track ${keepTrackId} is not in duplicate group ${groupId}`);
+      const others = group.tracks.filter((track) => track.trackId !== keepTrackId).map((track) => track.path);
+      const moved = moveAside(others, join(dirname(core.dbPath), 'set-aside'));
+      setAside.set(moved.id, moved);
+      await rescanFoldersOf(others);
+      const kept = group.tracks.find((track) => track.trackId === keepTrackId)!;
+      return { setAsideId: moved.id, summary: `kept ${basename(kept.path)}; moved ${others.length} other file${others.length === 1 ? '' : 's'} aside`, moved: moved.moves };
+    },
+    undoKeepDuplicate: async ({ setAsideId }) => {
+      const moved = setAside.get(setAsideId);
+      if (!moved) throw new NotFoundError(`nothing set aside as ${setAsideId} in this session`);
+      restoreSetAside(moved);
+      setAside.delete(setAsideId);
+      await rescanFoldersOf(moved.moves.map((move) => move.from));
+      return { restored: moved.moves.length };
+    },
     genreSpellings: async () => ({ ...genres.spellingVocabulary(), families: GENRE_FAMILIES.map(({ id, name }) => ({ id, name })) }),
     mergeSpellings: async ({ sources, target, writeTags }) => spellingEdit((onProgress) => genres.mergeSpellings(sources, target, { writeTags, onProgress })),
     renameSpelling: async ({ spelling, name, writeTags }) => spellingEdit((onProgress) => genres.renameSpelling(spelling, name, { writeTags, onProgress })),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { extname } from 'node:path';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { findDuplicates, type DuplicateCandidate, type FoundGroup } from './find.js';
 import { melFingerprint } from './fingerprint.js';
@@ -110,5 +110,49 @@ function sha256OfFile(path: string): string {
     return `unreadable:${path}`;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Files "keep one" moved out of the library's folders, and where to: what undo moves back. */
+export interface SetAside {
+  id: number;
+  moves: Array<{ from: string; to: string }>;
+}
+
+/**
+ * Moves files into `trashDir` (a folder of Timbre's own, outside the music folders), keeping each
+ * file's bytes; across file systems it copies, then removes the original. Returns what undo needs.
+ */
+export function moveAside(paths: readonly string[], trashDir: string, id = Date.now()): SetAside {
+  const dir = join(trashDir, String(id));
+  mkdirSync(dir, { recursive: true });
+  const moves: SetAside['moves'] = [];
+  try {
+    for (const [index, from] of paths.entries()) {
+      const to = join(dir, `${index}-${basename(from)}`);
+      moveFile(from, to);
+      moves.push({ from, to });
+    }
+  } catch (error) {
+    // Nothing half-done: the files moved so far go back.
+    for (const move of moves.reverse()) moveFile(move.to, move.from);
+    throw error;
+  }
+  return { id, moves };
+}
+
+/** Puts set-aside files back where they were; refuses to overwrite a file that has appeared there since. */
+export function restoreSetAside(setAside: SetAside): void {
+  for (const { from } of setAside.moves) if (existsSync(from)) throw new Error(`${from} exists again; move it away to restore the set-aside copy`);
+  for (const { from, to } of setAside.moves) moveFile(to, from);
+}
+
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    copyFileSync(from, to);
+    rmSync(from);
   }
 }

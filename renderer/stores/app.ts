@@ -8,7 +8,8 @@ export type Section =
   | 'playlists'
   | 'map'
   | 'genres'
-  | 'confusion';
+  | 'confusion'
+  | 'duplicates';
 
 interface AppState {
   info: AppInfo | null;

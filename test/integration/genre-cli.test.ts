@@ -110,6 +110,12 @@ describe('timbre genre (library tracks)', () => {
       await timbre('undo');
       assert.ok((await list()).some((entry) => entry.name === 'Alt. Rock'), 'the merge is undone');
 
+      const listing = await runTimbre(['tracks', '--db', dbPath]);
+      assert.equal(listing.code, 0, listing.stderr);
+      assert.match(listing.stdout, /^ +ID +LENGTH +STATUS +GENRE +TRACK$/m, 'plain `timbre tracks` has a header');
+      assert.match(listing.stdout, /^ +5 +--:-- +pending +Hip-Hop +/m, 'named as the app names it');
+      assert.match(listing.stdout, /^ +4 +--:-- +pending +Klassik +/m, 'and a genre column');
+
       const unknown = await runTimbre(['genre', 'merge', 'Polka', 'Rock', '--db', dbPath]);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stderr, /no genre 'Polka' in the library/);
