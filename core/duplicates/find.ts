@@ -107,8 +107,8 @@ export function findDuplicates(candidates: readonly DuplicateCandidate[], hooks:
     if (!fingerprints.has(id)) fingerprints.set(id, hooks.fingerprint(id));
     return fingerprints.get(id)!;
   };
+  /** For two tracks whose lengths and profiles agree: whether their fingerprints do too. */
   const sameRecording = (a: Entry, b: Entry) => {
-    if (!withinDistance(a.candidate.profile!, b.candidate.profile!, PROFILE_FLOOR + PROFILE_TOLERANCE * Math.max(a.norm, b.norm))) return false;
     const fa = fingerprintOf(a.candidate.trackId);
     const fb = fingerprintOf(b.candidate.trackId);
     if (!fa || !fb || informativeShare(fa) < MIN_INFORMATIVE_SHARE || informativeShare(fb) < MIN_INFORMATIVE_SHARE) return false;
@@ -124,6 +124,7 @@ export function findDuplicates(candidates: readonly DuplicateCandidate[], hooks:
       for (let j = firstAtLeast(cell, a.duration); j < cell.length && cell[j].duration - a.duration <= slack; j++) {
         const b = cell[j];
         if (b.duration === a.duration && b.candidate.trackId <= a.candidate.trackId) continue;
+        if (!withinDistance(a.candidate.profile!, b.candidate.profile!, PROFILE_FLOOR + PROFILE_TOLERANCE * Math.max(a.norm, b.norm))) continue;
         if (find(a.candidate.trackId) === find(b.candidate.trackId)) continue;
         if (sameRecording(a, b)) union(a.candidate.trackId, b.candidate.trackId);
       }
