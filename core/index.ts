@@ -24,6 +24,7 @@ import type { CoreEvents, LibraryService } from './library/types.js';
 import { resolveDbPath } from './paths.js';
 import { RetrainService } from './retrain/service.js';
 import { SimilarityService } from './similarity/service.js';
+import { DuplicatesService } from './duplicates/service.js';
 import { WorkerPool } from './workers/pool.js';
 
 export type * from './library/types.js';
@@ -46,6 +47,8 @@ export interface Core {
   genres: GenreService;
   /** "Sounds like this": similar tracks, playlists (generated and saved, M3U8), the library map. */
   similarity: SimilarityService;
+  /** Duplicate files of one recording (core/duplicates). */
+  duplicates: DuplicatesService;
   /** "Retrain from my fixes": model versions, rollback, the confusion report. */
   retrain: RetrainService;
   /** Absolute path of the open library database. */
@@ -96,8 +99,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   // Settles tag writes a crash interrupted, before anything reads those files.
   genres.recover();
   const similarity = new SimilarityService({ db });
-  // Analysed, edited or removed tracks change vectors, genres and the map: rebuild on the next query.
-  onTrackUpdates(events, () => similarity.invalidate());
+  const duplicates = new DuplicatesService(db);
+  // Analysed, edited or removed tracks change vectors, genres, duplicates and the map: rebuild on the next query.
+  onTrackUpdates(events, () => {
+    similarity.invalidate();
+    duplicates.invalidate();
+  });
   // Finishes a prediction refresh a crash interrupted.
   retrain.recover();
   runner.start();
@@ -110,6 +117,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     genres,
     retrain,
     similarity,
+    duplicates,
     dbPath,
     artDir,
     shutdown() {

@@ -10,6 +10,7 @@ import { RailScanProgress, ScanStatus } from './features/folders/ScanStatus.js';
 import { ConfusionPage } from './features/confusion/ConfusionPage.js';
 import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
 import { GenresPage } from './features/genres/GenresPage.js';
+import { DuplicatesPage } from './features/duplicates/DuplicatesPage.js';
 import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
 import { NowPlayingBar } from './features/player/NowPlayingBar.js';
@@ -205,6 +206,7 @@ export function App() {
           <NavItem icon="playlist" label="Playlists" active={section === 'playlists'} onClick={go(() => setSection('playlists'))} />
           <NavItem icon="map" label="Map" active={section === 'map'} onClick={go(() => setSection('map'))} />
           <NavItem icon="queue" label="Queue" active={section === 'queue'} onClick={go(() => setSection('queue'))} />
+          <NavItem icon="library" label="Duplicates" active={section === 'duplicates'} onClick={go(() => setSection('duplicates'))} />
         </div>
         {sidebarExpanded ? (
           <>
@@ -245,6 +247,7 @@ export function App() {
           {section === 'genres' && <GenresPage />}
           {section === 'confusion' && <ConfusionPage />}
           {section === 'queue' && <QueueView />}
+          {section === 'duplicates' && <DuplicatesPage />}
         </>
       )}
       <TrackPanel />

@@ -73,6 +73,73 @@ export interface GenreVocabulary {
   suggestions: string[];
 }
 
+/** One genre as the library holds it: the name shown, its spellings in the files, its place in the tree. */
+export interface GenreSpellingInfo {
+  name: string;
+  /** The vocabulary genre behind the name, if the user confirmed, renamed or merged into it. */
+  genreId: number | null;
+  /** Spellings the files' tags hold that read as this name, most used first. */
+  spellings: Array<{ spelling: string; trackCount: number }>;
+  /** Other spellings the vocabulary resolves to it (normalised keys). */
+  aliases: string[];
+  /** Tracks whose tags spell it. */
+  tagTrackCount: number;
+  /** Tracks confirmed as it. */
+  confirmedTrackCount: number;
+  /** Where it sits in the genre tree: on families (ids), outside the tree, or unknown. */
+  placement: { kind: 'families'; families: string[] } | { kind: 'outside' } | { kind: 'unknown' };
+  /** Placed by the user ("map to") rather than by the tree. */
+  placedByUser: boolean;
+}
+
+/** Spellings that probably name one genre, and the spelling suggested for all of them. */
+export interface GenreMergeSuggestion {
+  spellings: Array<{ spelling: string; trackCount: number }>;
+  target: string;
+  reason: 'case or punctuation' | 'alias';
+}
+
+export interface GenreSpellings {
+  entries: GenreSpellingInfo[];
+  suggestions: GenreMergeSuggestion[];
+  /** The genre tree's families, for "map to". */
+  families: Array<{ id: string; name: string }>;
+}
+
+/** A bulk tag write under way: files written of the total. */
+export interface TagWriteProgress {
+  done: number;
+  total: number;
+}
+
+/** One file of a duplicated recording. */
+export interface DuplicateTrackInfo {
+  trackId: number;
+  path: string;
+  /** From the file's extension: "FLAC", "MP3". */
+  format: string;
+  /** kbit/s, when known. */
+  bitrate: number | null;
+  durationSec: number | null;
+  size: number;
+}
+
+/** Files that hold one recording: byte-identical copies, or the same audio in different files. */
+export interface DuplicateGroupInfo {
+  id: number;
+  kind: 'identical' | 'same recording';
+  tracks: DuplicateTrackInfo[];
+}
+
+/** "Keep this one": the other files of a group were moved aside (out of the music folders). */
+export interface KeepDuplicateResult {
+  /** What undoKeepDuplicate takes to move them back. */
+  setAsideId: number;
+  summary: string;
+  /** Where each file now is. */
+  moved: Array<{ from: string; to: string }>;
+}
+
 /** The library table's query without paging: what "select all" selects, in table order. */
 export type TrackSelectionQuery = Omit<TrackQuery, 'offset' | 'limit'>;
 
@@ -99,6 +166,28 @@ export interface GenreApiMethods {
   renameGenre(args: { id: number; name: string }): GenreEditResult;
   /** Merges `sourceId` into `targetId`: its tracks and spellings move to the target. */
   mergeGenres(args: { sourceId: number; targetId: number }): GenreEditResult;
+  /** Every genre the library holds (tag spellings and confirmed genres), with suggestions to merge. */
+  genreSpellings(): GenreSpellings;
+  /**
+   * Merges genres named by any spelling into `target`. With writeTags the files spelling them get the
+   * target's spelling, in the same edit ('tag-write-progress' reports the files as they are written).
+   */
+  mergeSpellings(args: { sources: string[]; target: string; writeTags?: boolean }): GenreEditResult;
+  /** Renames a genre named by any spelling (writeTags as for mergeSpellings). */
+  renameSpelling(args: { spelling: string; name: string; writeTags?: boolean }): GenreEditResult;
+  /** Makes a spelling that reads as another genre a genre of its own. */
+  splitOffSpelling(args: { spelling: string }): GenreEditResult;
+  /** Places a genre in the tree: a family id, 'outside', or null for the tree's own placement. */
+  mapSpelling(args: { spelling: string; family: string | null }): GenreEditResult;
+  /** The library's duplicates: groups of files holding one recording. */
+  duplicateGroups(): DuplicateGroupInfo[];
+  /**
+   * Keeps one file of a duplicate group: the others are moved out of the music folders into Timbre's
+   * set-aside folder (so they leave the library), undoable with undoKeepDuplicate.
+   */
+  keepDuplicate(args: { groupId: number; keepTrackId: number }): KeepDuplicateResult;
+  /** Moves set-aside files back to where they were; the next scan takes them in again. */
+  undoKeepDuplicate(args: { setAsideId: number }): { restored: number };
   /** The ids of every track the query matches, in table order (for "select all"). */
   selectTracks(args: TrackSelectionQuery): { ids: number[] };
 
@@ -128,6 +217,14 @@ export const GENRE_API_METHOD_NAMES = [
   'renameGenre',
   'mergeGenres',
   'selectTracks',
+  'genreSpellings',
+  'mergeSpellings',
+  'renameSpelling',
+  'splitOffSpelling',
+  'mapSpelling',
+  'duplicateGroups',
+  'keepDuplicate',
+  'undoKeepDuplicate',
   'startRetrain',
   'retrainStatus',
   'listModelVersions',
@@ -140,8 +237,10 @@ export interface GenreApiEvents {
   /** Confirmed genres or the vocabulary changed (an edit, an undo or redo). */
   'genres-changed': { state: GenreEditState };
   'retrain-progress': RetrainProgress;
+  /** Files written so far by a bulk tag write (a genre merge or rename with writeTags). */
+  'tag-write-progress': TagWriteProgress;
   /** The active model version changed (a retrain finished, or a rollback): predictions were refreshed. */
   'model-changed': { versionId: number };
 }
 
-export const GENRE_API_EVENT_NAMES = ['genres-changed', 'retrain-progress', 'model-changed'] as const satisfies readonly (keyof GenreApiEvents)[];
+export const GENRE_API_EVENT_NAMES = ['genres-changed', 'retrain-progress', 'tag-write-progress', 'model-changed'] as const satisfies readonly (keyof GenreApiEvents)[];

@@ -138,6 +138,8 @@ export interface TrackQuery {
   /** Only tracks whose genre the user has not confirmed. */
   unconfirmed?: boolean;
   status?: TrackStatus;
+  /** Only tracks with a problem: analysis failed, or it stands but the file is damaged (e.g. truncated). */
+  problems?: boolean;
   offset: number;
   limit: number;
 }

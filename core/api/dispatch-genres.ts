@@ -1,5 +1,9 @@
 import { onTrackUpdates } from '../events.js';
-import { EditBlockedError } from '../genres/service.js';
+import { EditBlockedError, type SetGenresResult } from '../genres/service.js';
+import { basename, dirname, join, sep } from 'node:path';
+import { moveAside, restoreSetAside, type SetAside } from '../duplicates/service.js';
+import { parseTreeNode } from '../genres/spellings.js';
+import { GENRE_FAMILIES } from '../genres/tree.js';
 import { BUILTIN_GENRES } from '../genres/vocabulary.js';
 import type { GenreApiMethods, GenreEditResult, GenreEditState, GenreUndoResult, TrackRow } from './contract.js';
 import type { DispatchContext, MethodHandlers } from './dispatch.js';
@@ -32,12 +36,12 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
    * `tracksAsked` is how many tracks a track edit named (the rest were skipped); vocabulary edits and
    * undo/redo name none and always count as done.
    */
-  const edit = (change: () => EditOutcome, tracksAsked?: number): GenreEditResult => {
+  const edit = async (change: () => EditOutcome | Promise<EditOutcome>, tracksAsked?: number): Promise<GenreEditResult> => {
     const changed = new Set<number>();
     const stop = onTrackUpdates(core.events, (updates) => updates.forEach(({ id }) => changed.add(id)));
     let outcome: EditOutcome;
     try {
-      outcome = change();
+      outcome = await change();
     } finally {
       stop();
       // Renames, merges and new genres change which name a tag spelling goes by.
@@ -55,11 +59,29 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     };
   };
 
+  /** A spelling edit: with writeTags it writes files in steps, as a track edit does. */
+  const spellingEdit = (change: (onProgress: (progress: { done: number; total: number }) => void) => Promise<EditOutcome>) =>
+    edit(() =>
+      change((progress) => {
+        // The vocabulary changed before the first file is written: the rows that follow must read it.
+        if (progress.done === 0) index.vocabularyChanged();
+        reportFiles(progress);
+      }),
+    );
+
+  /** Progress of a bulk tag write, for the views' progress bar. */
+  const reportFiles = ({ done, total }: { done: number; total: number }) => {
+    if (total > 0) emit('tag-write-progress', { done, total });
+  };
+  /** A track edit; with writeTags its files are written in steps, with progress, the rows following. */
+  const trackEdit = (change: () => SetGenresResult, trackIds: number[], writeTags: boolean | undefined) =>
+    edit(() => (writeTags ? genres.writingInSteps(change, reportFiles) : change()), new Set(trackIds).size);
+
   /** Undo or redo; one refused because files changed behind Timbre's back says why instead of failing. */
-  const undoOrRedo = (action: 'undo' | 'redo', keepChangedFiles = false): GenreUndoResult => {
+  const undoOrRedo = async (action: 'undo' | 'redo', keepChangedFiles = false): Promise<GenreUndoResult> => {
     let summary = '';
     try {
-      const result = edit(() => {
+      const result = await edit(() => {
         const done = action === 'undo' ? genres.undo({ keepChangedFiles }) : genres.redo({ keepChangedFiles });
         summary = done.summary;
         return { files: done.keptFiles.map((file) => ({ path: file.path, error: 'changed since Timbre wrote it; left as it is' })) };
@@ -81,16 +103,23 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     }
   };
 
+  /** Files set aside by "keep one" in this session, for undo. */
+  const setAside = new Map<number, SetAside>();
+  /** Rescans the library folders holding these paths, so the library follows files moved in or out. */
+  const rescanFoldersOf = async (paths: readonly string[]) => {
+    const folders = core.library.listFolders().filter((folder) => paths.some((path) => path.startsWith(folder.path.endsWith(sep) ? folder.path : folder.path + sep)));
+    for (const folder of folders) await core.library.scanFolder(folder.id);
+  };
+
   context.onClose(core.events.on('retrain-progress', (progress) => emit('retrain-progress', progress)));
   context.onClose(core.events.on('model-changed', (change) => emit('model-changed', change)));
 
   return {
-    setGenres: async ({ trackIds, genres: names, writeTags }) =>
-      edit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), new Set(trackIds).size),
-    addGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
-    removeGenre: async ({ trackIds, genre, writeTags }) => edit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), new Set(trackIds).size),
-    acceptSuggestions: async ({ trackIds, writeTags }) => edit(() => genres.acceptPredictions(trackIds, { writeTags }), new Set(trackIds).size),
-    confirmGenres: async ({ trackIds, writeTags }) => edit(() => genres.confirmCurrent(trackIds, { writeTags }), new Set(trackIds).size),
+    setGenres: async ({ trackIds, genres: names, writeTags }) => trackEdit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), trackIds, writeTags),
+    addGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), trackIds, writeTags),
+    removeGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), trackIds, writeTags),
+    acceptSuggestions: async ({ trackIds, writeTags }) => trackEdit(() => genres.acceptPredictions(trackIds, { writeTags }), trackIds, writeTags),
+    confirmGenres: async ({ trackIds, writeTags }) => trackEdit(() => genres.confirmCurrent(trackIds, { writeTags }), trackIds, writeTags),
     undoGenreEdit: async (args) => undoOrRedo('undo', args?.keepChangedFiles),
     redoGenreEdit: async (args) => undoOrRedo('redo', args?.keepChangedFiles),
     genreEditState: async () => editState(),
@@ -114,6 +143,35 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
     renameGenre: async ({ id, name }) => edit(() => genres.renameGenre(id, name)),
     mergeGenres: async ({ sourceId, targetId }) => edit(() => genres.mergeGenres(sourceId, targetId)),
     selectTracks: async (query) => ({ ids: index.ids(query) }),
+    duplicateGroups: async () => core.duplicates.groups(),
+    keepDuplicate: async ({ groupId, keepTrackId }) => {
+      const group = core.duplicates.groups().find((candidate) => candidate.id === groupId);
+      if (!group) throw new NotFoundError(`there is no duplicate group ${groupId} (any more)`);
+      if (!group.tracks.some((track) => track.trackId === keepTrackId)) throw new NotFoundError(`track ${keepTrackId} is not in duplicate group ${groupId}`);
+      const others = group.tracks.filter((track) => track.trackId !== keepTrackId).map((track) => track.path);
+      const moved = moveAside(others, join(dirname(core.dbPath), 'set-aside'));
+      setAside.set(moved.id, moved);
+      await rescanFoldersOf(others);
+      const kept = group.tracks.find((track) => track.trackId === keepTrackId)!;
+      return { setAsideId: moved.id, summary: `kept ${basename(kept.path)}; moved ${others.length} other file${others.length === 1 ? '' : 's'} aside`, moved: moved.moves };
+    },
+    undoKeepDuplicate: async ({ setAsideId }) => {
+      const moved = setAside.get(setAsideId);
+      if (!moved) throw new NotFoundError(`nothing set aside as ${setAsideId} in this session`);
+      restoreSetAside(moved);
+      setAside.delete(setAsideId);
+      await rescanFoldersOf(moved.moves.map((move) => move.from));
+      return { restored: moved.moves.length };
+    },
+    genreSpellings: async () => ({ ...genres.spellingVocabulary(), families: GENRE_FAMILIES.map(({ id, name }) => ({ id, name })) }),
+    mergeSpellings: async ({ sources, target, writeTags }) => spellingEdit((onProgress) => genres.mergeSpellings(sources, target, { writeTags, onProgress })),
+    renameSpelling: async ({ spelling, name, writeTags }) => spellingEdit((onProgress) => genres.renameSpelling(spelling, name, { writeTags, onProgress })),
+    splitOffSpelling: async ({ spelling }) => edit(() => genres.splitOffSpelling(spelling)),
+    mapSpelling: async ({ spelling, family }) => {
+      const node = family === null ? null : parseTreeNode(family);
+      if (family !== null && node === null) throw new NotFoundError(`'${family}' is not a family of the genre tree, nor 'outside'`);
+      return edit(() => genres.mapSpelling(spelling, node));
+    },
 
     startRetrain: async () => retrain.start(),
     retrainStatus: async () => retrain.status(),

@@ -22,6 +22,7 @@ import { albumMethods } from './dispatch-albums.js';
 import { genreMethods } from './dispatch-genres.js';
 import { playlistMethods } from './dispatch-playlists.js';
 import { NotFoundError } from './errors.js';
+import { FolderError } from '../library/service.js';
 import { parseArgs } from './schemas.js';
 import { albumKey } from './album-index.js';
 import { artFilePath } from '../library/art.js';
@@ -171,6 +172,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
           return { ok: false, error: { code: 'invalid-arguments', message } };
         }
         if (error instanceof NotFoundError) return { ok: false, error: { code: 'not-found', message: error.message } };
+        if (error instanceof FolderError) return { ok: false, error: { code: error.reason === 'not-found' ? 'not-found' : 'invalid-arguments', message: error.message } };
         return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
       }
     },

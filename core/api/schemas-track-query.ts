@@ -18,6 +18,7 @@ export const trackSelectionShape = {
     .optional(),
   unconfirmed: z.boolean().optional(),
   status: z.enum(['pending', 'analysing', 'done', 'error']).optional(),
+  problems: z.boolean().optional(),
 };
 
 export const trackSelection = z.object(trackSelectionShape).strict();

@@ -138,7 +138,7 @@ export class TrackIndex {
       if (row.predictedGenre && !predicted.has(row.predictedGenre.toLowerCase())) {
         predicted.set(row.predictedGenre.toLowerCase(), row.predictedGenre);
       }
-      if (row.status === 'error') errorCount += 1;
+      if (hasProblem(row)) errorCount += 1;
     }
     const byName = (a: string, b: string) => collator.compare(a, b);
     return { genres: [...genres.values()].sort(byName), predictedGenres: [...predicted.values()].sort(byName), errorCount };
@@ -345,10 +345,16 @@ function compileFilter(
     tests.push((entry) => entry.row.confidence !== null && entry.row.confidence >= min && entry.row.confidence <= max);
   }
   if (query.unconfirmed) tests.push((entry) => !entry.row.genreConfirmed);
+  if (query.problems) tests.push((entry) => hasProblem(entry.row));
   if (query.status) {
     const status = query.status;
     tests.push((entry) => entry.row.status === status);
   }
   if (tests.length <= 1) return tests[0] ?? null;
   return (entry) => tests.every((test) => test(entry));
+}
+
+/** A failed track, or an analysed one whose file is damaged (its error then says how). */
+function hasProblem(row: Pick<TrackRow, 'status' | 'error'>): boolean {
+  return row.status === 'error' || row.error !== null;
 }

@@ -1,18 +1,25 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
-import { GenresRepo, GenreNameError, type ConfirmationSource, type ConfirmedGenreRow, type VocabularyState } from '../db/repos/genres.js';
+import { GenresRepo, GenreNameError, type ConfirmationSource, type Genre, type ConfirmedGenreRow, type VocabularyState } from '../db/repos/genres.js';
 import { TagJournalRepo, type EditRow, type EditSummary, type TagFieldChange, type TagWriteRow } from '../db/repos/tag-journal.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { fingerprintFile as contentFingerprint } from '../library/files.js';
-import { describeFingerprintDifference, StaleFileError } from '../tags/fingerprint.js';
+import { describeFingerprintDifference, StaleFileError, type FileFingerprint } from '../tags/fingerprint.js';
 import { planGenreWrite, TagWriter, type GenreWritePlan } from '../tags/tag-writer.js';
-import { canonicalGenreName, genreKey, genreNameProblem, normaliseGenreList, splitGenreField } from './vocabulary.js';
+import { encodePlacement, placeSpellings, suggestMerges, type SpellingCount, type SpellingSuggestion, type UserPlacement } from './spellings.js';
+import { genreFamily } from './tree.js';
+import { canonicalGenreName, cleanGenreName, genreKey, genreNameProblem, normaliseGenreList, splitGenreField } from './vocabulary.js';
 
 /** What an edit stores to undo or redo its database part. */
 interface EditData {
   state: VocabularyState;
+  /** Tree placements by spelling key (null: the tree's own), for "map to" edits. */
+  placements?: Array<{ key: string; placement: string | null }>;
 }
+
+/** How often, at most, a bulk tag write tells the views which rows its files changed. */
+const ROWS_FOLLOW_MS = 250;
 
 /** A track (by library id) or a file outside the library (tags only). */
 export interface GenreTarget {
@@ -106,6 +113,47 @@ export interface GenreServiceOptions {
   onTracksChanged?: (trackIds: number[]) => void;
 }
 
+/** One genre as the library holds it: the name it shows, its spellings in the files, its place in the tree. */
+export interface GenreSpellingEntry {
+  name: string;
+  /** The vocabulary genre behind the name (one the user confirmed, renamed or merged into), if any. */
+  genreId: number | null;
+  /** The spellings the files' tags hold that read as this name, with their track counts. */
+  spellings: SpellingCount[];
+  /** Other spellings the vocabulary resolves to it (normalised keys). */
+  aliases: string[];
+  /** Tracks whose tags hold one of the spellings. */
+  tagTrackCount: number;
+  /** Tracks confirmed as this genre. */
+  confirmedTrackCount: number;
+  placement: { kind: 'families'; families: string[] } | { kind: 'outside' } | { kind: 'unknown' };
+  /** The user placed it ("map to"), rather than the tree. */
+  placedByUser: boolean;
+}
+
+export interface SpellingVocabulary {
+  entries: GenreSpellingEntry[];
+  suggestions: SpellingSuggestion[];
+}
+
+export interface SpellingEditOptions {
+  /** Also rewrite the genre tags of the files that spell the genres (opt-in), as part of the edit. */
+  writeTags?: boolean;
+  /** Told before the first file and after each. */
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+export interface SpellingEditResult {
+  editId: number;
+  summary: string;
+  files: FileTagChange[];
+}
+
+/** A change refused because a bulk tag write is still under way. */
+export class GenreBusyError extends Error {
+  override readonly name = 'GenreBusyError';
+}
+
 export class NothingToUndoError extends Error {
   override readonly name = 'NothingToUndoError';
 }
@@ -113,6 +161,16 @@ export class NothingToUndoError extends Error {
 /** An undo or redo refused because a file it would rewrite changed behind Timbre's back. */
 export class EditBlockedError extends Error {
   override readonly name = 'EditBlockedError';
+}
+
+/** A planned file write of an edit, done after the edit's database part. */
+interface PendingWrite {
+  file: FileTagChange;
+  path: string;
+  fingerprint: FileFingerprint;
+  genres: string[];
+  trackId: number | null;
+  editId: number;
 }
 
 /** One track's (or file's) part of an edit: the genres it ends with and how new ones count as confirmed. */
@@ -136,6 +194,9 @@ export class GenreService {
   private readonly tracks: TracksRepo;
   private readonly writer: TagWriter;
   private readonly onTracksChanged: (trackIds: number[]) => void;
+  private bulkWriting = false;
+  /** While writingInSteps runs a track edit: the edit's file writes, left for it to do in steps. */
+  private deferredWrites: PendingWrite[] | null = null;
 
   constructor(db: Db, options: GenreServiceOptions = {}) {
     this.genres = new GenresRepo(db);
@@ -263,11 +324,212 @@ export class GenreService {
   }
 
   /**
+   * Every genre the library holds: the tag spellings its files carry and the confirmed genres, grouped
+   * by the name the library shows for them, each with its counts and its place in the genre tree;
+   * and the merges worth suggesting.
+   */
+  spellingVocabulary(): SpellingVocabulary {
+    const confirmed = this.genres.list();
+    const tagSpellings = this.genres.tagSpellings();
+    const userPlacements = this.genres.treePlacements();
+    const byName = new Map<string, { name: string; genre: (typeof confirmed)[number] | null; spellings: SpellingCount[] }>();
+    const entryOf = (name: string) => {
+      const key = genreKey(name);
+      let entry = byName.get(key);
+      if (!entry) byName.set(key, (entry = { name, genre: null, spellings: [] }));
+      return entry;
+    };
+    for (const genre of confirmed) entryOf(genre.name).genre = genre;
+    for (const spelling of tagSpellings) entryOf(this.canonicalName(spelling.spelling)).spellings.push(spelling);
+    const entries: GenreSpellingEntry[] = [...byName.values()].map(({ name, genre, spellings }) => {
+      const { placement, byUser } = placeSpellings([name, ...spellings.map((entry) => entry.spelling)], userPlacements);
+      return {
+        name,
+        genreId: genre?.id ?? null,
+        spellings: spellings.sort((a, b) => b.trackCount - a.trackCount || a.spelling.localeCompare(b.spelling)),
+        aliases: genre ? genre.aliasKeys.filter((key) => key !== genreKey(name)) : [],
+        tagTrackCount: spellings.length === 1 ? spellings[0].trackCount : this.genres.tracksWithTagSpellings(spellings.map((entry) => entry.spelling)).length,
+        confirmedTrackCount: genre?.trackCount ?? 0,
+        placement: placement.kind === 'families' ? { kind: 'families', families: [...placement.familyIds] } : { kind: placement.kind },
+        placedByUser: byUser,
+      };
+    });
+    entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+    const vocabularyKeys = new Set(confirmed.map((genre) => genreKey(genre.name)));
+    const counts = new Map<string, SpellingCount>();
+    for (const spelling of tagSpellings) counts.set(spelling.spelling, { ...spelling });
+    // Confirmed genres no file spells take part too, so "Rap" tags are offered to an existing Hip-Hop.
+    for (const genre of confirmed) if (!counts.has(genre.name)) counts.set(genre.name, { spelling: genre.name, trackCount: genre.trackCount });
+    const suggestions = suggestMerges([...counts.values()], (spelling) => vocabularyKeys.has(genreKey(spelling)) && confirmed.some((genre) => genre.name === spelling));
+    return { entries, suggestions };
+  }
+
+  /**
+   * Merges genres given by any spelling (tag spellings, confirmed genres, or both) into `target`: from
+   * then on they all read as the target, and with writeTags every file whose tags spell one of them
+   * (or the target another way) gets the target's spelling. One edit: undo restores the vocabulary
+   * and every file's bytes. Files are checked against the library's version of them before anything
+   * changes (a file changed since the last scan stops the edit).
+   */
+  async mergeSpellings(sources: readonly string[], target: string, options: SpellingEditOptions = {}): Promise<SpellingEditResult> {
+    const names = sources.map((source) => this.canonicalName(source));
+    const targetName = this.genres.resolve(target)?.name ?? cleanGenreName(target);
+    const summary = `merge genre ${[...new Set(names)].join(', ')} into ${targetName}`;
+    return this.reshape('merge-genres', sources, target, summary, options);
+  }
+
+  /** Renames a genre given by any spelling; like mergeSpellings into a new name. */
+  async renameSpelling(spelling: string, newName: string, options: SpellingEditOptions = {}): Promise<SpellingEditResult> {
+    return this.reshape('rename-genre', [spelling], newName, `rename genre ${this.canonicalName(spelling)} → ${cleanGenreName(newName)}`, options);
+  }
+
+  /**
+   * Splits a spelling off the genre it resolves to (one merged into it earlier, or a built-in synonym):
+   * it becomes a genre of its own, named as spelled. Tracks confirmed as the genre keep it.
+   */
+  splitOffSpelling(spelling: string): number {
+    this.assertIdle();
+    const name = cleanGenreName(spelling);
+    const problem = genreNameProblem(name);
+    if (problem) throw new GenreNameError(problem);
+    const owner = this.genres.resolve(name);
+    const shownAs = this.canonicalName(name);
+    if (genreKey(shownAs) === genreKey(name)) throw new GenreNameError(`'${name}' is a genre of its own already`);
+    const tagTracks = this.genres.tracksWithTagSpellings(this.spellingsReadingAs([name]));
+    const editId = this.genres.transaction(() => {
+      const before: EditData = { state: this.genres.captureState(owner ? [owner.id] : [], []) };
+      const id = Number(this.genres.resolveOrCreateExact(name).id);
+      before.state.genres.push({ id, deleted: true });
+      const after: EditData = { state: this.genres.captureState(owner ? [owner.id, id] : [id], []) };
+      return this.journal.insertEdit({ kind: 'split-genre', summary: `split ${name} off ${shownAs}`, undoData: before, redoData: after });
+    });
+    this.report(tagTracks);
+    return editId;
+  }
+
+  /**
+   * Places a genre (any spelling) in the genre tree: on a family, 'outside' the tree, or back where the
+   * tree itself puts it (null). Every spelling that reads as that genre follows.
+   */
+  mapSpelling(spelling: string, node: UserPlacement | null): number {
+    this.assertIdle();
+    const name = this.canonicalName(spelling);
+    const known = this.genres.resolve(name) !== null || this.spellingsReadingAs([name]).length > 0;
+    if (!known) throw new GenreNameError(`no genre '${cleanGenreName(spelling)}' in the library`);
+    const key = genreKey(name);
+    const stored = node === null ? null : encodePlacement(node);
+    const previous = this.genres.treePlacement(key);
+    const where = node === null ? 'where the genre tree puts it' : node === 'outside' ? 'outside the genre tree' : node.map((id) => genreFamily(id)?.name ?? id).join(' + ');
+    const editId = this.genres.transaction(() => {
+      this.genres.setTreePlacement(key, stored);
+      const before: EditData = { state: { genres: [], tracks: [] }, placements: [{ key, placement: previous }] };
+      const after: EditData = { state: { genres: [], tracks: [] }, placements: [{ key, placement: stored }] };
+      return this.journal.insertEdit({ kind: 'map-genre', summary: `map genre ${name} → ${where}`, undoData: before, redoData: after });
+    });
+    return editId;
+  }
+
+  /** The tag spellings (as written) that the library shows as one of these names. */
+  private spellingsReadingAs(names: readonly string[]): string[] {
+    const keys = new Set(names.map((name) => genreKey(this.canonicalName(name))));
+    return this.genres
+      .tagSpellings()
+      .map(({ spelling }) => spelling)
+      .filter((spelling) => keys.has(genreKey(this.canonicalName(spelling))));
+  }
+
+  private async reshape(kind: string, sources: readonly string[], target: string, summary: string, options: SpellingEditOptions): Promise<SpellingEditResult> {
+    this.assertIdle();
+    this.recover();
+    const problem = genreNameProblem(target);
+    if (problem) throw new GenreNameError(problem);
+    for (const source of sources) {
+      if (this.genres.resolve(source) === null && this.spellingsReadingAs([source]).length === 0) {
+        throw new GenreNameError(`no genre '${cleanGenreName(source)}' in the library`);
+      }
+    }
+    const targetOwner = this.genres.resolve(target);
+    const targetName = targetOwner?.name ?? cleanGenreName(target);
+    const sourceGenres = [...new Map(sources.map((source) => this.genres.resolve(source)).filter((genre): genre is Genre => genre !== null && genre.id !== targetOwner?.id).map((genre) => [genre.id, genre])).values()];
+    // Every spelling the files hold that will read as the target; the ones spelt otherwise get rewritten.
+    const spellings = this.spellingsReadingAs([...sources, target]);
+    const rewritten = spellings.filter((spelling) => spelling !== targetName);
+    const sourceKeys = new Set([...sources, ...spellings].map(genreKey).filter((key) => key !== genreKey(targetName)));
+    const vocabularyChanges =
+      targetOwner === null ||
+      sourceGenres.length > 0 ||
+      [...sourceKeys].some((key) => this.genres.resolveKey(key)?.id !== targetOwner.id) ||
+      (kind === 'rename-genre' && targetOwner.name !== cleanGenreName(target));
+    if (!vocabularyChanges && !(options.writeTags && rewritten.length > 0)) {
+      throw new GenreNameError(`'${cleanGenreName(sources.join("', '"))}' already ${sources.length === 1 ? 'reads' : 'read'} as ${targetName}${rewritten.length > 0 ? '; write the tags to change the files' : ''}`);
+    }
+
+    const tagTrackIds = this.genres.tracksWithTagSpellings(rewritten);
+    const contexts = this.tracks.genreContexts(tagTrackIds);
+    const rewrittenSet = new Set(rewritten);
+    const fileItems: Array<{ target: GenreTarget; genres: string[] }> = [];
+    if (options.writeTags) {
+      for (const trackId of tagTrackIds) {
+        const track = contexts.get(trackId);
+        if (!track) continue;
+        const genres = uniqueByKey(track.tagGenres.map((spelling) => (rewrittenSet.has(spelling) ? targetName : spelling)));
+        fileItems.push({ target: { path: track.path, trackId, known: { size: track.size, mtimeMs: track.mtimeMs } }, genres });
+      }
+    }
+    // All files are checked before anything changes, as for track edits.
+    const planned = fileItems.map((item) => withoutBytes(this.plan(item.target, item.genres)));
+    const writes = planned.filter((plan) => plan.changed).length;
+    const fullSummary = `${summary}${writes > 0 ? ` (tags written to ${writes} file${writes === 1 ? '' : 's'})` : ''}`;
+
+    const confirmedTracks = sourceGenres.flatMap((genre) => this.genres.tracksWithGenre(genre.id));
+    // The spellings whose shown name the edit changes (the target's own keep theirs).
+    const renamedSpellings = this.spellingsReadingAs(sources).filter((spelling) => genreKey(this.canonicalName(spelling)) !== genreKey(targetName) || kind === 'rename-genre');
+    const editId = this.genres.transaction(() => {
+      const now = Date.now();
+      const touched = [...(targetOwner ? [targetOwner.id] : []), ...sourceGenres.map((genre) => genre.id)];
+      const before: EditData = { state: this.genres.captureState(touched, confirmedTracks) };
+      let targetId: number;
+      if (targetOwner) {
+        targetId = targetOwner.id;
+        if (kind === 'rename-genre' && targetOwner.name !== cleanGenreName(target)) this.genres.rename(targetId, target);
+      } else if (sourceGenres.length === 1) {
+        // A genre renamed keeps its id (and so every reference to it).
+        targetId = sourceGenres[0].id;
+        this.genres.rename(targetId, target);
+      } else {
+        targetId = this.genres.resolveOrCreateExact(target, now).id;
+        before.state.genres.push({ id: targetId, deleted: true });
+      }
+      for (const genre of sourceGenres) if (genre.id !== targetId) this.genres.merge(genre.id, targetId);
+      for (const key of sourceKeys) this.genres.setAlias(key, targetId);
+      const after: EditData = { state: this.genres.captureState(new Set([...touched, targetId]), confirmedTracks) };
+      return this.journal.insertEdit({ kind, summary: fullSummary, undoData: before, redoData: after }, now);
+    });
+    // The names shown change at once; the files follow with progress.
+    this.report([...confirmedTracks, ...this.genres.tracksWithTagSpellings(renamedSpellings)]);
+
+    const files: FileTagChange[] = planned.map(({ path, format, fields, changed }) => ({ path, format, fields, changed, writeId: null, error: null }));
+    await this.writeInSteps(
+      planned.flatMap(({ path, fingerprint, changed }, index) =>
+        changed ? [{ file: files[index], path, fingerprint, genres: fileItems[index].genres, trackId: fileItems[index].target.trackId, editId }] : [],
+      ),
+      options.onProgress,
+    );
+    return { editId, summary: fullSummary, files };
+  }
+
+  /** Refuses a change while a bulk tag write is under way (it would interleave with its files). */
+  private assertIdle(): void {
+    if (this.bulkWriting) throw new GenreBusyError('a bulk tag write is under way; wait for it to finish');
+  }
+
+  /**
    * Undoes the newest edit still done: files get back their exact earlier bytes, then the database its
    * earlier state. If any of the edit's files changed since Timbre wrote them, nothing is undone,
    * unless `keepChangedFiles`: then those files are left as they are and the rest is undone.
    */
   undo(options: { keepChangedFiles?: boolean } = {}): UndoRedoResult {
+    this.assertIdle();
     this.recover();
     const edit = this.journal.lastDone<EditData>();
     if (!edit) throw new NothingToUndoError('nothing to undo');
@@ -279,6 +541,7 @@ export class GenreService {
 
   /** Redoes the edit undone last (until a new edit supersedes it); `keepChangedFiles` as for undo. */
   redo(options: { keepChangedFiles?: boolean } = {}): UndoRedoResult {
+    this.assertIdle();
     this.recover();
     const edit = this.journal.lastUndone<EditData>();
     if (!edit) throw new NothingToUndoError('nothing to redo');
@@ -315,6 +578,7 @@ export class GenreService {
    * already had keeps when and how it was first confirmed.
    */
   private edit(kind: string, describe: (what: string) => string, items: EditItem[], skipped: number[], options: TrackEditOptions): SetGenresResult {
+    this.assertIdle();
     this.recover();
     // Plans are checked up front but not kept: each file is read again right before it is written (and
     // must still match the fingerprint seen here), so a bulk edit holds one file in memory at a time.
@@ -369,23 +633,76 @@ export class GenreService {
       return this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
     });
 
-    const rewritten: number[] = [];
-    planned.forEach(({ path, fingerprint, changed }, index) => {
-      if (!changed) return;
-      const { target, genres: names } = items[index];
-      try {
-        const plan = planGenreWrite(path, names);
-        const difference = describeFingerprintDifference(fingerprint, plan.fingerprint);
-        if (difference) throw new StaleFileError(path, difference);
-        files[index].writeId = this.writer.apply(plan, result.editId!)?.id ?? null;
-      } catch (error) {
-        files[index].error = (error as Error).message;
-        return;
-      }
-      if (target.trackId !== null && this.recordFileVersion(target.trackId, path, names)) rewritten.push(target.trackId);
-    });
-    this.report([...changedTracks.keys(), ...rewritten]);
+    const writes: PendingWrite[] = planned.flatMap(({ path, fingerprint, changed }, index) =>
+      changed ? [{ file: files[index], path, fingerprint, genres: items[index].genres, trackId: items[index].target.trackId, editId: result.editId! }] : [],
+    );
+    if (this.deferredWrites) {
+      this.report(changedTracks.keys());
+      this.deferredWrites.push(...writes);
+    } else {
+      this.report([...changedTracks.keys(), ...writes.flatMap((write) => (this.writeOne(write) ? [write.trackId!] : []))]);
+    }
     return result;
+  }
+
+  /**
+   * Runs a track edit (setTrackGenres, addTrackGenre, …) with its file writes spread over turns of the
+   * event loop: `onProgress` hears of each file, and the rows the written files change are announced in
+   * batches as they go, so a view can follow a bulk write instead of waiting for its end.
+   */
+  async writingInSteps(change: () => SetGenresResult, onProgress?: (progress: { done: number; total: number }) => void): Promise<SetGenresResult> {
+    this.assertIdle();
+    this.deferredWrites = [];
+    let result: SetGenresResult;
+    let writes: PendingWrite[];
+    try {
+      result = change();
+    } finally {
+      writes = this.deferredWrites;
+      this.deferredWrites = null;
+    }
+    await this.writeInSteps(writes, onProgress);
+    return result;
+  }
+
+  /** Writes one planned file; true when the library recorded its new version. Errors land in its FileTagChange. */
+  private writeOne({ file, path, fingerprint, genres, trackId, editId }: PendingWrite): boolean {
+    try {
+      const plan = planGenreWrite(path, genres);
+      const difference = describeFingerprintDifference(fingerprint, plan.fingerprint);
+      if (difference) throw new StaleFileError(path, difference);
+      file.writeId = this.writer.apply(plan, editId)?.id ?? null;
+    } catch (error) {
+      file.error = (error as Error).message;
+      return false;
+    }
+    return trackId !== null && this.recordFileVersion(trackId, path, genres);
+  }
+
+  /** Writes files one per turn of the event loop, with progress, announcing changed rows in batches. */
+  private async writeInSteps(writes: readonly PendingWrite[], onProgress?: (progress: { done: number; total: number }) => void): Promise<void> {
+    const total = writes.length;
+    onProgress?.({ done: 0, total });
+    if (total === 0) return;
+    this.bulkWriting = true;
+    try {
+      let pending: number[] = [];
+      let reportedAt = Date.now();
+      for (const [index, write] of writes.entries()) {
+        if (this.writeOne(write)) pending.push(write.trackId!);
+        // Rows follow the files in batches: often enough to watch, rarely enough not to flood the views.
+        if (Date.now() - reportedAt >= ROWS_FOLLOW_MS) {
+          this.report(pending);
+          pending = [];
+          reportedAt = Date.now();
+        }
+        onProgress?.({ done: index + 1, total });
+        await new Promise((resolveTurn) => setImmediate(resolveTurn));
+      }
+      this.report(pending);
+    } finally {
+      this.bulkWriting = false;
+    }
   }
 
   /**
@@ -482,6 +799,7 @@ export class GenreService {
   }
 
   private recordVocabularyEdit(kind: string, summary: string, genreIds: number[], trackIds: number[], change: () => void): number {
+    this.assertIdle();
     return this.genres.transaction(() => {
       const before: EditData = { state: this.genres.captureState(genreIds, trackIds) };
       change();
@@ -520,6 +838,7 @@ export class GenreService {
     const namesBefore = new Map(data.state.genres.map((genre) => [genre.id, this.genres.byId(genre.id)?.name]));
     this.genres.transaction(() => {
       this.genres.applyState(data.state);
+      for (const { key, placement } of data.placements ?? []) this.genres.setTreePlacement(key, placement);
       this.journal.setEditState(edit.id, state);
     });
     // Changed: the tracks the edit names, the tracks of a genre renamed back or forth, and rewritten files.

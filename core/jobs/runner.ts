@@ -238,7 +238,7 @@ export class AnalysisRunner {
             features.save(reply.trackId, { analysisVersion: ANALYSIS_VERSION, analysedAt: now, ...reply.features });
             if (reply.predictions) predictions.save(reply.trackId, reply.predictions, now, this.deps.activeHead?.predict(reply.predictions) ?? null);
             if (reply.backbone) this.deps.backboneFeatures?.save(reply.trackId, reply.backbone, now);
-            tracks.setStatus(reply.trackId, 'done', null, now);
+            tracks.setStatus(reply.trackId, 'done', reply.problem ?? null, now);
           }
           queue.complete(job);
           this.session.done++;

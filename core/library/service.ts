@@ -1,6 +1,7 @@
 import type { FSWatcher } from 'chokidar';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { resolve, sep } from 'node:path';
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
 import type { PredictionsRepo } from '../db/repos/predictions.js';
@@ -53,6 +54,22 @@ export const TRACK_CHANGES_WINDOW_MS = 200;
 const CENTROID_MEAN = FMA518_KEYS.indexOf('spectral_centroid.mean.01');
 const RMS_MEAN = FMA518_KEYS.indexOf('rmse.mean.01');
 
+/** A folder that cannot be added: not found, or not one to add (a file, one already in the library). */
+export class FolderError extends Error {
+  override readonly name = 'FolderError';
+  constructor(
+    message: string,
+    readonly reason: 'not-found' | 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+/** "~" and "~/…" are the user's home folder, as in a shell. */
+export function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') || (sep === '\\' && path.startsWith('~\\')) ? homedir() + path.slice(1) : path;
+}
+
 /** The library: folders, scans, watching and analysis, behind the LibraryService contract. */
 export class Library implements LibraryService {
   private readonly scans = new Map<number, Promise<ScanSummary>>();
@@ -76,14 +93,18 @@ export class Library implements LibraryService {
   }
 
   async addFolder(path: string): Promise<FolderInfo> {
-    const absolute = resolve(path);
+    const absolute = resolve(expandHome(path.trim()));
     let isDirectory = false;
     try {
       isDirectory = statSync(absolute).isDirectory();
     } catch {
-      throw new Error(`folder not found: ${absolute}`);
+      throw new FolderError(`folder not found: ${absolute}`, 'not-found');
     }
-    if (!isDirectory) throw new Error(`not a folder: ${absolute}`);
+    if (!isDirectory) throw new FolderError(`not a folder: ${absolute}`, 'invalid');
+    // A folder inside one the library already has is already scanned and watched: adding it as a
+    // folder of its own would list it twice. (The same folder again is fine: it is scanned again.)
+    const container = this.deps.folders.list().find((folder) => absolute.startsWith(folder.path.endsWith(sep) ? folder.path : folder.path + sep));
+    if (container) throw new FolderError(`${absolute} is already in the library: it is inside ${container.path}`, 'invalid');
     const folder = this.deps.folders.add(absolute);
     void this.scanFolder(folder.id).catch(() => undefined);
     if (this.deps.watch) void this.startWatching(folder);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase, type Db } from '../db/open.js';
 import { BackboneFeaturesRepo } from '../db/repos/backbone-features.js';
 import { FeaturesRepo } from '../db/repos/features.js';
+import { DuplicatesService } from '../duplicates/service.js';
 import { PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { builtinGenre } from '../genres/vocabulary.js';
@@ -22,6 +23,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
   const statistics = new FeaturesRepo(db).statistics();
   const embeddings = backboneEmbeddings(db) ?? new PredictionsRepo(db).embeddings();
+  const duplicateGroups = new DuplicatesService(db).groupOfTrack();
   const result: SimilarityTrack[] = [];
   for (const row of tracks.summaries()) {
     if (row.status !== 'done') continue;
@@ -41,6 +43,7 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
       tempoBpm: stored.tempoBpm,
       mir: stored.fma518,
       embedding: embeddings.get(row.id) ?? null,
+      duplicateGroup: duplicateGroups.get(row.id) ?? null,
     });
   }
   return result;

@@ -17,6 +17,8 @@ export interface SimilarityTrack extends TrackFeatures {
   genre?: string | null;
   durationSec?: number | null;
   tempoBpm?: number | null;
+  /** Set on tracks that are one recording in several files (core/duplicates): they share the group. */
+  duplicateGroup?: number | null;
 }
 
 export interface SimilarTrack {
@@ -62,14 +64,32 @@ export class LibrarySimilarity {
     return row;
   }
 
-  /** The k tracks most similar to the seed, without the seed itself, each with its reasons. */
+  /**
+   * The k tracks most similar to the seed, without the seed itself, each with its reasons. Of a
+   * recording in several files (duplicates) only the closest file is given, and none of the seed's.
+   */
   similar(seed: Seed, k: number): SimilarTrack[] {
     const seedRow = 'trackId' in seed ? this.rowOf(seed.trackId) : null;
     const seedTrack = seedRow === null ? (seed as { features: SimilarityTrack }).features : this.tracks[seedRow];
-    const neighbours =
+    const recordings = new Set<number>();
+    if (seedRow !== null && seedTrack.duplicateGroup != null) recordings.add(seedTrack.duplicateGroup);
+    const exclude = new Set<number>();
+    if (seedRow !== null) exclude.add(seedRow);
+    for (const [row, track] of this.tracks.entries()) if (track.duplicateGroup != null && recordings.has(track.duplicateGroup)) exclude.add(row);
+    const unique = (row: number) => {
+      const group = this.tracks[row].duplicateGroup;
+      if (group == null) return true;
+      if (recordings.has(group)) return false;
+      recordings.add(group);
+      return true;
+    };
+    // Duplicates among the neighbours take room: ask for enough to fill k after dropping them.
+    const duplicated = this.tracks.filter((track) => track.duplicateGroup != null).length;
+    const candidates =
       seedRow === null
-        ? this.index.search(trackVector(seedTrack, this.space), { k })
-        : this.index.searchFromRow(seedRow, { k });
+        ? this.index.search(trackVector(seedTrack, this.space), { k: k + duplicated, exclude })
+        : this.index.search(this.index.vector(seedRow), { k: k + duplicated, exclude });
+    const neighbours = candidates.filter(({ row }) => unique(row)).slice(0, k);
     return neighbours.map(({ row, score }) => ({
       track: this.tracks[row],
       score,

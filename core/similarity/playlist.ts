@@ -14,6 +14,8 @@ export interface PlaylistTrack {
   genres?: readonly string[];
   durationSec?: number | null;
   tempoBpm?: number | null;
+  /** Tracks that are one recording in several files share a group; a playlist holds one of them. */
+  duplicateGroup?: number | null;
 }
 
 export interface PlaylistRequest {
@@ -78,9 +80,12 @@ export function buildPlaylist(
   const caps = new VarietyCaps(request.maxPerArtist, request.maxPerAlbum);
   const chosen: number[] = [];
   let totalDuration = 0;
+  const recordings = new Set<number>();
   for (const seed of seeds) {
     chosen.push(seed);
     caps.add(tracks[seed]);
+    const group = tracks[seed].duplicateGroup;
+    if (group != null) recordings.add(group);
     totalDuration += knownDuration(tracks[seed]) ?? 0;
   }
 
@@ -106,6 +111,11 @@ export function buildPlaylist(
     const duration = knownDuration(track);
     if (byDuration && (duration === null || duration > remaining)) continue;
     if (!caps.allows(track)) continue;
+    // Another file of a recording already in the playlist (a seed's copy included) is not a new track.
+    if (track.duplicateGroup != null) {
+      if (recordings.has(track.duplicateGroup)) continue;
+      recordings.add(track.duplicateGroup);
+    }
     chosen.push(row);
     caps.add(track);
     totalDuration += duration ?? 0;

@@ -70,6 +70,11 @@ export interface AnalyseSuccess {
   predictions: GenrePredictions | null;
   /** The active pretrained backbone's tags and embedding of the same excerpt; absent or null without one. */
   backbone?: StoredBackboneFeatures | null;
+  /**
+   * What is wrong with a file that analysed anyway (its audio ends before its header says), shown on
+   * the Problems page beside the kept analysis; null when nothing is.
+   */
+  problem?: string | null;
 }
 
 export interface AnalyseFailure {

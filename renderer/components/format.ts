@@ -31,6 +31,20 @@ export function genreHue(genre: string): number {
   return (hash >>> 0) % 360;
 }
 
+/**
+ * A genre's colour, the one every view uses (table, bars, timeline, Genres page, map): its hue at 62 %
+ * saturation, as #rrggbb so that a canvas can take it apart too.
+ */
 export function genreColor(genre: string, lightness = 58): string {
-  return `hsl(${genreHue(genre)} 62% ${lightness}%)`;
+  return hslToHex(genreHue(genre), 0.62, lightness / 100);
+}
+
+function hslToHex(hue: number, saturation: number, lightness: number): string {
+  const chroma = (1 - Math.abs(2 * lightness - 1)) * saturation;
+  const channel = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    const value = lightness - chroma / 2 * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(255 * value).toString(16).padStart(2, '0');
+  };
+  return `#${channel(0)}${channel(8)}${channel(4)}`;
 }

@@ -11,7 +11,8 @@ export type Section =
   | 'confusion'
   | 'queue'
   | 'albums'
-  | 'artists';
+  | 'artists'
+  | 'duplicates';
 
 interface AppState {
   info: AppInfo | null;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { GenreEditEntry, GenreEditResult, GenreEditState, GenreInfo } from '../../core/api/contract.js';
+import type { GenreEditEntry, GenreEditResult, GenreEditState, GenreInfo, GenreSpellings, TagWriteProgress } from '../../core/api/contract.js';
 import { api } from '../api/client.js';
 import { buildQuery, useLibraryStore } from './library.js';
 import { useTrackStore } from './track.js';
@@ -20,6 +20,10 @@ const NOTHING_TO_UNDO: GenreEditState = { canUndo: false, canRedo: false, undoSu
 interface GenresState {
   editState: GenreEditState;
   vocabulary: GenreInfo[];
+  /** Every genre the library holds (tag spellings and confirmed genres), for the Genres page. */
+  spellings: GenreSpellings | null;
+  /** A bulk tag write under way (files written of the total), else null. */
+  tagWrite: TagWriteProgress | null;
   /** The newest edits first, for the Genres page. */
   history: GenreEditEntry[];
   /** Every name the autocomplete offers: the vocabulary first, then built-in, tag and model genres. */
@@ -40,6 +44,14 @@ interface GenresState {
   loadEditState(): Promise<void>;
   loadVocabulary(): Promise<void>;
   loadHistory(): Promise<void>;
+  loadSpellings(): Promise<void>;
+  receiveTagWriteProgress(progress: TagWriteProgress): void;
+  /** Merges genres (any spelling) into `target`; with writeTags the files get the target's spelling. */
+  mergeSpellings(sources: string[], target: string): Promise<boolean>;
+  renameSpelling(spelling: string, name: string): Promise<boolean>;
+  splitOffSpelling(spelling: string): Promise<boolean>;
+  /** Places a genre in the tree: a family id, 'outside', or null for the tree's own place. */
+  mapSpelling(spelling: string, family: string | null): Promise<boolean>;
   /** After 'genres-changed' from any window: the undo state, the vocabulary and the affected views. */
   receiveChange(state: GenreEditState): void;
 
@@ -98,7 +110,7 @@ export const useGenresStore = create<GenresState>((set, get) => {
       get().showToast(messageOf(error), 'error');
       return false;
     } finally {
-      set({ busy: false });
+      set({ busy: false, tagWrite: null });
     }
   };
 
@@ -122,6 +134,7 @@ export const useGenresStore = create<GenresState>((set, get) => {
     if (openId !== null && trackIds.includes(openId)) void useTrackStore.getState().refresh();
     void get().loadVocabulary();
     void get().loadHistory();
+    void get().loadSpellings();
   };
 
   const undoOrRedo = async (action: 'undo' | 'redo', keepChangedFiles = false) => {
@@ -151,6 +164,8 @@ export const useGenresStore = create<GenresState>((set, get) => {
     editState: NOTHING_TO_UNDO,
     vocabulary: [],
     history: [],
+    spellings: null,
+    tagWrite: null,
     genreNames: [],
     selection: new Set(),
     anchorIndex: null,
@@ -187,11 +202,26 @@ export const useGenresStore = create<GenresState>((set, get) => {
         // The list keeps what it showed.
       }
     },
+    async loadSpellings() {
+      try {
+        set({ spellings: await api.call('genreSpellings') });
+      } catch {
+        // The page keeps what it showed.
+      }
+    },
+    receiveTagWriteProgress(progress) {
+      set({ tagWrite: progress.done >= progress.total ? null : progress });
+    },
     receiveChange(state) {
       set({ editState: state });
       void get().loadVocabulary();
       void get().loadHistory();
+      void get().loadSpellings();
     },
+    mergeSpellings: (sources, target) => run(() => api.call('mergeSpellings', { sources, target, writeTags: get().writeTags })),
+    renameSpelling: (spelling, name) => run(() => api.call('renameSpelling', { spelling, name, writeTags: get().writeTags })),
+    splitOffSpelling: (spelling) => run(() => api.call('splitOffSpelling', { spelling })),
+    mapSpelling: (spelling, family) => run(() => api.call('mapSpelling', { spelling, family })),
 
     setGenres: (trackIds, genres) => run(() => api.call('setGenres', { trackIds, genres, writeTags: get().writeTags })),
     addGenre: (trackIds, genre) => run(() => api.call('addGenre', { trackIds, genre, writeTags: get().writeTags })),

@@ -61,7 +61,7 @@ export function buildQuery(state: Pick<LibraryState, 'view' | 'search' | 'sort' 
   const query: Omit<TrackQuery, 'offset' | 'limit'> = {};
   if (state.search.trim()) query.search = state.search.trim();
   if (state.sort) query.sort = state.sort;
-  if (state.view === 'problems') query.status = 'error';
+  if (state.view === 'problems') query.problems = true;
   if (filters.genre) query.genre = filters.genre;
   if (filters.predictedGenre) query.predictedGenre = filters.predictedGenre;
   const [low, high] = [Math.min(...filters.confidence), Math.max(...filters.confidence)];

@@ -35,6 +35,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   backbone: () => import('./backbone.js'),
   gap: () => import('./gap.js'),
   albums: () => import('./albums.js'),
+  duplicates: () => import('./duplicates.js'),
 };
 
 async function main(): Promise<void> {

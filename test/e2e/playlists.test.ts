@@ -171,8 +171,9 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
 
     await page.getByRole('button', { name: 'Export M3U8' }).click();
     await form.getByRole('textbox', { name: 'Playlist file path' }).fill(playlistFile);
-    await form.getByRole('radio', { name: 'Absolute' }).check();
-    const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Download' }).click()]);
+    // Still set to relative paths: a download lands in the browser's Downloads, where they would break.
+    assert.equal(await form.getByRole('radio', { name: 'Relative to the playlist file' }).isChecked(), true);
+    const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: /^Download/ }).click()]);
     assert.equal(download.suggestedFilename(), 'road-trip.m3u8');
     checkM3u8(readFileSync((await download.path())!, 'utf8'), expected, (track) => join(musicDir, track.file));
   });
@@ -227,6 +228,9 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
   });
 
   await t.test('the map renders every track by genre; hovering names a point, clicking opens that track', async () => {
+    // A genre has one colour everywhere: the Genres page's dot is the map legend's.
+    await page.getByRole('button', { name: 'Genres', exact: true }).click();
+    const genresPageColour = await page.locator('.vocabulary tr[data-genre="Electronic"] .genre-dot').evaluate((dot) => getComputedStyle(dot).backgroundColor);
     await page.getByRole('button', { name: 'Map', exact: true }).click();
     const canvas = page.getByRole('img', { name: /^Map of/ });
     await canvas.waitFor();
@@ -236,6 +240,8 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     const legend = await page.locator('.map__legend-name').allTextContents();
     assert.deepEqual(new Set(legend), new Set(map.points.map((point) => point.genre ?? 'No genre')));
     assert.equal(await page.locator('.map__legend-item', { hasText: 'Electronic' }).locator('.map__legend-count').textContent(), '3', 'one entry for both spellings');
+    const mapColour = await page.locator('.map__legend-item', { hasText: 'Electronic' }).locator('.genre-dot').evaluate((dot) => getComputedStyle(dot).backgroundColor);
+    assert.equal(mapColour, genresPageColour, 'the map colours Electronic as the Genres page does');
     // The map and the library's genre filter name the tag 'electronic' as the Genres page does.
     assert.ok(!map.points.some((point) => point.genre === 'electronic'), 'map points carry the vocabulary name');
     const { genres } = await api<TrackFacets>('trackFacets');

@@ -4,6 +4,7 @@ import type { ApiEventName } from '../../core/api/contract.js';
 import { createDispatcher, EVENT_INTERVAL_MS } from '../../core/api/dispatch.js';
 import { openDatabase } from '../../core/db/open.js';
 import { PredictionsRepo } from '../../core/db/repos/predictions.js';
+import { DuplicatesService } from '../../core/duplicates/service.js';
 import { GenreService } from '../../core/genres/service.js';
 import { RetrainService } from '../../core/retrain/service.js';
 import { SimilarityService } from '../../core/similarity/service.js';
@@ -62,6 +63,7 @@ function fakeCore(tracks: TrackSummary[], predictions = new Map<number, NonNulla
     library,
     genres: new GenreService(openDatabase(':memory:')),
     similarity: new SimilarityService({ db: openDatabase(':memory:') }),
+    duplicates: new DuplicatesService(openDatabase(':memory:')),
     retrain: new RetrainService({ db: retrainDb, predictions: new PredictionsRepo(retrainDb), events: { emit: () => {} } }),
     dbPath: ':memory:',
     artDir: '/nonexistent/art',

@@ -173,6 +173,19 @@ test('with writeTags the genre goes into the file too, and undo restores the fil
   assert.deepEqual((await row(dispatcher, track.id)).genres, []);
 });
 
+test('a bulk write to files reports its progress file by file', async (t) => {
+  const { dispatcher, tracks, events } = await setUp(t);
+  const ids = tracks.slice(0, 12).map((track) => track.id);
+  events.length = 0;
+  const written = await ok<GenreEditResult>(dispatcher, 'setGenres', { trackIds: ids, genres: ['Jazz'], writeTags: true });
+  assert.deepEqual(written.fileErrors, []);
+  const progress = events.filter((event) => event.event === 'tag-write-progress').map((event) => event.payload as { done: number; total: number });
+  assert.deepEqual(progress.map(({ done }) => done), [...Array(13).keys()]);
+  assert.ok(progress.every(({ total }) => total === 12));
+  await waitFor('the rows announced', () => events.some((event) => event.event === 'tracks-changed'));
+  for (const id of ids) assert.deepEqual((await row(dispatcher, id)).genres, ['Jazz']);
+});
+
 test('an undo that would overwrite a file changed behind Timbre\'s back says so, and can leave that file and undo the rest', async (t) => {
   const { dispatcher, byTitle } = await setUp(t);
   const track = byTitle('Pop Study 6');
@@ -227,6 +240,48 @@ test('the vocabulary: counts, aliases, suggestions, rename and merge', async (t)
 
   const refusal = await refused(dispatcher, 'renameGenre', [{ id: 999_999, name: 'X' }]);
   assert.match(refusal.message, /no genre/);
+});
+
+test('tag genres are in the vocabulary; merging two tag spellings writes the files with progress, the rows follow, undo restores them', async (t) => {
+  const { dispatcher, tracks, events } = await setUp(t);
+  type Spellings = { entries: Array<{ name: string; tagTrackCount: number; confirmedTrackCount: number; placement: { kind: string; families?: string[] } }>; families: Array<{ id: string }> };
+  let spellings = await ok<Spellings>(dispatcher, 'genreSpellings');
+  assert.deepEqual(
+    spellings.entries.map(({ name, tagTrackCount, confirmedTrackCount }) => [name, tagTrackCount, confirmedTrackCount]),
+    [['Classical', 2, 0], ['Electronic', 2, 0], ['Pop', 2, 0], ['Rock', 2, 0]],
+    'the tag genres of a library nobody confirmed anything in',
+  );
+  assert.deepEqual(spellings.entries.find((entry) => entry.name === 'Pop')!.placement, { kind: 'families', families: ['pop'] });
+  assert.equal(spellings.families.length, 17);
+
+  const pop = tracks.filter((track) => track.tagGenre === 'Pop').map((track) => track.id);
+  const paths = await Promise.all(pop.map(async (id) => (await ok<TrackDetail>(dispatcher, 'getTrack', { id })).path));
+  const before = paths.map((path) => readFileSync(path));
+  events.length = 0;
+  const merged = await ok<GenreEditResult>(dispatcher, 'mergeSpellings', { sources: ['Pop'], target: 'Rock', writeTags: true });
+  assert.equal(merged.summary, 'merge genre Pop into Rock (tags written to 2 files)');
+  assert.deepEqual(merged.fileErrors, []);
+  assert.deepEqual(merged.trackIds.sort(), pop.sort());
+  const progress = events.filter((event) => event.event === 'tag-write-progress').map((event) => event.payload);
+  assert.deepEqual(progress, [{ done: 0, total: 2 }, { done: 1, total: 2 }, { done: 2, total: 2 }]);
+  for (const id of pop) assert.deepEqual((await row(dispatcher, id)).genres, ['Rock'], 'the row reads the written tag');
+  spellings = await ok<Spellings>(dispatcher, 'genreSpellings');
+  assert.equal(spellings.entries.find((entry) => entry.name === 'Rock')!.tagTrackCount, 4);
+  assert.ok(!spellings.entries.some((entry) => entry.name === 'Pop'));
+
+  const undone = await ok<GenreUndoResult>(dispatcher, 'undoGenreEdit');
+  assert.deepEqual(undone.trackIds.sort(), pop.sort());
+  // The seeded WAVs hold no genre tag of their own (the library's tags were written straight into the
+  // database), so the restored files read as untagged.
+  for (const id of pop) assert.deepEqual((await row(dispatcher, id)).genres, []);
+  assert.deepEqual(paths.map((path) => readFileSync(path)), before, 'byte for byte');
+
+  const mapped = await ok<GenreEditResult>(dispatcher, 'mapSpelling', { spelling: 'Rock', family: 'outside' });
+  assert.match(mapped.summary ?? '', /map genre Rock → outside the genre tree/);
+  spellings = await ok<Spellings>(dispatcher, 'genreSpellings');
+  assert.deepEqual(spellings.entries.find((entry) => entry.name === 'Rock')!.placement, { kind: 'outside' });
+  assert.equal((await refused(dispatcher, 'mapSpelling', [{ spelling: 'Rock', family: 'polka' }])).code, 'not-found');
+  assert.match((await refused(dispatcher, 'mergeSpellings', [{ sources: ['Polka'], target: 'Rock' }])).message, /no genre 'Polka'/);
 });
 
 test('select all answers every matching track id in table order', async (t) => {

@@ -127,6 +127,20 @@ test('adding a folder streams events, then the track plays with range requests',
   assert.equal(added.ok, true);
   assert.equal(added.result.path, musicDir);
   await core.library.whenIdle();
+
+  // Folder errors say what is wrong, as 4xx: not found, not a folder, already inside a library folder.
+  const refusal = async (path: string) => {
+    const response = await callApi('addFolder', { path });
+    return { status: response.status, message: JSON.parse(response.body.toString()).error.message as string };
+  };
+  const sub = join(musicDir, 'Sub');
+  mkdirSync(sub, { recursive: true });
+  assert.deepEqual(await refusal(join(musicDir, 'missing')), { status: 404, message: `folder not found: ${join(musicDir, 'missing')}` });
+  assert.deepEqual(await refusal(sub), { status: 400, message: `${sub} is already in the library: it is inside ${musicDir}` });
+  const file = join(musicDir, 'notes.txt');
+  writeFileSync(file, 'not a folder');
+  assert.equal((await refusal(file)).status, 400);
+  assert.equal(core.library.listFolders().length, 1, 'the subfolder was not added again');
   const deadline = Date.now() + 5000;
   while (!(events.includes('tracks-changed') && events.includes('progress') && events.includes('folders-changed')) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -189,3 +189,11 @@ test('sorting matches a plain comparator sort on a larger random library', () =>
   assert.deepEqual(ids(index, { offset: 0, limit: 5000, sort: { key: 'artist', direction: 'asc' } }), reference((track) => track.artist, collator.compare));
   assert.deepEqual(ids(index, { offset: 0, limit: 5000, sort: { key: 'tempoBpm', direction: 'asc' } }), reference((track) => track.tempoBpm, (a, b) => a - b));
 });
+
+test('problems: failed tracks and analysed tracks whose file is damaged, in the list and the count', () => {
+  const damaged = row(7, { title: 'cut', durationSec: 2.9, error: "truncated: the audio ends at 0:03 of 0:30 (the header's length)" });
+  const index = new TrackIndex([...library, damaged]);
+  assert.deepEqual(ids(index, { ...all, problems: true }), [5, 7]);
+  assert.deepEqual(ids(index, { ...all, status: 'error' }), [5]);
+  assert.equal(index.facets().errorCount, 2);
+});

@@ -149,3 +149,15 @@ describe('migration 0005-one-genre-store', () => {
     db.close();
   });
 });
+
+describe('migration 0012-genre-tree-placements', () => {
+  it('adds genre_tree_placements: one placement per spelling key, family ids or outside', () => {
+    const db = upTo(12);
+    assert.deepEqual(columns(db, 'genre_tree_placements'), ['key', 'placement']);
+    db.prepare(`INSERT INTO genre_tree_placements (key, placement) VALUES ('vaporwave', 'electronic'), ('holiday', 'outside'), ('poprock', 'pop,rock')`).run();
+    assert.throws(() => db.prepare(`INSERT INTO genre_tree_placements (key, placement) VALUES ('vaporwave', 'pop')`).run(), /UNIQUE/);
+    assert.throws(() => db.prepare(`INSERT INTO genre_tree_placements (key, placement) VALUES ('', 'pop')`).run(), /CHECK/);
+    assert.throws(() => db.prepare(`INSERT INTO genre_tree_placements (key, placement) VALUES ('x', '')`).run(), /CHECK/);
+    db.close();
+  });
+});

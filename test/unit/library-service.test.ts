@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { onTrackUpdates } from '../../core/events.js';
 import { createCore, type CoreEventMap, type TrackUpdate } from '../../core/index.js';
-import { TRACK_CHANGES_WINDOW_MS, type Library } from '../../core/library/service.js';
+import { expandHome, TRACK_CHANGES_WINDOW_MS, type Library } from '../../core/library/service.js';
 import { toneSamples, writeWav } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
 
@@ -50,6 +51,10 @@ describe('library service', () => {
 
       await assert.rejects(core.library.addFolder(join(music, 'a.wav')), /not a folder/);
       await assert.rejects(core.library.addFolder(join(temp.dir, 'missing')), /folder not found/);
+      assert.equal(expandHome('~/Music'), join(homedir(), 'Music'), '"~" in the add-folder box is the home folder');
+      assert.equal(expandHome('~'), homedir());
+      assert.equal(expandHome('/srv/~music'), '/srv/~music');
+      await assert.rejects(core.library.addFolder('~/surely-no-such-folder-for-timbre'), new RegExp(`folder not found: ${join(homedir(), 'surely-no-such-folder-for-timbre')}`));
 
       await core.library.removeFolder(folder.id);
       assert.deepEqual(core.library.listFolders(), []);

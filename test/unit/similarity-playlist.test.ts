@@ -138,3 +138,12 @@ test('requests that cannot be met are refused or come back short, never padded',
   const playlist = buildPlaylist(index, tracks, { seeds: [0], count: 100, includeGenres: ['polka'] });
   assert.deepEqual(playlist.rows, [0]);
 });
+
+test('a playlist holds one file of a recording: never a copy of a seed, nor two copies of one track', () => {
+  // Rows 0 and 1 are one recording (the seed and its copy); 2 and 3 another; 4 and 5 are distinct.
+  const vectors = new Float32Array([1, 0, 1, 0, 0.9, 0.1, 0.9, 0.1, 0.5, 0.5, 0.1, 0.9]);
+  const index = CosineIndex.fromVectors(vectors, 2);
+  const tracks = [0, 0, 2, 2, null, null].map((duplicateGroup) => ({ duplicateGroup }));
+  const playlist = buildPlaylist(index, tracks, { seeds: [0], count: 10 });
+  assert.deepEqual([...playlist.rows].sort(), [0, 2, 4, 5]);
+});

@@ -3,7 +3,11 @@ import { initBackend, type BackendReport } from '../../ml/backend.js';
 import { ANALYSIS_INPUT_SPEC, inputSpecMismatches } from '../../ml/input-spec.js';
 import { listInstalledModels } from '../../ml/pretrained/loader.js';
 import { defaultModelsDirectory, findEntry, readRegistry } from '../../ml/registry.js';
+import { existsSync } from 'node:fs';
+import { openDatabase } from '../../db/open.js';
+import { ModelVersionsRepo } from '../../db/repos/model-versions.js';
 import { defineCommand } from '../command.js';
+import { libraryPath } from './options.js';
 
 export const summary = 'check the environment: TensorFlow.js backend (and why), ffmpeg, the default genre model, the active pretrained backbone';
 
@@ -13,9 +17,10 @@ interface Check {
   detail: string;
 }
 
-const USAGE = 'usage: timbre doctor [--json]\n\nSet TIMBRE_TF_BACKEND (tfjs-node-gpu, tfjs-node, wasm, cpu) to start the backend ladder lower.';
+const USAGE =
+  "usage: timbre doctor [--db FILE] [--json]\n\nAlso names the model version the library's predictions come from (a version retrained from your fixes, once one is active).\nSet TIMBRE_TF_BACKEND (tfjs-node-gpu, tfjs-node, wasm, cpu) to start the backend ladder lower.";
 
-export const run = defineCommand({ name: 'doctor', usage: USAGE, options: { json: { type: 'boolean' } } }, async ({ values }) => {
+export const run = defineCommand({ name: 'doctor', usage: USAGE, options: { json: { type: 'boolean' }, db: { type: 'string' } } }, async ({ values }) => {
   const checks: Check[] = [];
   let backend: BackendReport | null = null;
   try {
@@ -56,6 +61,8 @@ export const run = defineCommand({ name: 'doctor', usage: USAGE, options: { json
     checks.push({ name: 'pretrained backbone', ok: false, detail: `${model.folder} refused: ${model.problems.join('; ')}` });
   }
 
+  checks.push(libraryModelCheck(values.db));
+
   if (values.json) {
     console.log(JSON.stringify({ checks, backendLadder: backend?.attempts ?? [] }, null, 2));
   } else {
@@ -67,6 +74,39 @@ export const run = defineCommand({ name: 'doctor', usage: USAGE, options: { json
   }
   return checks.every((check) => check.ok) ? 0 : 1;
 });
+
+/**
+ * The model the library's predictions come from: its active version (one retrained from the user's
+ * fixes, or the shipped model). A missing library is no failure: there is nothing to check yet.
+ */
+function libraryModelCheck(dbOption: string | undefined): Check {
+  const name = 'library model';
+  let path: string;
+  try {
+    path = libraryPath(dbOption, { mustExist: false });
+  } catch (error) {
+    return { name, ok: false, detail: message(error) };
+  }
+  if (!existsSync(path)) return { name, ok: true, detail: `no library at ${path} yet: the shipped model will be used` };
+  const db = openDatabase(path);
+  try {
+    const active = new ModelVersionsRepo(db).active();
+    if (!active) return { name, ok: true, detail: `the shipped model (no version recorded yet) in ${path}` };
+    const retrained = active.head !== null;
+    const validation = active.validation ? `, validation accuracy ${active.validation.accuracy.toFixed(3)}` : '';
+    return {
+      name,
+      ok: true,
+      detail: retrained
+        ? `${active.name}, retrained from ${active.trainedOn} confirmed tracks${validation} (active in ${path})`
+        : `${active.name}, the shipped model (active in ${path})`,
+    };
+  } catch (error) {
+    return { name, ok: false, detail: message(error) };
+  } finally {
+    db.close();
+  }
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -2,12 +2,15 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, type Db } from '../../db/open.js';
 import { TracksRepo } from '../../db/repos/tracks.js';
-import { GenreService, NothingToUndoError, type SetGenresResult } from '../../genres/service.js';
+import { GenreService, NothingToUndoError, type GenreSpellingEntry, type SetGenresResult } from '../../genres/service.js';
+import { parseTreeNode } from '../../genres/spellings.js';
+import { GENRE_FAMILIES, genreFamily } from '../../genres/tree.js';
 import { defineCommand, UsageError } from '../command.js';
 import { requireFile } from './audio-file.js';
 import { libraryPath } from './options.js';
+import { ProgressBar, progressBarText } from './progress-bar.js';
 
-export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | rename | merge: fix genres';
+export const summary = 'genre set FILE GENRE… [--write-tags] [--dry-run] | undo | redo | history | list | suggest | rename | merge | split-off | map: fix genres';
 
 const USAGE = `usage:
   timbre genre set FILE GENRE... [--write-tags] [--dry-run] [--db FILE] [--json]
@@ -19,9 +22,18 @@ const USAGE = `usage:
       since then blocks the undo, unless --keep-changed-files leaves such files as they are.
   timbre genre redo [--keep-changed-files] [--db FILE]   re-applies the last undone edit
   timbre genre history [--db FILE] [--json]             the latest edits, newest first, done or undone
-  timbre genre list [--db FILE] [--json]                the vocabulary: tracks per genre, other spellings
-  timbre genre rename GENRE NEW_NAME [--db FILE]
-  timbre genre merge GENRE INTO_GENRE [--db FILE]`;
+  timbre genre list [--db FILE] [--json]
+      Every genre the library holds: tracks whose tags spell it, tracks confirmed as it, where it sits in
+      the genre tree (or 'unknown'), and the spellings the files use for it.
+  timbre genre suggest [--db FILE] [--json]             spellings that probably name one genre, to merge
+  timbre genre rename GENRE NEW_NAME [--write-tags] [--db FILE]
+  timbre genre merge GENRE... INTO_GENRE [--write-tags] [--db FILE]
+      GENRE is any spelling: a tag genre ("Alt. Rock") or a confirmed one. With --write-tags, every file
+      whose tags spell it gets the new spelling, in one edit that 'genre undo' reverts byte for byte.
+  timbre genre split-off SPELLING [--db FILE]            make a spelling merged earlier a genre of its own
+  timbre genre map GENRE FAMILY|outside|tree [--db FILE]
+      Place a genre in the genre tree (a family such as Rock or "Hip-Hop", 'outside' the tree, or
+      'tree': back where the tree itself puts it).`;
 
 /** Each action's arguments: [at least, at most, what they are]. */
 const ARGUMENTS: Record<string, [number, number, string]> = {
@@ -30,8 +42,11 @@ const ARGUMENTS: Record<string, [number, number, string]> = {
   redo: [0, 0, 'no arguments'],
   history: [0, 0, 'no arguments'],
   list: [0, 0, 'no arguments'],
+  suggest: [0, 0, 'no arguments'],
   rename: [2, 2, 'GENRE NEW_NAME'],
-  merge: [2, 2, 'GENRE INTO_GENRE'],
+  merge: [2, Infinity, 'GENRE... INTO_GENRE'],
+  'split-off': [1, 1, 'SPELLING'],
+  map: [2, 2, 'GENRE FAMILY|outside|tree'],
 };
 
 const spec = {
@@ -78,23 +93,61 @@ export const run = defineCommand(spec, async ({ values, positionals: [action, ..
         return 0;
       }
       case 'list': {
-        const genres = service.listGenres();
-        if (values.json) console.log(JSON.stringify(genres, null, 2));
-        else if (genres.length === 0) console.error("no genres yet: 'timbre genre set FILE GENRE' confirms a track's genre");
-        else for (const genre of genres) console.log(`${String(genre.trackCount).padStart(6)}  ${genre.name}${genre.aliases.length ? `  (also: ${genre.aliases.join(', ')})` : ''}`);
+        const { entries } = service.spellingVocabulary();
+        if (values.json) console.log(JSON.stringify(entries, null, 2));
+        else if (entries.length === 0) console.error("no genres yet: no file's tags name a genre, and none is confirmed ('timbre genre set FILE GENRE')");
+        else printVocabulary(entries);
+        return 0;
+      }
+      case 'suggest': {
+        const { suggestions } = service.spellingVocabulary();
+        if (values.json) console.log(JSON.stringify(suggestions, null, 2));
+        else if (suggestions.length === 0) console.error('no suggestions: no two spellings look like one genre');
+        else {
+          for (const suggestion of suggestions) {
+            const spellings = suggestion.spellings.map((entry) => `'${entry.spelling}' (${entry.trackCount})`).join(', ');
+            console.log(`${spellings} → '${suggestion.target}'  [${suggestion.reason}]`);
+          }
+        }
         return 0;
       }
       case 'rename':
       case 'merge': {
-        const editId = action === 'rename' ? service.renameGenre(rest[0], rest[1]) : service.mergeGenres(rest[0], rest[1]);
-        // The edit's own summary names the genres as the vocabulary spells them, not as typed.
-        const summary = service.history(1)[0]?.summary;
-        console.log(`edit #${editId}: ${summary}; 'timbre genre undo' reverts it`);
+        const bar = new ProgressBar();
+        const options = {
+          writeTags: !!values['write-tags'],
+          onProgress: ({ done, total }: { done: number; total: number }) => {
+            if (total > 0) bar.draw(`${progressBarText(done / total)} ${done}/${total} files`, done === total);
+          },
+        };
+        const result =
+          action === 'rename'
+            ? await service.renameSpelling(rest[0], rest[1], options)
+            : await service.mergeSpellings(rest.slice(0, -1), rest[rest.length - 1], options);
+        const failed = result.files.filter((file) => file.error);
+        for (const file of failed) console.error(`${file.path}: NOT written: ${file.error}`);
+        console.log(`edit #${result.editId}: ${result.summary}; 'timbre genre undo' reverts it`);
+        return failed.length > 0 ? 1 : 0;
+      }
+      case 'split-off': {
+        const editId = service.splitOffSpelling(rest[0]);
+        console.log(`edit #${editId}: ${service.history(1)[0]?.summary}; 'timbre genre undo' reverts it`);
+        return 0;
+      }
+      case 'map': {
+        const backToTree = rest[1].trim().toLowerCase() === 'tree';
+        const node = backToTree ? null : parseTreeNode(rest[1]);
+        if (!backToTree && node === null) {
+          throw new UsageError(`'${rest[1]}' is not a family of the genre tree (${GENRE_FAMILIES.map((family) => family.name).join(', ')}), 'outside' or 'tree'`);
+        }
+        const editId = service.mapSpelling(rest[0], node);
+        console.log(`edit #${editId}: ${service.history(1)[0]?.summary}; 'timbre genre undo' reverts it`);
         return 0;
       }
     }
     return 2;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     if (error instanceof NothingToUndoError) {
       console.error(`timbre genre: ${error.message}`);
       return 1;
@@ -151,6 +204,25 @@ function printResult(result: SetGenresResult): void {
   if (result.dryRun) console.log('dry run: nothing was changed');
   else if (result.editId !== null) console.log(`edit #${result.editId} recorded; 'timbre genre undo' reverts it`);
   else console.log('nothing to change: no edit recorded');
+}
+
+/** The vocabulary as a table: counts, name, tree node, the files' spellings. */
+function printVocabulary(entries: GenreSpellingEntry[]): void {
+  console.log(`${'TAGS'.padStart(6)}  ${'CONFIRMED'.padStart(9)}  ${'GENRE'.padEnd(24)}  ${'TREE'.padEnd(20)}  SPELLINGS`);
+  for (const entry of entries) {
+    const tree =
+      entry.placement.kind === 'families'
+        ? entry.placement.families.map((id) => genreFamily(id)?.name ?? id).join(' + ')
+        : entry.placement.kind === 'outside'
+          ? '(outside the tree)'
+          : '(unknown)';
+    const spelled = entry.spellings.filter((spelling) => spelling.spelling !== entry.name).map((spelling) => `'${spelling.spelling}' ${spelling.trackCount}`);
+    const also = entry.aliases.length ? [`also: ${entry.aliases.join(', ')}`] : [];
+    const notes = [...spelled, ...also].join('; ');
+    console.log(
+      `${String(entry.tagTrackCount).padStart(6)}  ${String(entry.confirmedTrackCount).padStart(9)}  ${entry.name.padEnd(24)}  ${`${tree}${entry.placedByUser ? ' *' : ''}`.padEnd(20)}  ${notes}`.trimEnd(),
+    );
+  }
 }
 
 function list(values: readonly string[]): string {

@@ -7,6 +7,7 @@ import { migration as oneGenreStore } from './0005-one-genre-store.js';
 import { migration as modelVersions } from './0006-model-versions.js';
 import { migration as savedPlaylists } from './0007-saved-playlists.js';
 import { migration as albumTagsAndArt } from './0010-album-tags-and-art.js';
+import { migration as genreTreePlacements } from './0012-genre-tree-placements.js';
 import { migration as backboneFeatures } from './0014-backbone-features.js';
 import { migration as honestPredictions } from './0015-honest-predictions.js';
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   modelVersions,
   savedPlaylists,
   albumTagsAndArt,
+  genreTreePlacements,
   backboneFeatures,
   honestPredictions,
 ];

@@ -64,6 +64,12 @@ export class GenresRepo {
   private readonly insertConfirmedStmt;
   private readonly tracksWithGenreStmt;
   private readonly allConfirmedStmt;
+  private readonly tagSpellingsStmt;
+  private readonly tracksWithTagSpellingsStmt;
+  private readonly placementsStmt;
+  private readonly placementStmt;
+  private readonly setPlacementStmt;
+  private readonly deletePlacementStmt;
 
   constructor(private readonly db: Db) {
     this.byKeyStmt = db.prepare('SELECT g.id, g.name FROM genre_aliases a JOIN genres g ON g.id = a.genre_id WHERE a.key = ?');
@@ -97,12 +103,71 @@ export class GenresRepo {
       SELECT c.track_id AS trackId, json_group_array(g.name) AS genresJson
       FROM (SELECT * FROM track_confirmed_genres ORDER BY track_id, position) c JOIN genres g ON g.id = c.genre_id
       GROUP BY c.track_id ORDER BY c.track_id`);
+    this.tagSpellingsStmt = db.prepare('SELECT genre AS spelling, count(DISTINCT track_id) AS trackCount FROM track_genres GROUP BY genre ORDER BY genre');
+    this.tracksWithTagSpellingsStmt = db.prepare('SELECT DISTINCT track_id FROM track_genres WHERE genre IN (SELECT value FROM json_each(?)) ORDER BY track_id').pluck();
+    this.placementsStmt = db.prepare('SELECT key, placement FROM genre_tree_placements');
+    this.placementStmt = db.prepare('SELECT placement FROM genre_tree_placements WHERE key = ?').pluck();
+    this.setPlacementStmt = db.prepare('INSERT INTO genre_tree_placements (key, placement) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET placement = excluded.placement');
+    this.deletePlacementStmt = db.prepare('DELETE FROM genre_tree_placements WHERE key = ?');
+  }
+
+  /** Every genre spelling the files' tags hold, as written, with how many tracks hold it. */
+  tagSpellings(): Array<{ spelling: string; trackCount: number }> {
+    return this.tagSpellingsStmt.all() as Array<{ spelling: string; trackCount: number }>;
+  }
+
+  /** Tracks whose tags hold any of these spellings (exactly as written). */
+  tracksWithTagSpellings(spellings: readonly string[]): number[] {
+    return spellings.length === 0 ? [] : (this.tracksWithTagSpellingsStmt.all(JSON.stringify(spellings)) as number[]);
+  }
+
+  /** Makes a spelling key resolve to a genre (taking it from any genre it resolved to before). */
+  setAlias(key: string, genreId: number): void {
+    this.upsertAliasStmt.run(key, genreId);
+  }
+
+  /** The user's tree placements by spelling key: family ids joined by ',' or 'outside'. */
+  treePlacements(): Map<string, string> {
+    return new Map((this.placementsStmt.all() as Array<{ key: string; placement: string }>).map(({ key, placement }) => [key, placement]));
+  }
+
+  treePlacement(key: string): string | null {
+    return (this.placementStmt.get(key) as string | undefined) ?? null;
+  }
+
+  /** Sets (or, with null, clears) the user's placement of a spelling key. */
+  setTreePlacement(key: string, placement: string | null): void {
+    if (placement === null) this.deletePlacementStmt.run(key);
+    else this.setPlacementStmt.run(key, placement);
   }
 
   /** The genre a spelling resolves to (any alias, any case or punctuation), or null. */
   resolve(name: string): Genre | null {
     const key = genreKey(name);
     return key ? ((this.byKeyStmt.get(key) as Genre | undefined) ?? null) : null;
+  }
+
+  /** The genre a normalised spelling key resolves to, or null. */
+  resolveKey(key: string): Genre | null {
+    return (this.byKeyStmt.get(key) as Genre | undefined) ?? null;
+  }
+
+  /**
+   * The genre named exactly `name` (cleaned), creating it if none is: unlike resolveOrCreate, a spelling
+   * that now resolves to another genre (a synonym, or one merged into it) gets a genre of its own, and
+   * its key moves to it.
+   */
+  resolveOrCreateExact(name: string, now = Date.now()): Genre & { created: boolean } {
+    const problem = genreNameProblem(name);
+    if (problem) throw new GenreNameError(problem);
+    const cleaned = cleanGenreName(name);
+    const existing = this.resolve(cleaned);
+    if (existing && existing.name === cleaned) return { ...existing, created: false };
+    const id = Number(this.insertGenreStmt.run(cleaned, now).lastInsertRowid);
+    this.upsertAliasStmt.run(genreKey(cleaned), id);
+    const builtin = builtinGenre(cleaned);
+    if (builtin?.name === cleaned) for (const key of builtinKeys(builtin)) if (!this.byKeyStmt.get(key)) this.upsertAliasStmt.run(key, id);
+    return { id, name: cleaned, created: true };
   }
 
   byId(id: number): (Genre & { createdAt: number }) | null {

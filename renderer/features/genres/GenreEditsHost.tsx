@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { api } from '../../api/client.js';
 import { Icon } from '../../components/Icon.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
 import { TOAST_MS, useGenresStore } from '../../stores/genres.js';
 import { useConfusionStore } from '../../stores/confusion.js';
 import './genres.css';
@@ -15,6 +16,7 @@ const isTyping = (target: EventTarget | null) =>
  */
 export function GenreEditsHost() {
   const toast = useGenresStore((state) => state.toast);
+  const tagWrite = useGenresStore((state) => state.tagWrite);
 
   useEffect(() => {
     const genres = useGenresStore.getState();
@@ -35,6 +37,7 @@ export function GenreEditsHost() {
         }
       }),
       api.on('model-changed', () => useConfusionStore.getState().invalidate()),
+      api.on('tag-write-progress', (progress) => useGenresStore.getState().receiveTagWriteProgress(progress)),
     ];
     const onKeyDown = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || isTyping(event.target)) return;
@@ -60,6 +63,16 @@ export function GenreEditsHost() {
     return () => clearTimeout(timer);
   }, [toast]);
 
+  if (tagWrite) {
+    return (
+      <div className="toast toast--info tag-write-progress" role="status" data-testid="tag-write-progress">
+        <span className="toast__message">
+          Writing genres to files: {tagWrite.done} of {tagWrite.total}
+        </span>
+        <ProgressBar value={tagWrite.done / tagWrite.total} label="Writing genres to files" />
+      </div>
+    );
+  }
   if (!toast) return null;
   const { dismissToast } = useGenresStore.getState();
   return (

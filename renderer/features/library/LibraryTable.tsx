@@ -50,6 +50,10 @@ function TitleCell({ row }: { row: TrackRow }) {
         <span className="status-chip status-chip--error" title={row.error ?? undefined}>
           <Icon name="alert" size={12} /> error
         </span>
+      ) : row.error ? (
+        <span className="status-chip status-chip--error" title={row.error}>
+          <Icon name="alert" size={12} /> damaged
+        </span>
       ) : null}
     </span>
   );

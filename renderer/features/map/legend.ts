@@ -1,11 +1,12 @@
 import type { LibraryMapPoint } from '../../../core/api/contract.js';
+import { genreColor } from '../../components/format.js';
 
 /**
- * The map's colours. A scatter needs colours an eye can tell apart, which per-name hashed hues
- * (components/format.ts) do not guarantee: the most common genres get a categorical palette
- * (Tableau 10), the rest share one neutral "other genres" colour.
+ * The map's colours: each of the most common genres in the colour every other view gives it
+ * (genreColor), the rest in one neutral "other genres" colour, so a scatter of many genres stays
+ * readable.
  */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#edc948', '#76b7b2', '#ff9da7', '#9c755f'];
+const NAMED_GENRES = 9;
 const OTHER_COLOUR = '#a3a3ad';
 const NONE_COLOUR = '#d2d2da';
 export const NO_GENRE = 'No genre';
@@ -37,8 +38,8 @@ export function genreLegend(points: readonly LibraryMapPoint[]): GenreLegend {
   }
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   // With one genre too many for the palette, that one genre keeps its name rather than becoming "other".
-  const named = ranked.length <= PALETTE.length ? ranked : ranked.slice(0, PALETTE.length - 1);
-  const colours = new Map(named.map(([genre], rank) => [genre, PALETTE[rank]]));
+  const named = ranked.length <= NAMED_GENRES ? ranked : ranked.slice(0, NAMED_GENRES - 1);
+  const colours = new Map(named.map(([genre]) => [genre, genreColor(genre)]));
   const entries: LegendEntry[] = named.map(([genre, count]) => ({ key: genre, colour: colours.get(genre)!, count, genres: 1 }));
   const rest = ranked.slice(named.length);
   if (rest.length) entries.push({ key: OTHER_GENRES, colour: OTHER_COLOUR, count: rest.reduce((sum, [, count]) => sum + count, 0), genres: rest.length });

@@ -8,7 +8,7 @@ import { Icon } from '../../components/Icon.js';
 /**
  * Export as M3U8. Relative paths are relative to where the playlist file goes, so the panel asks for
  * that file first (a Playlists folder in the first music folder by default). Timbre writes the file
- * there itself; in a browser the text can also be downloaded and put there by hand.
+ * there itself; in a browser it can also be downloaded, always with absolute paths.
  */
 export function ExportPanel({ onDone }: { onDone(): void }) {
   const current = usePlaylistsStore((state) => state.current);
@@ -19,8 +19,9 @@ export function ExportPanel({ onDone }: { onDone(): void }) {
   const [path, setPath] = useState(() => defaultLocation(folder, current?.name ?? 'Playlist'));
   if (!current) return null;
 
+  /** A downloaded file lands wherever the browser keeps downloads, so its paths are always absolute. */
   const download = async () => {
-    const text = await m3u8Text(style, path.trim());
+    const text = await m3u8Text('absolute', path.trim());
     if (text === null) return;
     const url = URL.createObjectURL(new Blob([text], { type: 'audio/x-mpegurl;charset=utf-8' }));
     const link = document.createElement('a');
@@ -63,8 +64,14 @@ export function ExportPanel({ onDone }: { onDone(): void }) {
           <Icon name="save" /> Save file
         </button>
         {webMode && (
-          <button className="button" type="button" onClick={() => void download()} disabled={!path.trim() || busy !== null}>
-            <Icon name="export" /> Download
+          <button
+            className="button"
+            type="button"
+            onClick={() => void download()}
+            disabled={!path.trim() || busy !== null}
+            title="The downloaded file lists absolute paths, so it works from any folder"
+          >
+            <Icon name="export" /> Download (absolute paths)
           </button>
         )}
         <button className="link-button" type="button" onClick={onDone}>

@@ -84,10 +84,18 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
     );
   }
   const { prediction, mel, mir } = detail;
+  const damaged = detail.error ? (
+    <section className="panel-section">
+      <div className="notice notice--error" role="note">
+        <Icon name="alert" /> <span>{detail.error}. The analysis below is of the audio that decoded.</span>
+      </div>
+    </section>
+  ) : null;
   const previewCoversTrack = mel && detail.durationSec ? mel.frames * mel.secondsPerFrame >= detail.durationSec * 0.95 : false;
 
   return (
     <>
+      {damaged}
       <section className="panel-section" aria-label="Genre">
         <h3 className="section-title">Genre</h3>
         <TrackGenreEditor detail={detail} />
