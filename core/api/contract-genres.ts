@@ -4,6 +4,9 @@
  * Node-only code (it imports only types from there).
  */
 
+import type { DuplicateGroup, DuplicateTrack } from '../duplicates/types.js';
+import type { SpellingSuggestion } from '../genres/spellings.js';
+import type { EditSummary, GenreSpellingEntry, GenreSummary, UndoState } from '../genres/types.js';
 import type { ConfusionReport, ModelVersionInfo, RetrainProgress } from '../retrain/types.js';
 import type { TrackQuery, TrackRow } from './contract.js';
 
@@ -11,15 +14,20 @@ import type { TrackQuery, TrackRow } from './contract.js';
 export type { ConfusionBasis, ConfusionClassStats, HeadValidation, ModelVersionInfo, RetrainProgress, TrainingAgreement } from '../retrain/types.js';
 /** Predicted vs confirmed genre of the confirmed tracks, for one model version, never on tracks it learned from. */
 export type ConfusionMatrix = ConfusionReport;
-
 /** What the undo and redo buttons offer right now. */
-export interface GenreEditState {
-  canUndo: boolean;
-  canRedo: boolean;
-  /** What undo would take back, e.g. "genre of 3 tracks → Jazz"; null when there is nothing. */
-  undoSummary: string | null;
-  redoSummary: string | null;
-}
+export type GenreEditState = UndoState;
+/** One entry of the edit history. */
+export type GenreEditEntry = EditSummary;
+/** A genre of the user's vocabulary. */
+export type GenreInfo = GenreSummary;
+/** One genre as the library holds it: the name shown, its spellings in the files, its place in the tree. */
+export type GenreSpellingInfo = GenreSpellingEntry;
+/** Spellings that probably name one genre, and the spelling suggested for all of them. */
+export type GenreMergeSuggestion = SpellingSuggestion;
+/** One file of a duplicated recording. */
+export type DuplicateTrackInfo = DuplicateTrack;
+/** Files that hold one recording: byte-identical copies, or the same audio in different files. */
+export type DuplicateGroupInfo = DuplicateGroup;
 
 /** The outcome of a genre change (set, add, remove, accept, confirm, rename, merge, undo, redo). */
 export interface GenreEditResult {
@@ -46,24 +54,6 @@ export interface GenreUndoResult extends GenreEditResult {
   blocked: string | null;
 }
 
-export interface GenreEditEntry {
-  id: number;
-  kind: string;
-  summary: string;
-  state: 'done' | 'undone' | 'superseded';
-  createdAt: number;
-}
-
-/** A genre of the user's vocabulary. */
-export interface GenreInfo {
-  id: number;
-  name: string;
-  /** Other spellings that resolve to it (normalised keys, e.g. "hiphop"). */
-  aliases: string[];
-  /** Tracks confirmed as this genre. */
-  trackCount: number;
-}
-
 export interface GenreVocabulary {
   genres: GenreInfo[];
   /**
@@ -71,32 +61,6 @@ export interface GenreVocabulary {
    * model's labels not yet in it.
    */
   suggestions: string[];
-}
-
-/** One genre as the library holds it: the name shown, its spellings in the files, its place in the tree. */
-export interface GenreSpellingInfo {
-  name: string;
-  /** The vocabulary genre behind the name, if the user confirmed, renamed or merged into it. */
-  genreId: number | null;
-  /** Spellings the files' tags hold that read as this name, most used first. */
-  spellings: Array<{ spelling: string; trackCount: number }>;
-  /** Other spellings the vocabulary resolves to it (normalised keys). */
-  aliases: string[];
-  /** Tracks whose tags spell it. */
-  tagTrackCount: number;
-  /** Tracks confirmed as it. */
-  confirmedTrackCount: number;
-  /** Where it sits in the genre tree: on families (ids), outside the tree, or unknown. */
-  placement: { kind: 'families'; families: string[] } | { kind: 'outside' } | { kind: 'unknown' };
-  /** Placed by the user ("map to") rather than by the tree. */
-  placedByUser: boolean;
-}
-
-/** Spellings that probably name one genre, and the spelling suggested for all of them. */
-export interface GenreMergeSuggestion {
-  spellings: Array<{ spelling: string; trackCount: number }>;
-  target: string;
-  reason: 'case or punctuation' | 'alias';
 }
 
 export interface GenreSpellings {
@@ -110,25 +74,6 @@ export interface GenreSpellings {
 export interface TagWriteProgress {
   done: number;
   total: number;
-}
-
-/** One file of a duplicated recording. */
-export interface DuplicateTrackInfo {
-  trackId: number;
-  path: string;
-  /** From the file's extension: "FLAC", "MP3". */
-  format: string;
-  /** kbit/s, when known. */
-  bitrate: number | null;
-  durationSec: number | null;
-  size: number;
-}
-
-/** Files that hold one recording: byte-identical copies, or the same audio in different files. */
-export interface DuplicateGroupInfo {
-  id: number;
-  kind: 'identical' | 'same recording';
-  tracks: DuplicateTrackInfo[];
 }
 
 /** "Keep this one": the other files of a group were moved aside (out of the music folders). */

@@ -4,28 +4,13 @@ import { basename, extname, join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { findDuplicates, type DuplicateCandidate, type FoundGroup } from './find.js';
 import { melFingerprint } from './fingerprint.js';
+import type { DuplicateGroup, DuplicateTrack } from './types.js';
+
+export type { DuplicateGroup, DuplicateTrack } from './types.js';
 
 /** Where the 20 MFCC means sit in the stored FMA statistics (FMA518_KEYS: mfcc.mean.01 … .20). */
 const MFCC_MEAN_OFFSET = 378;
 const MFCC_MEANS = 20;
-
-export interface DuplicateTrack {
-  trackId: number;
-  path: string;
-  /** The file's format, from its extension ("FLAC", "MP3"). */
-  format: string;
-  /** kbit/s, when known. */
-  bitrate: number | null;
-  durationSec: number | null;
-  size: number;
-}
-
-export interface DuplicateGroup {
-  /** Stable while its members are: the smallest track id. */
-  id: number;
-  kind: FoundGroup['kind'];
-  tracks: DuplicateTrack[];
-}
 
 /**
  * Finds the library's duplicates (see findDuplicates) from what the database already holds: each

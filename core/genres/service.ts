@@ -10,6 +10,9 @@ import { planGenreWrite, TagWriter, type GenreWritePlan } from '../tags/tag-writ
 import { encodePlacement, placeSpellings, suggestMerges, type SpellingCount, type SpellingSuggestion, type UserPlacement } from './spellings.js';
 import { genreFamily } from './tree.js';
 import { canonicalGenreName, cleanGenreName, genreKey, genreNameProblem, normaliseGenreList, splitGenreField } from './vocabulary.js';
+import type { GenreSpellingEntry, GenreSummary, UndoState } from './types.js';
+
+export type { GenreSpellingEntry, GenreSummary, UndoState } from './types.js';
 
 /** What an edit stores to undo or redo its database part. */
 interface EditData {
@@ -88,47 +91,12 @@ export interface UndoRedoResult {
   keptFiles: Array<{ path: string; writeId: number }>;
 }
 
-/** What the undo and redo buttons offer right now. */
-export interface UndoState {
-  canUndo: boolean;
-  canRedo: boolean;
-  undoSummary: string | null;
-  redoSummary: string | null;
-}
-
-export interface GenreSummary {
-  id: number;
-  name: string;
-  /** The other spellings that resolve to the genre, as normalised keys (e.g. "hiphop"). */
-  aliases: string[];
-  /** Tracks confirmed as this genre. */
-  trackCount: number;
-}
-
 export interface GenreServiceOptions {
   /**
    * Told after every committed change which tracks it changed (confirmed genres, or the file's tags
    * and version after a tag write): set, add, remove, accept, confirm, rename, merge, undo and redo.
    */
   onTracksChanged?: (trackIds: number[]) => void;
-}
-
-/** One genre as the library holds it: the name it shows, its spellings in the files, its place in the tree. */
-export interface GenreSpellingEntry {
-  name: string;
-  /** The vocabulary genre behind the name (one the user confirmed, renamed or merged into), if any. */
-  genreId: number | null;
-  /** The spellings the files' tags hold that read as this name, with their track counts. */
-  spellings: SpellingCount[];
-  /** Other spellings the vocabulary resolves to it (normalised keys). */
-  aliases: string[];
-  /** Tracks whose tags hold one of the spellings. */
-  tagTrackCount: number;
-  /** Tracks confirmed as this genre. */
-  confirmedTrackCount: number;
-  placement: { kind: 'families'; families: string[] } | { kind: 'outside' } | { kind: 'unknown' };
-  /** The user placed it ("map to"), rather than the tree. */
-  placedByUser: boolean;
 }
 
 export interface SpellingVocabulary {

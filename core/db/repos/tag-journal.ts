@@ -1,7 +1,8 @@
 import type { Db } from '../open.js';
 import type { FileFingerprint } from '../../tags/fingerprint.js';
+import type { EditState, EditSummary } from '../../genres/types.js';
 
-export type EditState = 'done' | 'undone' | 'superseded';
+export type { EditState, EditSummary } from '../../genres/types.js';
 
 /**
  * Where a tag write stands. 'writing' and 'restoring' are set (and committed) before the file is
@@ -18,15 +19,6 @@ export interface EditRow<Data = unknown> {
   state: EditState;
   createdAt: number;
   changedAt: number;
-}
-
-/** An edit without its undo and redo data (which can be large for a bulk edit): what a history lists. */
-export interface EditSummary {
-  id: number;
-  kind: string;
-  summary: string;
-  state: EditState;
-  createdAt: number;
 }
 
 export interface TagFieldChange {
