@@ -5,7 +5,10 @@ import { fuseProbabilities, statisticsProbabilities, type StatisticsHead } from 
 import { predictEnsemble } from './inference.js';
 import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
 import type { CnnLstmModel } from './model.js';
-import { defaultModelsDirectory, loadRegisteredModel } from './registry.js';
+import { defaultModelsDirectory, loadRegisteredModel, outputLabels, type ModelDefinition } from './registry.js';
+import { applyTemperature } from './calibration.js';
+import { backboneHeadProbabilities, backboneRow, linearHeadProbabilities } from './heads.js';
+import { DEFAULT_UNSURE_THRESHOLD } from './unsure.js';
 
 export interface GenreSegment {
   /** Seconds from the start of the analysed audio. */
@@ -16,29 +19,56 @@ export interface GenreSegment {
 }
 
 export interface GenrePrediction {
+  /** The most probable genre (named or not: see the model's unsureThreshold and core/ml/unsure.ts). */
   genre: string;
   /** The probability of `genre`. */
   confidence: number;
+  /** Calibrated probabilities of every label of the model. */
   probabilities: Record<string, number>;
-  /** The genre timeline: one ~3-s segment after another. */
+  /** Whether a pretrained backbone's features were fused in. */
+  backbone: string | null;
+  /** The threshold below which `genre` is not named (unsure), for the probabilities given. */
+  unsureThreshold: number;
+  /**
+   * The genre timeline: one ~3-s segment after another, from the network alone, in its labels
+   * (segmentLabels): a model with a family head names its track genres from the statistics, whose
+   * families the network's timeline may not have.
+   */
   segments: GenreSegment[];
   /** Fixed-size, L2-normalised track embedding (cosine similarity = dot product). */
   embedding: Float32Array;
 }
 
+/** A pretrained backbone's outputs for the same excerpt (its tags and embedding, mean over patches). */
+export interface BackboneInput {
+  modelId: string;
+  tags: ArrayLike<number>;
+  embedding: ArrayLike<number>;
+}
+
 export interface GenreClassifier {
   modelId: string;
   version: string;
+  /** The labels of the track probabilities. */
   labels: string[];
-  /** Whether the model fuses the track's MIR statistics (then pass them to classifyMel). */
+  /** The labels of the timeline's segments (the network's). */
+  segmentLabels: string[];
+  /** Whether the model reads the track's MIR statistics (then pass them to classifyMel). */
   usesStatistics: boolean;
+  /** Whether it needs them: a family-head model names its families from the statistics. */
+  requiresStatistics: boolean;
+  /** The backbone whose features the model can fuse (pass them to classifyMel), or null. */
+  backbone: string | null;
+  /** The unsure threshold without a backbone (with one, each prediction carries its own). */
+  unsureThreshold: number;
   /**
    * Classifies a log-mel spectrogram (analyzeSignal's melDb: frames × 128 Slaney mels, dB). With
    * `fma518` (analyzeSignal's statistics of the same audio) and a model that has a statistics
-   * head, the track probabilities fuse both; without, they are the network's alone. Segments and
+   * head, the track probabilities fuse both; a family-head model takes them from the statistics.
+   * With `backbone` features of the model's backbone, its backbone head is fused in. Segments and
    * the embedding are the network's either way.
    */
-  classifyMel(melDb: TimeFrequency, fma518?: ArrayLike<number>): GenrePrediction;
+  classifyMel(melDb: TimeFrequency, fma518?: ArrayLike<number>, backbone?: BackboneInput): GenrePrediction;
   /** Frees the model's tensors. */
   dispose(): void;
 }
@@ -50,13 +80,43 @@ export interface GenreClassifier {
 export async function loadClassifier(modelId?: string, modelsDirectory = defaultModelsDirectory()): Promise<GenreClassifier> {
   await initBackend();
   const { entry, definition, members } = await loadRegisteredModel(modelId, modelsDirectory);
+  return classifierFrom(entry.id, entry.version, definition, members);
+}
+
+/** A classifier over a loaded definition and its networks. */
+export function classifierFrom(modelId: string, version: string, definition: ModelDefinition, members: CnnLstmModel[]): GenreClassifier {
   const head = definition.statisticsHead ?? null;
+  const familyHead = definition.familyHead ?? null;
+  const backboneHead = definition.backboneHead ?? null;
+  const unsureThreshold = definition.unsureThreshold ?? DEFAULT_UNSURE_THRESHOLD;
   return {
-    modelId: entry.id,
-    version: entry.version,
-    labels: [...entry.labels],
-    usesStatistics: head !== null,
-    classifyMel: (melDb, fma518) => classifyWithModel(members, melDb, head && fma518 ? { head, fma518 } : undefined),
+    modelId,
+    version,
+    labels: outputLabels(definition),
+    segmentLabels: [...definition.config.labels],
+    usesStatistics: head !== null || familyHead !== null,
+    requiresStatistics: familyHead !== null,
+    backbone: backboneHead?.backbone ?? null,
+    unsureThreshold,
+    classifyMel: (melDb, fma518, backbone) => {
+      if (familyHead && !fma518) throw new Error(`model ${modelId} names genre families from the track's MIR statistics: give them`);
+      const prediction = classifyWithModel(members, melDb, head && fma518 ? { head, fma518 } : undefined);
+      if (!familyHead && !backboneHead && definition.temperature === undefined) return { ...prediction, unsureThreshold };
+      const labels = outputLabels(definition);
+      const base = familyHead ? linearHeadProbabilities(familyHead, fma518!) : Float32Array.from(labels, (label) => prediction.probabilities[label]);
+      let track = applyTemperature(base, definition.temperature ?? 1);
+      let threshold = unsureThreshold;
+      let fused: string | null = null;
+      if (backboneHead && backbone && backbone.modelId === backboneHead.backbone) {
+        const row = backboneRow(backbone.tags, backbone.embedding);
+        track = applyTemperature(fuseProbabilities(track, backboneHeadProbabilities(backboneHead, row), backboneHead.weight), backboneHead.temperature);
+        threshold = backboneHead.unsureThreshold;
+        fused = backboneHead.backbone;
+      }
+      const probabilities = labelled(labels, track);
+      const genre = topLabel(labels, track);
+      return { ...prediction, genre, confidence: probabilities[genre], probabilities, backbone: fused, unsureThreshold: threshold };
+    },
     dispose: () => members.forEach((member) => member.dispose()),
   };
 }
@@ -83,6 +143,8 @@ export function classifyWithModel(
     genre,
     confidence: probabilities[genre],
     probabilities,
+    backbone: null,
+    unsureThreshold: DEFAULT_UNSURE_THRESHOLD,
     segments: prediction.segmentProbabilities.map((row, i) => ({
       start: round(prediction.segmentFrames[i][0] * secondsPerFrame),
       end: round(prediction.segmentFrames[i][1] * secondsPerFrame),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '../../ml/backend.js';
@@ -11,6 +12,10 @@ import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statisti
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 import { existingFolder } from './options.js';
+import { evaluateFamilies } from './eval-families.js';
+import { parseFamilySourceSpec, readFamilyDataset, type FamilySourceSpec } from '../../ml/family-dataset.js';
+import { DEFAULT_FAMILY_RECIPE, FAMILY_TRAIN_OPTIONS, loadFamilyItems, type FamilyRecipe } from '../../ml/family-experiment.js';
+import { DEFAULT_CONFIG } from '../../ml/model.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
@@ -28,13 +33,25 @@ the shipped fusion of both, with the statistics' weight W (default ${DEFAULT_STA
 --predictions FILE  writes every clip's out-of-fold probabilities (JSON), and those the weights were chosen on
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
+
+Genre families (the genre tree): with several --data, --families, DIR/metadata.tsv (file, artist,
+AllMusic genres; mer4q-dev) or FAMILY=DIR (every audio file under DIR is that family, its subfolders
+the groups; e.g. soundtrack=DIR), artist-grouped CV of the family recipe over all of them: the MIR-
+statistics family head (and with --network a CNN-LSTM trained on the label sets, fused). Reports the
+top-family hit rate (the top family is one of the clip's), the expected calibration error before and
+after temperature scaling, the unsure share, and per dataset: hit rate, accuracy and kappa over its own
+genres, the share of a one-family folder that comes out that family or unsure. --fold-seeds 1,2,3
+repeats it over fold seeds.
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
 
 const spec = {
   name: 'eval',
   usage: USAGE,
   options: {
-      data: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      families: { type: 'boolean' },
+      network: { type: 'boolean' },
+      'fold-seeds': { type: 'string' },
       json: { type: 'boolean' },
       model: { type: 'string' },
       folds: { type: 'string' },
@@ -53,8 +70,13 @@ const spec = {
 } as const;
 
 export const run = defineCommand(spec, async ({ values }) => {
-  if (!values.data) throw new UsageError('--data DIR is required');
-  existingFolder(values.data);
+  if (!values.data?.length) throw new UsageError('--data DIR is required');
+  const specs = values.data.map(parseFamilySourceSpec);
+  for (const source of specs) existingFolder(source.root);
+  if (values.families || specs.length > 1 || specs.some((source) => source.family || existsSync(path.join(source.root, 'metadata.tsv')))) {
+    return runFamilies(specs, values);
+  }
+  const dataFolder = specs[0].root;
   const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
   const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
@@ -64,12 +86,12 @@ export const run = defineCommand(spec, async ({ values }) => {
   const fixedWeight = values['choose-weight'] ? undefined : fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
   const innerFolds = integerOption(values['inner-folds'], '--inner-folds', { fallback: DEFAULT_INNER_FOLDS, min: 2 });
   const backend = await initBackend();
-  const dataset = await readFolderDataset(values.data);
+  const dataset = await readFolderDataset(dataFolder);
   const cache = values['no-cache'] ? null : new FeatureCache();
   const progress = (what: string) => (done: number, total: number) => {
     if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
   };
-  const data = path.resolve(values.data);
+  const data = path.resolve(dataFolder);
 
   if (values.model) {
     const mels = await loadAnalysisMels(dataset, cache, progress('log-mel'));
@@ -129,6 +151,26 @@ export const run = defineCommand(spec, async ({ values }) => {
   }
   return 0;
 });
+
+async function runFamilies(specs: FamilySourceSpec[], values: { json?: boolean; folds?: string; seed?: string; 'fold-seeds'?: string; epochs?: string; 'min-epochs'?: string; network?: boolean; predictions?: string; 'no-cache'?: boolean; 'statistics-weight'?: string }): Promise<number> {
+  const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
+  const seeds = values['fold-seeds'] ? values['fold-seeds'].split(',').map((text) => integerOption(text.trim(), '--fold-seeds')) : [integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed })];
+  const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
+  const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
+  const statisticsWeight = fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_FAMILY_RECIPE.statisticsWeight);
+  const backend = await initBackend();
+  const dataset = await readFamilyDataset(specs);
+  const cache = values['no-cache'] ? null : new FeatureCache();
+  const recipe: FamilyRecipe = {
+    ...DEFAULT_FAMILY_RECIPE,
+    statisticsWeight,
+    network: values.network ? { train: { ...FAMILY_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs }, config: DEFAULT_CONFIG } : null,
+  };
+  const items = await loadFamilyItems(dataset, cache, { mels: recipe.network !== null }, (what, done, total) => {
+    if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
+  });
+  return evaluateFamilies(dataset, items, recipe, { folds, seeds, json: !!values.json, predictions: values.predictions, backend: backend.active });
+}
 
 function printReport(title: string, report: ClassificationReport): void {
   const lines = [
