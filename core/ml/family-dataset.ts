@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GENRE_FAMILY_IDS, genreFamilies, placeGenre } from '../genres/tree.js';
+import { GENRE_FAMILIES, GENRE_FAMILY_IDS, genreFamilies, placeGenre } from '../genres/tree.js';
 import { readTags } from '../library/tags.js';
 import { AUDIO_EXTENSIONS } from '../library/files.js';
 import { readFolderDataset, type LabelledClip } from './dataset.js';
@@ -30,7 +30,7 @@ export interface FamilySource {
 }
 
 export interface FamilyDataset {
-  /** The tree's family ids: the label order of every family model. */
+  /** The tree's family names, in its order: the labels of every family model. */
   labels: string[];
   clips: FamilyClip[];
   sources: FamilySource[];
@@ -60,14 +60,14 @@ export function parseFamilySourceSpec(argument: string): FamilySourceSpec {
  * datasets by name, so one artist's clips land in one fold whichever dataset holds them.
  */
 export async function readFamilyDataset(specs: readonly FamilySourceSpec[]): Promise<FamilyDataset> {
-  const labels = [...GENRE_FAMILY_IDS];
+  const labels = GENRE_FAMILIES.map((family) => family.name);
   const clips: FamilyClip[] = [];
   const sources: FamilySource[] = [];
   for (const spec of specs) {
     const source = sources.length;
     const read = spec.family ? await readFamilyFolder(spec.root, spec.family) : await readGenreSource(spec.root);
     sources.push(read.source);
-    for (const clip of read.clips) clips.push({ ...clip, families: clip.familyIds.map((id) => labels.indexOf(id)), source });
+    for (const clip of read.clips) clips.push({ ...clip, families: clip.familyIds.map((id) => GENRE_FAMILY_IDS.indexOf(id)), source });
   }
   return { labels, clips, sources };
 }

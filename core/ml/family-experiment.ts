@@ -135,8 +135,8 @@ export function predictFamilies(models: FamilyModels, items: readonly FamilyItem
   const statistics = predictLogisticBaseline(models.statisticsHead, items.map((item) => item.statistics));
   const network = models.network ? items.map((item) => predictEnsemble([models.network!], item.mel!).probabilities) : null;
   const defaults = network ? network.map((row, i) => fuseProbabilities(row, statistics[i], recipe.statisticsWeight)) : statistics;
-  const predictions: FamilyPredictions = { statistics, default: defaults };
-  if (network) predictions.network = network;
+  // Without a network the default is the statistics head: reported once.
+  const predictions: FamilyPredictions = network ? { network, statistics, default: defaults } : { default: defaults };
   if (models.backboneHead && recipe.backbone) {
     const backbone = predictLogisticBaseline(models.backboneHead, items.map((item) => item.backbone!));
     predictions.backbone = backbone;
