@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
+import { BackboneFeaturesRepo } from './db/repos/backbone-features.js';
 import { PredictionsRepo } from './db/repos/predictions.js';
 import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
@@ -63,6 +64,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const tracks = new TracksRepo(db);
   const features = new FeaturesRepo(db);
   const predictions = new PredictionsRepo(db);
+  const backboneFeatures = new BackboneFeaturesRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
   const pool = new WorkerPool({ size: jobs });
   const notifyTracksChanged = (ids: readonly number[]) => library.notifyTracksChanged(ids);
@@ -74,6 +76,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       tracks,
       features,
       predictions,
+      backboneFeatures,
       activeHead: retrain.activeHead,
       pool,
       registry: new RunnerRegistry(new MetaRepo(db)),

@@ -4,6 +4,7 @@ import { api } from './api/client.js';
 import { Icon, type IconName } from './components/Icon.js';
 import { numberFormat } from './components/format.js';
 import { AddFolder } from './features/folders/AddFolder.js';
+import { BackboneStatus } from './features/folders/BackboneStatus.js';
 import { FolderList } from './features/folders/FolderList.js';
 import { RailScanProgress, ScanStatus } from './features/folders/ScanStatus.js';
 import { ConfusionPage } from './features/confusion/ConfusionPage.js';
@@ -204,6 +205,7 @@ export function App() {
             {hasFolders && <AddFolder />}
             <div className="sidebar__spacer" />
             <ScanStatus />
+            <BackboneStatus />
             <dl className="sidebar__keys" aria-label="Keyboard shortcuts">
               {SHORTCUTS.map(([keys, action]) => (
                 <div key={action}>

@@ -181,6 +181,18 @@ export interface TrackDetail extends TrackRow {
   prediction: GenrePrediction | null;
 }
 
+/** A pretrained backbone found on disk (`timbre models`): the active one tags and embeds every scanned track. */
+export interface PretrainedModelView {
+  id: string;
+  active: boolean;
+  /** 'env': found through TIMBRE_PRETRAINED_DIR; 'user': installed in the data folder. */
+  origin: 'env' | 'user';
+  folder: string;
+  /** Why it is refused (checksums, input spec); empty when it can be used. */
+  problems: string[];
+  licence: string | null;
+}
+
 /** Every API method: one optional argument object in, one JSON-serialisable result out. */
 export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
   appInfo(): AppInfo;
@@ -195,6 +207,7 @@ export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
   queryTracks(args: TrackQuery): TrackPage;
   trackFacets(): TrackFacets;
   getTrack(args: { id: number }): TrackDetail;
+  listPretrainedModels(): PretrainedModelView[];
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -221,6 +234,7 @@ export const API_METHOD_NAMES = [
   'queryTracks',
   'trackFacets',
   'getTrack',
+  'listPretrainedModels',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,
 ] as const satisfies readonly ApiMethodName[];

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
+import { listInstalledModels } from '../ml/pretrained/loader.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
   API_METHOD_NAMES,
@@ -110,6 +111,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const context: DispatchContext = { core, index, emit, onClose: (cleanup) => unsubscribers.push(cleanup) };
   const methods: MethodHandlers<ApiMethods> = {
     appInfo: async () => ({ version: host.version, mode: host.mode, nativeFolderDialog: Boolean(host.chooseFolder) }),
+    listPretrainedModels: async () =>
+      (await listInstalledModels()).map(({ id, active, origin, folder, problems, licence }) => ({ id, active, origin, folder, problems, licence })),
     chooseFolder: async () => ({ path: host.chooseFolder ? await host.chooseFolder() : null }),
     listFolders: async () => library.listFolders().map(toFolderView),
     addFolder: async ({ path }) => toFolderView(await library.addFolder(path)),

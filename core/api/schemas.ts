@@ -16,6 +16,7 @@ type ArgSchemas = { [M in ApiMethodName]: z.ZodType<ApiArgs<M>, z.ZodTypeDef, un
 
 export const argSchemas: ArgSchemas = {
   appInfo: noArgs,
+  listPretrainedModels: noArgs,
   chooseFolder: noArgs,
   listFolders: noArgs,
   addFolder: z.tuple([

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   similar: () => import('./commands/similar.js'),
   playlist: () => import('./commands/playlist.js'),
   'eval-similar': () => import('./commands/eval-similar.js'),
+  models: () => import('./commands/models.js'),
   doctor: () => import('./commands/doctor.js'),
 };
 

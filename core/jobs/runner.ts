@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import type { BackboneFeaturesRepo } from '../db/repos/backbone-features.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
 import type { HeadPrediction, PredictionsRepo, StoredPrediction } from '../db/repos/predictions.js';
 import type { JobRow } from '../db/repos/jobs.js';
@@ -15,6 +16,8 @@ export interface RunnerDeps {
   tracks: TracksRepo;
   features: FeaturesRepo;
   predictions: PredictionsRepo;
+  /** Where a pretrained backbone's per-track outputs go; absent, they are not stored. */
+  backboneFeatures?: BackboneFeaturesRepo;
   /** The active retrained head (core/retrain): its prediction is shown in place of the shipped model's. */
   activeHead?: { predict(prediction: StoredPrediction): HeadPrediction | null };
   pool: AnalysisExecutor;
@@ -234,6 +237,7 @@ export class AnalysisRunner {
           if (exists) {
             features.save(reply.trackId, { analysisVersion: ANALYSIS_VERSION, analysedAt: now, ...reply.features });
             if (reply.predictions) predictions.save(reply.trackId, reply.predictions, now, this.deps.activeHead?.predict(reply.predictions) ?? null);
+            if (reply.backbone) this.deps.backboneFeatures?.save(reply.trackId, reply.backbone, now);
             tracks.setStatus(reply.trackId, 'done', null, now);
           }
           queue.complete(job);

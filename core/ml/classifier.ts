@@ -9,6 +9,7 @@ import { defaultModelsDirectory, loadRegisteredModel, outputLabels, type ModelDe
 import { applyTemperature } from './calibration.js';
 import { backboneHeadProbabilities, backboneRow, linearHeadProbabilities } from './heads.js';
 import { DEFAULT_UNSURE_THRESHOLD } from './unsure.js';
+import type { BackboneFeatures } from './pretrained/types.js';
 
 export interface GenreSegment {
   /** Seconds from the start of the analysed audio. */
@@ -39,12 +40,8 @@ export interface GenrePrediction {
   embedding: Float32Array;
 }
 
-/** A pretrained backbone's outputs for the same excerpt (its tags and embedding, mean over patches). */
-export interface BackboneInput {
-  modelId: string;
-  tags: ArrayLike<number>;
-  embedding: ArrayLike<number>;
-}
+/** A pretrained backbone's outputs for the same excerpt (its tags and embedding, mean over patches): BackboneFeatures or what it holds. */
+export type BackboneInput = Pick<BackboneFeatures, 'modelId' | 'tags' | 'embedding'> | { modelId: string; tags: ArrayLike<number>; embedding: ArrayLike<number> };
 
 export interface GenreClassifier {
   modelId: string;

@@ -3,6 +3,8 @@ import { DecodeError } from '../audio/decode.js';
 import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
 import { excerptToTrackTime, loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { activeBackbone, scanPatchLimit, type Backbone } from '../ml/pretrained/backbone.js';
+import type { BackboneFeatures } from '../ml/pretrained/types.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
 import { describeFileError } from '../library/files.js';
@@ -59,7 +61,8 @@ export async function analyseDecodedTrack(track: PreparedTrack, decoded: Promise
     const analysis = analyzeSignal(samples, SAMPLE_RATE);
     const fma518 = Float32Array.from(analysis.fma518);
     const preview = melPreview(analysis.melDb, ANALYSIS_HOP_LENGTH / SAMPLE_RATE);
-    const predictions = await predictGenre(analysis.melDb, fma518, excerpt.windows);
+    const backbone = await backboneFeatures(samples);
+    const predictions = await predictGenre(analysis.melDb, fma518, excerpt.windows, backbone);
     return {
       type: 'analysed',
       seq: request.seq,
@@ -67,6 +70,7 @@ export async function analyseDecodedTrack(track: PreparedTrack, decoded: Promise
       tags,
       features: { fma518, tempoBpm: analysis.tempoBpm, melPreview: preview },
       predictions,
+      backbone: backbone && { modelId: backbone.modelId, tags: backbone.tags, embedding: backbone.embedding, patchCount: backbone.patchCount },
     };
   } catch (error) {
     return failure(request, `analysis failed: ${error instanceof Error ? error.message : String(error)}`, tags);
@@ -88,6 +92,26 @@ function workerClassifier(): Promise<GenreClassifier | null> {
   return classifierLoad;
 }
 
+let backboneLoad: Promise<{ backbone: Backbone; maxPatches: number | undefined } | null> | null = null;
+
+/** The active pretrained backbone, loaded once per worker; null when none is installed (or, said once, it cannot load). */
+function workerBackbone(): Promise<{ backbone: Backbone; maxPatches: number | undefined } | null> {
+  backboneLoad ??= (async () => {
+    const backbone = await activeBackbone();
+    return backbone ? { backbone, maxPatches: scanPatchLimit() } : null;
+  })().catch((error: unknown) => {
+    console.error(`timbre: pretrained backbone unavailable, tracks are analysed without it: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  });
+  return backboneLoad;
+}
+
+/** The backbone's tags and embedding of the same excerpt the features come from; null without a backbone. */
+async function backboneFeatures(samples: Float32Array): Promise<BackboneFeatures | null> {
+  const loaded = await workerBackbone();
+  return loaded ? loaded.backbone.compute(samples, SAMPLE_RATE, { maxPatches: loaded.maxPatches }) : null;
+}
+
 /**
  * Classifies the excerpt's log-mel (fused with its MIR statistics when the model uses them) and maps
  * the genre timeline back onto track time.
@@ -96,10 +120,11 @@ async function predictGenre(
   melDb: TimeFrequency,
   fma518: Float32Array,
   windows: readonly TimeWindow[],
+  backbone: BackboneFeatures | null,
 ): Promise<GenrePredictions | null> {
   const classifier = await workerClassifier();
   if (!classifier) return null;
-  const prediction = classifier.classifyMel(melDb, fma518);
+  const prediction = classifier.classifyMel(melDb, fma518, backbone ?? undefined);
   return {
     modelId: classifier.modelId,
     modelVersion: classifier.version,

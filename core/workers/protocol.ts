@@ -3,6 +3,7 @@
  * a path, and reply with results; the main thread is the one writer. Every request carries a sequence
  * number that its reply echoes, so a late reply from a replaced worker can never be mistaken.
  */
+import type { StoredBackboneFeatures } from '../db/repos/backbone-features.js';
 import type { StoredPrediction } from '../db/repos/predictions.js';
 import type { TrackTags } from '../db/repos/tracks.js';
 import type { MelPreview } from '../library/types.js';
@@ -67,6 +68,8 @@ export interface AnalyseSuccess {
   features: AnalysedTrack;
   /** null when no genre model could be loaded (the features still count). */
   predictions: GenrePredictions | null;
+  /** The active pretrained backbone's tags and embedding of the same excerpt; absent or null without one. */
+  backbone?: StoredBackboneFeatures | null;
 }
 
 export interface AnalyseFailure {

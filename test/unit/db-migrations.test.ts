@@ -16,12 +16,14 @@ function indexes(db: Db, table: string): string[] {
   return (db.pragma(`index_list(${table})`) as Array<{ name: string }>).map((index) => index.name).filter((name) => !name.startsWith('sqlite_'));
 }
 
+const latestVersion = migrations.at(-1)!.version;
+
 describe('migrations', () => {
-  it('are numbered 1, 2, 3… without gaps', () => {
-    assert.deepEqual(
-      migrations.map((migration) => migration.version),
-      migrations.map((_, i) => i + 1),
-    );
+  // Strictly increasing from 1; a number reserved for a branch not merged yet leaves a gap until it lands.
+  it('are numbered from 1, strictly increasing', () => {
+    const versions = migrations.map((migration) => migration.version);
+    assert.equal(versions[0], 1);
+    for (let i = 1; i < versions.length; i++) assert.ok(versions[i] > versions[i - 1], `${versions[i]} after ${versions[i - 1]}`);
   });
 
   it('0001-initial creates folders, tracks, genres, features, jobs and meta', () => {
@@ -86,7 +88,7 @@ describe('migrations', () => {
       first.prepare(`INSERT INTO folders (path, added_at) VALUES ('/music', 0)`).run();
       first.close();
       const second = openDatabase(path);
-      assert.equal(second.pragma('user_version', { simple: true }), migrations.length);
+      assert.equal(second.pragma('user_version', { simple: true }), latestVersion);
       assert.equal(second.prepare('SELECT count(*) FROM folders').pluck().get(), 1);
       second.close();
     } finally {
@@ -114,7 +116,7 @@ describe('migrations', () => {
         })));
         assert.deepEqual(outcomes, ['opened', 'opened', 'opened'], `round ${round}`);
         const db = openDatabase(path);
-        assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+        assert.equal(db.pragma('user_version', { simple: true }), latestVersion);
         db.close();
       }
     } finally {
@@ -139,7 +141,7 @@ describe('migrations', () => {
 
   it('refuses a database made by a newer Timbre', () => {
     const db = openDatabase(':memory:');
-    db.pragma(`user_version = ${migrations.length + 1}`);
+    db.pragma(`user_version = ${latestVersion + 1}`);
     assert.throws(() => migrate(db, migrations), /newer than this Timbre/);
     db.close();
   });

@@ -1,10 +1,11 @@
 import { resolveFfmpeg } from '../../audio/ffmpeg.js';
 import { initBackend, type BackendReport } from '../../ml/backend.js';
 import { ANALYSIS_INPUT_SPEC, inputSpecMismatches } from '../../ml/input-spec.js';
+import { listInstalledModels } from '../../ml/pretrained/loader.js';
 import { defaultModelsDirectory, findEntry, readRegistry } from '../../ml/registry.js';
 import { defineCommand } from '../command.js';
 
-export const summary = 'check the environment: TensorFlow.js backend (and why), ffmpeg, the default genre model';
+export const summary = 'check the environment: TensorFlow.js backend (and why), ffmpeg, the default genre model, the active pretrained backbone';
 
 interface Check {
   name: string;
@@ -42,6 +43,17 @@ export const run = defineCommand({ name: 'doctor', usage: USAGE, options: { json
     });
   } catch (error) {
     checks.push({ name: 'genre model', ok: false, detail: message(error) });
+  }
+  // A missing backbone is fine (the scan runs without one); one that is installed but refused is not.
+  const pretrained = await listInstalledModels();
+  const active = pretrained.find((model) => model.active);
+  checks.push({
+    name: 'pretrained backbone',
+    ok: true,
+    detail: active ? `${active.id} active, in ${active.folder}` : 'none installed (timbre models add PATH|URL)',
+  });
+  for (const model of pretrained.filter((candidate) => candidate.problems.length > 0)) {
+    checks.push({ name: 'pretrained backbone', ok: false, detail: `${model.folder} refused: ${model.problems.join('; ')}` });
   }
 
   if (values.json) {
