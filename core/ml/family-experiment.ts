@@ -2,6 +2,7 @@ import type { TimeFrequency } from '../dsp/types.js';
 import { predictLogisticBaseline, type LogisticBaseline } from './baseline.js';
 import { applyTemperature, argMax, chooseUnsureThreshold, expectedCalibrationError, fitTemperature, topFamilyHitRate, type HitRate } from './calibration.js';
 import type { FamilyDataset } from './family-dataset.js';
+import { genreFamilies } from '../genres/tree.js';
 import { fuseProbabilities } from './fusion.js';
 import { predictEnsemble } from './inference.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
@@ -27,6 +28,8 @@ export interface FamilyItem {
   trainingMel?: TimeFrequency;
   /** A pretrained backbone's tags and embedding of the analysis excerpt, when one is installed. */
   backbone?: Float64Array;
+  /** The backbone's tags mapped onto the families (teacherFamilies): soft targets for distillation. */
+  teacher?: Float32Array;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface FamilyItem {
 export async function loadFamilyItems(
   dataset: FamilyDataset,
   cache: FeatureCache | null,
-  options: { mels: boolean; backbone?: (clip: FamilyDataset['clips'][number]) => Promise<Float64Array> },
+  options: { mels: boolean; backbone?: (clip: FamilyDataset['clips'][number]) => Promise<{ row: Float64Array; teacher: Float32Array }> },
   onProgress?: (what: string, done: number, total: number) => void,
 ): Promise<FamilyItem[]> {
   const total = dataset.clips.length;
@@ -55,12 +58,31 @@ export async function loadFamilyItems(
       onProgress?.('log-mel', i + 1, total);
     }
     if (options.backbone) {
-      item.backbone = await options.backbone(clip);
+      const { row, teacher } = await options.backbone(clip);
+      item.backbone = row;
+      item.teacher = teacher;
       onProgress?.('backbone', i + 1, total);
     }
     items.push(item);
   }
   return items;
+}
+
+/**
+ * A tagger's tags mapped onto the families (each tag through the genre tree; a tag on several families
+ * splits its probability, tags on none are dropped), normalised: the teacher's family distribution.
+ */
+export function teacherFamilies(tags: ArrayLike<number>, tagNames: readonly string[], familyIds: readonly string[]): Float32Array {
+  const mass = new Float32Array(familyIds.length);
+  tagNames.forEach((name, t) => {
+    const ids = genreFamilies(name);
+    for (const id of ids) {
+      const c = familyIds.indexOf(id);
+      if (c >= 0) mass[c] += tags[t] / ids.length;
+    }
+  });
+  const total = mass.reduce((a, b) => a + b, 0);
+  return total > 0 ? mass.map((value) => value / total) : mass.fill(1 / familyIds.length);
 }
 
 /** How the family models are trained and fused. */
@@ -72,10 +94,18 @@ export interface FamilyRecipe {
   statisticsWeight: number;
   /** A head on the backbone's features, and its share of the fusion with the default. */
   backbone: { options: SetLogisticOptions; weight: number } | null;
+  /**
+   * Distillation: the statistics head also learns the teacher's family distribution (items' `teacher`),
+   * with this share of its loss; 0 or absent: from the labels alone.
+   */
+  distillation?: number;
 }
 
 /** The network's training on family sets: as the 4-genre recipe, with the classes' balance softened (the hit rate counts every clip). */
 export const FAMILY_TRAIN_OPTIONS: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, classBalance: 0.5 };
+
+/** The backbone head's share of its fusion with the default: an even split, fixed before measuring. */
+export const DEFAULT_BACKBONE_WEIGHT = 0.5;
 
 export const DEFAULT_FAMILY_RECIPE: FamilyRecipe = {
   network: null,
@@ -105,7 +135,13 @@ export async function trainFamilyModels(
   const labelled = items.filter((item) => item.families.length > 0);
   const rows = labelled.flatMap((item) => item.trainingStatistics);
   const rowSets = labelled.flatMap((item) => item.trainingStatistics.map(() => item.families));
-  const statisticsHead = trainSetLogistic(rows, rowSets, labels.length, recipe.statistics);
+  let statisticsOptions = recipe.statistics;
+  if (recipe.distillation) {
+    if (labelled.some((item) => !item.teacher)) throw new Error('distillation needs the teacher\'s families of every clip');
+    const targets = labelled.flatMap((item) => item.trainingStatistics.map(() => item.teacher!));
+    statisticsOptions = { ...recipe.statistics, soft: { targets, weight: recipe.distillation } };
+  }
+  const statisticsHead = trainSetLogistic(rows, rowSets, labels.length, statisticsOptions);
   let backboneHead: LogisticBaseline | null = null;
   if (recipe.backbone) {
     if (labelled.some((item) => !item.backbone)) throw new Error('the backbone head needs backbone features of every clip');

@@ -15,7 +15,7 @@ import {
 } from '../../core/ml/calibration.js';
 import { loadClassifier } from '../../core/ml/classifier.js';
 import { parseAllMusicMetadata, parseFamilySourceSpec, readFamilyDataset } from '../../core/ml/family-dataset.js';
-import { crossValidateFamilies, reportFamilyModel, type FamilyItem } from '../../core/ml/family-experiment.js';
+import { crossValidateFamilies, reportFamilyModel, teacherFamilies, trainFamilyModels, type FamilyItem } from '../../core/ml/family-experiment.js';
 import { fuseProbabilities } from '../../core/ml/fusion.js';
 import { backboneHeadFrom, backboneRow, familyHeadFrom, linearHeadProbabilities } from '../../core/ml/heads.js';
 import { ANALYSIS_INPUT_SPEC } from '../../core/ml/input-spec.js';
@@ -230,4 +230,27 @@ test('a family-head model names families from the statistics, calibrated, and fu
     network.dispose();
     await rm(folder, { recursive: true, force: true });
   }
+});
+
+test('the teacher\'s tags land on the families through the tree, and distillation pulls the head towards them', async () => {
+  const ids = ['rock', 'metal', 'jazz', 'funk'];
+  const teacher = teacherFamilies([0.8, 0.4, 0.2, 0.9], ['rock', 'heavy metal', 'jazz', 'sexy'], ids);
+  assert.deepEqual(Array.from(teacher, (p) => +p.toFixed(4)), [0.5714, 0.2857, 0.1429, 0]);
+  assert.deepEqual(Array.from(teacherFamilies([0.5], ['catchy'], ids)), [0.25, 0.25, 0.25, 0.25]);
+  // Every row is labelled "rock or metal"; the teacher says metal when feature 0 is high.
+  const random = new SeededRandom(12);
+  const items: FamilyItem[] = Array.from({ length: 60 }, (_, i) => {
+    const row = Float64Array.from({ length: 4 }, (_, j) => (j === 0 && i % 2 ? 2 : 0) + random.normal());
+    return { group: `g${i}`, families: [0, 1], statistics: row, trainingStatistics: [row], teacher: Float32Array.from(i % 2 ? [0.1, 0.9, 0, 0] : [0.9, 0.1, 0, 0]) };
+  });
+  const recipe = { network: null, statistics: { l2: 1e-3, iterations: 150, learningRate: 0.05, balance: 0 }, statisticsWeight: 0.5, backbone: null };
+  const metalShare = async (distillation: number) => {
+    const models = await trainFamilyModels(items, ids, { ...recipe, distillation });
+    const probabilities = predictLogisticBaseline(models.statisticsHead, items.map((item) => item.statistics));
+    return probabilities.filter((_, i) => i % 2).reduce((sum, row) => sum + row[1] / (row[0] + row[1]), 0) / 30;
+  };
+  const without = await metalShare(0);
+  const withTeacher = await metalShare(0.5);
+  assert.ok(withTeacher > without + 0.2, `metal share among the teacher's metal rows: ${without.toFixed(2)} → ${withTeacher.toFixed(2)}`);
+  await assert.rejects(trainFamilyModels(items.map(({ teacher: _teacher, ...item }) => item), ids, { ...recipe, distillation: 0.5 }), /teacher/);
 });

@@ -14,7 +14,13 @@ import { defineCommand, fractionOption, integerOption, UsageError } from '../com
 import { existingFolder } from './options.js';
 import { evaluateFamilies } from './eval-families.js';
 import { parseFamilySourceSpec, readFamilyDataset, type FamilySourceSpec } from '../../ml/family-dataset.js';
-import { DEFAULT_FAMILY_RECIPE, FAMILY_TRAIN_OPTIONS, loadFamilyItems, type FamilyRecipe } from '../../ml/family-experiment.js';
+import { DEFAULT_BACKBONE_WEIGHT, DEFAULT_FAMILY_RECIPE, FAMILY_TRAIN_OPTIONS, loadFamilyItems, teacherFamilies, type FamilyRecipe } from '../../ml/family-experiment.js';
+import type { FamilyDataset } from '../../ml/family-dataset.js';
+import { GENRE_FAMILIES } from '../../genres/tree.js';
+import { backboneRow } from '../../ml/heads.js';
+import { activeBackbone } from '../../ml/pretrained/backbone.js';
+import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
+import { DEFAULT_SET_LOGISTIC_OPTIONS } from '../../ml/set-logistic.js';
 import { DEFAULT_CONFIG } from '../../ml/model.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
@@ -41,7 +47,10 @@ statistics family head (and with --network a CNN-LSTM trained on the label sets,
 top-family hit rate (the top family is one of the clip's), the expected calibration error before and
 after temperature scaling, the unsure share, and per dataset: hit rate, accuracy and kappa over its own
 genres, the share of a one-family folder that comes out that family or unsure. --fold-seeds 1,2,3
-repeats it over fold seeds.
+repeats it over fold seeds. --backbone (with a pretrained backbone installed): a head on its tags and
+embedding (all patches of the analysis excerpt, averaged) fused with the default at --backbone-weight
+(default 0.5). --distill W: the statistics head also learns the backbone's tags mapped onto the
+families, at share W of its loss (the backbone as teacher; the default still runs without it).
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
 
 const spec = {
@@ -51,6 +60,9 @@ const spec = {
       data: { type: 'string', multiple: true },
       families: { type: 'boolean' },
       network: { type: 'boolean' },
+      backbone: { type: 'boolean' },
+      'backbone-weight': { type: 'string' },
+      distill: { type: 'string' },
       'fold-seeds': { type: 'string' },
       json: { type: 'boolean' },
       model: { type: 'string' },
@@ -152,7 +164,23 @@ export const run = defineCommand(spec, async ({ values }) => {
   return 0;
 });
 
-async function runFamilies(specs: FamilySourceSpec[], values: { json?: boolean; folds?: string; seed?: string; 'fold-seeds'?: string; epochs?: string; 'min-epochs'?: string; network?: boolean; predictions?: string; 'no-cache'?: boolean; 'statistics-weight'?: string }): Promise<number> {
+interface FamilyValues {
+  json?: boolean;
+  folds?: string;
+  seed?: string;
+  'fold-seeds'?: string;
+  epochs?: string;
+  'min-epochs'?: string;
+  network?: boolean;
+  backbone?: boolean;
+  'backbone-weight'?: string;
+  distill?: string;
+  predictions?: string;
+  'no-cache'?: boolean;
+  'statistics-weight'?: string;
+}
+
+async function runFamilies(specs: FamilySourceSpec[], values: FamilyValues): Promise<number> {
   const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
   const seeds = values['fold-seeds'] ? values['fold-seeds'].split(',').map((text) => integerOption(text.trim(), '--fold-seeds')) : [integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed })];
   const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
@@ -161,12 +189,24 @@ async function runFamilies(specs: FamilySourceSpec[], values: { json?: boolean; 
   const backend = await initBackend();
   const dataset = await readFamilyDataset(specs);
   const cache = values['no-cache'] ? null : new FeatureCache();
+  const distillation = values.distill === undefined ? 0 : fractionOption(values.distill, '--distill', 0);
+  const backbone = values.backbone || distillation > 0 ? await activeBackbone() : null;
+  if ((values.backbone || distillation > 0) && !backbone) throw new Error('no pretrained backbone is installed (see timbre models; TIMBRE_PRETRAINED_DIR)');
   const recipe: FamilyRecipe = {
     ...DEFAULT_FAMILY_RECIPE,
     statisticsWeight,
     network: values.network ? { train: { ...FAMILY_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs }, config: DEFAULT_CONFIG } : null,
+    backbone: values.backbone ? { options: DEFAULT_SET_LOGISTIC_OPTIONS, weight: fractionOption(values['backbone-weight'], '--backbone-weight', DEFAULT_BACKBONE_WEIGHT) } : null,
+    distillation,
   };
-  const items = await loadFamilyItems(dataset, cache, { mels: recipe.network !== null }, (what, done, total) => {
+  const familyIds = GENRE_FAMILIES.map((family) => family.id);
+  const backboneFeatures = backbone
+    ? async (clip: FamilyDataset['clips'][number]) => {
+        const features = await fileBackboneFeatures(clip.file, backbone, cache, clip.durationSec);
+        return { row: backboneRow(features.tags, features.embedding), teacher: teacherFamilies(features.tags, backbone.entry.tags, familyIds) };
+      }
+    : undefined;
+  const items = await loadFamilyItems(dataset, cache, { mels: recipe.network !== null, backbone: backboneFeatures }, (what, done, total) => {
     if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
   });
   return evaluateFamilies(dataset, items, recipe, { folds, seeds, json: !!values.json, predictions: values.predictions, backend: backend.active });
