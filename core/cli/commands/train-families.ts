@@ -2,9 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyTemperature, chooseUnsureThreshold, fitTemperature } from '../../ml/calibration.js';
 import { readFamilyDataset, type FamilySourceSpec } from '../../ml/family-dataset.js';
-import { DEFAULT_FAMILY_RECIPE, loadFamilyItems, trainFamilyModels, type FamilyModelName } from '../../ml/family-experiment.js';
+import { DEFAULT_BACKBONE_WEIGHT, DEFAULT_FAMILY_RECIPE, loadFamilyItems, teacherFamilies, trainFamilyModels, type FamilyModelName, type FamilyRecipe } from '../../ml/family-experiment.js';
+import type { FamilyDataset } from '../../ml/family-dataset.js';
+import { GENRE_FAMILIES } from '../../genres/tree.js';
+import type { Backbone } from '../../ml/pretrained/backbone.js';
+import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
+import { DEFAULT_SET_LOGISTIC_OPTIONS } from '../../ml/set-logistic.js';
 import type { FeatureCache } from '../../ml/feature-cache.js';
-import { familyHeadFrom } from '../../ml/heads.js';
+import { backboneHeadFrom, backboneRow, familyHeadFrom } from '../../ml/heads.js';
 import { ANALYSIS_INPUT_SPEC } from '../../ml/input-spec.js';
 import { defaultModelsDirectory, loadRegisteredModel, registerModel, writeModelFolder } from '../../ml/registry.js';
 
@@ -21,6 +26,11 @@ export interface FamilyTrainOptions {
   register: boolean;
   makeDefault: boolean;
   backend: string;
+  /** The installed backbone: the teacher for `distillation`, and with `backboneHead` the head's input. */
+  backbone: Backbone | null;
+  backboneHead: boolean;
+  /** The teacher's share of the statistics head's loss (0: labels alone). */
+  distillation: number;
 }
 
 /**
@@ -36,11 +46,25 @@ export async function trainFamilies(options: FamilyTrainOptions): Promise<number
   console.error(`${dataset.clips.length} clips (${labelled} with a family) from ${dataset.sources.map((source) => path.basename(source.root)).join(', ')}`);
   const calibration = await calibrationFrom(options.calibrateOn, dataset.clips.map((clip) => clip.file), dataset.clips.map((clip) => clip.families), 'default');
   console.error(`calibration from ${calibration.clips} out-of-fold predictions (${calibration.runs} fold seeds): temperature ${calibration.temperature.toFixed(3)}, unsure threshold ${calibration.threshold} (named ${(100 * calibration.namedShare).toFixed(0)} %, right ${calibration.namedHitRate.toFixed(3)})`);
-  const items = await loadFamilyItems(dataset, options.cache, { mels: false }, (what, done, total) => {
+  const backbone = options.backbone;
+  const withBackbone = backbone && options.backboneHead ? await calibrationFrom(options.calibrateOn, dataset.clips.map((clip) => clip.file), dataset.clips.map((clip) => clip.families), 'withBackbone') : null;
+  if (withBackbone) console.error(`with the backbone: temperature ${withBackbone.temperature.toFixed(3)}, unsure threshold ${withBackbone.threshold} (named ${(100 * withBackbone.namedShare).toFixed(0)} %, right ${withBackbone.namedHitRate.toFixed(3)})`);
+  const familyIds = GENRE_FAMILIES.map((family) => family.id);
+  const backboneFeatures = backbone
+    ? async (clip: FamilyDataset['clips'][number]) => {
+        const features = await fileBackboneFeatures(clip.file, backbone, options.cache, clip.durationSec);
+        return { row: backboneRow(features.tags, features.embedding), teacher: teacherFamilies(features.tags, backbone.entry.tags, familyIds) };
+      }
+    : undefined;
+  const items = await loadFamilyItems(dataset, options.cache, { mels: false, backbone: backboneFeatures }, (what, done, total) => {
     if (done % 50 === 0 || done === total) console.error(`${what} ${done}/${total}`);
   });
   const featureSeconds = (performance.now() - started) / 1000;
-  const recipe = DEFAULT_FAMILY_RECIPE;
+  const recipe: FamilyRecipe = {
+    ...DEFAULT_FAMILY_RECIPE,
+    backbone: withBackbone ? { options: DEFAULT_SET_LOGISTIC_OPTIONS, weight: DEFAULT_BACKBONE_WEIGHT } : null,
+    distillation: options.distillation,
+  };
   const models = await trainFamilyModels(items, dataset.labels, recipe);
   const { entry, definition: base, members } = await loadRegisteredModel(options.networkFrom);
   const familyHead = familyHeadFrom(models.statisticsHead, dataset.labels);
@@ -50,6 +74,17 @@ export async function trainFamilies(options: FamilyTrainOptions): Promise<number
     version: options.version,
     inputSpec: ANALYSIS_INPUT_SPEC,
     familyHead,
+    backboneHead:
+      backbone && models.backboneHead && withBackbone
+        ? backboneHeadFrom(models.backboneHead, {
+            backbone: backbone.modelId,
+            tags: backbone.entry.tags.length,
+            embedding: backbone.entry.embeddingSize,
+            weight: DEFAULT_BACKBONE_WEIGHT,
+            temperature: withBackbone.temperature,
+            unsureThreshold: withBackbone.threshold,
+          })
+        : undefined,
     temperature: calibration.temperature,
     unsureThreshold: calibration.threshold,
     training: {
@@ -61,7 +96,9 @@ export async function trainFamilies(options: FamilyTrainOptions): Promise<number
         model: 'logistic regression on label sets (core/ml/set-logistic.ts): −log of the probability of the clip\'s families',
         options: recipe.statistics,
         rows: items.reduce((sum, item) => sum + (item.families.length ? item.trainingStatistics.length : 0), 0),
+        distillation: options.distillation ? { teacher: backbone?.modelId, share: options.distillation, targets: 'the teacher\'s tags mapped onto the families through the genre tree' } : null,
       },
+      backboneHead: withBackbone && backbone ? { backbone: backbone.modelId, features: 'tags then embedding, mean over every patch of the analysis excerpt', weight: DEFAULT_BACKBONE_WEIGHT, calibration: withBackbone } : null,
       network: { from: `${entry.id} ${entry.version}`, labels: base.config.labels, use: 'timeline and embedding' },
       calibration: {
         method: 'temperature and unsure threshold fitted on out-of-fold predictions of artist-grouped cross-validation (timbre eval --predictions)',

@@ -24,6 +24,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 import { existingFolder } from './options.js';
 import { trainFamilies } from './train-families.js';
+import { activeBackbone } from '../../ml/pretrained/backbone.js';
 import { parseFamilySourceSpec } from '../../ml/family-dataset.js';
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
@@ -52,7 +53,9 @@ A logistic regression on the 518 MIR statistics (of three excerpt-length crops o
             FAMILY=DIR (every audio file under DIR is that family; its subfolders are the groups).
             --calibrate-on FILE (required): \`timbre eval --predictions FILE\` of the same --data, whose
             out-of-fold predictions give the temperature and the unsure threshold; --network-from ID
-            (default genre-cnn-lstm-emotify): the registered model whose networks give the timeline and embedding
+            (default genre-cnn-lstm-emotify): the registered model whose networks give the timeline and embedding;
+            --backbone: also a head on the installed backbone's tags and embedding (calibrated on the
+            predictions' withBackbone model); --distill W: the backbone as teacher of the statistics head
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
 const spec = {
@@ -63,6 +66,8 @@ const spec = {
       families: { type: 'boolean' },
       'network-from': { type: 'string' },
       'calibrate-on': { type: 'string' },
+      backbone: { type: 'boolean' },
+      distill: { type: 'string' },
       db: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string' },
@@ -91,6 +96,9 @@ export const run = defineCommand(spec, async ({ values }) => {
     if (!values['calibrate-on']) throw new UsageError('--families needs --calibrate-on FILE (timbre eval --predictions of the same data)');
     const backend = await initBackend();
     const id = values.id ?? 'genre-families';
+    const distillation = fractionOption(values.distill, '--distill', 0);
+    const backbone = values.backbone || distillation > 0 ? await activeBackbone() : null;
+    if ((values.backbone || distillation > 0) && !backbone) throw new Error('no pretrained backbone is installed (see timbre models; TIMBRE_PRETRAINED_DIR)');
     return trainFamilies({
       specs,
       cache: values['no-cache'] ? null : new FeatureCache(),
@@ -102,6 +110,9 @@ export const run = defineCommand(spec, async ({ values }) => {
       register: !!values.register,
       makeDefault: !!values.default,
       backend: backend.active,
+      backbone,
+      backboneHead: !!values.backbone,
+      distillation,
     });
   }
   if (specs.length > 1) throw new UsageError('several --data folders train genre families: add --families');
