@@ -7,7 +7,7 @@ import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
 import type { CnnLstmModel } from './model.js';
 import { defaultModelsDirectory, loadRegisteredModel, outputLabels, type ModelDefinition } from './registry.js';
 import { applyTemperature } from './calibration.js';
-import { backboneHeadProbabilities, backboneRow, linearHeadProbabilities } from './heads.js';
+import { atypicality, backboneHeadProbabilities, backboneRow, linearHeadProbabilities, OUTSIDE_TRAINING_THRESHOLD } from './heads.js';
 import { DEFAULT_UNSURE_THRESHOLD } from './unsure.js';
 import type { BackboneFeatures } from './pretrained/types.js';
 
@@ -28,8 +28,13 @@ export interface GenrePrediction {
   probabilities: Record<string, number>;
   /** Whether a pretrained backbone's features were fused in. */
   backbone: string | null;
-  /** The threshold below which `genre` is not named (unsure), for the probabilities given. */
+  /**
+   * The threshold below which `genre` is not named (unsure), for the probabilities given; above 1 for
+   * a track outside what the model was trained on (`outsideTraining`).
+   */
   unsureThreshold: number;
+  /** The track's statistics lie further from the training clips' than 99 % of those clips do. */
+  outsideTraining: boolean;
   /**
    * The genre timeline: one ~3-s segment after another, from the network alone, in its labels
    * (segmentLabels): a model with a family head names its track genres from the statistics, whose
@@ -102,6 +107,7 @@ export function classifierFrom(modelId: string, version: string, definition: Mod
       const labels = outputLabels(definition);
       const base = familyHead ? linearHeadProbabilities(familyHead, fma518!) : Float32Array.from(labels, (label) => prediction.probabilities[label]);
       let track = applyTemperature(base, definition.temperature ?? 1);
+      const outsideTraining = !!familyHead?.atypicalityLimit && atypicality(familyHead, fma518!) > familyHead.atypicalityLimit;
       let threshold = unsureThreshold;
       let fused: string | null = null;
       if (backboneHead && backbone && backbone.modelId === backboneHead.backbone) {
@@ -112,7 +118,15 @@ export function classifierFrom(modelId: string, version: string, definition: Mod
       }
       const probabilities = labelled(labels, track);
       const genre = topLabel(labels, track);
-      return { ...prediction, genre, confidence: probabilities[genre], probabilities, backbone: fused, unsureThreshold: threshold };
+      return {
+        ...prediction,
+        genre,
+        confidence: probabilities[genre],
+        probabilities,
+        backbone: fused,
+        unsureThreshold: outsideTraining ? OUTSIDE_TRAINING_THRESHOLD : threshold,
+        outsideTraining,
+      };
     },
     dispose: () => members.forEach((member) => member.dispose()),
   };
@@ -142,6 +156,7 @@ export function classifyWithModel(
     probabilities,
     backbone: null,
     unsureThreshold: DEFAULT_UNSURE_THRESHOLD,
+    outsideTraining: false,
     segments: prediction.segmentProbabilities.map((row, i) => ({
       start: round(prediction.segmentFrames[i][0] * secondsPerFrame),
       end: round(prediction.segmentFrames[i][1] * secondsPerFrame),

@@ -39,6 +39,12 @@ export function backboneHeadFrom(
 export interface FamilyHead {
   labels: string[];
   features: 'fma518';
+  /**
+   * How far a track's statistics may lie from the training clips' (atypicality: the mean over the
+   * statistics of |z|, each capped at 20) before the track counts as outside what the model was
+   * trained on: the 99th percentile of the training clips' own atypicality. Absent: never.
+   */
+  atypicalityLimit?: number;
   mean: number[];
   std: number[];
   /** [dims × classes], row-major. */
@@ -46,10 +52,28 @@ export interface FamilyHead {
   bias: number[];
 }
 
-export function familyHeadFrom(baseline: LogisticBaseline, labels: readonly string[]): FamilyHead {
+export function familyHeadFrom(baseline: LogisticBaseline, labels: readonly string[], trainingRows: readonly ArrayLike<number>[] = []): FamilyHead {
   if (baseline.classes !== labels.length) throw new Error('family head: one label per class expected');
-  return { labels: [...labels], features: 'fma518', mean: Array.from(baseline.mean), std: Array.from(baseline.std), kernel: Array.from(baseline.kernel), bias: Array.from(baseline.bias) };
+  const head: FamilyHead = { labels: [...labels], features: 'fma518', mean: Array.from(baseline.mean), std: Array.from(baseline.std), kernel: Array.from(baseline.kernel), bias: Array.from(baseline.bias) };
+  if (trainingRows.length) {
+    const sorted = trainingRows.map((row) => atypicality(head, row)).sort((a, b) => a - b);
+    head.atypicalityLimit = sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))];
+  }
+  return head;
 }
+
+/** The mean |z| of a row's standardised statistics, each capped at 20 (non-finite ones count as 0). */
+export function atypicality(head: Pick<FamilyHead, 'mean' | 'std'>, row: ArrayLike<number>): number {
+  let sum = 0;
+  for (let j = 0; j < head.mean.length; j++) if (Number.isFinite(row[j])) sum += Math.min(20, Math.abs((row[j] - head.mean[j]) / head.std[j]));
+  return sum / head.mean.length;
+}
+
+/**
+ * The unsure threshold of a track outside what the model was trained on: above every probability, so
+ * its genre is never named, whatever its probabilities say.
+ */
+export const OUTSIDE_TRAINING_THRESHOLD = 1.01;
 
 export function readFamilyHead(head: FamilyHead): FamilyHead {
   const dims = head.mean.length;
@@ -58,6 +82,7 @@ export function readFamilyHead(head: FamilyHead): FamilyHead {
   if (classes < 2 || head.std.length !== dims || head.kernel.length !== dims * classes || head.bias.length !== classes) {
     throw new Error(`family head: sizes disagree (${dims} features, ${classes} classes)`);
   }
+  if (head.atypicalityLimit !== undefined && !(head.atypicalityLimit > 0)) throw new Error(`family head: atypicality limit ${head.atypicalityLimit} is not positive`);
   return head;
 }
 

@@ -182,7 +182,8 @@ test('a family-head model names families from the statistics, calibrated, and fu
     const labels = ['pop', 'jazz', 'soundtrack'];
     const statistics = Array.from({ length: 30 }, (_, i) => Float64Array.from({ length: 518 }, (_, j) => (j === i % 3 ? 3 : 0) + random.normal()));
     const sets = statistics.map((_, i) => [i % 3]);
-    const familyHead = familyHeadFrom(trainSetLogistic(statistics, sets, 3, { l2: 1e-2, iterations: 30, learningRate: 0.05, balance: 0.5 }), labels);
+    const familyHead = familyHeadFrom(trainSetLogistic(statistics, sets, 3, { l2: 1e-2, iterations: 30, learningRate: 0.05, balance: 0.5 }), labels, statistics);
+    assert.ok(familyHead.atypicalityLimit! > 0.5 && familyHead.atypicalityLimit! < 2, `limit ${familyHead.atypicalityLimit}`);
     const backboneRows = statistics.map((_, i) => Float64Array.from({ length: 6 }, (_, j) => (j === 2 - (i % 3) ? 2 : 0) + random.normal()));
     const backboneHead = backboneHeadFrom(trainSetLogistic(backboneRows, sets, 3, { l2: 1e-2, iterations: 30, learningRate: 0.05, balance: 0.5 }), {
       backbone: 'test-backbone',
@@ -209,6 +210,11 @@ test('a family-head model names families from the statistics, calibrated, and fu
       assert.equal(plain.genre, 'jazz');
       assert.equal(plain.backbone, null);
       assert.equal(plain.unsureThreshold, 0.35);
+      assert.equal(plain.outsideTraining, false);
+      // Statistics far from every training clip's: never named, whatever the probabilities.
+      const odd = classifier.classifyMel(mel, statistics[1].map((value) => value * 8 + 5));
+      assert.equal(odd.outsideTraining, true);
+      assert.ok(odd.unsureThreshold > 1);
       assert.ok(plain.segments.every((segment) => TINY.labels.includes(segment.genre)));
       const tags = backboneRows[1].subarray(0, 2);
       const embedding = backboneRows[1].subarray(2);

@@ -67,7 +67,7 @@ export async function trainFamilies(options: FamilyTrainOptions): Promise<number
   };
   const models = await trainFamilyModels(items, dataset.labels, recipe);
   const { entry, definition: base, members } = await loadRegisteredModel(options.networkFrom);
-  const familyHead = familyHeadFrom(models.statisticsHead, dataset.labels);
+  const familyHead = familyHeadFrom(models.statisticsHead, dataset.labels, items.filter((item) => item.families.length).map((item) => item.statistics));
   const trainSeconds = (performance.now() - started) / 1000 - featureSeconds;
   await writeModelFolder(options.out, members, {
     id: options.id,
