@@ -26,6 +26,7 @@ import { DEFAULT_CONFIG } from '../../ml/model.js';
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
 const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--last-epoch] [--statistics-weight W | --choose-weight [--inner-folds K]] [--no-baseline] [--predictions FILE] [--no-cache]
+       timbre eval --data DIR|FAMILY=DIR [--data ...] [--families] [--network] [--backbone [--backbone-weight W]] [--distill W] [--fold-seeds S1,S2,...] [--json] [--predictions FILE]
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist when DIR/artists.tsv names
