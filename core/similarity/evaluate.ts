@@ -25,6 +25,11 @@ export interface PrecisionOptions {
   excludeSameGroup?: boolean;
   /** Rows that are queries (default: all); every other row may be a neighbour. */
   queries?: readonly number[];
+  /**
+   * Whether a neighbour counts as a hit for a query (default: the same label). Multi-label data (a clip
+   * in several genre families) counts a neighbour sharing any of the query's.
+   */
+  relevant?: (query: number, neighbour: number) => boolean;
 }
 
 export function precisionAtK(
@@ -46,7 +51,8 @@ export function precisionAtK(
     const accept = options.excludeSameGroup ? (row: number) => groups[row] !== group : undefined;
     const neighbours = index.searchFromRow(query, { k, accept });
     if (neighbours.length < k) shortQueries++;
-    const hits = neighbours.filter((neighbour) => labels[neighbour.row] === labels[query]).length;
+    const relevant = options.relevant;
+    const hits = neighbours.filter((neighbour) => (relevant ? relevant(query, neighbour.row) : labels[neighbour.row] === labels[query])).length;
     const precision = neighbours.length > 0 ? hits / neighbours.length : 0;
     total += precision;
     const sum = sums.get(labels[query]) ?? { total: 0, count: 0 };

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../db/open.js';
+import { BackboneFeaturesRepo } from '../db/repos/backbone-features.js';
 import { FeaturesRepo } from '../db/repos/features.js';
 import { PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
@@ -10,7 +11,9 @@ import { LibrarySimilarity, type SimilarityTrack } from './library.js';
 
 /**
  * Every analysed track of the library database with what similarity needs: tags, tempo and the
- * 518 MIR statistics, plus the classifier's embedding where the track has one. The user's confirmed genres count as the track's genres too.
+ * 518 MIR statistics, plus an embedding where the track has one: the pretrained backbone's when the scan
+ * stored any (of the model that analysed most tracks; tracks without one get none, as widths must agree),
+ * else the classifier's. The user's confirmed genres count as the track's genres too.
  * A track's label for the genre projection is its first confirmed genre, else its first tag genre that
  * the vocabulary knows (under its canonical name), as for retraining (core/ml/library-dataset.ts):
  * free-text tags such as "Favourites" teach nothing.
@@ -18,7 +21,7 @@ import { LibrarySimilarity, type SimilarityTrack } from './library.js';
 export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
   const tracks = new TracksRepo(db);
   const statistics = new FeaturesRepo(db).statistics();
-  const embeddings = new PredictionsRepo(db).embeddings();
+  const embeddings = backboneEmbeddings(db) ?? new PredictionsRepo(db).embeddings();
   const result: SimilarityTrack[] = [];
   for (const row of tracks.summaries()) {
     if (row.status !== 'done') continue;
@@ -37,10 +40,18 @@ export function loadSimilarityTracks(db: Db): SimilarityTrack[] {
       durationSec: row.durationSec,
       tempoBpm: stored.tempoBpm,
       mir: stored.fma518,
-      embedding: embeddings.get(row.id),
+      embedding: embeddings.get(row.id) ?? null,
     });
   }
   return result;
+}
+
+/** The stored backbone embeddings of the model that analysed most tracks; null when the scan stored none. */
+function backboneEmbeddings(db: Db): Map<number, Float32Array> | null {
+  const repo = new BackboneFeaturesRepo(db);
+  const model = repo.models()[0];
+  if (!model) return null;
+  return new Map([...repo.byModel(model.modelId)].map(([trackId, features]) => [trackId, features.embedding]));
 }
 
 /** The library track at `file` (matched by resolved or real path), or null. */

@@ -106,10 +106,22 @@ function workerBackbone(): Promise<{ backbone: Backbone; maxPatches: number | un
   return backboneLoad;
 }
 
-/** The backbone's tags and embedding of the same excerpt the features come from; null without a backbone. */
+let backboneFailureReported = false;
+
+/**
+ * The backbone's tags and embedding of the same excerpt the features come from; null without a backbone,
+ * or when it fails on this track (said once per worker): the track is still analysed without them.
+ */
 async function backboneFeatures(samples: Float32Array): Promise<BackboneFeatures | null> {
   const loaded = await workerBackbone();
-  return loaded ? loaded.backbone.compute(samples, SAMPLE_RATE, { maxPatches: loaded.maxPatches }) : null;
+  if (!loaded) return null;
+  try {
+    return loaded.backbone.compute(samples, SAMPLE_RATE, { maxPatches: loaded.maxPatches });
+  } catch (error) {
+    if (!backboneFailureReported) console.error(`timbre: pretrained backbone failed on a track, analysed without it: ${error instanceof Error ? error.message : String(error)}`);
+    backboneFailureReported = true;
+    return null;
+  }
 }
 
 /**

@@ -100,7 +100,7 @@ test('eval-similar --label-by folder labels files at any depth by their top-leve
 test('eval-similar rejects an unknown --label-by', async () => {
   const result = await runTimbre(['eval-similar', '--data', genres, '--label-by', 'artist']);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /--label-by is genre-folder or folder/);
+  assert.match(result.stderr, /--label-by is genre-folder, folder or families/);
 });
 
 test('held-back clips: the validation artists of every network of the model, rebuilt from its recorded seeds', () => {
@@ -119,4 +119,25 @@ test('held-back clips: the validation artists of every network of the model, reb
   assert.equal(modelValidationRows(definition({}, [first.length + 1]), clips, ['pop', 'rock']), null, 'a split that does not match the record');
   assert.equal(modelValidationRows(definition({ restoreBest: true }, [first.length]), clips, ['pop', 'rock'])?.steeredTraining, true);
   assert.equal(modelValidationRows(definition({ minEpochs: 2 }, [first.length]), clips, ['pop', 'rock'])?.steeredTraining, true);
+});
+
+test('eval-similar --label-by families reads metadata.tsv, places genres on the tree, and counts a shared family as a hit', async () => {
+  const families = path.join(temp.dir, 'families');
+  mkdirSync(families, { recursive: true });
+  const rows = ['file\tartist\ttitle\tgenres\tquadrant'];
+  TONES.forEach((_, i) => rows.push(`../genres/tones/${i + 1}.wav\tTone ${i < 2 ? 'A' : 'B'}\tt\tJazz\tQ1`));
+  NOISES.forEach((_, i) => rows.push(`../genres/noise/${i + 1}.wav\tNoise ${i < 2 ? 'C' : 'D'}\tn\t${i === 0 ? 'Electronic;Jazz' : 'Electronic'}\tQ2`));
+  // Outside the tree: left out.
+  rows.push('../genres/noise/1.wav\tSpeaker\ts\tComedy/Spoken\tQ3');
+  writeFileSync(path.join(families, 'metadata.tsv'), `${rows.join('\n')}\n`);
+  const result = await runTimbre(['eval-similar', '--data', families, '--label-by', 'families', '--no-embedding', '--k', '3', '--folds', '2', '--fold-seeds', '1', '--cache', cache, '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as { clips: number; labels: string[]; searches: unknown; fixed: Array<{ setting: string; scores: Scores }> };
+  assert.equal(report.clips, 8);
+  assert.deepEqual(report.labels, ['electronic', 'jazz']);
+  assert.equal(report.searches, null, 'weight searches need one label per clip');
+  const mirOnly = report.fixed[0].scores;
+  // Noise 1 is Electronic and Jazz: every clip's neighbours share a family more often than not.
+  assert.ok(mirOnly.withSameArtist.precision > 0.6, `precision ${mirOnly.withSameArtist.precision}`);
+  assert.equal(mirOnly.withSameArtist.queries, 8);
 });

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { genreFamilies } from '../../genres/tree.js';
 import { listAudioFiles } from '../../library/files.js';
+import { FeatureCache } from '../../ml/feature-cache.js';
+import { activeBackbone, scanPatchLimit } from '../../ml/pretrained/backbone.js';
+import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
 import { loadClassifier, type GenreClassifier } from '../../ml/classifier.js';
 import { readFolderDataset, type FolderDataset } from '../../ml/dataset.js';
 import { splitForValidation } from '../../ml/experiment.js';
@@ -27,8 +31,8 @@ import { existingFolder } from './options.js';
 
 export const summary = 'eval-similar --data DIR [--json]: genre precision@10 of "sounds like this", leave-one-out, weights by artist-grouped search';
 
-const USAGE = `usage: timbre eval-similar --data DIR [--label-by genre-folder|folder] [--k 10] [--folds 5] [--seed 1]
-                           [--fold-seeds 5] [--model ID | --no-embedding] [--no-search] [--cache DIR] [--json]
+const USAGE = `usage: timbre eval-similar --data DIR [--label-by genre-folder|folder|families] [--k 10] [--folds 5] [--seed 1]
+                           [--fold-seeds 5] [--model ID | --backbone | --no-embedding] [--no-search] [--cache DIR] [--json]
                            [--probabilities FILE [--probability-key cnnLstm]]
 
 For every clip, its k nearest other clips by similarity vector; reports the fraction that share its
@@ -36,8 +40,13 @@ label, with clips by the same artist (DIR/artists.tsv) counted, and excluded fro
   --label-by genre-folder  DIR/<genre>/<clips> (default)
   --label-by folder        every top-level folder of DIR is a label, audio found at any depth below
                            it (e.g. one folder per game soundtrack); no artists, so the two agree
+  --label-by families      DIR/metadata.tsv (file, artist, genres; e.g. mer4q-dev): each clip's genres
+                           placed on the genre tree's families (core/genres/tree.ts), clips with none
+                           left out; a neighbour is a hit when it shares any family with the query.
+                           Weight searches need one label per clip and are skipped.
 Vectors combine the 518 MIR statistics with the genre classifier's embedding (the default model, or
---model ID). Reported: fixed settings (z-score vs rank normalisation, embedding on/off, the shipped
+--model ID), or with --backbone the active pretrained backbone's embedding (\`timbre models\`), computed
+on the scan's patches (TIMBRE_BACKBONE_PATCHES) and cached with the training features. Reported: fixed settings (z-score vs rank normalisation, embedding on/off, the shipped
 defaults, none of them using labels); the genre projection the library learns from its labelled
 tracks, fitted on the training artists of each artist-grouped fold and queried with the others'
 clips (mean ± sd over --fold-seeds fold draws); then group, moment and block weights chosen by coordinate ascent on precision with the
@@ -81,6 +90,7 @@ const spec = {
     cache: { type: 'string', default: path.join('.cache', 'eval-similar') },
     model: { type: 'string' },
     'no-embedding': { type: 'boolean', default: false },
+    backbone: { type: 'boolean', default: false },
     'no-search': { type: 'boolean', default: false },
     probabilities: { type: 'string' },
     'probability-key': { type: 'string', default: 'cnnLstm' },
@@ -95,16 +105,25 @@ export const run = defineCommand(spec, async ({ values }) => {
   const seed = integerOption(values.seed, '--seed', { fallback: 1 });
   const foldSeeds = integerOption(values['fold-seeds'], '--fold-seeds', { fallback: 5 });
   const labelBy = values['label-by'];
-  if (labelBy !== 'genre-folder' && labelBy !== 'folder') throw new UsageError('--label-by is genre-folder or folder');
+  if (labelBy !== 'genre-folder' && labelBy !== 'folder' && labelBy !== 'families') throw new UsageError('--label-by is genre-folder, folder or families');
+  if (values.backbone && (values['no-embedding'] || values.model)) throw new UsageError('--backbone replaces the classifier embedding: not with --model or --no-embedding');
 
   const dataDir = existingFolder(values.data);
-  const dataset = labelBy === 'folder' ? await readTopFolderDataset(dataDir) : await readFolderDataset(dataDir);
+  const families = labelBy === 'families' ? await readFamiliesDataset(dataDir) : null;
+  const dataset = families?.dataset ?? (labelBy === 'folder' ? await readTopFolderDataset(dataDir) : await readFolderDataset(dataDir));
   const clips: Clip[] = dataset.clips;
+  const relevant = families ? (query: number, neighbour: number) => families.families[neighbour].some((family) => families.families[query].includes(family)) : undefined;
+  // Weight searches optimise single-label precision.
+  const noSearch = values['no-search'] || families !== null;
   const cache = new ClipFeatureCache(values.cache);
   await ensureIgnoredByGit(values.cache);
 
+  const backbone = values.backbone ? await activeBackbone() : null;
+  if (values.backbone && !backbone) throw new Error('--backbone: no pretrained backbone is installed (timbre models)');
+  const backbonePatches = scanPatchLimit();
+  const backboneCache = new FeatureCache();
   let classifier: GenreClassifier | null = null;
-  if (!values['no-embedding']) {
+  if (!values['no-embedding'] && !values.backbone) {
     try {
       classifier = await loadClassifier(values.model);
     } catch (error) {
@@ -126,7 +145,12 @@ export const run = defineCommand(spec, async ({ values }) => {
   const started = Date.now();
   let reported = started;
   for (const [i, clip] of clips.entries()) {
-    features.push(await cache.features(clip.file, embedder));
+    const clipFeatures = await cache.features(clip.file, embedder);
+    if (backbone) {
+      const computed = await fileBackboneFeatures(clip.file, backbone, backboneCache, undefined, { maxPatches: backbonePatches });
+      clipFeatures.embedding = computed.embedding;
+    }
+    features.push(clipFeatures);
     // Progress every ~10 s: silent when everything comes from the cache.
     if (Date.now() - reported > 10_000) {
       reported = Date.now();
@@ -152,8 +176,8 @@ export const run = defineCommand(spec, async ({ values }) => {
     const dim = vectorDimension(space);
     const index = CosineIndex.fromVectors(packVectors(trackFeatures.map((clip) => trackVector(clip, space)), dim), dim);
     return {
-      withSameArtist: precisionAtK(index, labels, groups, k, { queries }),
-      sameArtistExcluded: precisionAtK(index, labels, groups, k, { queries, excludeSameGroup: true }),
+      withSameArtist: precisionAtK(index, labels, groups, k, { queries, relevant }),
+      sameArtistExcluded: precisionAtK(index, labels, groups, k, { queries, excludeSameGroup: true, relevant }),
     };
   };
 
@@ -223,7 +247,7 @@ export const run = defineCommand(spec, async ({ values }) => {
   });
 
   let searches: Record<string, unknown> | null = null;
-  if (!values['no-search']) {
+  if (!noSearch) {
     const normalised = features.map((clip) => normaliseMir(clip.mir, spaces.rank));
     const search = new WeightSearch(
       normalised,
@@ -296,7 +320,11 @@ export const run = defineCommand(spec, async ({ values }) => {
     labels: dataset.labels,
     artistsKnown: dataset.groupedByArtist,
     k,
-    features: classifier ? `mir518 + ${embeddingDim}-wide embedding of ${embedder!.modelId}` : 'mir518',
+    features: backbone
+      ? `mir518 + ${embeddingDim}-wide embedding of pretrained ${backbone.modelId} (${backbonePatches ?? 'all'} patch${backbonePatches === 1 ? '' : 'es'} per clip)`
+      : classifier
+        ? `mir518 + ${embeddingDim}-wide embedding of ${embedder!.modelId}`
+        : 'mir518',
     embeddingTrainedOnThisData: trainedOnThis,
     fixed,
     genreProjection: {
@@ -388,6 +416,34 @@ async function readOutOfFoldProbabilities(file: string, key: string, clips: Clip
   if (missing === clips.length) throw new Error(`${file}: no '${key}' probabilities for these clips`);
   if (missing > 0) console.error(`eval-similar: ${missing} clips have no '${key}' probabilities in ${file}`);
   return rows;
+}
+
+/**
+ * DIR/metadata.tsv (columns file, artist, genres `;`-separated): each clip's genres placed on the genre
+ * tree's families; clips with none (genres outside the tree) are left out. A clip's label is its first
+ * family (for grouping and per-label figures); `families` holds all of them, row by row.
+ */
+async function readFamiliesDataset(root: string): Promise<{ dataset: FolderDataset; families: string[][] }> {
+  const lines = (await readFile(path.join(root, 'metadata.tsv'), 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '');
+  const header = lines[0].split('\t');
+  const column = (name: string) => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new Error(`${path.join(root, 'metadata.tsv')}: no '${name}' column`);
+    return index;
+  };
+  const [fileColumn, artistColumn, genresColumn] = [column('file'), column('artist'), column('genres')];
+  const clips: Clip[] = [];
+  const families: string[][] = [];
+  for (const line of lines.slice(1)) {
+    const cells = line.split('\t');
+    const clipFamilies = [...new Set(cells[genresColumn].split(';').flatMap((genre) => genreFamilies(genre.trim())))];
+    if (clipFamilies.length === 0) continue;
+    clips.push({ file: path.join(root, cells[fileColumn]), label: clipFamilies[0], group: `artist:${cells[artistColumn]}` });
+    families.push(clipFamilies);
+  }
+  if (clips.length === 0) throw new Error(`${root}: no clip has a genre on the genre tree`);
+  const labels = [...new Set(clips.map((clip) => clip.label))].sort();
+  return { dataset: { root, labels, clips, groupedByArtist: true }, families };
 }
 
 /** DIR/<label>/**: each top-level folder is a label (e.g. a soundtrack); no artists are known. */

@@ -31,6 +31,7 @@ export class BackboneFeaturesRepo {
   private readonly upsertStmt;
   private readonly getStmt;
   private readonly embeddingsStmt;
+  private readonly modelsStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
@@ -45,6 +46,13 @@ export class BackboneFeaturesRepo {
     this.embeddingsStmt = db.prepare(`
       SELECT track_id AS trackId, model_id AS modelId, tags, embedding, patch_count AS patchCount
       FROM track_backbone_features WHERE model_id = ?`);
+    this.modelsStmt = db.prepare(`
+      SELECT model_id AS modelId, count(*) AS tracks FROM track_backbone_features GROUP BY model_id ORDER BY tracks DESC, model_id`);
+  }
+
+  /** The models that computed stored features, the one with most tracks first. */
+  models(): Array<{ modelId: string; tracks: number }> {
+    return this.modelsStmt.all() as Array<{ modelId: string; tracks: number }>;
   }
 
   save(trackId: number, features: StoredBackboneFeatures, computedAt: number): void {

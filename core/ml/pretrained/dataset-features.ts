@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { decodeAnalysisExcerpt, planExcerpt } from '../../audio/windows.js';
 import { ANALYSIS_SAMPLE_RATE } from '../../audio/decode.js';
@@ -46,7 +46,8 @@ export async function fileBackboneFeatures(
     JSON.stringify(planExcerpt(durationSeconds)),
     `patches:${options.maxPatches ?? 'all'}`,
   ].join('|');
-  const rows = await cache.getOrCompute(file, key, async () => packPatches(await compute()));
+  // Keyed by the real path: a data set reached through a symbolic link shares the entries.
+  const rows = await cache.getOrCompute(await realpath(file), key, async () => packPatches(await compute()));
   if (rows.nBins !== nTags + nEmbedding) throw new Error(`backbone cache entry for ${file} has ${rows.nBins} columns`);
   return unpackPatches(backbone.modelId, rows.data, rows.nFrames, nTags, nEmbedding);
 }

@@ -105,7 +105,8 @@ export async function listInstalledModels(env: NodeJS.ProcessEnv = process.env):
     } catch {
       continue;
     }
-    for (const id of names) {
+    // Dot-folders are installs in progress (core/ml/pretrained/install.ts), not models.
+    for (const id of names.filter((name) => !name.startsWith('.'))) {
       const folder = path.join(directory, id);
       if (!(await stat(folder).catch(() => null))?.isDirectory()) continue;
       const entry = catalogueEntry(id);
