@@ -18,7 +18,7 @@ import { DEFAULT_BACKBONE_WEIGHT, DEFAULT_FAMILY_RECIPE, FAMILY_TRAIN_OPTIONS, l
 import type { FamilyDataset } from '../../ml/family-dataset.js';
 import { GENRE_FAMILIES } from '../../genres/tree.js';
 import { backboneRow } from '../../ml/heads.js';
-import { activeBackbone } from '../../ml/pretrained/backbone.js';
+import { activeBackbone, scanPatchLimit } from '../../ml/pretrained/backbone.js';
 import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
 import { DEFAULT_SET_LOGISTIC_OPTIONS } from '../../ml/set-logistic.js';
 import { DEFAULT_CONFIG } from '../../ml/model.js';
@@ -49,7 +49,7 @@ top-family hit rate (the top family is one of the clip's), the expected calibrat
 after temperature scaling, the unsure share, and per dataset: hit rate, accuracy and kappa over its own
 genres, the share of a one-family folder that comes out that family or unsure. --fold-seeds 1,2,3
 repeats it over fold seeds. --backbone (with a pretrained backbone installed): a head on its tags and
-embedding (all patches of the analysis excerpt, averaged) fused with the default at --backbone-weight
+embedding (of the patches a scan runs it on: TIMBRE_BACKBONE_PATCHES, default one) fused with the default at --backbone-weight
 (default 0.5). --distill W: the statistics head also learns the backbone's tags mapped onto the
 families, at share W of its loss (the backbone as teacher; the default still runs without it).
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
@@ -203,7 +203,7 @@ async function runFamilies(specs: FamilySourceSpec[], values: FamilyValues): Pro
   const familyIds = GENRE_FAMILIES.map((family) => family.id);
   const backboneFeatures = backbone
     ? async (clip: FamilyDataset['clips'][number]) => {
-        const features = await fileBackboneFeatures(clip.file, backbone, cache, clip.durationSec);
+        const features = await fileBackboneFeatures(clip.file, backbone, cache, clip.durationSec, { maxPatches: scanPatchLimit() });
         return { row: backboneRow(features.tags, features.embedding), teacher: teacherFamilies(features.tags, backbone.entry.tags, familyIds) };
       }
     : undefined;

@@ -5,7 +5,7 @@ import { readFamilyDataset, type FamilySourceSpec } from '../../ml/family-datase
 import { DEFAULT_BACKBONE_WEIGHT, DEFAULT_FAMILY_RECIPE, loadFamilyItems, teacherFamilies, trainFamilyModels, type FamilyModelName, type FamilyRecipe } from '../../ml/family-experiment.js';
 import type { FamilyDataset } from '../../ml/family-dataset.js';
 import { GENRE_FAMILIES } from '../../genres/tree.js';
-import type { Backbone } from '../../ml/pretrained/backbone.js';
+import { scanPatchLimit, type Backbone } from '../../ml/pretrained/backbone.js';
 import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
 import { DEFAULT_SET_LOGISTIC_OPTIONS } from '../../ml/set-logistic.js';
 import type { FeatureCache } from '../../ml/feature-cache.js';
@@ -52,7 +52,7 @@ export async function trainFamilies(options: FamilyTrainOptions): Promise<number
   const familyIds = GENRE_FAMILIES.map((family) => family.id);
   const backboneFeatures = backbone
     ? async (clip: FamilyDataset['clips'][number]) => {
-        const features = await fileBackboneFeatures(clip.file, backbone, options.cache, clip.durationSec);
+        const features = await fileBackboneFeatures(clip.file, backbone, options.cache, clip.durationSec, { maxPatches: scanPatchLimit() });
         return { row: backboneRow(features.tags, features.embedding), teacher: teacherFamilies(features.tags, backbone.entry.tags, familyIds) };
       }
     : undefined;
@@ -98,7 +98,7 @@ export async function trainFamilies(options: FamilyTrainOptions): Promise<number
         rows: items.reduce((sum, item) => sum + (item.families.length ? item.trainingStatistics.length : 0), 0),
         distillation: options.distillation ? { teacher: backbone?.modelId, share: options.distillation, targets: 'the teacher\'s tags mapped onto the families through the genre tree' } : null,
       },
-      backboneHead: withBackbone && backbone ? { backbone: backbone.modelId, features: 'tags then embedding, mean over every patch of the analysis excerpt', weight: DEFAULT_BACKBONE_WEIGHT, calibration: withBackbone } : null,
+      backboneHead: withBackbone && backbone ? { backbone: backbone.modelId, features: `tags then embedding, mean over ${scanPatchLimit() ?? 'every'} evenly spread patch(es) of the analysis excerpt, as a scan computes them`, weight: DEFAULT_BACKBONE_WEIGHT, calibration: withBackbone } : null,
       network: { from: `${entry.id} ${entry.version}`, labels: base.config.labels, use: 'timeline and embedding' },
       calibration: {
         method: 'temperature and unsure threshold fitted on out-of-fold predictions of artist-grouped cross-validation (timbre eval --predictions)',
