@@ -71,6 +71,8 @@ export interface GenreClassifier {
    * the embedding are the network's either way.
    */
   classifyMel(melDb: TimeFrequency, fma518?: ArrayLike<number>, backbone?: BackboneInput): GenrePrediction;
+  /** The network's track embedding alone (needs no statistics): what similarity reads. */
+  embedMel(melDb: TimeFrequency): Float32Array;
   /** Frees the model's tensors. */
   dispose(): void;
 }
@@ -128,6 +130,7 @@ export function classifierFrom(modelId: string, version: string, definition: Mod
         outsideTraining,
       };
     },
+    embedMel: (melDb) => predictEnsemble(members, melDb).embedding,
     dispose: () => members.forEach((member) => member.dispose()),
   };
 }

@@ -204,6 +204,8 @@ test('a family-head model names families from the statistics, calibrated, and fu
       assert.equal(classifier.unsureThreshold, 0.35);
       const mel = { data: Float32Array.from({ length: 40 * 128 }, () => -40 + 10 * random.normal()), nFrames: 40, nBins: 128 };
       assert.throws(() => classifier.classifyMel(mel), /MIR statistics/);
+      // Similarity needs only the embedding, which is the network's.
+      assert.deepEqual(classifier.embedMel(mel), classifier.classifyMel(mel, statistics[1]).embedding);
       const plain = classifier.classifyMel(mel, statistics[1]);
       const expected = applyTemperature(linearHeadProbabilities(familyHead, statistics[1]), 0.8);
       labels.forEach((label, c) => assert.ok(Math.abs(plain.probabilities[label] - expected[c]) < 1e-4));
