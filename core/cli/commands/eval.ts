@@ -16,7 +16,7 @@ import { evaluateFamilies } from './eval-families.js';
 import { parseFamilySourceSpec, readFamilyDataset, type FamilySourceSpec } from '../../ml/family-dataset.js';
 import { DEFAULT_BACKBONE_WEIGHT, DEFAULT_FAMILY_RECIPE, FAMILY_TRAIN_OPTIONS, loadFamilyItems, teacherFamilies, type FamilyRecipe } from '../../ml/family-experiment.js';
 import type { FamilyDataset } from '../../ml/family-dataset.js';
-import { GENRE_FAMILIES } from '../../genres/tree.js';
+import { GENRE_FAMILIES, genreFamilies, genreFamily } from '../../genres/tree.js';
 import { backboneRow } from '../../ml/heads.js';
 import { activeBackbone, scanPatchLimit } from '../../ml/pretrained/backbone.js';
 import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
@@ -110,10 +110,17 @@ export const run = defineCommand(spec, async ({ values }) => {
     const mels = await loadAnalysisMels(dataset, cache, progress('log-mel'));
     const classifier = await loadClassifier(values.model);
     const statistics = classifier.usesStatistics ? await loadDatasetStatistics(dataset, cache, progress('MIR statistics')) : null;
-    const missing = dataset.labels.filter((label) => !classifier.labels.includes(label));
+    // A family model's labels are the tree's family names: a genre folder counts as its family.
+    const asModelLabel = (genre: string) => {
+      if (classifier.labels.includes(genre)) return genre;
+      const [familyId] = genreFamilies(genre);
+      const name = familyId ? genreFamily(familyId)?.name : undefined;
+      return name && classifier.labels.includes(name) ? name : genre;
+    };
+    const missing = [...new Set(dataset.labels.map(asModelLabel))].filter((label) => !classifier.labels.includes(label));
     if (missing.length) console.error(`warning: the model has no class for ${missing.join(', ')}; those clips count as errors`);
     const labels = [...classifier.labels, ...missing];
-    const truth = dataset.clips.map((clip) => labels.indexOf(clip.label));
+    const truth = dataset.clips.map((clip) => labels.indexOf(asModelLabel(clip.label)));
     const started = performance.now();
     const predicted = mels.map((mel, i) => labels.indexOf(classifier.classifyMel(mel, statistics?.[i]).genre));
     const seconds = (performance.now() - started) / 1000;
