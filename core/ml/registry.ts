@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CnnLstmModel, weightSpecs, type CnnLstmConfig } from './model.js';
 import { readStatisticsHead, type StatisticsHead, type StoredStatisticsHead } from './fusion.js';
+import { readBackboneHead, readFamilyHead, type BackboneHead, type FamilyHead } from './heads.js';
 import { ANALYSIS_INPUT_SPEC, inputSpecMismatches, type InputSpec } from './input-spec.js';
 
 /** One entry of models/registry.json. */
@@ -34,6 +35,21 @@ export interface ModelDefinition {
   weights: Array<{ name: string; shape: number[] }>;
   /** The MIR-statistics model fused with the networks' output when a track's statistics are given. */
   statisticsHead?: StatisticsHead;
+  /**
+   * The genre-family head: the track's probabilities over its own labels (the tree's families) from
+   * the track's MIR statistics. With it, the network gives the timeline and the embedding, in its own
+   * labels, and `statisticsHead` is absent.
+   */
+  familyHead?: FamilyHead;
+  /**
+   * Temperature scaling of the track probabilities (p ∝ p^temperature), fitted on out-of-fold
+   * predictions of the same recipe on held-out artists; absent: 1.
+   */
+  temperature?: number;
+  /** A track's genre is named only when its top calibrated probability reaches this (core/ml/unsure.ts). */
+  unsureThreshold?: number;
+  /** A head on a pretrained backbone's features, fused with the rest when the backbone is installed. */
+  backboneHead?: BackboneHead;
   training?: Record<string, unknown>;
 }
 
@@ -94,13 +110,18 @@ export async function loadRegisteredModel(
   const folder = path.resolve(modelsDirectory, entry.path);
   const { definition, members } = await readModelFolder(folder);
   const definitionMismatches = inputSpecMismatches(definition.inputSpec, analysisSpec);
-  const labelsDiffer = definition.config.labels.join() !== entry.labels.join();
+  const labelsDiffer = outputLabels(definition).join() !== entry.labels.join();
   if (definitionMismatches.length || labelsDiffer) {
     for (const member of members) member.dispose();
     if (definitionMismatches.length) throw new InputSpecMismatchError(entry.id, definitionMismatches);
-    throw new Error(`model ${entry.id}: registry labels ${entry.labels.join(',')} differ from the definition's ${definition.config.labels.join(',')}`);
+    throw new Error(`model ${entry.id}: registry labels ${entry.labels.join(',')} differ from the definition's ${outputLabels(definition).join(',')}`);
   }
   return { entry, definition, members };
+}
+
+/** The labels of a model's track probabilities: its family head's, else its network's. */
+export function outputLabels(definition: Pick<ModelDefinition, 'config' | 'familyHead'>): string[] {
+  return definition.familyHead?.labels ?? definition.config.labels;
 }
 
 /** Reads model.json + weights.bin from a model folder. */
@@ -108,6 +129,14 @@ export async function readModelFolder(folder: string): Promise<{ definition: Mod
   const definition = JSON.parse(await readFile(path.join(folder, 'model.json'), 'utf8')) as ModelDefinition;
   if (definition.architecture !== 'cnn-lstm') throw new Error(`${folder}: unknown architecture ${definition.architecture}`);
   if (definition.statisticsHead) definition.statisticsHead = readStatisticsHead(definition.statisticsHead as StoredStatisticsHead, definition.config.labels.length);
+  if (definition.familyHead) definition.familyHead = readFamilyHead(definition.familyHead);
+  if (definition.backboneHead) definition.backboneHead = readBackboneHead(definition.backboneHead, outputLabels(definition).length);
+  for (const [name, value, valid] of [
+    ['temperature', definition.temperature, (v: number) => v > 0],
+    ['unsureThreshold', definition.unsureThreshold, (v: number) => v >= 0 && v <= 1],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'number' && valid(value))) throw new Error(`${folder}: ${name} ${String(value)} is out of range`);
+  }
   const bytes = await readFile(path.join(folder, definition.weightsFile));
   const specs = weightSpecs(definition.config);
   const memberCount = definition.members ?? 1;
@@ -136,7 +165,17 @@ export async function readModelFolder(folder: string): Promise<{ definition: Mod
 export async function writeModelFolder(
   folder: string,
   members: readonly CnnLstmModel[],
-  meta: { id: string; version: string; inputSpec?: InputSpec; statisticsHead?: StatisticsHead; training?: Record<string, unknown> },
+  meta: {
+    id: string;
+    version: string;
+    inputSpec?: InputSpec;
+    statisticsHead?: StatisticsHead;
+    familyHead?: FamilyHead;
+    temperature?: number;
+    unsureThreshold?: number;
+    backboneHead?: BackboneHead;
+    training?: Record<string, unknown>;
+  },
 ): Promise<ModelDefinition> {
   if (members.length === 0) throw new Error('nothing to write: no model');
   const config = members[0].config;
@@ -152,6 +191,10 @@ export async function writeModelFolder(
     weightsFile: 'weights.bin',
     weights: weightSpecs(config),
     statisticsHead: meta.statisticsHead,
+    familyHead: meta.familyHead,
+    temperature: meta.temperature,
+    unsureThreshold: meta.unsureThreshold,
+    backboneHead: meta.backboneHead,
     training: meta.training,
   };
   const arrays = members.flatMap((member) => member.toArrays());

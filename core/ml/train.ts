@@ -3,11 +3,18 @@ import type { TimeFrequency } from '../dsp/types.js';
 import { CnnLstmModel, pooledBands, pooledFrames, type CnnLstmConfig } from './model.js';
 import { copyPatches, poolPatches, predictTrack } from './inference.js';
 import { SeededRandom } from './random.js';
+import { familyFrequencyWeights, setMaskRows, setNegativeLogLikelihood } from './set-logistic.js';
 
 export interface TrainingClip {
   mel: TimeFrequency;
   /** Index into config.labels. */
   label: number;
+  /**
+   * The clip's label set, when it has one (indices into config.labels): the loss then asks only that
+   * the probability land somewhere in the set (an umbrella genre, a clip of two families). `label` is
+   * one of them.
+   */
+  families?: readonly number[];
 }
 
 export interface TrainOptions {
@@ -55,6 +62,11 @@ export interface TrainOptions {
    * pushes the model towards what genres share rather than what an artist's records share.
    */
   maxEqDb: number;
+  /**
+   * Class balance of the loss: each clip is weighted by its class's inverse frequency raised to this
+   * (1: every class counts alike; 0: every clip does). A clip of several families takes its commonest's.
+   */
+  classBalance?: number;
 }
 
 /**
@@ -120,7 +132,7 @@ export async function trainCnnLstm(
   const { mean, std } = pooledBandStatistics(train.map((clip) => clip.mel), config);
   model.setNormalisation(mean, std);
   const bandMean = bandStatistics(train.map((clip) => clip.mel), config.nMels).mean;
-  const classWeights = inverseFrequencyWeights(train, config.labels.length);
+  const classWeights = clipClassWeights(train, config.labels.length, options.classBalance ?? 1);
   const optimizer = new AdjustableAdam(options.learningRate);
   const average = new WeightAverage(model, options.weightAveraging);
   const epochs: EpochReport[] = [];
@@ -272,23 +284,25 @@ function trainStep(
     for (let i = offset; i < offset + sequencePatches * patchSize; i++) input[i] += gains[i % nMels];
     for (let p = 0; p < sequencePatches; p++) maskPatch(input, offset + p * patchSize, patchFrames, nMels, bandMean, options, random);
   });
-  const labelsOfBatch = batch.map((clip) => clip.label);
+  const setsOfBatch = batch.map(labelSet);
+  const clipWeights = batch.map((clip) => clipWeight(clip, classWeights));
   const dropoutSeeds = [random.seed(), random.seed()];
   let predicted: Int32Array | Uint8Array | Float32Array = new Int32Array();
   const loss = tf.tidy(() => {
     const pooled = poolPatches(input, batch.length * sequencePatches, patchFrames, nMels, model.config.inputPool);
     const x = tf.tensor3d(pooled, [batch.length * sequencePatches, pooledFrames(model.config), pooledBands(model.config)]);
-    const trackTargets = tf.oneHot(tf.tensor1d(labelsOfBatch, 'int32'), labels.length);
-    const patchTargets = tf.oneHot(tf.tensor1d(labelsOfBatch.flatMap((label) => Array(sequencePatches).fill(label)), 'int32'), labels.length);
-    const trackWeights = tf.tensor1d(labelsOfBatch.map((label) => classWeights[label]));
-    const patchWeights = tf.tensor1d(labelsOfBatch.flatMap((label) => Array(sequencePatches).fill(classWeights[label])));
+    const perPatch = <T>(values: T[]): T[] => values.flatMap((value) => Array<T>(sequencePatches).fill(value));
+    const trackTargets = tf.tensor2d(setMaskRows(setsOfBatch, labels.length), [batch.length, labels.length]);
+    const patchTargets = tf.tensor2d(setMaskRows(perPatch(setsOfBatch), labels.length), [batch.length * sequencePatches, labels.length]);
+    const trackWeights = tf.tensor1d(clipWeights);
+    const patchWeights = tf.tensor1d(perPatch(clipWeights));
     const value = optimizer.minimize(
       () => {
         const embeddings = model.embedPatches(x, model.config.dropout, dropoutSeeds[0]);
         const { logits } = model.sequence(embeddings.reshape([batch.length, sequencePatches, -1]), model.config.dropout, dropoutSeeds[1]);
         predicted = logits.argMax(1).dataSync() as Int32Array;
-        const trackLoss = tf.losses.softmaxCrossEntropy(trackTargets, logits, trackWeights, options.labelSmoothing);
-        const patchLoss = tf.losses.softmaxCrossEntropy(patchTargets, model.patchLogits(embeddings), patchWeights, options.labelSmoothing);
+        const trackLoss = smoothedSetLoss(logits as tf.Tensor2D, trackTargets, trackWeights, options.labelSmoothing);
+        const patchLoss = smoothedSetLoss(model.patchLogits(embeddings) as tf.Tensor2D, patchTargets, patchWeights, options.labelSmoothing);
         return trackLoss.add(patchLoss.mul(options.patchLossWeight)) as tf.Scalar;
       },
       true,
@@ -296,7 +310,7 @@ function trainStep(
     )!;
     return value.dataSync()[0];
   });
-  const correctInBatch = labelsOfBatch.filter((label, i) => predicted[i] === label).length;
+  const correctInBatch = setsOfBatch.filter((set, i) => set.includes(predicted[i])).length;
   return { loss, correctInBatch };
 }
 
@@ -334,19 +348,54 @@ function maskPatch(
   }
 }
 
-/** Class-weighted cross-entropy and accuracy of whole-track predictions. */
+/**
+ * Class-weighted cross-entropy and accuracy of whole-track predictions (for a clip with a label set:
+ * −log of the probability the set holds, and a hit when the top class is in it).
+ */
 export function evaluateClips(model: CnnLstmModel, clips: TrainingClip[], classWeights: number[]): { loss: number; accuracy: number } {
   let loss = 0;
   let weightSum = 0;
   let correct = 0;
   for (const clip of clips) {
     const { probabilities } = predictTrack(model, clip.mel);
-    const weight = classWeights[clip.label];
-    loss -= weight * Math.log(Math.max(probabilities[clip.label], 1e-7));
+    const set = labelSet(clip);
+    const weight = clipWeight(clip, classWeights);
+    loss -= weight * Math.log(Math.max(set.reduce((sum, c) => sum + probabilities[c], 0), 1e-7));
     weightSum += weight;
-    if (argMax(probabilities) === clip.label) correct++;
+    if (set.includes(argMax(probabilities))) correct++;
   }
   return { loss: loss / weightSum, accuracy: correct / clips.length };
+}
+
+function labelSet(clip: TrainingClip): readonly number[] {
+  return clip.families?.length ? clip.families : [clip.label];
+}
+
+/** A clip's loss weight: its class's (of a set, its commonest class's). */
+function clipWeight(clip: TrainingClip, classWeights: number[]): number {
+  return Math.min(...labelSet(clip).map((c) => classWeights[c]));
+}
+
+/**
+ * Per-class weights, inverse frequency raised to `balance`; a clip of k classes adds 1/k to each.
+ * With one label per clip and balance 1 this is inverseFrequencyWeights.
+ */
+function clipClassWeights(clips: TrainingClip[], classes: number, balance: number): number[] {
+  if (clips.every((clip) => !clip.families) && balance === 1) return inverseFrequencyWeights(clips, classes);
+  return familyFrequencyWeights(clips.map(labelSet), classes).map((weight) => weight ** balance);
+}
+
+/**
+ * Label-smoothed set loss, weighted like tf.losses' default reduction (mean over rows of non-zero
+ * weight): (1 − ε) · −log Σ_{c∈S} p_c + ε · the cross-entropy against the uniform distribution. With
+ * one class per row this is tf.losses.softmaxCrossEntropy with label smoothing ε.
+ */
+function smoothedSetLoss(logits: tf.Tensor2D, setMask: tf.Tensor2D, weights: tf.Tensor1D, smoothing: number): tf.Scalar {
+  const setLoss = setNegativeLogLikelihood(logits, setMask);
+  const uniformLoss = logits.logSumExp(1).sub(logits.mean(1));
+  const perRow = setLoss.mul(1 - smoothing).add(uniformLoss.mul(smoothing));
+  const nonZero = weights.notEqual(0).cast('float32').sum();
+  return perRow.mul(weights).sum().div(nonZero) as tf.Scalar;
 }
 
 /** Mean and standard deviation of each mel band over every frame of the training clips. */

@@ -154,7 +154,7 @@ async function predictGenre(
     modelVersion: classifier.version,
     genre: prediction.genre,
     confidence: prediction.confidence,
-    unsureThreshold: classifier.unsureThreshold,
+    unsureThreshold: prediction.unsureThreshold,
     probabilities: prediction.probabilities,
     segments: segmentsInTrackTime(prediction.segments, windows),
     embedding: prediction.embedding,

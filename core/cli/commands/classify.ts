@@ -15,7 +15,7 @@ A genre is named only when its probability reaches the model's unsure threshold;
 a model of the 518 MIR statistics (when the model has one); the timeline is the CNN-LSTM's per-segment
 output alone, so its segments can disagree with the track's genre.
 --json prints [{file, genre (null when unsure), confidence (the top probability), candidates:
-[{genre, probability}], unsureThreshold, probabilities, segments: [{start, end, genre, probabilities}]}].`;
+[{genre, probability}], unsureThreshold, outsideTraining, probabilities, segments: [{start, end, genre, probabilities}]}].`;
 
 const spec = {
   name: 'classify',
@@ -31,13 +31,14 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   for (const file of positionals) {
     try {
       const { excerpt, mel, fma518 } = await excerptFeatures(file, classifier.usesStatistics);
-      const { embedding: _embedding, genre, confidence, candidates, probabilities, segments } = classifier.classifyMel(mel, fma518);
+      const { genre, confidence, candidates, unsureThreshold, outsideTraining, probabilities, segments } = classifier.classifyMel(mel, fma518);
       const timeline = segmentsInTrackTime(segments, excerpt.windows);
-      results.push({ file, genre, confidence, candidates, unsureThreshold: classifier.unsureThreshold, probabilities, segments: timeline });
+      results.push({ file, genre, confidence, candidates, unsureThreshold, outsideTraining, probabilities, segments: timeline });
       if (!values.json) {
+        const why = outsideTraining ? 'unlike anything the model was trained on' : `below ${percent(unsureThreshold)}`;
         const decision = genre
           ? `${genre} (${percent(confidence)})`
-          : `unsure (below ${percent(classifier.unsureThreshold)}): ${candidates.map((candidate) => `${candidate.genre} ${percent(candidate.probability)}`).join(', ')}`;
+          : `unsure (${why}): ${candidates.map((candidate) => `${candidate.genre} ${percent(candidate.probability)}`).join(', ')}`;
         const stretches = timeline.map((segment) => `${segment.start.toFixed(0)}–${segment.end.toFixed(0)}s ${segment.genre ?? 'unsure'}`).join(', ');
         console.log(`${file}\n  ${decision}  ${formatProbabilities(probabilities)}\n  timeline (CNN-LSTM segments alone): ${stretches}`);
       }

@@ -136,7 +136,7 @@ export const run = defineCommand(spec, async ({ values }) => {
     ? {
         // The weights' hash, not just id@version: a retrained model must not reuse cached embeddings.
         modelId: `${classifier.modelId}@${classifier.version}#${model!.weightsHash}`,
-        embed: (melDb) => classifier.classifyMel(melDb).embedding,
+        embed: (melDb) => classifier.embedMel(melDb),
       }
     : undefined;
   const trainedOnThis = model?.definition.training?.data === path.basename(path.resolve(values.data));

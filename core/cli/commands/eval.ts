@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '../../ml/backend.js';
@@ -11,10 +12,21 @@ import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statisti
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 import { existingFolder } from './options.js';
+import { evaluateFamilies } from './eval-families.js';
+import { parseFamilySourceSpec, readFamilyDataset, type FamilySourceSpec } from '../../ml/family-dataset.js';
+import { DEFAULT_BACKBONE_WEIGHT, DEFAULT_FAMILY_RECIPE, FAMILY_TRAIN_OPTIONS, loadFamilyItems, teacherFamilies, type FamilyRecipe } from '../../ml/family-experiment.js';
+import type { FamilyDataset } from '../../ml/family-dataset.js';
+import { GENRE_FAMILIES, genreFamilies, genreFamily } from '../../genres/tree.js';
+import { backboneRow } from '../../ml/heads.js';
+import { activeBackbone, scanPatchLimit } from '../../ml/pretrained/backbone.js';
+import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
+import { DEFAULT_SET_LOGISTIC_OPTIONS } from '../../ml/set-logistic.js';
+import { DEFAULT_CONFIG } from '../../ml/model.js';
 
 export const summary = 'evaluate genre classification: artist-grouped cross-validation (CNN-LSTM vs MIR baseline), or a trained model';
 
 const USAGE = `usage: timbre eval --data DIR [--json] [--model ID] [--folds K] [--members M] [--seed S] [--epochs N] [--min-epochs N] [--last-epoch] [--statistics-weight W | --choose-weight [--inner-folds K]] [--no-baseline] [--predictions FILE] [--no-cache]
+       timbre eval --data DIR|FAMILY=DIR [--data ...] [--families] [--network] [--backbone [--backbone-weight W]] [--distill W] [--fold-seeds S1,S2,...] [--json] [--predictions FILE]
 
 Without --model: k-fold cross-validation of the training recipe (default 5 folds, each an ensemble of
 M networks as shipped, default ${DEFAULT_MEMBERS}), grouped by artist when DIR/artists.tsv names
@@ -28,13 +40,31 @@ the shipped fusion of both, with the statistics' weight W (default ${DEFAULT_STA
 --predictions FILE  writes every clip's out-of-fold probabilities (JSON), and those the weights were chosen on
 --last-epoch        keep each network's last epoch instead of its best (lowest validation loss)
 With --model ID: tests that trained model on every clip of DIR (use data it was not trained on).
+
+Genre families (the genre tree): with several --data, --families, DIR/metadata.tsv (file, artist,
+AllMusic genres; mer4q-dev) or FAMILY=DIR (every audio file under DIR is that family, its subfolders
+the groups; e.g. soundtrack=DIR), artist-grouped CV of the family recipe over all of them: the MIR-
+statistics family head (and with --network a CNN-LSTM trained on the label sets, fused). Reports the
+top-family hit rate (the top family is one of the clip's), the expected calibration error before and
+after temperature scaling, the unsure share, and per dataset: hit rate, accuracy and kappa over its own
+genres, the share of a one-family folder that comes out that family or unsure. --fold-seeds 1,2,3
+repeats it over fold seeds. --backbone (with a pretrained backbone installed): a head on its tags and
+embedding (of the patches a scan runs it on: TIMBRE_BACKBONE_PATCHES, default one) fused with the default at --backbone-weight
+(default 0.5). --distill W: the statistics head also learns the backbone's tags mapped onto the
+families, at share W of its loss (the backbone as teacher; the default still runs without it).
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
 
 const spec = {
   name: 'eval',
   usage: USAGE,
   options: {
-      data: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      families: { type: 'boolean' },
+      network: { type: 'boolean' },
+      backbone: { type: 'boolean' },
+      'backbone-weight': { type: 'string' },
+      distill: { type: 'string' },
+      'fold-seeds': { type: 'string' },
       json: { type: 'boolean' },
       model: { type: 'string' },
       folds: { type: 'string' },
@@ -53,8 +83,13 @@ const spec = {
 } as const;
 
 export const run = defineCommand(spec, async ({ values }) => {
-  if (!values.data) throw new UsageError('--data DIR is required');
-  existingFolder(values.data);
+  if (!values.data?.length) throw new UsageError('--data DIR is required');
+  const specs = values.data.map(parseFamilySourceSpec);
+  for (const source of specs) existingFolder(source.root);
+  if (values.families || specs.length > 1 || specs.some((source) => source.family || existsSync(path.join(source.root, 'metadata.tsv')))) {
+    return runFamilies(specs, values);
+  }
+  const dataFolder = specs[0].root;
   const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
   const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
@@ -64,21 +99,28 @@ export const run = defineCommand(spec, async ({ values }) => {
   const fixedWeight = values['choose-weight'] ? undefined : fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_STATISTICS_WEIGHT);
   const innerFolds = integerOption(values['inner-folds'], '--inner-folds', { fallback: DEFAULT_INNER_FOLDS, min: 2 });
   const backend = await initBackend();
-  const dataset = await readFolderDataset(values.data);
+  const dataset = await readFolderDataset(dataFolder);
   const cache = values['no-cache'] ? null : new FeatureCache();
   const progress = (what: string) => (done: number, total: number) => {
     if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
   };
-  const data = path.resolve(values.data);
+  const data = path.resolve(dataFolder);
 
   if (values.model) {
     const mels = await loadAnalysisMels(dataset, cache, progress('log-mel'));
     const classifier = await loadClassifier(values.model);
     const statistics = classifier.usesStatistics ? await loadDatasetStatistics(dataset, cache, progress('MIR statistics')) : null;
-    const missing = dataset.labels.filter((label) => !classifier.labels.includes(label));
+    // A family model's labels are the tree's family names: a genre folder counts as its family.
+    const asModelLabel = (genre: string) => {
+      if (classifier.labels.includes(genre)) return genre;
+      const [familyId] = genreFamilies(genre);
+      const name = familyId ? genreFamily(familyId)?.name : undefined;
+      return name && classifier.labels.includes(name) ? name : genre;
+    };
+    const missing = [...new Set(dataset.labels.map(asModelLabel))].filter((label) => !classifier.labels.includes(label));
     if (missing.length) console.error(`warning: the model has no class for ${missing.join(', ')}; those clips count as errors`);
     const labels = [...classifier.labels, ...missing];
-    const truth = dataset.clips.map((clip) => labels.indexOf(clip.label));
+    const truth = dataset.clips.map((clip) => labels.indexOf(asModelLabel(clip.label)));
     const started = performance.now();
     // Accuracy ranks the top genre, named or not (unsure is a display decision).
     const predicted = mels.map((mel, i) => labels.indexOf(classifier.classifyMel(mel, statistics?.[i]).candidates[0].genre));
@@ -130,6 +172,54 @@ export const run = defineCommand(spec, async ({ values }) => {
   }
   return 0;
 });
+
+interface FamilyValues {
+  json?: boolean;
+  folds?: string;
+  seed?: string;
+  'fold-seeds'?: string;
+  epochs?: string;
+  'min-epochs'?: string;
+  network?: boolean;
+  backbone?: boolean;
+  'backbone-weight'?: string;
+  distill?: string;
+  predictions?: string;
+  'no-cache'?: boolean;
+  'statistics-weight'?: string;
+}
+
+async function runFamilies(specs: FamilySourceSpec[], values: FamilyValues): Promise<number> {
+  const folds = integerOption(values.folds, '--folds', { fallback: 5, min: 2 });
+  const seeds = values['fold-seeds'] ? values['fold-seeds'].split(',').map((text) => integerOption(text.trim(), '--fold-seeds')) : [integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed })];
+  const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
+  const minEpochs = integerOption(values['min-epochs'], '--min-epochs', { fallback: DEFAULT_TRAIN_OPTIONS.minEpochs });
+  const statisticsWeight = fractionOption(values['statistics-weight'], '--statistics-weight', DEFAULT_FAMILY_RECIPE.statisticsWeight);
+  const backend = await initBackend();
+  const dataset = await readFamilyDataset(specs);
+  const cache = values['no-cache'] ? null : new FeatureCache();
+  const distillation = values.distill === undefined ? 0 : fractionOption(values.distill, '--distill', 0);
+  const backbone = values.backbone || distillation > 0 ? await activeBackbone() : null;
+  if ((values.backbone || distillation > 0) && !backbone) throw new Error('no pretrained backbone is installed (see timbre models; TIMBRE_PRETRAINED_DIR)');
+  const recipe: FamilyRecipe = {
+    ...DEFAULT_FAMILY_RECIPE,
+    statisticsWeight,
+    network: values.network ? { train: { ...FAMILY_TRAIN_OPTIONS, maxEpochs: epochs, minEpochs }, config: DEFAULT_CONFIG } : null,
+    backbone: values.backbone ? { options: DEFAULT_SET_LOGISTIC_OPTIONS, weight: fractionOption(values['backbone-weight'], '--backbone-weight', DEFAULT_BACKBONE_WEIGHT) } : null,
+    distillation,
+  };
+  const familyIds = GENRE_FAMILIES.map((family) => family.id);
+  const backboneFeatures = backbone
+    ? async (clip: FamilyDataset['clips'][number]) => {
+        const features = await fileBackboneFeatures(clip.file, backbone, cache, clip.durationSec, { maxPatches: scanPatchLimit() });
+        return { row: backboneRow(features.tags, features.embedding), teacher: teacherFamilies(features.tags, backbone.entry.tags, familyIds) };
+      }
+    : undefined;
+  const items = await loadFamilyItems(dataset, cache, { mels: recipe.network !== null, backbone: backboneFeatures }, (what, done, total) => {
+    if (done % 20 === 0 || done === total) console.error(`${what} ${done}/${total}`);
+  });
+  return evaluateFamilies(dataset, items, recipe, { folds, seeds, json: !!values.json, predictions: values.predictions, backend: backend.active });
+}
 
 function printReport(title: string, report: ClassificationReport): void {
   const lines = [

@@ -23,6 +23,9 @@ import { loadDatasetStatistics, loadTrainingStatistics } from '../../ml/statisti
 import { DEFAULT_TRAIN_OPTIONS } from '../../ml/train.js';
 import { defineCommand, fractionOption, integerOption, UsageError } from '../command.js';
 import { existingFolder } from './options.js';
+import { trainFamilies } from './train-families.js';
+import { activeBackbone } from '../../ml/pretrained/backbone.js';
+import { parseFamilySourceSpec } from '../../ml/family-dataset.js';
 
 export const summary = 'train the genre model (CNN-LSTM + MIR statistics) on a folder dataset or on the library';
 
@@ -45,13 +48,26 @@ A logistic regression on the 518 MIR statistics (of three excerpt-length crops o
 --out       where model.json and weights.bin go (default: ./timbre-model-<id>)
 --epochs    at most this many epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs})
 --last-epoch  keep the last epoch's weights instead of the best epoch's
+--families  train the genre-family head of the default model (over the genre tree's families) on one or
+            more --data sources: DIR/metadata.tsv (file, artist, AllMusic genres), genre folders, or
+            FAMILY=DIR (every audio file under DIR is that family; its subfolders are the groups).
+            --calibrate-on FILE (required): \`timbre eval --predictions FILE\` of the same --data, whose
+            out-of-fold predictions give the temperature and the unsure threshold; --network-from ID
+            (default genre-cnn-lstm-emotify): the registered model whose networks give the timeline and embedding;
+            --backbone: also a head on the installed backbone's tags and embedding (calibrated on the
+            predictions' withBackbone model); --distill W: the backbone as teacher of the statistics head
 --register  add the model to the registry in ${path.relative(process.cwd(), defaultModelsDirectory()) || '.'}/registry.json (--default: as the default)`;
 
 const spec = {
   name: 'train',
   usage: USAGE,
   options: {
-      data: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      families: { type: 'boolean' },
+      'network-from': { type: 'string' },
+      'calibrate-on': { type: 'string' },
+      backbone: { type: 'boolean' },
+      distill: { type: 'string' },
       db: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string' },
@@ -73,8 +89,33 @@ const spec = {
 } as const;
 
 export const run = defineCommand(spec, async ({ values }) => {
-  if (!values.data === !values.db) throw new UsageError('give either --data DIR or --db FILE');
-  if (values.data) existingFolder(values.data);
+  if (!values.data?.length === !values.db) throw new UsageError('give either --data DIR or --db FILE');
+  const specs = (values.data ?? []).map(parseFamilySourceSpec);
+  for (const source of specs) existingFolder(source.root);
+  if (values.families) {
+    if (!values['calibrate-on']) throw new UsageError('--families needs --calibrate-on FILE (timbre eval --predictions of the same data)');
+    const backend = await initBackend();
+    const id = values.id ?? 'genre-families';
+    const distillation = fractionOption(values.distill, '--distill', 0);
+    const backbone = values.backbone || distillation > 0 ? await activeBackbone() : null;
+    if ((values.backbone || distillation > 0) && !backbone) throw new Error('no pretrained backbone is installed (see timbre models; TIMBRE_PRETRAINED_DIR)');
+    return trainFamilies({
+      specs,
+      cache: values['no-cache'] ? null : new FeatureCache(),
+      networkFrom: values['network-from'] ?? 'genre-cnn-lstm-emotify',
+      calibrateOn: values['calibrate-on'],
+      id,
+      version: values['model-version'] ?? new Date().toISOString().slice(0, 10),
+      out: path.resolve(values.out ?? `timbre-model-${id}`),
+      register: !!values.register,
+      makeDefault: !!values.default,
+      backend: backend.active,
+      backbone,
+      backboneHead: !!values.backbone,
+      distillation,
+    });
+  }
+  if (specs.length > 1) throw new UsageError('several --data folders train genre families: add --families');
   const epochs = integerOption(values.epochs, '--epochs', { fallback: DEFAULT_TRAIN_OPTIONS.maxEpochs });
   const seed = integerOption(values.seed, '--seed', { fallback: DEFAULT_TRAIN_OPTIONS.seed });
   const members = integerOption(values.members, '--members', { fallback: DEFAULT_MEMBERS });
@@ -116,8 +157,8 @@ export const run = defineCommand(spec, async ({ values }) => {
       return 1;
     }
   } else {
-    dataset = await readFolderDataset(values.data!);
-    source = path.basename(path.resolve(values.data!));
+    dataset = await readFolderDataset(specs[0].root);
+    source = path.basename(path.resolve(specs[0].root));
   }
   const groups = new Set(dataset.clips.map((clip) => clip.group)).size;
   if (groups < 6) {

@@ -5,7 +5,8 @@ import type { Migration } from './types.js';
  * retrained version is judged by.
  *
  * - track_predictions.unsure_threshold: the probability the prediction's model needs to name a genre
- *   (its definition's unsureThreshold). genre / base_genre stay the top label; named_genre is the
+ *   (its definition's unsureThreshold; above 1 for a track unlike anything the model was trained on, so
+ *   that nothing is named). genre / base_genre stay the top label; named_genre is the
  *   decision: the top label when confidence reaches the threshold, NULL (unsure) otherwise. Existing
  *   predictions get 0.5, the default of a model that stores no threshold.
  * - model_version_tracks: the confirmed tracks a retrained version learned from, the genre each was
@@ -19,7 +20,7 @@ export const migration: Migration = {
   up(db) {
     db.exec(`
       ALTER TABLE track_predictions ADD COLUMN unsure_threshold REAL NOT NULL DEFAULT 0.5
-        CHECK (unsure_threshold > 0 AND unsure_threshold <= 1);
+        CHECK (unsure_threshold > 0);
       ALTER TABLE track_predictions ADD COLUMN named_genre TEXT
         GENERATED ALWAYS AS (CASE WHEN confidence >= unsure_threshold THEN genre END) VIRTUAL;
 
