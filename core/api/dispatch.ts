@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
+import { describeDatabaseError } from '../db/errors.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
@@ -154,7 +155,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
           return { ok: false, error: { code: 'invalid-arguments', message } };
         }
         if (error instanceof NotFoundError) return { ok: false, error: { code: 'not-found', message: error.message } };
-        return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
+        return { ok: false, error: { code: 'failed', message: describeDatabaseError(error) } };
       }
     },
     subscribe(listener) {

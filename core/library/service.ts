@@ -1,6 +1,7 @@
 import type { FSWatcher } from 'chokidar';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeDatabaseError } from '../db/errors.js';
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
 import type { PredictionsRepo } from '../db/repos/predictions.js';
@@ -254,8 +255,12 @@ export class Library implements LibraryService {
       this.notifyTrackChanged(change.trackId);
       this.deps.runner.pump();
     } catch (error) {
-      this.deps.folders.setError(folderId, `could not add ${path}: ${messageOf(error)}`);
-      this.emitFolder(folderId);
+      try {
+        this.deps.folders.setError(folderId, `could not add ${path}: ${describeDatabaseError(error)}`);
+        this.emitFolder(folderId);
+      } catch (reportError) {
+        console.error(`timbre: could not add ${path}: ${describeDatabaseError(error)} (${describeDatabaseError(reportError)})`);
+      }
     }
   }
 
@@ -269,7 +274,12 @@ export class Library implements LibraryService {
         this.emitFolder(folder.id);
         return;
       }
-      this.notifyTracksChanged(this.deps.scanner.removeMissing(path));
+      try {
+        this.notifyTracksChanged(this.deps.scanner.removeMissing(path));
+      } catch (error) {
+        this.deps.folders.setError(folder.id, `could not forget the removed ${path}: ${describeDatabaseError(error)}`);
+        this.emitFolder(folder.id);
+      }
     }, MOVE_WINDOW_MS);
     this.removalTimers.add(timer);
   }
@@ -293,7 +303,14 @@ export class Library implements LibraryService {
       return;
     }
     this.pendingTrackChanges.add(id);
-    this.trackChangesTimer ??= setTimeout(() => this.flushTrackChanges(), TRACK_CHANGES_WINDOW_MS);
+    this.trackChangesTimer ??= setTimeout(() => {
+      try {
+        this.flushTrackChanges();
+      } catch (error) {
+        // Only the announcement is lost, not the change: the next read of those rows shows it.
+        console.error(`timbre: could not announce track changes: ${describeDatabaseError(error)}`);
+      }
+    }, TRACK_CHANGES_WINDOW_MS);
   }
 
   /** Sends the changes notifyTrackChangedSoon gathered. */

@@ -1,3 +1,4 @@
+import { describeDatabaseError } from '../../db/errors.js';
 import { createCore } from '../../index.js';
 import { defineCommand } from '../command.js';
 import { allFolders, libraryOptions, libraryPath, parseJobs } from './options.js';
@@ -42,7 +43,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
             `${result.moved} moved, ${result.removed} removed)`,
         );
       } catch (error) {
-        console.error(`timbre scan: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`timbre scan: ${describeDatabaseError(error)}`);
         exitCode = 1;
       }
     }
