@@ -10,6 +10,7 @@ import { PredictionsRepo } from './db/repos/predictions.js';
 import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
 import { MetaRepo } from './db/repos/meta.js';
+import { TrackChangesRepo } from './db/repos/track-changes.js';
 import { TracksRepo } from './db/repos/tracks.js';
 import { CoreEventBus, onTrackUpdates } from './events.js';
 import { GenreService } from './genres/service.js';
@@ -17,6 +18,7 @@ import { AnalysisQueue } from './jobs/analysis-queue.js';
 import { AnalysisRunner } from './jobs/runner.js';
 import { RunnerRegistry } from './jobs/runner-registry.js';
 import { Scanner } from './library/scanner.js';
+import { CHANGE_LOG_RETENTION_MS, OtherProcesses } from './library/other-processes.js';
 import { Library } from './library/service.js';
 import type { CoreEvents, LibraryService } from './library/types.js';
 import { resolveDbPath } from './paths.js';
@@ -35,6 +37,11 @@ export interface CoreOptions {
   watch?: boolean;
   /** Start analysing queued jobs right away; default true. false starts paused (see library.resume()). */
   autoStart?: boolean;
+  /**
+   * Follow what other processes (a CLI scan, a second app) change in the same library, announcing it
+   * through the usual events within about a second; default: as `watch`.
+   */
+  followOtherProcesses?: boolean;
 }
 
 export interface Core {
@@ -95,6 +102,28 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   retrain.recover();
   runner.start();
   if (options.watch) library.startWatchingAll();
+  const changes = new TrackChangesRepo(db);
+  changes.prune(Date.now() - CHANGE_LOG_RETENTION_MS);
+  let otherProcesses: OtherProcesses | null = null;
+  if (options.followOtherProcesses ?? options.watch ?? false) {
+    let knownFolderIds = new Set(library.listFolders().map((folder) => folder.id));
+    otherProcesses = new OtherProcesses({
+      changes,
+      allTrackIds: () => library.listTracks().map((track) => track.id),
+      tracksChanged: (ids) => library.notifyTracksChanged(ids),
+      libraryChanged: () => {
+        const folders = library.listFolders();
+        for (const folder of folders) events.emit('folder-updated', { id: folder.id, folder });
+        for (const id of knownFolderIds) if (!folders.some((folder) => folder.id === id)) events.emit('folder-updated', { id, folder: null });
+        knownFolderIds = new Set(folders.map((folder) => folder.id));
+        // Jobs another process queued are this one's to share; its counts go to the progress bar.
+        runner.pump();
+        events.emit('progress', runner.progress());
+      },
+      onError: (message) => console.error(`timbre: ${message}`),
+    });
+    otherProcesses.start();
+  }
 
   let shuttingDown: Promise<void> | null = null;
   return {
@@ -106,6 +135,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     dbPath,
     shutdown() {
       shuttingDown ??= (async () => {
+        otherProcesses?.stop();
         await library.close();
         await runner.close();
         await retrain.close();
