@@ -4,6 +4,7 @@
  * the web server and Electron. Pure Node: nothing here imports electron, react or the DOM.
  */
 import { availableParallelism } from 'node:os';
+import { LibraryFile } from './db/library-file.js';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
 import { PredictionsRepo } from './db/repos/predictions.js';
@@ -55,6 +56,11 @@ export interface Core {
   retrain: RetrainService;
   /** Absolute path of the open library database. */
   dbPath: string;
+  /**
+   * Throws LibraryUnavailableError when the database file was deleted, replaced or made read-only
+   * since it was opened: edits would be acknowledged, then lost.
+   */
+  checkLibraryFile(): void;
   /** Stops watching, lets running analyses finish (their results are saved), closes the database. */
   shutdown(): Promise<void>;
 }
@@ -65,6 +71,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, got ${options.jobs}`);
 
   const db = openDatabase(dbPath);
+  const libraryFile = new LibraryFile(dbPath);
   const events = new CoreEventBus();
   const folders = new FoldersRepo(db);
   const tracks = new TracksRepo(db);
@@ -133,6 +140,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     retrain,
     similarity,
     dbPath,
+    checkLibraryFile: () => libraryFile.check(),
     shutdown() {
       shuttingDown ??= (async () => {
         otherProcesses?.stop();

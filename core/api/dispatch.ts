@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
 import { describeDatabaseError } from '../db/errors.js';
+import { LibraryUnavailableError } from '../db/library-file.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
@@ -146,6 +147,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       }
       const name = method as ApiMethodName;
       try {
+        // A library file gone from under the app: refuse, rather than acknowledge what would be lost.
+        if (name !== 'appInfo') core.checkLibraryFile();
         const parsed = parseArgs(name, args ?? []);
         const handler = methods[name] as (...args: unknown[]) => Promise<unknown>;
         return { ok: true, result: await handler(...parsed) };
@@ -155,6 +158,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
           return { ok: false, error: { code: 'invalid-arguments', message } };
         }
         if (error instanceof NotFoundError) return { ok: false, error: { code: 'not-found', message: error.message } };
+        if (error instanceof LibraryUnavailableError) return { ok: false, error: { code: 'library-unavailable', message: error.message } };
         return { ok: false, error: { code: 'failed', message: describeDatabaseError(error) } };
       }
     },

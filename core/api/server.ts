@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ApiErrorCode } from './contract.js';
 import type { Dispatcher } from './dispatch.js';
 import { mediaResponse } from './media.js';
 import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
@@ -48,6 +49,14 @@ const HOST = '127.0.0.1';
  */
 export const MAX_BODY_BYTES = 4 << 20;
 const KEEPALIVE_MS = 20_000;
+
+const ERROR_STATUS: Partial<Record<ApiErrorCode, number>> = {
+  'unknown-method': 404,
+  'not-found': 404,
+  'invalid-arguments': 400,
+  'too-large': 413,
+  'library-unavailable': 503,
+};
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -120,7 +129,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
       if (args === undefined) return sendJson(response, 400, { ok: false, error: { code: 'invalid-arguments', message: 'body is not JSON' } });
       const result = await dispatcher.call(decodeURIComponent(url.pathname.slice('/api/'.length)), args);
-      const status = result.ok ? 200 : result.error.code === 'unknown-method' || result.error.code === 'not-found' ? 404 : result.error.code === 'invalid-arguments' ? 400 : 500;
+      const status = result.ok ? 200 : ERROR_STATUS[result.error.code] ?? 500;
       return sendJson(response, status, result);
     }
     if (isMedia) return serveMedia(request, response, url);

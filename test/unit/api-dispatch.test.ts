@@ -64,6 +64,7 @@ function fakeCore(tracks: TrackSummary[]) {
     similarity: new SimilarityService({ db: openDatabase(':memory:') }),
     retrain: new RetrainService({ db: retrainDb, predictions: new PredictionsRepo(retrainDb), events: { emit: () => {} } }),
     dbPath: ':memory:',
+    checkLibraryFile: () => {},
     shutdown: async () => {},
     events: {
       on(event, listener) {
