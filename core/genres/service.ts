@@ -294,8 +294,9 @@ export class GenreService {
    */
   recover(): number {
     const interrupted = this.journal.unsettledTagWrites();
-    if (interrupted.length === 0) return 0;
+    if (interrupted.length === 0) return this.journal.settleInterruptedEditTagWrites();
     this.writer.recover();
+    this.journal.settleInterruptedEditTagWrites();
     const changed: number[] = [];
     for (const { id } of interrupted) {
       const write = this.journal.tagWrite(id)!;
@@ -338,7 +339,9 @@ export class GenreService {
     if (options.dryRun || affected.length === 0) return result;
 
     const what = affected.length === 1 ? basename(affected[0].target.path) : `${affected.length} tracks`;
-    const summary = `${describe(what)}${options.writeTags ? ' (tags written)' : ''}`;
+    // Where the tag writes stand is added once known (TagJournalRepo.settleEditTagWrites).
+    const summary = describe(what);
+    const filesToWrite = planned.filter((plan) => plan.changed).length;
     result.editId = this.genres.transaction(() => {
       const now = Date.now();
       const created: number[] = [];
@@ -366,7 +369,9 @@ export class GenreService {
       }
       const before: EditData = { state: { genres: created.map((id) => ({ id, deleted: true as const })), tracks: beforeTracks } };
       const after: EditData = { state: { genres: this.genres.captureState(created, []).genres, tracks: afterTracks } };
-      return this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
+      const editId = this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
+      if (filesToWrite > 0) this.journal.beginEditTagWrites(editId, filesToWrite);
+      return editId;
     });
 
     const rewritten: number[] = [];
@@ -384,6 +389,10 @@ export class GenreService {
       }
       if (target.trackId !== null && this.recordFileVersion(target.trackId, path, names)) rewritten.push(target.trackId);
     });
+    if (filesToWrite > 0) {
+      const failures = files.filter((file) => file.changed && file.error !== null).map((file) => `${basename(file.path)}: ${file.error}`);
+      this.journal.settleEditTagWrites(result.editId, filesToWrite, failures);
+    }
     this.report([...changedTracks.keys(), ...rewritten]);
     return result;
   }
