@@ -20,6 +20,7 @@ import {
 import { genreMethods } from './dispatch-genres.js';
 import { playlistMethods } from './dispatch-playlists.js';
 import { NotFoundError } from './errors.js';
+import { libraryMediaFile, type MediaFile } from './media.js';
 import { parseArgs } from './schemas.js';
 import { TrackIndex, type TrackRecord } from './track-index.js';
 
@@ -28,6 +29,11 @@ export interface DispatchHost {
   mode: 'electron' | 'web';
   version: string;
   chooseFolder?: () => Promise<string | null>;
+  /**
+   * A native save dialog for a playlist file (Electron), opened at `suggested`; null when cancelled.
+   * Without one (web mode) the server writes no playlist file: the browser downloads it instead.
+   */
+  choosePlaylistFile?: (suggested: string) => Promise<string | null>;
 }
 
 export type EventListener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
@@ -41,8 +47,8 @@ export interface Dispatcher {
   call(method: string, args: unknown): Promise<ApiResponse>;
   /** Streams API events; progress is coalesced and track changes batched (see EVENT_INTERVAL_MS). */
   subscribe(listener: EventListener): () => void;
-  /** The file behind a track, for media requests; null when there is no such track. */
-  trackPath(id: number): string | null;
+  /** The file behind a track, for media requests: only a file whose real path is inside a library folder. */
+  mediaFile(id: number): MediaFile;
   close(): void;
 }
 
@@ -55,6 +61,7 @@ export interface DispatchContext {
   /** The in-memory table index; it follows the core's track updates on its own. */
   index: TrackIndex;
   emit: EventListener;
+  host: DispatchHost;
   /** Registers cleanup (event subscriptions, workers) run by close(). */
   onClose(cleanup: () => void): void;
 }
@@ -109,7 +116,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     }),
   ];
 
-  const context: DispatchContext = { core, index, emit, onClose: (cleanup) => unsubscribers.push(cleanup) };
+  const context: DispatchContext = { core, index, emit, host, onClose: (cleanup) => unsubscribers.push(cleanup) };
   const methods: MethodHandlers<ApiMethods> = {
     appInfo: async () => ({ version: host.version, mode: host.mode, nativeFolderDialog: Boolean(host.chooseFolder) }),
     chooseFolder: async () => ({ path: host.chooseFolder ? await host.chooseFolder() : null }),
@@ -166,8 +173,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    trackPath(id) {
-      return library.getTrack(id)?.path ?? null;
+    mediaFile(id) {
+      return libraryMediaFile(library.getTrack(id)?.path ?? null, library.listFolders().map((folder) => folder.path));
     },
     close() {
       for (const unsubscribe of unsubscribers) unsubscribe();

@@ -6,7 +6,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiErrorCode } from './contract.js';
 import type { Dispatcher } from './dispatch.js';
-import { mediaResponse } from './media.js';
+import { MEDIA_METHODS, mediaResponse } from './media.js';
 import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
 
 /**
@@ -153,9 +153,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (!MEDIA_METHODS.has(request.method ?? '')) {
+      response.setHeader('Allow', 'GET, HEAD');
+      return sendText(response, 405, 'media is read with GET or HEAD only');
+    }
     const id = Number(url.pathname.slice('/media/'.length));
     if (!Number.isSafeInteger(id) || id <= 0) return sendText(response, 404, 'no such track');
-    const media = await mediaResponse(dispatcher.trackPath(id), request.headers.range);
+    const file = dispatcher.mediaFile(id);
+    if (!('path' in file)) return sendText(response, file.status, file.reason);
+    const media = await mediaResponse(file.path, request.headers.range);
     response.writeHead(media.status, media.headers);
     if (!media.body || request.method === 'HEAD') {
       media.body?.destroy();

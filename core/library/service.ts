@@ -221,7 +221,7 @@ export class Library implements LibraryService {
   private async openWatcher(folder: FolderRow): Promise<void> {
     try {
       const watcher = await watchFolder(folder.path, {
-        onFile: (path) => this.onFileEvent(folder.id, path),
+        onFile: (path) => this.onFileEvent(folder, path),
         onRemoved: (path) => this.onRemovedEvent(folder, path),
         onError: (error) => {
           this.deps.folders.setError(folder.id, `watching failed: ${error.message}`);
@@ -247,10 +247,10 @@ export class Library implements LibraryService {
     await watcher.close();
   }
 
-  private onFileEvent(folderId: number, path: string): void {
+  private onFileEvent({ id: folderId, path: folderPath }: FolderRow, path: string): void {
     if (this.closed || !isAudioPath(path)) return;
     try {
-      const change = this.deps.scanner.syncFile(folderId, path);
+      const change = this.deps.scanner.syncFile(folderId, path, folderPath);
       if (!('trackId' in change)) return;
       this.notifyTrackChanged(change.trackId);
       this.deps.runner.pump();

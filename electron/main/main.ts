@@ -8,7 +8,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
-import { mediaResponse } from '../../core/api/media.js';
+import { MEDIA_METHODS, mediaResponse } from '../../core/api/media.js';
 import { appVersion } from '../../core/api/version.js';
 import { createCore, type Core } from '../../core/index.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeEventMessage } from '../preload/bridge.js';
@@ -54,10 +54,12 @@ async function serveAppFile(request: Request): Promise<Response> {
 }
 
 async function serveMedia(request: Request): Promise<Response> {
+  if (!MEDIA_METHODS.has(request.method)) return new Response('media is read with GET or HEAD only', { status: 405, headers: { Allow: 'GET, HEAD' } });
   const url = new URL(request.url);
   const id = Number(url.pathname.slice(1));
-  const path = url.host === 'track' && Number.isSafeInteger(id) && id > 0 ? (dispatcher?.trackPath(id) ?? null) : null;
-  const media = await mediaResponse(path, request.headers.get('range') ?? undefined);
+  const file = url.host === 'track' && Number.isSafeInteger(id) && id > 0 && dispatcher ? dispatcher.mediaFile(id) : null;
+  if (!file || !('path' in file)) return new Response(file?.reason ?? 'no such track', { status: file?.status ?? 404 });
+  const media = await mediaResponse(file.path, request.headers.get('range') ?? undefined);
   const body = media.body ? (Readable.toWeb(media.body) as ReadableStream<Uint8Array>) : null;
   return new Response(body, { status: media.status, headers: media.headers });
 }
@@ -94,6 +96,11 @@ async function start(): Promise<void> {
       const options = { title: 'Add a music folder', properties: ['openDirectory' as const] };
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    choosePlaylistFile: async (suggested) => {
+      const options = { title: 'Export playlist', defaultPath: suggested, filters: [{ name: 'M3U8 playlist', extensions: ['m3u8', 'm3u'] }] };
+      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
     },
   });
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, args: unknown) => {

@@ -42,6 +42,7 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
           `${folder.path}: ${result.files} audio files (${result.added} new, ${result.changed} changed, ` +
             `${result.moved} moved, ${result.removed} removed)`,
         );
+        for (const skipped of result.skippedFolders) console.error(`  skipped ${skipped.path}: ${skipped.reason}`);
       } catch (error) {
         console.error(`timbre scan: ${describeDatabaseError(error)}`);
         exitCode = 1;

@@ -7,8 +7,9 @@ import { Icon } from '../../components/Icon.js';
 
 /**
  * Export as M3U8. Relative paths are relative to where the playlist file goes, so the panel asks for
- * that file first (a Playlists folder in the first music folder by default). Timbre writes the file
- * there itself; in a browser the text can also be downloaded and put there by hand.
+ * that file first (a Playlists folder in the first music folder by default). The app then saves it
+ * where the user confirms in its save dialog; a browser downloads it, to be put there by hand (the
+ * server never writes a file a web page names).
  */
 export function ExportPanel({ onDone }: { onDone(): void }) {
   const current = usePlaylistsStore((state) => state.current);
@@ -40,7 +41,8 @@ export function ExportPanel({ onDone }: { onDone(): void }) {
       aria-label="Export M3U8"
       onSubmit={(event) => {
         event.preventDefault();
-        void exportFile(style, path.trim()).then((written) => written && onDone());
+        if (webMode) void download();
+        else void exportFile(style, path.trim()).then((written) => written && onDone());
       }}
     >
       <label className="field export-panel__path">
@@ -59,12 +61,13 @@ export function ExportPanel({ onDone }: { onDone(): void }) {
         </label>
       </fieldset>
       <div className="export-panel__actions">
-        <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
-          <Icon name="save" /> Save file
-        </button>
-        {webMode && (
-          <button className="button" type="button" onClick={() => void download()} disabled={!path.trim() || busy !== null}>
+        {webMode ? (
+          <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
             <Icon name="export" /> Download
+          </button>
+        ) : (
+          <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
+            <Icon name="save" /> Save file…
           </button>
         )}
         <button className="link-button" type="button" onClick={onDone}>
