@@ -57,10 +57,25 @@ export function tagsFromMetadata({ common, format }: IAudioMetadata): TrackTags 
   };
 }
 
+/**
+ * The most genres kept from one file's tags: a real track names a handful, and a tag stuffed with
+ * 100,000 would otherwise become as many rows of the library.
+ */
+export const MAX_GENRES_PER_TRACK = 64;
+/** The longest genre name kept from a tag; longer values are cut. */
+const MAX_TAG_GENRE_LENGTH = 200;
+
 /** Genre tags often pack several values into one field ("Rock; Pop"); "/" is left alone, as in "R&B/Soul". */
 function splitGenres(values: string[]): string[] {
-  const genres = values.flatMap((value) => value.split(/\s*[;|\0]\s*/)).map((genre) => genre.trim());
-  return [...new Set(genres.filter(Boolean))];
+  const genres = new Set<string>();
+  for (const value of values) {
+    for (const part of value.split(/\s*[;|\0]\s*/)) {
+      const genre = part.trim().slice(0, MAX_TAG_GENRE_LENGTH);
+      if (genre) genres.add(genre);
+      if (genres.size >= MAX_GENRES_PER_TRACK) return [...genres];
+    }
+  }
+  return [...genres];
 }
 
 function clean(value: string | undefined): string | null {
