@@ -32,9 +32,9 @@ export class AnalysisQueue {
   }
 
   /** The next job with a valid payload; a job whose payload does not validate is failed and skipped. */
-  claim(): ClaimedAnalysis | null {
+  claim(runner: string | null = null): ClaimedAnalysis | null {
     for (;;) {
-      const job = this.jobs.claim(ANALYSIS_JOB_KIND);
+      const job = this.jobs.claim(ANALYSIS_JOB_KIND, runner);
       if (!job) return null;
       const parsed = analysisPayloadSchema.safeParse(safeJson(job.payload));
       if (parsed.success) return { job, payload: parsed.data };
@@ -70,6 +70,11 @@ export class AnalysisQueue {
   }
 
   /** On start-up: jobs a crash left running are queued again, without counting the lost attempt. */
+  /** Running jobs of runners that are gone back to the queue (see JobsRepo.requeueOrphaned); returns their track ids. */
+  recoverOrphaned(live: readonly string[], includeUnowned: boolean): number[] {
+    return this.jobs.requeueOrphaned(live, includeUnowned);
+  }
+
   recoverInterrupted(): number {
     return this.jobs.requeueInterrupted();
   }

@@ -143,7 +143,7 @@ export class AnalysisRunner {
   private claimNext(): { job: JobRow; track: { id: number; path: string } | null } | null {
     const { db, queue, tracks } = this.deps;
     return db.transaction(() => {
-      const next = queue.claim();
+      const next = queue.claim(this.deps.registry.key);
       if (!next) return null;
       const track = tracks.fileRow(next.payload.trackId);
       if (!track) {
@@ -166,12 +166,20 @@ export class AnalysisRunner {
     }, backoffMs(this.claimFailures));
   }
 
-  /** Jobs a crashed process left running go back to the queue, unless another live process may be running them. */
+  /**
+   * Jobs a killed process left running go back to the queue: those of runners that are gone, even while
+   * other processes run (each job records its runner), and, when no other process is alive, any left.
+   */
   private recoverIfAlone(): void {
     const { tracks, queue, registry } = this.deps;
-    if (registry.othersAlive() > 0) return;
-    tracks.resetInterrupted();
-    queue.recoverInterrupted();
+    const others = registry.othersAliveKeys();
+    if (others.length === 0) {
+      tracks.resetInterrupted();
+      queue.recoverInterrupted();
+      return;
+    }
+    // This process's own running jobs are its own business (their results may be about to commit).
+    tracks.resetAnalysing(queue.recoverOrphaned([...others, registry.key], false));
   }
 
   /**

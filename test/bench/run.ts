@@ -32,6 +32,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   retrain: () => import('./retrain.js'),
   genres: () => import('./genres.js'),
   'genres-app': () => import('./genres-app.js'),
+  soak: () => import('./soak.js'),
 };
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { migration as oneGenreStore } from './0005-one-genre-store.js';
 import { migration as modelVersions } from './0006-model-versions.js';
 import { migration as savedPlaylists } from './0007-saved-playlists.js';
 import { migration as trackChangeLog } from './0008-track-change-log.js';
-import { migration as editTagState } from './0009-edit-tag-state.js';
+import { migration as editTagStateAndJobRunner } from './0009-edit-tag-state-and-job-runner.js';
 
 /** Every migration, in order. New ones take the next number: NNNN-name.ts, each with a test. */
-export const migrations: readonly Migration[] = [initial, genreVocabulary, editJournal, genrePredictions, oneGenreStore, modelVersions, savedPlaylists, trackChangeLog, editTagState];
+export const migrations: readonly Migration[] = [initial, genreVocabulary, editJournal, genrePredictions, oneGenreStore, modelVersions, savedPlaylists, trackChangeLog, editTagStateAndJobRunner];
