@@ -27,6 +27,8 @@ const MAX_LIFE_MS = Number(process.env.TIMBRE_SOAK_MAX_LIFE_MS ?? 6000);
 const INITIAL_FILES = 12;
 const NEW_FILE_EVERY_MS = 4000;
 const HOST = '127.0.0.1';
+/** A process not meant to be killed that runs this long is stuck: it counts as a crash, and is ended. */
+const HANG_MS = Number(process.env.TIMBRE_SOAK_HANG_MS ?? 180_000);
 
 interface Ended {
   code: number | null;
@@ -34,6 +36,7 @@ interface Ended {
   stdout: string;
   stderr: string;
   killedByUs: boolean;
+  hung: boolean;
 }
 
 interface Tally {
@@ -52,19 +55,21 @@ function timbre(args: string[], killAfterMs: number | null, env: NodeJS.ProcessE
   let stdout = '';
   let stderr = '';
   let killedByUs = false;
+  let hung = false;
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8');
     onStdout?.(stdout);
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const timer = killAfterMs === null ? null : setTimeout(() => {
-    killedByUs = true;
+  const timer = setTimeout(() => {
+    if (killAfterMs === null) hung = true;
+    else killedByUs = true;
     child.kill('SIGKILL');
-  }, killAfterMs);
+  }, killAfterMs ?? HANG_MS);
   const ended = new Promise<Ended>((resolve) =>
     child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, killedByUs });
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, killedByUs, hung });
     }),
   );
   return { child, ended };
@@ -72,6 +77,7 @@ function timbre(args: string[], killAfterMs: number | null, env: NodeJS.ProcessE
 
 /** A stack trace, a raw SQLite error or a signal we did not send: the process crashed. */
 function crashOf(what: string, ended: Ended): string | null {
+  if (ended.hung) return `${what}: still running after ${HANG_MS / 1000} s, stopped`;
   if (ended.killedByUs && ended.signal === 'SIGKILL') return null;
   if (ended.signal) return `${what}: ended by ${ended.signal}`;
   if (/\n\s+at .+:\d+:\d+/.test(ended.stderr) || /SqliteError|Uncaught|unhandled/i.test(ended.stderr)) return `${what}: ${ended.stderr.slice(-600)}`;
@@ -97,7 +103,10 @@ export async function run(): Promise<BenchResult[]> {
     if (ended.killedByUs) tally.kills++;
     const crash = crashOf(what, ended);
     if (crash) tally.crashes.push(crash);
-    else if (ended.code !== 0 && !ended.killedByUs) tally.refusals++;
+    else if (ended.code !== 0 && !ended.killedByUs) {
+      tally.refusals++;
+      console.error(`soak: ${what} ended with an error: ${ended.stderr.trim().split('\n').at(-1)}`);
+    }
   };
 
   /** A CLI process: scans, or confirms a genre, and is killed at a random moment half the time. */
