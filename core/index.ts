@@ -4,6 +4,7 @@
  * the web server and Electron. Pure Node: nothing here imports electron, react or the DOM.
  */
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { LibraryFile } from './db/library-file.js';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
@@ -56,6 +57,8 @@ export interface Core {
   retrain: RetrainService;
   /** Absolute path of the open library database. */
   dbPath: string;
+  /** The album-art thumbnail cache (core/library/art.ts), beside the database. */
+  artDir: string;
   /**
    * Throws LibraryUnavailableError when the database file was deleted, replaced or made read-only
    * since it was opened: edits would be acknowledged, then lost.
@@ -78,7 +81,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const features = new FeaturesRepo(db);
   const predictions = new PredictionsRepo(db);
   const queue = new AnalysisQueue(new JobsRepo(db));
-  const pool = new WorkerPool({ size: jobs });
+  const artDir = join(dirname(dbPath), 'art');
+  const pool = new WorkerPool({ size: jobs, artDir });
   const notifyTracksChanged = (ids: readonly number[]) => library.notifyTracksChanged(ids);
   const retrain = new RetrainService({ db, predictions, events, onTracksChanged: notifyTracksChanged });
   const runner = new AnalysisRunner(
@@ -140,6 +144,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     retrain,
     similarity,
     dbPath,
+    artDir,
     checkLibraryFile: () => libraryFile.check(),
     shutdown() {
       shuttingDown ??= (async () => {

@@ -11,13 +11,19 @@ import { GenreEditsHost } from './features/genres/GenreEditsHost.js';
 import { GenresPage } from './features/genres/GenresPage.js';
 import { LibraryView } from './features/library/LibraryView.js';
 import { MapView } from './features/map/MapView.js';
+import { NowPlayingBar } from './features/player/NowPlayingBar.js';
+import { PlayerKeys } from './features/player/PlayerKeys.js';
+import { QueueView } from './features/player/QueueView.js';
 import { PlaylistsView } from './features/playlists/PlaylistsView.js';
+import { AlbumsView } from './features/albums/AlbumsView.js';
+import { NowPlayingArt } from './features/albums/NowPlayingArt.js';
+import { ArtistsView } from './features/artists/ArtistsView.js';
+import { useBrowseStore } from './stores/browse.js';
 import { TrackActions } from './features/playlists/TrackActions.js';
 import { TrackPanel } from './features/track/TrackPanel.js';
 import { useAppStore } from './stores/app.js';
 import { useFoldersStore } from './stores/folders.js';
 import { useLibraryStore } from './stores/library.js';
-import { usePlayerStore } from './stores/player.js';
 import { useScanStore } from './stores/scan.js';
 import { selectSidebarExpanded, useSidebarStore } from './stores/sidebar.js';
 import { useTrackStore } from './stores/track.js';
@@ -41,6 +47,7 @@ function useCoreSubscriptions(): void {
         refreshTimer = null;
         lastRefresh = performance.now();
         void useLibraryStore.getState().refresh();
+        if (['albums', 'artists'].includes(useAppStore.getState().section)) void useBrowseStore.getState().refresh();
       }, wait);
     };
 
@@ -67,7 +74,8 @@ const SHORTCUTS: Array<[string[], string]> = [
   [['/'], 'search'],
   [['↑', '↓'], 'move'],
   [['Enter'], 'open'],
-  [['Space'], 'play'],
+  [['Space'], 'play / pause'],
+  [['Ctrl', '←', '→'], 'previous / next'],
   [['E'], 'edit genre'],
   [['X'], 'tick'],
   [['Ctrl', 'Z'], 'undo'],
@@ -140,9 +148,6 @@ export function App() {
       } else if (event.key === 'Escape' && useTrackStore.getState().openId !== null) {
         useTrackStore.getState().close();
         document.querySelector<HTMLElement>('.table__body')?.focus();
-      } else if (event.key === ' ' && useTrackStore.getState().openId !== null && !isTyping(event.target) && !(event.target instanceof HTMLButtonElement)) {
-        event.preventDefault();
-        usePlayerStore.getState().toggle();
       }
     };
     window.addEventListener('keydown', onKeyDown);
@@ -194,8 +199,11 @@ export function App() {
           />
           <NavItem icon="tag" label="Genres" active={section === 'genres'} onClick={go(() => setSection('genres'))} />
           <NavItem icon="grid" label="Confusion" active={section === 'confusion'} onClick={go(() => setSection('confusion'))} />
+          <NavItem icon="album" label="Albums" active={section === 'albums'} onClick={go(() => useBrowseStore.getState().showListing('albums'))} />
+          <NavItem icon="artist" label="Artists" active={section === 'artists'} onClick={go(() => useBrowseStore.getState().showListing('artists'))} />
           <NavItem icon="playlist" label="Playlists" active={section === 'playlists'} onClick={go(() => setSection('playlists'))} />
           <NavItem icon="map" label="Map" active={section === 'map'} onClick={go(() => setSection('map'))} />
+          <NavItem icon="queue" label="Queue" active={section === 'queue'} onClick={go(() => setSection('queue'))} />
         </div>
         {sidebarExpanded ? (
           <>
@@ -229,12 +237,17 @@ export function App() {
         <>
           {section === 'library' && <LibraryView searchRef={searchRef} />}
           {section === 'playlists' && <PlaylistsView />}
+          {section === 'albums' && <AlbumsView />}
+          {section === 'artists' && <ArtistsView />}
           {section === 'map' && <MapView />}
           {section === 'genres' && <GenresPage />}
           {section === 'confusion' && <ConfusionPage />}
+          {section === 'queue' && <QueueView />}
         </>
       )}
       <TrackPanel />
+      <NowPlayingBar renderArt={(trackId) => <NowPlayingArt trackId={trackId} />} />
+      <PlayerKeys />
       <GenreEditsHost />
       <TrackActions />
     </div>

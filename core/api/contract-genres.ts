@@ -1,5 +1,5 @@
 /**
- * The genre-fixing part of the API contract (issue 5): editing genres, the vocabulary, undo/redo,
+ * The genre-fixing part of the API contract: editing genres, the vocabulary, undo/redo,
  * retraining from fixes, model versions and the confusion view. Like contract.ts it pulls in no
  * Node-only code (it imports only types from there).
  */
@@ -100,7 +100,24 @@ export interface ConfusionClassStats {
   support: number;
 }
 
-/** Predicted vs confirmed genre of every confirmed track, for one model version. */
+/**
+ * What a confusion matrix rests on. 'shipped-model': the shipped model's predictions, which never saw
+ * the user's tracks. 'held-out': a retrained version's training tracks predicted out of fold (folds
+ * grouped by artist) plus tracks confirmed since it was trained.
+ */
+export interface ConfusionBasis {
+  kind: 'shipped-model' | 'held-out';
+  /** Training tracks predicted out of fold. */
+  outOfFold: number;
+  /** Confirmed tracks the version never learned from. */
+  unseen: number;
+  /** Training tracks with no held-out prediction (too few to validate): left out of the figures. */
+  withoutHeldOut: number;
+  folds: number | null;
+  groups: number | null;
+}
+
+/** Predicted vs confirmed genre of the confirmed tracks, for one model version, never on tracks it learned from. */
 export interface ConfusionMatrix {
   versionId: number;
   versionName: string;
@@ -114,6 +131,12 @@ export interface ConfusionMatrix {
   kappa: number | null;
   /** Confirmed tracks the figures rest on. */
   tracks: number;
+  basis: ConfusionBasis;
+  /**
+   * A retrained version's agreement with its own training tracks: how well it fits what it learned, not
+   * how well it predicts. Null for the shipped model.
+   */
+  trainingAgreement: { accuracy: number | null; kappa: number | null; tracks: number } | null;
 }
 
 /** The library table's query without paging: what "select all" selects, in table order. */

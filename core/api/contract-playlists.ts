@@ -1,5 +1,5 @@
 /**
- * The similarity part of the API contract (issue 6): "sounds like this", playlists (generate, keep,
+ * The similarity part of the API contract: "sounds like this", playlists (generate, keep,
  * edit, export, import) and the library map. Self-contained like contract.ts.
  */
 
@@ -96,6 +96,9 @@ export interface PlaylistImportResult {
  * holds the whole library, so a point carries no more than that).
  */
 export interface LibraryMapPoint extends Pick<PlaylistTrackInfo, 'id' | 'title' | 'artist' | 'fileName' | 'genre'> {
+  /** The album name and art hash the hover card shows (art: contract.ts TrackRow.artHash). */
+  album: string | null;
+  artHash: string | null;
   /** Layout coordinates in [0, 1] (aspect ratio kept), to 5 decimals. */
   x: number;
   y: number;

@@ -7,6 +7,7 @@
  * (which is checked against `ApiMethods` at compile time); results are built by dispatch.ts.
  */
 
+import { ALBUM_API_METHOD_NAMES, type AlbumApiMethods } from './contract-albums.js';
 import { GENRE_API_EVENT_NAMES, GENRE_API_METHOD_NAMES, type GenreApiEvents, type GenreApiMethods } from './contract-genres.js';
 import {
   PLAYLIST_API_EVENT_NAMES,
@@ -15,6 +16,7 @@ import {
   type PlaylistApiMethods,
 } from './contract-playlists.js';
 
+export type * from './contract-albums.js';
 export type * from './contract-genres.js';
 export type * from './contract-playlists.js';
 
@@ -66,9 +68,15 @@ export interface TrackRow {
   confirmedGenres: string[];
   /** The effective genre: the first confirmed genre, else the first tag genre, else the prediction. */
   genre: string | null;
-  /** Present once the classifier has run on the track. */
+  /** The classifier's genre; null before it ran, and when it is unsure (see unsureCandidates). */
   predictedGenre: string | null;
+  /** The classifier's top probability, named genre or not; null before it ran. */
   confidence: number | null;
+  /**
+   * When the classifier is unsure (no genre reached its threshold): its most probable genres, best
+   * first, shown as candidates and never as the track's genre. Null otherwise.
+   */
+  unsureCandidates: GenreCandidate[] | null;
   /** Whether the user confirmed the track's genre: confirmedGenres is not empty. */
   genreConfirmed: boolean;
   /**
@@ -78,7 +86,21 @@ export interface TrackRow {
   shownGenres: ShownGenre[];
   status: TrackStatus;
   error: string | null;
+  /** The track's folder inside its library folder ('' at its top), with '/' between folders; search matches it. */
+  folder: string;
+  year: number | null;
+  albumArtist: string | null;
+  trackNo: number | null;
+  discNo: number | null;
+  /** The track's album (contract-albums.ts); null when it has no album name, from its tags or its path. */
+  albumKey: string | null;
+  /** Content hash of the track's album art; null when it has none (the app draws a placeholder). */
+  artHash: string | null;
+  /** Which of title, artist and album were read from the file's path, its tags lacking them. */
+  inferred: InferredTag[];
 }
+
+export type InferredTag = 'title' | 'artist' | 'album';
 
 /** A genre as the library table shows it. */
 export interface ShownGenre {
@@ -102,7 +124,7 @@ export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 
 export interface TrackQuery {
-  /** Case-insensitive words, each matched against title, artist, album (and file name). */
+  /** Case-insensitive words, each matched against title, artist, album, file name and folder names. */
   search?: string;
   sort?: { key: SortKey; direction: SortDirection };
   /**
@@ -148,19 +170,45 @@ export interface MelPreview {
   bytesBase64: string;
 }
 
+export interface GenreCandidate {
+  genre: string;
+  probability: number;
+}
+
+/** One analysed stretch of the track (seconds, track time). */
 export interface GenreSegment {
   start: number;
   end: number;
-  genre: string;
+  /** The genre heard there, or null when no genre reaches the unsure threshold. */
+  genre: string | null;
   probabilities: Record<string, number>;
 }
 
+/** A stretch of the track's time: analysed (segments lie there) or a gap the model never heard. */
+export interface TimelineSpan {
+  start: number;
+  end: number;
+  analysed: boolean;
+}
+
 export interface GenrePrediction {
-  genre: string;
+  /** The named genre, or null when unsure: no probability reaches unsureThreshold. */
+  genre: string | null;
+  /** The top probability. */
   confidence: number;
+  /** The most probable genres, best first. */
+  candidates: GenreCandidate[];
+  unsureThreshold: number;
   probabilities: Record<string, number>;
+  /** Segments only where audio was analysed; `timeline` names the gaps between them. */
   segments: GenreSegment[];
+  /** The track's whole length as analysed stretches and gaps, in order. */
+  timeline: TimelineSpan[];
   modelId: string | null;
+  /** The model version the genre and the timeline come from: the shipped model, or a version retrained from fixes. */
+  versionName: string;
+  /** Whether that version is a head retrained from the user's fixes. */
+  retrained: boolean;
 }
 
 export interface MirSummary {
@@ -182,7 +230,7 @@ export interface TrackDetail extends TrackRow {
 }
 
 /** Every API method: one optional argument object in, one JSON-serialisable result out. */
-export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
+export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods, AlbumApiMethods {
   appInfo(): AppInfo;
   /** Opens the native folder dialog (Electron); null when cancelled or in web mode. */
   chooseFolder(): { path: string | null };
@@ -195,6 +243,8 @@ export interface ApiMethods extends GenreApiMethods, PlaylistApiMethods {
   queryTracks(args: TrackQuery): TrackPage;
   trackFacets(): TrackFacets;
   getTrack(args: { id: number }): TrackDetail;
+  /** The table rows of these tracks, in the order asked (the player's queue); ids not in the library are left out. */
+  trackRows(args: { ids: number[] }): TrackRow[];
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -221,8 +271,10 @@ export const API_METHOD_NAMES = [
   'queryTracks',
   'trackFacets',
   'getTrack',
+  'trackRows',
   ...GENRE_API_METHOD_NAMES,
   ...PLAYLIST_API_METHOD_NAMES,
+  ...ALBUM_API_METHOD_NAMES,
 ] as const satisfies readonly ApiMethodName[];
 
 /** Fails to compile when a method is missing from API_METHOD_NAMES. */

@@ -129,6 +129,8 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
             title: row?.title ?? null,
             artist: row?.artist ?? null,
             fileName: row?.fileName ?? `track ${point.trackId}`,
+            album: row?.album ?? null,
+            artHash: row?.artHash ?? null,
             genre: point.genre === null ? null : index.canonicalGenre(point.genre),
             // 1e-5 of the map is under a pixel even zoomed in all the way, and keeps a 100,000-track answer small.
             x: Math.round(point.x * 1e5) / 1e5,

@@ -1,9 +1,10 @@
-import { basename } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
 import { describeDatabaseError } from '../db/errors.js';
 import { LibraryUnavailableError } from '../db/library-file.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
+import { timelineSpans } from '../ml/timeline.js';
 import type { Core, FolderInfo, TrackDetail as CoreTrackDetail, TrackSummary, AnalysisProgress } from '../index.js';
 import {
   API_METHOD_NAMES,
@@ -14,14 +15,19 @@ import {
   type ApiResponse,
   type FolderView,
   type GenrePrediction,
+  type InferredTag,
   type ScanProgress,
   type TrackDetail,
 } from './contract.js';
+import { albumMethods } from './dispatch-albums.js';
 import { genreMethods } from './dispatch-genres.js';
 import { playlistMethods } from './dispatch-playlists.js';
 import { NotFoundError } from './errors.js';
 import { libraryMediaFile, type MediaFile } from './media.js';
 import { parseArgs } from './schemas.js';
+import { albumKey } from './album-index.js';
+import { artFilePath } from '../library/art.js';
+import { inferTagsFromPath } from '../library/path-tags.js';
 import { TrackIndex, type TrackRecord } from './track-index.js';
 
 /** What the host (Electron main or the web server) adds to the core: only Electron has a native dialog. */
@@ -49,6 +55,8 @@ export interface Dispatcher {
   subscribe(listener: EventListener): () => void;
   /** The file behind a track, for media requests: only a file whose real path is inside a library folder. */
   mediaFile(id: number): MediaFile;
+  /** The thumbnail of a track's album art, for media requests; null when there is no such track or it has no art. */
+  trackArtPath(id: number): string | null;
   close(): void;
 }
 
@@ -73,7 +81,9 @@ export type MethodHandlers<Methods> = {
 
 export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const { library } = core;
-  const index = new TrackIndex(library.listTracks().map(toTrackRow), (spelling) => core.genres.canonicalName(spelling));
+  let folderRoots = new Map(library.listFolders().map((folder) => [folder.id, folder.path]));
+  const rowOf = (track: TrackSummary) => toTrackRow(track, folderRoots.get(track.folderId));
+  const index = new TrackIndex(library.listTracks().map(rowOf), (spelling) => core.genres.canonicalName(spelling));
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -99,14 +109,16 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   const unsubscribers = [
     onTrackUpdates(core.events, (updates) => {
       for (const { id, track } of updates) {
-        if (track) index.upsert(toTrackRow(track));
+        if (track) index.upsert(rowOf(track));
         else index.remove(id);
         pendingTrackIds.add(id);
       }
       scheduleFlush();
     }),
     // A removed folder's tracks each arrive as a track update with no track.
-    core.events.on('folder-updated', () => {
+    core.events.on('folder-updated', ({ id, folder }) => {
+      if (folder) folderRoots.set(id, folder.path);
+      else folderRoots = new Map([...folderRoots].filter(([folderId]) => folderId !== id));
       foldersChanged = true;
       scheduleFlush();
     }),
@@ -141,10 +153,12 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     getTrack: async ({ id }) => {
       const track = library.getTrack(id);
       if (!track) throw new NotFoundError(`there is no track ${id}`);
-      return index.named(toTrackDetail(track));
+      return index.named(toTrackDetail(track, folderRoots.get(track.folderId)));
     },
+    trackRows: async ({ ids }) => ids.flatMap((id) => index.row(id) ?? []),
     ...genreMethods(context),
     ...playlistMethods(context),
+    ...albumMethods(context),
   };
 
   return {
@@ -176,6 +190,10 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     mediaFile(id) {
       return libraryMediaFile(library.getTrack(id)?.path ?? null, library.listFolders().map((folder) => folder.path));
     },
+    trackArtPath(id) {
+      const hash = index.row(id)?.artHash;
+      return hash ? artFilePath(core.artDir, hash) : null;
+    },
     close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       if (flushTimer) clearTimeout(flushTimer);
@@ -184,43 +202,83 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
   };
 }
 
-export function toTrackRow(track: TrackSummary): TrackRecord {
+/**
+ * A track's table row. `folderRoot` is the library folder holding it: the row's folder is named inside
+ * it, and title, artist and album missing from the tags are read from the path below it.
+ */
+export function toTrackRow(track: TrackSummary, folderRoot?: string): TrackRecord {
   const { predicted } = track;
+  const inferred: InferredTag[] = [];
+  let { title, artist, album } = track;
+  // Only untagged files pay for reading the path; their track and disc numbers come from it too.
+  const fromPath = title === null || artist === null || album === null ? inferTagsFromPath(track.path, folderRoot) : null;
+  if (fromPath) {
+    if (title === null) {
+      title = fromPath.title;
+      inferred.push('title');
+    }
+    if (artist === null && fromPath.artist !== null) {
+      artist = fromPath.artist;
+      inferred.push('artist');
+    }
+    if (album === null && fromPath.album !== null) {
+      album = fromPath.album;
+      inferred.push('album');
+    }
+  }
+  const folder = folderRoot ? relative(folderRoot, dirname(track.path)).split(sep).join('/') : basename(dirname(track.path));
   return {
     id: track.id,
     fileName: basename(track.path),
-    title: track.title,
-    artist: track.artist,
-    album: track.album,
+    title,
+    artist,
+    album,
+    folder,
+    year: track.year,
+    albumArtist: track.albumArtist,
+    trackNo: track.trackNo ?? fromPath?.trackNo ?? null,
+    discNo: track.discNo ?? fromPath?.discNo ?? null,
+    albumKey: album === null ? null : albumKey(album, track.albumArtist, dirname(track.path)),
+    artHash: track.artHash,
+    inferred,
     durationSec: track.durationSec,
     tempoBpm: track.tempoBpm,
     genres: track.genres,
     confirmedGenres: track.confirmedGenres,
     genre: track.genre,
-    predictedGenre: predicted ? canonicalGenreName(predicted.genre) : null,
+    predictedGenre: predicted?.genre ? canonicalGenreName(predicted.genre) : null,
     confidence: predicted?.confidence ?? null,
+    unsureCandidates: predicted && predicted.genre === null ? canonicalCandidates(predicted.candidates) : null,
     genreConfirmed: track.confirmedGenres.length > 0,
     status: track.status,
     error: track.error,
   };
 }
 
-function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'> {
+function toTrackDetail(track: CoreTrackDetail, folderRoot: string | undefined): Omit<TrackDetail, 'shownGenres'> {
   const stored = track.prediction;
   const prediction = stored
     ? {
-        genre: canonicalGenreName(stored.genre),
+        genre: stored.genre === null ? null : canonicalGenreName(stored.genre),
         confidence: stored.confidence,
+        candidates: canonicalCandidates(stored.candidates),
+        unsureThreshold: stored.unsureThreshold,
         probabilities: canonicalKeys(stored.probabilities),
-        segments: stored.segments.map((segment) => ({ ...segment, genre: canonicalGenreName(segment.genre), probabilities: canonicalKeys(segment.probabilities) })),
+        segments: stored.segments.map((segment) => ({
+          ...segment,
+          genre: segment.genre === null ? null : canonicalGenreName(segment.genre),
+          probabilities: canonicalKeys(segment.probabilities),
+        })),
+        timeline: timelineSpans(stored.segments, track.durationSec ?? 0),
         modelId: `${stored.modelId}@${stored.modelVersion}`,
+        versionName: stored.version?.name ?? `${stored.modelId} ${stored.modelVersion}`,
+        retrained: stored.version !== null,
       }
     : null;
   const preview = track.melPreview;
   return {
-    ...toTrackRow(track),
+    ...toTrackRow(track, folderRoot),
     path: track.path,
-    year: track.year,
     bitrate: track.bitrate,
     sampleRate: track.sampleRate,
     mel: preview
@@ -246,6 +304,10 @@ function toTrackDetail(track: CoreTrackDetail): Omit<TrackDetail, 'shownGenres'>
  * A model's labels are shown under the vocabulary's canonical names ("classical" → "Classical"), as the
  * genres a user confirms are, so a prediction and the genre it suggests read the same.
  */
+function canonicalCandidates(candidates: ReadonlyArray<{ genre: string; probability: number }>): Array<{ genre: string; probability: number }> {
+  return candidates.map(({ genre, probability }) => ({ genre: canonicalGenreName(genre), probability }));
+}
+
 function canonicalKeys(probabilities: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(probabilities).map(([genre, probability]) => [canonicalGenreName(genre), probability]));
 }

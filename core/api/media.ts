@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
 
 /**
- * Serves a track's file for the audio element, honouring HTTP Range requests so the player can seek.
- * Shared by the web server and Electron's timbre-media: protocol.
+ * Serves a track's file for the audio element, honouring HTTP Range requests so the player can seek,
+ * and its album art. Shared by the web server and Electron's timbre-media: protocol.
  */
 export interface MediaResponse {
   status: 200 | 206 | 404 | 416;
@@ -104,5 +104,19 @@ export async function mediaResponse(path: string | null, rangeHeader: string | u
       'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
     },
     body: createReadStream(path, { start: range.start, end: range.end }),
+  };
+}
+
+/**
+ * Serves an album-art thumbnail (core/library/art.ts). Its URL names the track and the art's content
+ * hash, so the browser may keep it: new art comes with a new URL.
+ */
+export async function artResponse(path: string | null): Promise<MediaResponse> {
+  const info = path ? await stat(path).catch(() => null) : null;
+  if (!path || !info?.isFile()) return { status: 404, headers: {}, body: null };
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'image/webp', 'Content-Length': String(info.size), 'Cache-Control': 'private, max-age=31536000, immutable' },
+    body: createReadStream(path),
   };
 }

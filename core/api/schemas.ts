@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiArgs, ApiMethodName } from './contract.js';
+import { albumArgSchemas } from './schemas-albums.js';
 import { genreArgSchemas } from './schemas-genres.js';
 import { playlistArgSchemas } from './schemas-playlists.js';
 import { trackQuery } from './schemas-track-query.js';
@@ -37,8 +38,10 @@ export const argSchemas: ArgSchemas = {
   queryTracks: z.tuple([trackQuery]),
   trackFacets: noArgs,
   getTrack: z.tuple([z.object({ id: trackId }).strict()]),
+  trackRows: z.tuple([z.object({ ids: z.array(trackId).max(10_000) }).strict()]),
   ...genreArgSchemas,
   ...playlistArgSchemas,
+  ...albumArgSchemas,
 };
 
 /** Parses a call's raw arguments; throws a ZodError with readable issues when they do not fit. */

@@ -6,7 +6,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiErrorCode } from './contract.js';
 import type { Dispatcher } from './dispatch.js';
-import { MEDIA_METHODS, mediaResponse } from './media.js';
+import { artResponse, MEDIA_METHODS, mediaResponse } from './media.js';
 import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
 
 /**
@@ -15,6 +15,7 @@ import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
  * - POST /api/<method> with a JSON body (the argument object, or the argument list) → ApiResponse JSON.
  * - GET /api/events → server-sent events (one `event:` per API event).
  * - GET /media/<trackId> → the track's file, with Range support.
+ * - GET /media/art/<trackId> → the thumbnail of the track's album art.
  * - Anything else → a file of the bundled renderer (dist/renderer), which needs no token.
  *
  * Every API, event and media request must carry the per-launch token: the page has it as an HttpOnly,
@@ -191,11 +192,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       response.setHeader('Allow', 'GET, HEAD');
       return sendText(response, 405, 'media is read with GET or HEAD only');
     }
-    const id = Number(url.pathname.slice('/media/'.length));
+    const isArt = url.pathname.startsWith('/media/art/');
+    const id = Number(url.pathname.slice(isArt ? '/media/art/'.length : '/media/'.length));
     if (!Number.isSafeInteger(id) || id <= 0) return sendText(response, 404, 'no such track');
-    const file = dispatcher.mediaFile(id);
-    if (!('path' in file)) return sendText(response, file.status, file.reason);
-    const media = await mediaResponse(file.path, request.headers.range);
+    let media;
+    if (isArt) media = await artResponse(dispatcher.trackArtPath(id));
+    else {
+      const file = dispatcher.mediaFile(id);
+      if (!('path' in file)) return sendText(response, file.status, file.reason);
+      media = await mediaResponse(file.path, request.headers.range);
+    }
     response.writeHead(media.status, media.headers);
     if (!media.body || request.method === 'HEAD') {
       media.body?.destroy();

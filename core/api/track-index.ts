@@ -14,7 +14,7 @@ interface Entry {
   row: TrackRecord;
   /** Position in id order, set when the search corpus is built. */
   ordinal: number;
-  /** Lower-cased title, artist, album and file name, joined, for substring search. */
+  /** Lower-cased title, artist, album, file name and folder, joined, for substring search. */
   haystack: string;
   /** The genres the table shows and filters on: the confirmed ones, else the tag genres, as spelled. */
   genres: string[];
@@ -39,6 +39,7 @@ export class TrackIndex {
   /** Every haystack in id order, joined by newlines (which no search word contains), and where each starts. */
   private corpus: { text: string; starts: Int32Array } | null = null;
   private lastQuery: { key: string; matches: Entry[] } | null = null;
+  private changes = 0;
   /** Canonical names by spelling; a library has few distinct spellings, and a lookup may hit the database. */
   private readonly canonicalBySpelling = new Map<string, CanonicalGenre>();
 
@@ -103,6 +104,7 @@ export class TrackIndex {
    * genre and the last query's answer.
    */
   vocabularyChanged(): void {
+    this.changes += 1;
     this.canonicalBySpelling.clear();
     for (const entry of this.entries.values()) entry.shown = null;
     this.sorted.delete('genre');
@@ -174,7 +176,18 @@ export class TrackIndex {
     return genre;
   }
 
+  /** Bumped whenever a row, or the names genres go by, may have changed: views built from rows() compare it. */
+  get generation(): number {
+    return this.changes;
+  }
+
+  /** Every row as the core read it (no copies: not to be changed), in id order, with its first shown genre by name. */
+  records(): Array<{ row: TrackRecord; genre: string | null }> {
+    return this.inIdOrder().map((entry) => ({ row: entry.row, genre: entry.genres.length ? this.canonical(entry.genres[0]).name : null }));
+  }
+
   private invalidate(): void {
+    this.changes += 1;
     this.ordered = null;
     this.corpus = null;
     this.sorted.clear();
@@ -263,7 +276,7 @@ function toEntry(row: TrackRecord): Entry {
   return {
     row,
     ordinal: -1,
-    haystack: [row.title, row.artist, row.album, row.fileName].filter(Boolean).join('\u0000').toLowerCase(),
+    haystack: [row.title, row.artist, row.album, row.fileName, row.folder].filter(Boolean).join('\u0000').toLowerCase(),
     genres: shownGenres(row),
     shown: null,
     predictedLower: row.predictedGenre?.toLowerCase() ?? null,

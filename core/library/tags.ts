@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { parseFile, type IAudioMetadata } from 'music-metadata';
+import { parseFile, type IAudioMetadata, type IPicture } from 'music-metadata';
 import type { TrackTags } from '../db/repos/tracks.js';
 
 /**
@@ -9,15 +9,27 @@ import type { TrackTags } from '../db/repos/tracks.js';
  * full second pass.
  */
 export async function readTags(path: string): Promise<TrackTags> {
+  return (await readTagsAndPicture(path, { pictures: false })).tags;
+}
+
+/** readTags, and the file's front cover (else its first embedded picture) when `pictures` is set. */
+export async function readTagsAndPicture(path: string, { pictures = true } = {}): Promise<{ tags: TrackTags; picture: IPicture | null }> {
   const problem = await id3v2Problem(path);
   if (problem) throw new TagLimitError(`${path}: ${problem}; its tags are not read`);
-  const metadata = await parseFile(path, { duration: false, skipCovers: true });
-  if (metadata.format.duration) return tagsFromMetadata(metadata);
+  const skipCovers = !pictures;
+  const metadata = await parseFile(path, { duration: false, skipCovers });
+  const picture = coverOf(metadata.common.picture);
+  if (metadata.format.duration) return { tags: tagsFromMetadata(metadata), picture };
   if (metadata.format.container === 'Ogg') {
     const duration = await oggDurationSeconds(path, metadata.format.codec === 'Opus' ? 48000 : metadata.format.sampleRate);
-    if (duration) return { ...tagsFromMetadata(metadata), durationSec: duration };
+    if (duration) return { tags: { ...tagsFromMetadata(metadata), durationSec: duration }, picture };
   }
-  return tagsFromMetadata(await parseFile(path, { duration: true, skipCovers: true }));
+  return { tags: tagsFromMetadata(await parseFile(path, { duration: true, skipCovers: true })), picture };
+}
+
+function coverOf(pictures: IPicture[] | undefined): IPicture | null {
+  if (!pictures?.length) return null;
+  return pictures.find((picture) => /front|cover/i.test(picture.type ?? '')) ?? pictures[0];
 }
 
 /**
@@ -95,6 +107,9 @@ export function tagsFromMetadata({ common, format }: IAudioMetadata): TrackTags 
     artist: clean(common.artist) ?? clean(common.albumartist),
     album: clean(common.album),
     year: common.year && Number.isFinite(common.year) ? common.year : null,
+    albumArtist: clean(common.albumartist),
+    trackNo: common.track?.no ?? null,
+    discNo: common.disk?.no ?? null,
     genres: splitGenres(common.genre ?? []),
     durationSec: positive(format.duration),
     bitrate: positive(format.bitrate),

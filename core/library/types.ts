@@ -16,6 +16,12 @@ export interface TrackSummary {
   artist: string | null;
   album: string | null;
   year: number | null;
+  /** The album-artist tag: keeps a various-artists album together. */
+  albumArtist: string | null;
+  trackNo: number | null;
+  discNo: number | null;
+  /** Content hash of the track's picture (core/library/art.ts); null when it has none. */
+  artHash: string | null;
   /** Genres from the file's tags, in tag order. */
   genres: string[];
   durationSec: number | null;
@@ -30,21 +36,40 @@ export interface TrackSummary {
   rating: number | null;
   /** The genres the user confirmed (canonical names, in order); empty until they confirm any. Set through core.genres. */
   confirmedGenres: string[];
-  /** The classifier's top genre, once the track has been classified. */
-  predicted: { genre: string; confidence: number } | null;
+  /**
+   * The classifier's decision, once the track has been classified: its genre, or null when unsure (the
+   * top probability, `confidence`, is below the model's threshold); then `candidates` holds the most
+   * probable genres, best first (empty when a genre is named).
+   */
+  predicted: { genre: string | null; confidence: number; candidates: GenreCandidate[] } | null;
   /** The effective genre: the first confirmed genre, else the first tag genre, else the prediction. */
   genre: string | null;
+}
+
+export interface GenreCandidate {
+  genre: string;
+  probability: number;
 }
 
 /** The genre classifier's output for a track, as stored (segment times are in track time). */
 export interface GenrePrediction {
   modelId: string;
   modelVersion: string;
-  genre: string;
+  /** The retrained version whose head made genre, probabilities and segments; null for the shipped model's own. */
+  version: { id: number; name: string } | null;
+  /** The named genre, or null when unsure: no probability reaches `unsureThreshold`. */
+  genre: string | null;
+  /** The top probability. */
   confidence: number;
+  /** The most probable genres, best first. */
+  candidates: GenreCandidate[];
+  unsureThreshold: number;
   probabilities: Record<string, number>;
-  /** The genre timeline: which genre the model hears when. */
-  segments: Array<{ start: number; end: number; genre: string; probabilities: Record<string, number> }>;
+  /**
+   * The genre timeline: which genre the model hears in each analysed ~3-s stretch (null: unsure), in
+   * track time. Only analysed audio has segments: the stretches between analysed windows are gaps.
+   */
+  segments: Array<{ start: number; end: number; genre: string | null; probabilities: Record<string, number> }>;
 }
 
 /**

@@ -1,24 +1,23 @@
 import type { TimeFrequency } from '../dsp/types.js';
-import type { TimeWindow } from '../audio/decode.js';
 import { initBackend } from './backend.js';
 import { fuseProbabilities, statisticsProbabilities, type StatisticsHead } from './fusion.js';
 import { predictEnsemble } from './inference.js';
 import { ANALYSIS_INPUT_SPEC } from './input-spec.js';
 import type { CnnLstmModel } from './model.js';
-import { defaultModelsDirectory, loadRegisteredModel } from './registry.js';
+import { defaultModelsDirectory, loadRegisteredModel, type ModelDefinition } from './registry.js';
+import { decideGenre, DEFAULT_UNSURE_THRESHOLD, type GenreDecision } from './unsure.js';
 
 export interface GenreSegment {
   /** Seconds from the start of the analysed audio. */
   start: number;
   end: number;
-  genre: string;
+  /** The segment's top genre, or null when it is below the model's unsure threshold. */
+  genre: string | null;
   probabilities: Record<string, number>;
 }
 
-export interface GenrePrediction {
-  genre: string;
-  /** The probability of `genre`. */
-  confidence: number;
+/** genre is null (unsure) when the top probability is below the model's threshold; probabilities are always given. */
+export interface GenrePrediction extends GenreDecision {
   probabilities: Record<string, number>;
   /** The genre timeline: one ~3-s segment after another. */
   segments: GenreSegment[];
@@ -32,6 +31,8 @@ export interface GenreClassifier {
   labels: string[];
   /** Whether the model fuses the track's MIR statistics (then pass them to classifyMel). */
   usesStatistics: boolean;
+  /** A genre is named only when its probability reaches this (the model definition's, else the default). */
+  unsureThreshold: number;
   /**
    * Classifies a log-mel spectrogram (analyzeSignal's melDb: frames × 128 Slaney mels, dB). With
    * `fma518` (analyzeSignal's statistics of the same audio) and a model that has a statistics
@@ -51,24 +52,34 @@ export async function loadClassifier(modelId?: string, modelsDirectory = default
   await initBackend();
   const { entry, definition, members } = await loadRegisteredModel(modelId, modelsDirectory);
   const head = definition.statisticsHead ?? null;
+  const unsureThreshold = unsureThresholdOf(definition);
   return {
     modelId: entry.id,
     version: entry.version,
     labels: [...entry.labels],
     usesStatistics: head !== null,
-    classifyMel: (melDb, fma518) => classifyWithModel(members, melDb, head && fma518 ? { head, fma518 } : undefined),
+    unsureThreshold,
+    classifyMel: (melDb, fma518) => classifyWithModel(members, melDb, head && fma518 ? { head, fma518 } : undefined, unsureThreshold),
     dispose: () => members.forEach((member) => member.dispose()),
   };
 }
 
+/** The definition's `unsureThreshold` when it holds a probability in (0, 1], else DEFAULT_UNSURE_THRESHOLD. */
+export function unsureThresholdOf(definition: ModelDefinition & { unsureThreshold?: unknown }): number {
+  const threshold = definition.unsureThreshold;
+  return typeof threshold === 'number' && threshold > 0 && threshold <= 1 ? threshold : DEFAULT_UNSURE_THRESHOLD;
+}
+
 /**
  * Classifies with one network or an ensemble of networks sharing a config, fusing the track
- * probabilities with a statistics head when one is given with the track's statistics.
+ * probabilities with a statistics head when one is given with the track's statistics. The track and
+ * each segment name a genre only at or above `unsureThreshold`.
  */
 export function classifyWithModel(
   model: CnnLstmModel | readonly CnnLstmModel[],
   melDb: TimeFrequency,
   statistics?: { head: StatisticsHead; fma518: ArrayLike<number> },
+  unsureThreshold = DEFAULT_UNSURE_THRESHOLD,
 ): GenrePrediction {
   const members = Array.isArray(model) ? model : [model as CnnLstmModel];
   const labels = members[0].config.labels;
@@ -78,43 +89,24 @@ export function classifyWithModel(
     ? fuseProbabilities(prediction.probabilities, statisticsProbabilities(statistics.head, statistics.fma518), statistics.head.weight)
     : prediction.probabilities;
   const probabilities = labelled(labels, track);
-  const genre = topLabel(labels, track);
   return {
-    genre,
-    confidence: probabilities[genre],
+    ...decideGenre(probabilities, unsureThreshold),
     probabilities,
-    segments: prediction.segmentProbabilities.map((row, i) => ({
-      start: round(prediction.segmentFrames[i][0] * secondsPerFrame),
-      end: round(prediction.segmentFrames[i][1] * secondsPerFrame),
-      genre: topLabel(labels, row),
-      probabilities: labelled(labels, row),
-    })),
+    segments: prediction.segmentProbabilities.map((row, i) => {
+      const segmentProbabilities = labelled(labels, row);
+      return {
+        start: round(prediction.segmentFrames[i][0] * secondsPerFrame),
+        end: round(prediction.segmentFrames[i][1] * secondsPerFrame),
+        genre: decideGenre(segmentProbabilities, unsureThreshold).genre,
+        probabilities: segmentProbabilities,
+      };
+    }),
     embedding: prediction.embedding,
   };
 }
 
-/**
- * Maps a time in the analysed excerpt (windows decoded and concatenated, see core/audio/windows.ts)
- * back to track time.
- */
-export function excerptToTrackTime(seconds: number, windows: readonly TimeWindow[]): number {
-  let excerptStart = 0;
-  for (const [i, window] of windows.entries()) {
-    const last = i === windows.length - 1;
-    if (seconds <= excerptStart + window.durationSeconds || last) return round(window.offsetSeconds + seconds - excerptStart);
-    excerptStart += window.durationSeconds;
-  }
-  return seconds;
-}
-
 function labelled(labels: string[], values: ArrayLike<number>): Record<string, number> {
   return Object.fromEntries(labels.map((label, i) => [label, round(values[i], 4)]));
-}
-
-function topLabel(labels: string[], values: ArrayLike<number>): string {
-  let best = 0;
-  for (let i = 1; i < labels.length; i++) if (values[i] > values[best]) best = i;
-  return labels[best];
 }
 
 function round(value: number, digits = 2): number {

@@ -1,5 +1,8 @@
 import type { ConfusionClassStats, ConfusionReport } from './types.js';
 
+/** The matrix and its figures, without what they rest on (the service adds basis and training agreement). */
+export type ConfusionFigures = Omit<ConfusionReport, 'basis' | 'trainingAgreement'>;
+
 /** One confirmed track as a version sees it. */
 export interface ConfusionPair {
   trackId: number;
@@ -13,7 +16,7 @@ export interface ConfusionPair {
  * sorted by name; precision or recall is null where its denominator is 0, accuracy and kappa null
  * without tracks (kappa also when chance agreement is total).
  */
-export function confusionReport(version: { id: number; name: string }, pairs: readonly ConfusionPair[]): ConfusionReport {
+export function confusionReport(version: { id: number; name: string }, pairs: readonly ConfusionPair[]): ConfusionFigures {
   const labels = [...new Set(pairs.flatMap((pair) => [pair.confirmed, pair.predicted]))].sort((a, b) => a.localeCompare(b));
   const index = new Map(labels.map((label, i) => [label, i]));
   const counts = labels.map(() => new Array<number>(labels.length).fill(0));

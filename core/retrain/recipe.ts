@@ -24,6 +24,11 @@ type ConfirmedExample = { embedding: Float32Array; baseProbabilities: Float32Arr
 export interface RetrainOutput {
   head: HeadParameters;
   validation: HeadValidation | null;
+  /**
+   * Per confirmed example (input order): the class its validation fold's head predicted for it, a head
+   * that saw none of its artist's tracks; null when there was no validation.
+   */
+  outOfFold: number[] | null;
   /** The L2 penalty the final head was trained with. */
   l2: number;
   /** The final head's training loss after each epoch. */
@@ -73,6 +78,7 @@ export function runRetrain(input: RetrainInput, onProgress: (progress: RecipePro
   const chooseL2 = (examples: ConfirmedExample[]) => (input.fixedL2 ? options.l2 : pickL2(examples, input.labels.length, options.seed, train));
 
   let validation: HeadValidation | null = null;
+  let outOfFold: number[] | null = null;
   if (folds > 0) {
     const assignment = groupedFolds(input.examples, folds, options.seed, input.labels.length);
     const predicted = new Array<number>(input.examples.length).fill(-1);
@@ -96,11 +102,12 @@ export function runRetrain(input: RetrainInput, onProgress: (progress: RecipePro
       folds,
       groups: new Set(input.examples.map((example) => example.group)).size,
     };
+    outOfFold = predicted;
   }
   onProgress({ step: steps, steps, message: `training on ${input.examples.length} confirmed tracks` });
   const l2 = chooseL2(input.examples);
   const { head, epochLosses } = train(input.examples, l2);
-  return { head, validation, l2, epochLosses, seconds: (performance.now() - started) / 1000 };
+  return { head, validation, outOfFold, l2, epochLosses, seconds: (performance.now() - started) / 1000 };
 }
 
 /**

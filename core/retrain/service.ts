@@ -3,6 +3,7 @@ import { GenresRepo } from '../db/repos/genres.js';
 import { ModelVersionsRepo, type ModelVersionRow } from '../db/repos/model-versions.js';
 import type { BasePredictionRow, ModelRef, PredictionsRepo } from '../db/repos/predictions.js';
 import { TracksRepo } from '../db/repos/tracks.js';
+import { VersionTracksRepo } from '../db/repos/version-tracks.js';
 import { canonicalGenreName, genreKey } from '../genres/vocabulary.js';
 import { SeededRandom } from '../ml/random.js';
 import { ActiveHead, headPrediction, type LoadedHead } from './active-head.js';
@@ -10,7 +11,7 @@ import { confusionReport, type ConfusionPair } from './confusion.js';
 import type { HeadTrainOptions } from './head.js';
 import type { RecipeProgress, RetrainInput, RetrainOutput } from './recipe.js';
 import { runRetrainInThread } from './train-thread.js';
-import type { ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
+import type { ConfusionBasis, ConfusionReport, ModelVersionInfo, RetrainEvents, RetrainProgress, RetrainService as RetrainServiceApi } from './types.js';
 
 export interface RetrainServiceDeps {
   db: Db;
@@ -62,6 +63,7 @@ export class RetrainService implements RetrainServiceApi {
   /** What the analysis runner applies to new tracks. */
   readonly activeHead: ActiveHead;
   private readonly genres: GenresRepo;
+  private readonly versionTracks: VersionTracksRepo;
   private latest: RetrainProgress | null = null;
   private running: Promise<RetrainProgress> | null = null;
   private readonly refreshing = new Set<Promise<void>>();
@@ -72,6 +74,7 @@ export class RetrainService implements RetrainServiceApi {
     this.versions = new ModelVersionsRepo(deps.db);
     this.activeHead = new ActiveHead(this.versions);
     this.genres = new GenresRepo(deps.db);
+    this.versionTracks = new VersionTracksRepo(deps.db);
   }
 
   start(): { jobId: number } {
@@ -131,16 +134,27 @@ export class RetrainService implements RetrainServiceApi {
     });
   }
 
+  /**
+   * The confusion report of a version, over predictions made without seeing the track: the shipped
+   * model's own, or for a retrained version its out-of-fold predictions of its training tracks and its
+   * predictions of tracks confirmed since. Its agreement with its training tracks is reported apart.
+   */
   confusion(versionId?: number): ConfusionReport {
     const version = this.versionOrActive(versionId);
-    return confusionReport(version, this.confusionPairs(version));
+    const { heldOut, training, basis } = this.confusionPairs(version);
+    const trainingFigures = training ? confusionReport(version, training) : null;
+    return {
+      ...confusionReport(version, heldOut),
+      basis,
+      trainingAgreement: trainingFigures ? { accuracy: trainingFigures.accuracy, kappa: trainingFigures.kappa, tracks: trainingFigures.tracks } : null,
+    };
   }
 
   confusionTracks(versionId: number | undefined, confirmed: string, predicted: string): number[] {
     const version = this.versionOrActive(versionId);
     const [confirmedKey, predictedKey] = [genreKey(confirmed), genreKey(predicted)];
     return this.confusionPairs(version)
-      .filter((pair) => genreKey(pair.confirmed) === confirmedKey && genreKey(pair.predicted) === predictedKey)
+      .heldOut.filter((pair) => genreKey(pair.confirmed) === confirmedKey && genreKey(pair.predicted) === predictedKey)
       .map((pair) => pair.trackId);
   }
 
@@ -153,7 +167,7 @@ export class RetrainService implements RetrainServiceApi {
       report(RetrainStep.Collect, 'collecting confirmed tracks');
       // start() returns first; the data is read on the next turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve));
-      const { model, input, skipped } = await this.collect();
+      const { model, input, trackIds, skipped } = await this.collect();
       report(RetrainStep.Validate, `learning from ${input.examples.length} confirmed tracks`);
       const train = this.deps.train ?? runRetrainInThread;
       const output = await train(input, (progress) =>
@@ -175,6 +189,15 @@ export class RetrainService implements RetrainServiceApi {
             options: input.options ?? null,
           },
         });
+        const { outOfFold } = output;
+        this.versionTracks.insert(
+          id,
+          input.examples.map((example, i) => ({
+            trackId: trackIds[i],
+            confirmed: input.labels[example.label],
+            heldOutGenre: outOfFold && outOfFold[i] >= 0 ? input.labels[outOfFold[i]] : null,
+          })),
+        );
         this.versions.setActive(id);
         return id;
       })();
@@ -192,7 +215,7 @@ export class RetrainService implements RetrainServiceApi {
   }
 
   /** The training data: every confirmed track the latest shipped model has an embedding of. */
-  private async collect(): Promise<{ model: ModelRef; input: RetrainInput; skipped: number }> {
+  private async collect(): Promise<{ model: ModelRef; input: RetrainInput; trackIds: number[]; skipped: number }> {
     const model = this.deps.predictions.latestModel();
     if (!model) throw new RetrainError('no track has been analysed yet: scan a folder first');
     const baseLabels = this.deps.predictions.models().find((candidate) => sameModel(candidate, model))?.labels ?? [];
@@ -234,7 +257,12 @@ export class RetrainService implements RetrainServiceApi {
       embedding: row.embedding,
       baseProbabilities: Float32Array.from(baseLabels, (label) => row.probabilities[label] ?? 0),
     }));
-    return { model, input: { labels, baseLabels, baseIndex, examples, unconfirmed, options: this.deps.headOptions }, skipped };
+    return {
+      model,
+      input: { labels, baseLabels, baseIndex, examples, unconfirmed, options: this.deps.headOptions },
+      trackIds: rows.map(({ row }) => row.trackId),
+      skipped,
+    };
   }
 
   /** A seeded uniform sample (reservoir) of the model's predictions for tracks nobody confirmed, read in chunks. */
@@ -307,19 +335,47 @@ export class RetrainService implements RetrainServiceApi {
     return rows.map((row) => row.trackId);
   }
 
-  private confusionPairs(version: ModelVersionRow): ConfusionPair[] {
+  /**
+   * The pairs a version's figures rest on (held out) and, for a retrained version, its pairs on its own
+   * training tracks. A training track is held out through its out-of-fold prediction (its genre as
+   * confirmed now); a track confirmed since the version was trained, through the version's prediction.
+   */
+  private confusionPairs(version: ModelVersionRow): { heldOut: ConfusionPair[]; training: ConfusionPair[] | null; basis: ConfusionBasis } {
     const loaded: LoadedHead | null = version.head
       ? { versionId: version.id, modelId: version.modelId, modelVersion: version.modelVersion, head: version.head }
       : null;
-    const pairs: ConfusionPair[] = [];
+    const trainedOn = loaded ? this.versionTracks.of(version.id) : new Map();
+    // A version trained before its training tracks were recorded: none of its predictions can be told held out.
+    const untracked = loaded !== null && version.trainedOn > 0 && trainedOn.size === 0;
+    const heldOut: ConfusionPair[] = [];
+    const training: ConfusionPair[] = [];
+    const basis: ConfusionBasis = {
+      kind: loaded ? 'held-out' : 'shipped-model',
+      outOfFold: 0,
+      unseen: 0,
+      withoutHeldOut: 0,
+      folds: version.validation?.folds ?? null,
+      groups: version.validation?.groups ?? null,
+    };
     for (const { trackId, genres } of this.genres.allConfirmed()) {
       const row = this.deps.predictions.baseRow(trackId);
       if (!row || !sameModel(row, version) || genres.length === 0) continue;
       if (loaded && row.embedding?.length !== loaded.head.inputSize) continue;
-      const predicted = loaded ? headPrediction(loaded, row.embedding!, row.probabilities).genre : row.genre;
-      pairs.push({ trackId, confirmed: genres[0], predicted: this.displayName(predicted) });
+      const predicted = this.displayName(loaded ? headPrediction(loaded, row.embedding!, row.probabilities).genre : row.genre);
+      const pair = { trackId, confirmed: genres[0], predicted };
+      const trained = trainedOn.get(trackId);
+      if (trained || untracked) {
+        training.push(pair);
+        if (trained?.heldOutGenre) {
+          heldOut.push({ ...pair, predicted: this.displayName(trained.heldOutGenre) });
+          basis.outOfFold++;
+        } else basis.withoutHeldOut++;
+      } else {
+        heldOut.push(pair);
+        basis.unseen++;
+      }
     }
-    return pairs;
+    return { heldOut, training: loaded ? training : null, basis };
   }
 
   private versionOrActive(versionId: number | undefined): ModelVersionRow {

@@ -1,5 +1,5 @@
 /**
- * "Retrain from my fixes" (issue 5): the public shape of core.retrain. A model version is either the
+ * "Retrain from my fixes": the public shape of core.retrain. A model version is either the
  * shipped model itself (its own final layer) or a head trained on the shipped model's cached track
  * embeddings from the user's confirmed genres. One version is active: its predictions are the ones
  * stored for every track and given to tracks analysed later.
@@ -51,7 +51,39 @@ export interface ConfusionClassStats {
   support: number;
 }
 
-/** Predicted vs confirmed (first confirmed) genre of every confirmed track, for one model version. */
+/** What a confusion report's figures rest on: predictions for tracks the version did not learn from. */
+export interface ConfusionBasis {
+  /**
+   * 'shipped-model': the shipped model's own predictions (it never saw the user's tracks).
+   * 'held-out': a retrained version's training tracks predicted out of fold (by its artist-grouped
+   * validation's heads, each blind to the track's artist), plus tracks confirmed since it was trained.
+   */
+  kind: 'shipped-model' | 'held-out';
+  /** Training tracks predicted out of fold. */
+  outOfFold: number;
+  /** Confirmed tracks the version never learned from, predicted by the version itself. */
+  unseen: number;
+  /**
+   * Training tracks with no held-out prediction (too few to validate, or trained before Timbre kept
+   * them): left out of the figures.
+   */
+  withoutHeldOut: number;
+  /** The validation's folds and artist groups; null without validation. */
+  folds: number | null;
+  groups: number | null;
+}
+
+/** A retrained version's agreement with the very tracks it learned from: how well it fits them, not how well it predicts. */
+export interface TrainingAgreement {
+  accuracy: number | null;
+  kappa: number | null;
+  tracks: number;
+}
+
+/**
+ * Predicted vs confirmed (first confirmed) genre of the confirmed tracks, for one model version, over
+ * predictions made without seeing the track (see ConfusionBasis).
+ */
 export interface ConfusionReport {
   versionId: number;
   versionName: string;
@@ -64,8 +96,11 @@ export interface ConfusionReport {
   perClass: ConfusionClassStats[];
   accuracy: number | null;
   kappa: number | null;
-  /** Confirmed tracks the figures rest on (those with a prediction of this version's base model). */
+  /** Confirmed tracks the figures rest on (those with a held-out prediction of this version). */
   tracks: number;
+  basis: ConfusionBasis;
+  /** For a retrained version: its agreement with its own training tracks, kept apart from the figures above. */
+  trainingAgreement: TrainingAgreement | null;
 }
 
 export interface RetrainService {

@@ -2,11 +2,13 @@ import { access, constants, stat } from 'node:fs/promises';
 import { DecodeError } from '../audio/decode.js';
 import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
-import { excerptToTrackTime, loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { loadClassifier, type GenreClassifier } from '../ml/classifier.js';
+import { segmentsInTrackTime } from '../ml/timeline.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
 import { describeFileError } from '../library/files.js';
-import { readTags } from '../library/tags.js';
+import { trackArt } from '../library/art.js';
+import { readTagsAndPicture } from '../library/tags.js';
 import type { TrackTags } from '../db/repos/tracks.js';
 import { melPreview } from './mel-preview.js';
 import type { AnalyseFailure, AnalyseReply, AnalyseRequest, GenrePredictions } from './protocol.js';
@@ -25,9 +27,10 @@ export interface PreparedTrack {
 
 /**
  * A track's first stages: check the file and read its tags, whose duration picks the excerpt to decode
- * (core/audio/windows.ts). A file that cannot be analysed is answered with its readable reason.
+ * (core/audio/windows.ts), and its album art (core/library/art.ts) when `artDir` names the art cache.
+ * A file that cannot be analysed is answered with its readable reason.
  */
-export async function prepareTrack(request: AnalyseRequest): Promise<PreparedTrack | AnalyseFailure> {
+export async function prepareTrack(request: AnalyseRequest, artDir: string | null = null): Promise<PreparedTrack | AnalyseFailure> {
   try {
     const info = await stat(request.path);
     if (!info.isFile()) return failure(request, 'not a regular file');
@@ -36,7 +39,9 @@ export async function prepareTrack(request: AnalyseRequest): Promise<PreparedTra
   } catch (error) {
     return failure(request, describeFileError(error));
   }
-  const tags = await readTags(request.path).catch(() => null);
+  const read = await readTagsAndPicture(request.path, { pictures: artDir !== null }).catch(() => null);
+  const tags = read?.tags ?? null;
+  if (tags && artDir !== null) tags.artHash = await trackArt(request.path, read?.picture ?? null, artDir);
   return { request, tags, plan: planExcerpt(tags?.durationSec) };
 }
 
@@ -90,7 +95,7 @@ function workerClassifier(): Promise<GenreClassifier | null> {
 
 /**
  * Classifies the excerpt's log-mel (fused with its MIR statistics when the model uses them) and maps
- * the genre timeline back onto track time.
+ * the genre timeline back onto track time, leaving the stretches between analysed windows as gaps.
  */
 async function predictGenre(
   melDb: TimeFrequency,
@@ -105,12 +110,9 @@ async function predictGenre(
     modelVersion: classifier.version,
     genre: prediction.genre,
     confidence: prediction.confidence,
+    unsureThreshold: classifier.unsureThreshold,
     probabilities: prediction.probabilities,
-    segments: prediction.segments.map((segment) => ({
-      ...segment,
-      start: excerptToTrackTime(segment.start, windows),
-      end: excerptToTrackTime(segment.end, windows),
-    })),
+    segments: segmentsInTrackTime(prediction.segments, windows),
     embedding: prediction.embedding,
   };
 }

@@ -12,13 +12,15 @@
  * StopRequest, so that this thread kills its ffmpeg through its own ChildProcess handle, which reaps it.
  * A request marked decodeAlone is decoded in a batch of its own.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { decodeAudioBatch } from '../audio/decode.js';
 import { analyseDecodedTrack, prepareTrack, type PreparedTrack } from './analyse-track.js';
 import { DECODE_BATCH_SIZE, type AnalyseRequest, type WorkerActivity, type WorkerReply, type WorkerRequest, type WorkerStopped } from './protocol.js';
 
 if (!parentPort) throw new Error('analysis-worker must run in a worker thread');
 const port = parentPort;
+/** The album-art cache (core/library/art.ts); null when the pool makes no thumbnails. */
+const artDir: string | null = (workerData as { artDir?: string } | null)?.artDir ?? null;
 
 interface DecodedTrack {
   track: PreparedTrack;
@@ -130,7 +132,7 @@ async function decodeBatch(requests: AnalyseRequest[]): Promise<void> {
   stopDecoding = abort;
   report({ decoding: requests.map((request) => request.seq) });
   const tracks: PreparedTrack[] = [];
-  for (const prepared of await Promise.all(requests.map(prepareTrack))) {
+  for (const prepared of await Promise.all(requests.map((request) => prepareTrack(request, artDir)))) {
     if ('plan' in prepared) tracks.push(prepared);
     else send(prepared);
   }

@@ -14,6 +14,8 @@ export interface PoolOptions {
   /** A track taking longer than this is abandoned and its worker replaced. */
   taskTimeoutMs?: number;
   workerUrl?: URL;
+  /** Where workers put album-art thumbnails (core/library/art.ts); without it they make none. */
+  artDir?: string;
 }
 
 /** What the job runner needs from a pool (tests substitute their own). */
@@ -73,6 +75,7 @@ export class WorkerPool implements AnalysisExecutor {
   private readonly poolSize: number;
   private readonly timeoutMs: number;
   private readonly workerUrl: URL;
+  private readonly artDir: string | null;
   private nextSeq = 1;
   private closed = false;
   /** Replaced workers still being stopped: close() waits for them. */
@@ -83,6 +86,7 @@ export class WorkerPool implements AnalysisExecutor {
   constructor(options: PoolOptions) {
     this.timeoutMs = options.taskTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.workerUrl = options.workerUrl ?? new URL('./analysis-worker.js', import.meta.url);
+    this.artDir = options.artDir ?? null;
     this.poolSize = Math.max(1, options.size);
   }
 
@@ -167,7 +171,7 @@ export class WorkerPool implements AnalysisExecutor {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(this.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, workerData: { artDir: this.artDir } });
     const slot: Slot = { worker, tasks: [], watchdog: null, activity: null, exited: false, onStopped: null };
     worker.on('message', (message: WorkerReply) => {
       if (message.type === 'activity') {

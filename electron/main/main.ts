@@ -8,7 +8,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
-import { MEDIA_METHODS, mediaResponse } from '../../core/api/media.js';
+import { artResponse, MEDIA_METHODS, mediaResponse } from '../../core/api/media.js';
 import { appVersion } from '../../core/api/version.js';
 import { createCore, type Core } from '../../core/index.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeEventMessage } from '../preload/bridge.js';
@@ -57,9 +57,14 @@ async function serveMedia(request: Request): Promise<Response> {
   if (!MEDIA_METHODS.has(request.method)) return new Response('media is read with GET or HEAD only', { status: 405, headers: { Allow: 'GET, HEAD' } });
   const url = new URL(request.url);
   const id = Number(url.pathname.slice(1));
-  const file = url.host === 'track' && Number.isSafeInteger(id) && id > 0 && dispatcher ? dispatcher.mediaFile(id) : null;
-  if (!file || !('path' in file)) return new Response(file?.reason ?? 'no such track', { status: file?.status ?? 404 });
-  const media = await mediaResponse(file.path, request.headers.get('range') ?? undefined);
+  const known = Number.isSafeInteger(id) && id > 0;
+  let media;
+  if (url.host === 'art') media = await artResponse(known ? (dispatcher?.trackArtPath(id) ?? null) : null);
+  else {
+    const file = url.host === 'track' && known && dispatcher ? dispatcher.mediaFile(id) : null;
+    if (!file || !('path' in file)) return new Response(file?.reason ?? 'no such track', { status: file?.status ?? 404 });
+    media = await mediaResponse(file.path, request.headers.get('range') ?? undefined);
+  }
   const body = media.body ? (Readable.toWeb(media.body) as ReadableStream<Uint8Array>) : null;
   return new Response(body, { status: media.status, headers: media.headers });
 }

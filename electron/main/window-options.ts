@@ -15,7 +15,7 @@ export const ELECTRON_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  `img-src 'self' data: blob: ${MEDIA_SCHEME}:`,
   `media-src ${MEDIA_SCHEME}:`,
   "connect-src 'self'",
   "object-src 'none'",

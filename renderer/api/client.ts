@@ -8,6 +8,8 @@ export interface Transport {
   subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
   /** Where the <audio> element loads a track from. */
   mediaUrl(trackId: number): string;
+  /** Where an <img> loads a track's album art from; the art's hash makes a new URL for new art. */
+  artUrl(trackId: number, hash: string): string;
 }
 
 export class ApiError extends Error {
@@ -25,6 +27,7 @@ export interface ApiClient {
   call<M extends ApiMethodName>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>>;
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
   mediaUrl(trackId: number): string;
+  artUrl(trackId: number, hash: string): string;
 }
 
 export function createApiClient(transport: Transport): ApiClient {
@@ -36,6 +39,7 @@ export function createApiClient(transport: Transport): ApiClient {
     },
     on: (event, listener) => transport.subscribe(event, listener),
     mediaUrl: (trackId) => transport.mediaUrl(trackId),
+    artUrl: (trackId, hash) => transport.artUrl(trackId, hash),
   };
 }
 

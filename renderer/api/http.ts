@@ -47,5 +47,6 @@ export function createHttpTransport(): Transport {
       return () => set.delete(listener as (payload: never) => void);
     },
     mediaUrl: (trackId) => `/media/${trackId}`,
+    artUrl: (trackId, hash) => `/media/art/${trackId}?v=${hash}`,
   };
 }

@@ -14,5 +14,6 @@ export function createIpcTransport(bridge: TimbreBridge): Transport {
     invoke: (method, args) => (bridge.invoke as (method: string, ...args: unknown[]) => ReturnType<Transport['invoke']>)(method, ...args),
     subscribe: (event, listener) => bridge.subscribe(event, listener),
     mediaUrl: (trackId) => `timbre-media://track/${trackId}`,
+    artUrl: (trackId, hash) => `timbre-media://art/${trackId}?v=${hash}`,
   };
 }

@@ -6,9 +6,20 @@ const paths = {
   search: 'M11 4a7 7 0 1 1 0 14a7 7 0 0 1 0-14zM20 20l-4-4',
   play: 'M8 5.5v13l11-6.5z',
   pause: 'M6.5 5h4v14h-4zM13.5 5h4v14h-4z',
+  previous: 'M6 5h2.5v14H6zM19 5.5v13L9 12z',
+  next: 'M15.5 5H18v14h-2.5zM5 5.5v13L15 12z',
+  shuffle: 'M4 7h3.5c4.5 0 4.5 10 9 10H20M4 17h3.5c1.6 0 2.6-1.3 3.4-3M13.1 10c.8-1.7 1.8-3 3.4-3H20M17.5 4.5L20 7l-2.5 2.5M17.5 14.5L20 17l-2.5 2.5',
+  repeat: 'M17 3.5l3 3-3 3M20 6.5H8a4 4 0 0 0-4 4V12M7 20.5l-3-3 3-3M4 17.5h12a4 4 0 0 0 4-4V12',
+  repeatOne: 'M17 3.5l3 3-3 3M20 6.5H8a4 4 0 0 0-4 4V12M7 20.5l-3-3 3-3M4 17.5h12a4 4 0 0 0 4-4V12M11 10.5l1.5-1v5',
+  volume: 'M4 9.5h3.5L12 5.5v13l-4.5-4H4zM15.5 9a4 4 0 0 1 0 6M18 6.5a7.5 7.5 0 0 1 0 11',
+  mute: 'M4 9.5h3.5L12 5.5v13l-4.5-4H4zM16 9.5l5 5M21 9.5l-5 5',
+  queue: 'M4 6h16M4 11h16M4 16h8M16 14.5v6l5-3z',
   alert: 'M12 3l10 18H2zM12 10v5M12 18v.5',
   music: 'M9 18V6l11-2v12M9 18a3 3 0 1 1-6 0a3 3 0 0 1 6 0zM20 16a3 3 0 1 1-6 0a3 3 0 0 1 6 0z',
   library: 'M4 5h4v14H4zM10 5h4v14h-4zM16 6l3.5-1 3 13.5-3.5 1z',
+  album: 'M12 3a9 9 0 1 1 0 18a9 9 0 0 1 0-18zM12 9.5a2.5 2.5 0 1 1 0 5a2.5 2.5 0 0 1 0-5z',
+  artist: 'M12 4a4 4 0 1 1 0 8a4 4 0 0 1 0-8zM4.5 20a7.5 7.5 0 0 1 15 0',
+  back: 'M15 5l-7 7 7 7',
   sort: 'M8 4v16M8 20l-3-3M8 20l3-3M16 20V4M16 4l-3 3M16 4l3 3',
   up: 'M12 19V5M5 12l7-7 7 7',
   down: 'M12 5v14M5 12l7 7 7-7',
@@ -35,7 +46,7 @@ const paths = {
 export type IconName = keyof typeof paths;
 
 export function Icon({ name, size = 16, label }: { name: IconName; size?: number; label?: string }) {
-  const filled = name === 'play' || name === 'pause';
+  const filled = name === 'play' || name === 'pause' || name === 'previous' || name === 'next';
   return (
     <svg
       className="icon"

@@ -8,7 +8,10 @@ export type Section =
   | 'playlists'
   | 'map'
   | 'genres'
-  | 'confusion';
+  | 'confusion'
+  | 'queue'
+  | 'albums'
+  | 'artists';
 
 interface AppState {
   info: AppInfo | null;

@@ -3,6 +3,7 @@ import type { PlaylistEntry, PlaylistPathStyle, PlaylistRequest, PlaylistSummary
 import { api } from '../api/client.js';
 import { useAppStore } from './app.js';
 import { usePlayerStore } from './player.js';
+import { useQueueStore } from './queue.js';
 import { useTrackStore } from './track.js';
 
 /** How long a fresh "sounds like this" playlist is. */
@@ -73,7 +74,7 @@ interface PlaylistsState {
   m3u8Text(style: PlaylistPathStyle, location: string): Promise<string | null>;
   importText(name: string, text: string): Promise<void>;
   importPath(path: string): Promise<void>;
-  /** Plays the current playlist from `index` in the track panel's player, then on to the end. */
+  /** Plays the current playlist from `index` through the queue (it replaces the queue), showing that track's panel. */
   playFrom(index: number): Promise<void>;
   stopPlaying(): void;
   dismiss(): void;
@@ -311,14 +312,19 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       await importWith({ path });
     },
     async playFrom(index) {
-      const entry = get().current?.entries[index];
-      if (!entry) return;
-      set({ playingIndex: index });
-      await playTrack(entry.id);
+      const current = get().current;
+      const entry = current?.entries[index];
+      if (!current || !entry) return;
+      useQueueStore.getState().playNow(
+        current.entries.map((candidate) => candidate.id),
+        index,
+        PLAYLIST_ORIGIN,
+      );
+      await useTrackStore.getState().open(entry.id);
     },
     stopPlaying() {
-      set({ playingIndex: null });
-      usePlayerStore.getState().element?.pause();
+      usePlayerStore.getState().pause();
+      useQueueStore.getState().setOrigin(null);
     },
     dismiss: () => set({ error: null, notice: null }),
   };
@@ -336,40 +342,18 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
   }
 });
 
-/**
- * Opens a track in the track panel and plays it as soon as the panel's audio element points at it.
- * Playing through a playlist is this, again, each time a track ends.
- */
-export async function playTrack(trackId: number): Promise<void> {
-  let unsubscribe = () => {};
-  const startWhenLoaded = () => {
-    if (useTrackStore.getState().openId !== trackId) {
-      unsubscribe(); // the user opened another track meanwhile
-      return false;
-    }
-    const element = usePlayerStore.getState().element;
-    if (!element || !element.src.endsWith(api.mediaUrl(trackId))) return false;
-    unsubscribe();
-    element.play().catch((error: unknown) => usePlayerStore.getState().update({ error: message(error) }));
-    return true;
-  };
-  await useTrackStore.getState().open(trackId);
-  if (!startWhenLoaded()) unsubscribe = usePlayerStore.subscribe(() => void startWhenLoaded());
-}
+/** The queue's origin while it plays a playlist's "Play all". */
+const PLAYLIST_ORIGIN = 'playlist';
 
-const followedElements = new WeakSet<HTMLAudioElement>();
-usePlayerStore.subscribe(({ element }) => {
-  if (!element || followedElements.has(element)) return;
-  followedElements.add(element);
-  element.addEventListener('ended', () => {
-    const { current, playingIndex } = usePlaylistsStore.getState();
-    if (!current || playingIndex === null) return;
-    // Only when the track that ended is the playlist's: the user may have opened another one.
-    if (current.entries[playingIndex]?.id !== useTrackStore.getState().openId) {
-      usePlaylistsStore.setState({ playingIndex: null });
-      return;
-    }
-    if (playingIndex + 1 < current.entries.length) void usePlaylistsStore.getState().playFrom(playingIndex + 1);
-    else usePlaylistsStore.setState({ playingIndex: null });
-  });
+// The playlist's playing row is the queue's current track, while the queue is the one "Play all" started.
+useQueueStore.subscribe(({ origin, entries, position }) => {
+  const { current, playingIndex } = usePlaylistsStore.getState();
+  const trackId = entries[position]?.trackId;
+  let index: number | null = null;
+  if (origin === PLAYLIST_ORIGIN && current && trackId !== undefined) {
+    // The same track may be listed twice: keep the row already marked when it still fits.
+    index = current.entries[playingIndex ?? -1]?.id === trackId ? playingIndex : current.entries.findIndex((entry) => entry.id === trackId);
+    if (index === -1) index = null;
+  }
+  if (index !== playingIndex) usePlaylistsStore.setState({ playingIndex: index });
 });

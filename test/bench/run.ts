@@ -32,6 +32,8 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   retrain: () => import('./retrain.js'),
   genres: () => import('./genres.js'),
   'genres-app': () => import('./genres-app.js'),
+  gap: () => import('./gap.js'),
+  albums: () => import('./albums.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -88,13 +88,13 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `timbre serve` on a free port and waits for the address it prints. */
-export async function startServe(dbPath: string, extraArgs: string[] = []): Promise<ServeProcess> {
+/** Starts `timbre serve` on a free port and waits for the address it prints. `env` adds to this process's environment. */
+export async function startServe(dbPath: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   // The printed address holds only a one-time launch code: direct API calls need the token itself.
   const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'timbre.js'), 'serve', '--db', dbPath, ...extraArgs], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TIMBRE_SERVE_TOKEN: token },
+    env: { ...process.env, ...env, TIMBRE_SERVE_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -144,7 +144,7 @@ export function ensureScreenshotDir(): string {
 /** One e2e test's temp folder, `timbre serve` and Chromium, all closed and removed when the test ends. */
 export interface E2eWorkspace {
   work: string;
-  serve(dbPath: string, extraArgs?: string[]): Promise<ServeProcess>;
+  serve(dbPath: string, extraArgs?: string[], env?: NodeJS.ProcessEnv): Promise<ServeProcess>;
   /** A page in a fresh browser context; uncaught page errors are collected (assert none at the end). */
   openPage(options: BrowserContextOptions): Promise<{ page: Page; pageErrors: string[] }>;
 }
@@ -161,8 +161,8 @@ export function e2eWorkspace(t: TestContext, prefix: string): E2eWorkspace {
   });
   return {
     work,
-    async serve(dbPath, extraArgs = []) {
-      server = await startServe(dbPath, extraArgs);
+    async serve(dbPath, extraArgs = [], env = {}) {
+      server = await startServe(dbPath, extraArgs, env);
       return server;
     },
     async openPage(options) {

@@ -304,7 +304,13 @@ test('playlists and the library map in a real browser', { skip, timeout: 180_000
     await page.locator('.table__row', { hasText: 'White Rain' }).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Track actions' });
     await menu.waitFor();
-    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Sounds like this', 'Add as seed of “Sounds like Brown Study”', 'Play']);
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [
+      'Sounds like this',
+      'Add as seed of “Sounds like Brown Study”',
+      'Play',
+      'Play next',
+      'Add to queue',
+    ]);
     await page.screenshot({ path: join(shots, 'p6-context-menu.png'), animations: 'disabled' });
     await menu.getByRole('menuitem', { name: 'Sounds like this' }).click();
     await waitFor('a playlist seeded from the context menu', async () => (await order())[0] === 'White Rain');

@@ -9,6 +9,7 @@ import { TracksRepo } from '../../core/db/repos/tracks.js';
 import type { ModelDefinition } from '../../core/ml/registry.js';
 import { SeededRandom } from '../../core/ml/random.js';
 import { writeWav } from '../helpers/audio.js';
+import { modelsWithThreshold } from '../helpers/models.js';
 import { runTimbre } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
 
@@ -80,6 +81,16 @@ test('timbre train --db trains on the library: confirmed genres first, else know
   }
 });
 
+interface ClassifyJson {
+  file: string;
+  genre: string | null;
+  confidence: number;
+  candidates: Array<{ genre: string; probability: number }>;
+  unsureThreshold: number;
+  probabilities: Record<string, number>;
+  segments: Array<{ start: number; end: number; genre: string | null; probabilities: Record<string, number> }>;
+}
+
 test('timbre classify --json gives the fused genre, probabilities and a timeline in track time', async () => {
   const { dir, cleanup } = makeTempDir('timbre-classify-');
   try {
@@ -88,23 +99,47 @@ test('timbre classify --json gives the fused genre, probabilities and a timeline
     writeWav(file, Float32Array.from(Array.from({ length: 4 }, () => Array.from(clip('tonal', random))).flat()));
     const result = await runTimbre(['classify', file, '--json']);
     assert.equal(result.code, 0, result.stderr);
-    const [prediction] = JSON.parse(result.stdout) as Array<{
-      file: string;
-      genre: string;
-      confidence: number;
-      probabilities: Record<string, number>;
-      segments: Array<{ start: number; end: number; genre: string; probabilities: Record<string, number> }>;
-    }>;
+    const [prediction] = JSON.parse(result.stdout) as ClassifyJson[];
     assert.equal(prediction.file, file);
     const total = Object.values(prediction.probabilities).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(total - 1) < 1e-3, `probabilities sum to ${total}`);
-    assert.equal(prediction.confidence, prediction.probabilities[prediction.genre]);
+    const top = prediction.candidates[0];
     assert.equal(prediction.confidence, Math.max(...Object.values(prediction.probabilities)));
+    assert.equal(prediction.confidence, prediction.probabilities[top.genre]);
+    assert.equal(prediction.genre, prediction.confidence >= prediction.unsureThreshold ? top.genre : null, 'named only at the threshold');
     // 12 s of audio: four ~3-s segments covering it in order.
     assert.equal(prediction.segments.length, 4);
     assert.equal(prediction.segments[0].start, 0);
     prediction.segments.forEach((segment, i) => i > 0 && assert.ok(segment.start >= prediction.segments[i - 1].start));
     assert.ok(prediction.segments.at(-1)!.end > 11.5);
+  } finally {
+    cleanup();
+  }
+});
+
+test('timbre classify --json names no genre below the model’s threshold: genre null, candidates and probabilities', async () => {
+  const { dir, cleanup } = makeTempDir('timbre-classify-unsure-');
+  try {
+    const file = path.join(dir, 'chord.wav');
+    writeWav(file, Float32Array.from(Array.from(clip('noisy', new SeededRandom(4)))));
+    const env = { ...process.env, TIMBRE_MODELS_DIR: modelsWithThreshold(dir, 0.999) };
+    const result = await runTimbre(['classify', file, '--json'], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const [prediction] = JSON.parse(result.stdout) as ClassifyJson[];
+    assert.equal(prediction.unsureThreshold, 0.999);
+    assert.ok(prediction.confidence < 0.999);
+    assert.equal(prediction.genre, null);
+    assert.equal(prediction.candidates.length, 3);
+    assert.deepEqual(
+      prediction.candidates.map((candidate) => candidate.probability),
+      [...prediction.candidates.map((candidate) => candidate.probability)].sort((a, b) => b - a),
+      'best first',
+    );
+    assert.equal(Object.keys(prediction.probabilities).length, 4, 'the probabilities are always given');
+    assert.ok(prediction.segments.every((segment) => segment.genre === null));
+
+    const text = await runTimbre(['classify', file], { env });
+    assert.match(text.stdout, new RegExp(`unsure \\(below 99\\.9 %\\): ${prediction.candidates[0].genre} `));
   } finally {
     cleanup();
   }

@@ -19,7 +19,7 @@ import type {
 } from '../../core/index.js';
 
 /** An in-memory core: just enough library to drive the dispatch, and a way to fire core events. */
-function fakeCore(tracks: TrackSummary[]) {
+function fakeCore(tracks: TrackSummary[], predictions = new Map<number, NonNullable<TrackDetail['prediction']>>()) {
   const listeners = new Map<CoreEventName, Set<(payload: never) => void>>();
   const calls: string[] = [];
   const progress: AnalysisProgress = { done: 1, failed: 0, total: 2, ratePerSec: 0.5, etaSec: 2, paused: false, active: 1 };
@@ -46,7 +46,7 @@ function fakeCore(tracks: TrackSummary[]) {
         analysedAt: 0,
         melPreview: { bands: 2, frames: 3, secondsPerFrame: 0.5, dbMin: -80, dbMax: 0, data: new Uint8Array([0, 255, 10, 20, 30, 40]) },
         mir: { tempoBpm: 120, brightnessHz: 1500, energyRms: 0.1 },
-        prediction: null,
+        prediction: predictions.get(id) ?? null,
       };
       return detail;
     },
@@ -64,6 +64,7 @@ function fakeCore(tracks: TrackSummary[]) {
     similarity: new SimilarityService({ db: openDatabase(':memory:') }),
     retrain: new RetrainService({ db: retrainDb, predictions: new PredictionsRepo(retrainDb), events: { emit: () => {} } }),
     dbPath: ':memory:',
+    artDir: '/nonexistent/art',
     checkLibraryFile: () => {},
     shutdown: async () => {},
     events: {
@@ -89,6 +90,10 @@ function summary(id: number, patch: Partial<TrackSummary> = {}): TrackSummary {
     artist: null,
     album: null,
     year: null,
+    albumArtist: null,
+    trackNo: null,
+    discNo: null,
+    artHash: null,
     genres: [],
     durationSec: 60,
     bitrate: null,
@@ -145,7 +150,7 @@ test('a native dialog is offered only by hosts that have one', async () => {
 });
 
 test('tracks map to table rows and details, predictions included when the core has them', async () => {
-  const predicted = summary(2, { confirmedGenres: ['Jazz'], predicted: { genre: 'Jazz', confidence: 0.8 } });
+  const predicted = summary(2, { confirmedGenres: ['Jazz'], predicted: { genre: 'Jazz', confidence: 0.8, candidates: [] } });
   const { core } = fakeCore([summary(1), predicted]);
   const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
   const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10 }]);
@@ -165,6 +170,70 @@ test('tracks map to table rows and details, predictions included when the core h
   assert.deepEqual([result.mel.bands, result.mel.frames], [2, 3]);
   assert.deepEqual(result.mir, { tempoBpm: 120, brightnessHz: 1500, energy: 0.1 });
   assert.equal(result.prediction, null);
+  dispatcher.close();
+});
+
+test('trackRows answers the rows of the ids asked for, in that order, leaving out ids not in the library', async () => {
+  const { core } = fakeCore([summary(1), summary(2), summary(3)]);
+  const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
+  const answer = await dispatcher.call('trackRows', [{ ids: [3, 9, 1, 3] }]);
+  assert.ok(answer.ok);
+  assert.deepEqual((answer.result as Array<{ id: number; title: string }>).map((row) => [row.id, row.title]), [
+    [3, 'Track 3'],
+    [1, 'Track 1'],
+    [3, 'Track 3'],
+  ]);
+  const bad = await dispatcher.call('trackRows', [{ ids: [0] }]);
+  assert.equal(!bad.ok && bad.error.code, 'invalid-arguments');
+  dispatcher.close();
+});
+
+test('an unsure prediction: a row with candidates and no predicted genre, a detail with no genre and a timeline with gaps', async () => {
+  const candidates = [
+    { genre: 'electronic', probability: 0.4 },
+    { genre: 'rock', probability: 0.35 },
+    { genre: 'classical', probability: 0.25 },
+  ];
+  const probabilities = { electronic: 0.4, rock: 0.35, classical: 0.25 };
+  const track = summary(1, { durationSec: 100, predicted: { genre: null, confidence: 0.4, candidates } });
+  const prediction = {
+    modelId: 'm',
+    modelVersion: '1',
+    version: null,
+    genre: null,
+    confidence: 0.4,
+    candidates,
+    unsureThreshold: 0.6,
+    probabilities,
+    segments: [
+      { start: 15, end: 25, genre: null, probabilities },
+      { start: 45, end: 55, genre: 'rock', probabilities: { electronic: 0.1, rock: 0.8, classical: 0.1 } },
+    ],
+  };
+  const { core } = fakeCore([track], new Map([[1, prediction]]));
+  const dispatcher = createDispatcher(core, { mode: 'web', version: '1' });
+  const page = await dispatcher.call('queryTracks', [{ offset: 0, limit: 10 }]);
+  assert.ok(page.ok);
+  const [row] = (page.result as { rows: Array<Record<string, unknown>> }).rows;
+  assert.deepEqual([row.predictedGenre, row.confidence, row.genre], [null, 0.4, null]);
+  assert.deepEqual(row.unsureCandidates, [
+    { genre: 'Electronic', probability: 0.4 },
+    { genre: 'Rock', probability: 0.35 },
+    { genre: 'Classical', probability: 0.25 },
+  ]);
+  const detail = await dispatcher.call('getTrack', [{ id: 1 }]);
+  assert.ok(detail.ok);
+  const shown = (detail.result as { prediction: Record<string, unknown> & { segments: Array<{ genre: string | null }> } }).prediction;
+  assert.deepEqual([shown.genre, shown.confidence, shown.unsureThreshold, shown.versionName, shown.retrained], [null, 0.4, 0.6, 'm 1', false]);
+  assert.deepEqual(shown.candidates, row.unsureCandidates);
+  assert.deepEqual(shown.segments.map((segment) => segment.genre), [null, 'Rock']);
+  assert.deepEqual(shown.timeline, [
+    { start: 0, end: 15, analysed: false },
+    { start: 15, end: 25, analysed: true },
+    { start: 25, end: 45, analysed: false },
+    { start: 45, end: 55, analysed: true },
+    { start: 55, end: 100, analysed: false },
+  ]);
   dispatcher.close();
 });
 

@@ -16,9 +16,18 @@ function row(id: number, patch: Partial<TrackRecord> = {}): TrackRecord {
     genre: null,
     predictedGenre: null,
     confidence: null,
+    unsureCandidates: null,
     genreConfirmed: false,
     status: 'done',
     error: null,
+    folder: '',
+    year: null,
+    albumArtist: null,
+    trackNo: null,
+    discNo: null,
+    albumKey: null,
+    artHash: null,
+    inferred: [],
     ...patch,
   };
 }

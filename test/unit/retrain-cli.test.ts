@@ -54,6 +54,15 @@ describe('timbre retrain / confusion', () => {
     const headReport = JSON.parse((await capture(confusion, ['--db', db, '--version', String(result.versionId), '--json'])).stdout) as ConfusionReport;
     assert.equal(headReport.versionName, 'genre-test 1.0.0 + fixes #1');
     assert.ok(headReport.accuracy! > report.accuracy!);
+    // Held out: the version's 16 training tracks, each predicted out of fold; its fit to them apart.
+    assert.deepEqual(headReport.basis, { kind: 'held-out', outOfFold: 16, unseen: 0, withoutHeldOut: 0, folds: 5, groups: 8 });
+    assert.equal(headReport.accuracy, result.version.validation!.accuracy);
+    assert.equal(headReport.trainingAgreement!.tracks, 16);
+    const headText = (await capture(confusion, ['--db', db, '--version', String(result.versionId)])).stdout;
+    assert.match(headText, /^#2 genre-test 1\.0\.0 \+ fixes #1: 16 confirmed tracks, 16 predicted out of fold \(5 folds over 8 artist groups\)$/m);
+    assert.match(headText, /^held-out accuracy \d\.\d{3}, Cohen's kappa /m);
+    assert.match(headText, /^agreement with its own 16 training tracks \(how well it fits them, not accuracy\): \d\.\d{3}$/m);
+    assert.match((await capture(confusion, ['--db', db])).stdout, /^#1 genre-test 1\.0\.0: 16 confirmed tracks, predicted by the shipped model, which never saw them$/m);
   });
 
   it('says what is wrong with its arguments', async () => {

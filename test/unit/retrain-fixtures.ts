@@ -41,12 +41,13 @@ export function makeLibrary(perKind = 16, dbPath = ':memory:') {
     const norm = Math.hypot(...values);
     const base = KINDS[kind].base;
     const best = base.indexOf(Math.max(...base));
+    const probabilities = Object.fromEntries(BASE_LABELS.map((label, i) => [label, base[i]]));
     return {
       ...MODEL,
       genre: BASE_LABELS[best],
       confidence: base[best],
-      probabilities: Object.fromEntries(BASE_LABELS.map((label, i) => [label, base[i]])),
-      segments: [{ start: 0, end: 3, genre: BASE_LABELS[best], probabilities: {} }],
+      probabilities,
+      segments: [{ start: 0, end: 3, genre: BASE_LABELS[best], probabilities }],
       embedding: Float32Array.from(values, (v) => v / norm),
     };
   };

@@ -62,7 +62,11 @@ describe('RetrainService', () => {
     }
     const rock = library.predictions.get(unconfirmed.find((track) => track.kind === 2)!.id)!;
     assert.equal(Object.keys(rock.probabilities).length, 4);
-    assert.deepEqual(rock.segments, [{ start: 0, end: 3, genre: 'electronic', probabilities: {} }], "the timeline stays the shipped model's");
+    // The timeline follows the new version: its segment (the whole track here) gets the head's genres.
+    assert.deepEqual(
+      rock.segments.map((segment) => [segment.start, segment.end, segment.genre, Object.keys(segment.probabilities)]),
+      [[0, 3, rock.genre, head.labels]],
+    );
     assert.equal(library.changedTracks.size, library.tracks.length);
 
     // A retrain only reads confirmed genres.

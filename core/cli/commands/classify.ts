@@ -1,4 +1,5 @@
-import { excerptToTrackTime, loadClassifier } from '../../ml/classifier.js';
+import { loadClassifier } from '../../ml/classifier.js';
+import { segmentsInTrackTime } from '../../ml/timeline.js';
 import { analyzeSignal, logMelSpectrogram } from '../../features/analyze.js';
 import { defineCommand } from '../command.js';
 import { decodeFileExcerpt } from './audio-file.js';
@@ -8,9 +9,13 @@ export const summary = 'predict the genre of audio files, with a per-segment tim
 const USAGE = `usage: timbre classify FILE... [--json] [--model ID]
 
 Prints, per file, the genre, its probability and the genre timeline (~3-s segments, in track time).
-The track's genre fuses the CNN-LSTM with a model of the 518 MIR statistics (when the model has one);
-the timeline is the CNN-LSTM's alone, so its segments can disagree with the track's genre.
---json prints [{file, genre, confidence, probabilities, segments: [{start, end, genre, probabilities}]}].`;
+A genre is named only when its probability reaches the model's unsure threshold; below it the file is
+"unsure" and its most probable genres are listed instead. Segments lie only where audio was analysed
+(long tracks: three 10-s windows), so the timeline has gaps. The track's genre fuses the CNN-LSTM with
+a model of the 518 MIR statistics (when the model has one); the timeline is the CNN-LSTM's per-segment
+output alone, so its segments can disagree with the track's genre.
+--json prints [{file, genre (null when unsure), confidence (the top probability), candidates:
+[{genre, probability}], unsureThreshold, probabilities, segments: [{start, end, genre, probabilities}]}].`;
 
 const spec = {
   name: 'classify',
@@ -26,17 +31,15 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
   for (const file of positionals) {
     try {
       const { excerpt, mel, fma518 } = await excerptFeatures(file, classifier.usesStatistics);
-      const { embedding: _embedding, ...prediction } = classifier.classifyMel(mel, fma518);
-      const segments = prediction.segments.map((segment) => ({
-        ...segment,
-        start: excerptToTrackTime(segment.start, excerpt.windows),
-        end: excerptToTrackTime(segment.end, excerpt.windows),
-      }));
-      const result = { file, ...prediction, segments };
-      results.push(result);
+      const { embedding: _embedding, genre, confidence, candidates, probabilities, segments } = classifier.classifyMel(mel, fma518);
+      const timeline = segmentsInTrackTime(segments, excerpt.windows);
+      results.push({ file, genre, confidence, candidates, unsureThreshold: classifier.unsureThreshold, probabilities, segments: timeline });
       if (!values.json) {
-        const timeline = segments.map((segment) => `${segment.start.toFixed(0)}s ${segment.genre}`).join(', ');
-        console.log(`${file}\n  ${prediction.genre} (${(prediction.confidence * 100).toFixed(1)} %)  ${formatProbabilities(prediction.probabilities)}\n  timeline (CNN-LSTM alone): ${timeline}`);
+        const decision = genre
+          ? `${genre} (${percent(confidence)})`
+          : `unsure (below ${percent(classifier.unsureThreshold)}): ${candidates.map((candidate) => `${candidate.genre} ${percent(candidate.probability)}`).join(', ')}`;
+        const stretches = timeline.map((segment) => `${segment.start.toFixed(0)}–${segment.end.toFixed(0)}s ${segment.genre ?? 'unsure'}`).join(', ');
+        console.log(`${file}\n  ${decision}  ${formatProbabilities(probabilities)}\n  timeline (CNN-LSTM segments alone): ${stretches}`);
       }
     } catch (error) {
       failures++;
@@ -56,6 +59,10 @@ async function excerptFeatures(file: string, withStatistics: boolean) {
   if (!withStatistics) return { excerpt, mel: logMelSpectrogram(excerpt.samples), fma518: undefined };
   const { melDb, fma518 } = analyzeSignal(excerpt.samples);
   return { excerpt, mel: melDb, fma518 };
+}
+
+function percent(probability: number): string {
+  return `${(probability * 100).toFixed(1)} %`;
 }
 
 function formatProbabilities(probabilities: Record<string, number>): string {

@@ -80,7 +80,8 @@ export const run = defineCommand(spec, async ({ values }) => {
     const labels = [...classifier.labels, ...missing];
     const truth = dataset.clips.map((clip) => labels.indexOf(clip.label));
     const started = performance.now();
-    const predicted = mels.map((mel, i) => labels.indexOf(classifier.classifyMel(mel, statistics?.[i]).genre));
+    // Accuracy ranks the top genre, named or not (unsure is a display decision).
+    const predicted = mels.map((mel, i) => labels.indexOf(classifier.classifyMel(mel, statistics?.[i]).candidates[0].genre));
     const seconds = (performance.now() - started) / 1000;
     const report = classificationReport(truth, predicted, labels);
     const output = { mode: 'model', data, model: { id: classifier.modelId, version: classifier.version }, backend: backend.active, clips: mels.length, tracksPerSecond: mels.length / seconds, cnnLstm: report };

@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * The genre vocabulary and the genres users confirm per track (issue 5).
+ * The genre vocabulary and the genres users confirm per track.
  *
  * - genres: one row per canonical genre; `name` is how it is shown and written to tags. Ids are never
  *   reused (AUTOINCREMENT), so an undo entry that names a deleted genre cannot hit a newer one.

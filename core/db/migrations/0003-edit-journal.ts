@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * The undo/redo log of user edits and the journal of tag writes to audio files (issue 5).
+ * The undo/redo log of user edits and the journal of tag writes to audio files.
  *
  * - edits: one row per user action (set genres on tracks, rename or merge a genre, write tags), with
  *   JSON describing how to undo and redo its database part. 'undone' edits can be redone until a new

@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * The genre classifier's latest prediction per track (issue 3), apart from tags and confirmed
+ * The genre classifier's latest prediction per track, apart from tags and confirmed
  * genres so a retrain never overwrites what the user chose.
  *
  * - model_id / model_version: which registered model (models/registry.json) produced it; a track

@@ -10,7 +10,7 @@ import {
 } from '../../genres/vocabulary.js';
 
 /**
- * One store for the user's genres (issue 5): `tracks.user_genre` (one free-text genre per track,
+ * One store for the user's genres: `tracks.user_genre` (one free-text genre per track,
  * from the first app) moves into `track_confirmed_genres`, resolved through the genre vocabulary
  * (source 'user'), and the column is dropped. A track that already had confirmed genres gets the
  * user genre first (it was what the app showed as the track's genre), then the others.

@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * Model versions for "retrain from my fixes" (issue 5).
+ * Model versions for "retrain from my fixes".
  *
  * - model_versions: the shipped model itself (head NULL: its own final layer) and every head trained
  *   on its cached track embeddings from the user's confirmed genres. model_id / model_version name the

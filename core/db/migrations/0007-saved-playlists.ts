@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * Saved playlists (issue 6) and the cached 2D library map.
+ * Saved playlists and the cached 2D library map.
  *
  * - playlists.request: the JSON generate request a playlist came from (regenerate replays it), or
  *   NULL for an imported or hand-made one.

@@ -1,9 +1,16 @@
 import type { Db } from '../open.js';
 import type { GenrePrediction } from '../../library/types.js';
+import { decideGenre, DEFAULT_UNSURE_THRESHOLD } from '../../ml/unsure.js';
+import { headPrediction, type LoadedHead } from '../../retrain/active-head.js';
+import type { HeadParameters } from '../../retrain/head.js';
 
 /** What the runner stores for one track: the classifier's output plus the model that made it. */
-export interface StoredPrediction extends GenrePrediction {
+export interface StoredPrediction extends Pick<GenrePrediction, 'modelId' | 'modelVersion' | 'confidence' | 'probabilities' | 'segments'> {
+  /** The classifier's decision (null: unsure); the top label is stored either way. */
+  genre: string | null;
   embedding: Float32Array | null;
+  /** The probability the model needs to name a genre; DEFAULT_UNSURE_THRESHOLD when absent. */
+  unsureThreshold?: number;
 }
 
 /**
@@ -30,10 +37,15 @@ export interface BasePredictionRow {
 interface RawPrediction {
   modelId: string;
   modelVersion: string;
-  genre: string;
+  namedGenre: string | null;
   confidence: number;
   probabilities: string;
   segments: string;
+  unsureThreshold: number;
+  versionId: number | null;
+  versionName: string | null;
+  head: string | null;
+  embedding: Buffer | null;
 }
 
 /**
@@ -55,18 +67,23 @@ export class PredictionsRepo {
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
       INSERT INTO track_predictions (track_id, model_id, model_version, genre, confidence, probabilities, segments,
-                                     embedding, predicted_at, base_genre, base_confidence, base_probabilities, head_version_id)
+                                     embedding, predicted_at, base_genre, base_confidence, base_probabilities, head_version_id,
+                                     unsure_threshold)
       VALUES (@trackId, @modelId, @modelVersion, @genre, @confidence, @probabilities, @segments, @embedding, @predictedAt,
-              @baseGenre, @baseConfidence, @baseProbabilities, @headVersionId)
+              @baseGenre, @baseConfidence, @baseProbabilities, @headVersionId, @unsureThreshold)
       ON CONFLICT (track_id) DO UPDATE SET
         model_id = excluded.model_id, model_version = excluded.model_version, genre = excluded.genre,
         confidence = excluded.confidence, probabilities = excluded.probabilities, segments = excluded.segments,
         embedding = excluded.embedding, predicted_at = excluded.predicted_at, base_genre = excluded.base_genre,
         base_confidence = excluded.base_confidence, base_probabilities = excluded.base_probabilities,
-        head_version_id = excluded.head_version_id`);
+        head_version_id = excluded.head_version_id, unsure_threshold = excluded.unsure_threshold`);
+    // A head's segments are not stored (that would double the largest column): they are computed when
+    // read, from the shipped model's segments and the track's embedding, so that is read only then.
     this.getStmt = db.prepare(`
-      SELECT model_id AS modelId, model_version AS modelVersion, genre, confidence, probabilities, segments
-      FROM track_predictions WHERE track_id = ?`);
+      SELECT p.model_id AS modelId, p.model_version AS modelVersion, p.named_genre AS namedGenre, p.confidence, p.probabilities,
+             p.segments, p.unsure_threshold AS unsureThreshold, v.id AS versionId, v.name AS versionName, v.head,
+             CASE WHEN v.head IS NOT NULL THEN p.embedding END AS embedding
+      FROM track_predictions p LEFT JOIN model_versions v ON v.id = p.head_version_id WHERE p.track_id = ?`);
     this.embeddingsStmt = db.prepare('SELECT track_id AS trackId, embedding FROM track_predictions WHERE embedding IS NOT NULL');
     const baseColumns = `track_id AS trackId, model_id AS modelId, model_version AS modelVersion, base_genre AS genre,
                          base_probabilities AS probabilities, embedding`;
@@ -108,20 +125,24 @@ export class PredictionsRepo {
     const probabilities = JSON.stringify(prediction.probabilities);
     // Rounded probabilities can sum a hair over 1; the column holds a probability.
     const confidence = clampProbability(prediction.confidence);
+    // The top label is stored even when unsure: named_genre holds the decision, by the stored threshold.
+    const topGenre = prediction.genre ?? decideGenre(prediction.probabilities).candidates[0]?.genre;
+    if (topGenre === undefined) throw new Error(`a prediction of track ${trackId} has no genre probabilities`);
     this.upsertStmt.run({
       trackId,
       modelId: prediction.modelId,
       modelVersion: prediction.modelVersion,
-      genre: head?.genre ?? prediction.genre,
+      genre: head?.genre ?? topGenre,
       confidence: head ? clampProbability(head.confidence) : confidence,
       probabilities: head ? JSON.stringify(head.probabilities) : probabilities,
       segments: JSON.stringify(prediction.segments),
       embedding: embedding ? Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength) : null,
       predictedAt,
-      baseGenre: prediction.genre,
+      baseGenre: topGenre,
       baseConfidence: confidence,
       baseProbabilities: probabilities,
       headVersionId: head?.versionId ?? null,
+      unsureThreshold: prediction.unsureThreshold ?? DEFAULT_UNSURE_THRESHOLD,
     });
   }
 
@@ -178,14 +199,34 @@ export class PredictionsRepo {
     }));
   }
 
-  /** The stored prediction, without its embedding (a display needs none). */
+  /**
+   * The prediction shown for a track, without its embedding (a display needs none). Its segments follow
+   * the version that made it: a retrained head's view of each segment (its probabilities from the
+   * shipped model's probabilities for that segment and the track's embedding), else the shipped
+   * model's; each names a genre only at the stored threshold, like the track's genre.
+   */
   get(trackId: number): GenrePrediction | null {
     const raw = this.getStmt.get(trackId) as RawPrediction | undefined;
     if (!raw) return null;
+    const probabilities = JSON.parse(raw.probabilities) as GenrePrediction['probabilities'];
+    const stored = JSON.parse(raw.segments) as GenrePrediction['segments'];
+    const head = raw.head && raw.embedding && raw.versionId !== null ? (JSON.parse(raw.head) as HeadParameters) : null;
+    const loaded: LoadedHead | null = head ? { versionId: raw.versionId!, modelId: raw.modelId, modelVersion: raw.modelVersion, head } : null;
+    const embedding = raw.embedding ? toFloat32(raw.embedding) : null;
+    const segments = stored.map((segment) => {
+      const shown = loaded && embedding?.length === loaded.head.inputSize ? headPrediction(loaded, embedding, segment.probabilities).probabilities : segment.probabilities;
+      return { start: segment.start, end: segment.end, genre: decideGenre(shown, raw.unsureThreshold).genre, probabilities: shown };
+    });
     return {
-      ...raw,
-      probabilities: JSON.parse(raw.probabilities) as GenrePrediction['probabilities'],
-      segments: JSON.parse(raw.segments) as GenrePrediction['segments'],
+      modelId: raw.modelId,
+      modelVersion: raw.modelVersion,
+      version: raw.versionId !== null && raw.versionName !== null ? { id: raw.versionId, name: raw.versionName } : null,
+      genre: raw.namedGenre,
+      confidence: raw.confidence,
+      candidates: decideGenre(probabilities).candidates,
+      unsureThreshold: raw.unsureThreshold,
+      probabilities,
+      segments,
     };
   }
 
@@ -217,12 +258,13 @@ interface RawBaseRow {
 }
 
 function toBaseRow(raw: RawBaseRow): BasePredictionRow {
-  let embedding: Float32Array | null = null;
-  if (raw.embedding) {
-    embedding = new Float32Array(raw.embedding.byteLength / 4);
-    new Uint8Array(embedding.buffer).set(raw.embedding);
-  }
-  return { ...raw, probabilities: JSON.parse(raw.probabilities) as Record<string, number>, embedding };
+  return { ...raw, probabilities: JSON.parse(raw.probabilities) as Record<string, number>, embedding: raw.embedding ? toFloat32(raw.embedding) : null };
+}
+
+function toFloat32(bytes: Buffer): Float32Array {
+  const values = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(values.buffer).set(bytes);
+  return values;
 }
 
 function clampProbability(value: number): number {

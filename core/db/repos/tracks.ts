@@ -1,6 +1,7 @@
 import { sep } from 'node:path';
 import type { Db } from '../open.js';
 import type { TrackStatus, TrackSummary, UserDataPatch } from '../../library/types.js';
+import { decideGenre } from '../../ml/unsure.js';
 
 /** What the scanner needs to decide whether a file changed. */
 export interface TrackFileRow {
@@ -27,7 +28,8 @@ export interface NewTrack {
 export type TrackTags = Pick<
   TrackSummary,
   'title' | 'artist' | 'album' | 'year' | 'genres' | 'durationSec' | 'bitrate' | 'sampleRate'
->;
+> &
+  Partial<Pick<TrackSummary, 'albumArtist' | 'trackNo' | 'discNo' | 'artHash'>>;
 
 /** What a genre edit needs of a track: its file and the genres it has from each source. */
 export interface TrackGenreContext {
@@ -50,9 +52,11 @@ const CONFIRMED_GENRES_JSON = `(SELECT json_group_array(name) FROM (SELECT g.nam
 
 const SUMMARY_COLUMNS = `
   t.id, t.folder_id AS folderId, t.path, t.title, t.artist, t.album, t.year,
+  t.album_artist AS albumArtist, t.track_no AS trackNo, t.disc_no AS discNo, t.art_hash AS artHash,
   t.duration_sec AS durationSec, t.bitrate, t.sample_rate AS sampleRate, t.status, t.error,
   f.tempo_bpm AS tempoBpm, t.rating, t.size AS sizeBytes, t.mtime_ms AS mtimeMs,
-  p.genre AS predictedGenre, p.confidence AS predictedConfidence`;
+  p.named_genre AS predictedGenre, p.confidence AS predictedConfidence,
+  CASE WHEN p.named_genre IS NULL THEN p.probabilities END AS unsureProbabilities`;
 
 const SELECT_SUMMARY = `SELECT ${SUMMARY_COLUMNS} FROM tracks t LEFT JOIN features f ON f.track_id = t.id
   LEFT JOIN track_predictions p ON p.track_id = t.id`;
@@ -64,11 +68,20 @@ const SELECT_CONFIRMED_GENRES = 'SELECT c.track_id, g.name FROM track_confirmed_
 type RawTrackRow = Omit<TrackRow, 'genres' | 'confirmedGenres' | 'predicted' | 'genre'> & {
   predictedGenre: string | null;
   predictedConfidence: number | null;
+  /** The probabilities of an unsure prediction only: its candidates are shown, a named genre needs none. */
+  unsureProbabilities: string | null;
 };
 
 /** Builds the row field by field: object rest/spread costs ~7 µs a row, which is seconds at 100k tracks. */
 function toTrackRow(raw: RawTrackRow, genres: string[], confirmedGenres: string[]): TrackRow {
-  const predicted = raw.predictedGenre === null ? null : { genre: raw.predictedGenre, confidence: raw.predictedConfidence ?? 0 };
+  const predicted =
+    raw.predictedConfidence === null
+      ? null
+      : {
+          genre: raw.predictedGenre,
+          confidence: raw.predictedConfidence,
+          candidates: raw.unsureProbabilities ? decideGenre(JSON.parse(raw.unsureProbabilities) as Record<string, number>).candidates : [],
+        };
   return {
     id: raw.id,
     folderId: raw.folderId,
@@ -77,6 +90,10 @@ function toTrackRow(raw: RawTrackRow, genres: string[], confirmedGenres: string[
     artist: raw.artist,
     album: raw.album,
     year: raw.year,
+    albumArtist: raw.albumArtist,
+    trackNo: raw.trackNo,
+    discNo: raw.discNo,
+    artHash: raw.artHash,
     genres,
     durationSec: raw.durationSec,
     bitrate: raw.bitrate,
@@ -152,7 +169,8 @@ export class TracksRepo {
     this.statusStmt = db.prepare('UPDATE tracks SET status = ?, error = ?, updated_at = ? WHERE id = ?');
     this.tagsStmt = db.prepare(`
       UPDATE tracks SET title = @title, artist = @artist, album = @album, year = @year, duration_sec = @durationSec,
-                        bitrate = @bitrate, sample_rate = @sampleRate, updated_at = @now
+                        bitrate = @bitrate, sample_rate = @sampleRate, album_artist = @albumArtist, track_no = @trackNo,
+                        disc_no = @discNo, art_hash = @artHash, updated_at = @now
       WHERE id = @id`);
     this.clearGenresStmt = db.prepare('DELETE FROM track_genres WHERE track_id = ?');
     this.insertGenreStmt = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
@@ -168,7 +186,7 @@ export class TracksRepo {
     this.allSummariesStmts = summaryStmts(() => '', 'ORDER BY t.path');
     this.genreContextsStmt = db.prepare(`
       SELECT t.id, t.path, t.size, t.mtime_ms AS mtimeMs, ${TAG_GENRES_JSON} AS tagJson, ${CONFIRMED_GENRES_JSON} AS confirmedJson,
-             p.genre AS predictedGenre
+             p.named_genre AS predictedGenre
       FROM tracks t LEFT JOIN track_predictions p ON p.track_id = t.id WHERE t.id IN (SELECT value FROM json_each(?))`);
     this.userDataStmt = db.prepare(`
       UPDATE tracks SET rating = @rating, updated_at = @now
@@ -247,8 +265,8 @@ export class TracksRepo {
   }
 
   setTags(id: number, tags: TrackTags, now = Date.now()): void {
-    const { genres, ...columns } = tags;
-    this.tagsStmt.run({ id, ...columns, now });
+    const { genres, albumArtist = null, trackNo = null, discNo = null, artHash = null, ...columns } = tags;
+    this.tagsStmt.run({ id, ...columns, albumArtist, trackNo, discNo, artHash, now });
     this.clearGenresStmt.run(id);
     genres.forEach((genre, position) => this.insertGenreStmt.run(id, position, genre));
   }

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { ConfusionMatrix } from '../../../core/api/contract.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { numberFormat } from '../../components/format.js';
 import { useConfusionStore } from '../../stores/confusion.js';
@@ -47,7 +48,8 @@ export function ConfusionPage() {
           <h1>Confusion</h1>
           {matrix && (
             <span className="library__count" data-testid="confusion-basis">
-              based on {numberFormat.format(matrix.tracks)} confirmed {matrix.tracks === 1 ? 'track' : 'tracks'}
+              based on {numberFormat.format(matrix.tracks)} {matrix.basis.kind === 'held-out' ? 'held-out ' : ''}confirmed{' '}
+              {matrix.tracks === 1 ? 'track' : 'tracks'}
             </span>
           )}
           <span className="page__spacer" />
@@ -95,6 +97,15 @@ export function ConfusionPage() {
               <p>Add a folder of music. Once its tracks are analysed, this page compares the genres the model predicts with the ones you confirm.</p>
               <GoToLibraryButton />
             </EmptyState>
+          ) : matrix && matrix.tracks === 0 && matrix.basis.withoutHeldOut > 0 ? (
+            <EmptyState icon="grid" title="Too few fixes to measure this version">
+              <p>
+                It learned from all {numberFormat.format(matrix.basis.withoutHeldOut)} of your confirmed tracks, too few to hold any out, so nothing here
+                could tell how well it predicts. Confirm at least 10 tracks by two or more artists and retrain: each track is then also predicted by a
+                version that never saw its artist.
+              </p>
+              {matrix.trainingAgreement && <TrainingAgreementNote agreement={matrix.trainingAgreement} />}
+            </EmptyState>
           ) : matrix && matrix.tracks === 0 ? (
             <EmptyState icon="grid" title="No confirmed genres yet">
               <p>
@@ -107,10 +118,15 @@ export function ConfusionPage() {
             matrix && (
               <>
                 <dl className="stats confusion__figures">
-                  <Figure label="Accuracy" value={formatFraction(matrix.accuracy)} hint="Share of confirmed tracks whose prediction matches their first genre" />
+                  <Figure
+                    label={matrix.basis.kind === 'held-out' ? 'Held-out accuracy' : 'Accuracy'}
+                    value={formatFraction(matrix.accuracy)}
+                    hint="Share of confirmed tracks whose prediction, made without seeing the track, matches their first genre"
+                  />
                   <Figure label="Cohen’s κ" value={matrix.kappa === null ? '—' : matrix.kappa.toFixed(2)} hint="Agreement beyond chance: 0 is chance, 1 is perfect" />
                   <Figure label="Confirmed tracks" value={numberFormat.format(matrix.tracks)} hint="The tracks these figures rest on" />
                 </dl>
+                <BasisNote matrix={matrix} />
                 <ConfusionHeatmap matrix={matrix} normalised={normalised} />
                 <CellTracks />
               </>
@@ -124,6 +140,41 @@ export function ConfusionPage() {
         </aside>
       </div>
     </main>
+  );
+}
+
+/** What the figures rest on, in words, and a retrained version's fit to its own training tracks, labelled as such. */
+function BasisNote({ matrix }: { matrix: ConfusionMatrix }) {
+  const { basis } = matrix;
+  if (basis.kind === 'shipped-model') {
+    return (
+      <p className="confusion__basis muted" data-testid="confusion-basis-note">
+        Predictions of the shipped model, which never saw your tracks.
+      </p>
+    );
+  }
+  const parts = [
+    basis.outOfFold > 0 &&
+      `${numberFormat.format(basis.outOfFold)} of the tracks it learned from, each predicted during the retrain by a version that never saw its artist (${basis.folds}-fold, grouped by artist)`,
+    basis.unseen > 0 && `${numberFormat.format(basis.unseen)} confirmed since, which it never learned from`,
+  ].filter(Boolean);
+  return (
+    <div className="confusion__basis" data-testid="confusion-basis-note">
+      <p className="muted">
+        Held out: {parts.join('; ')}.
+        {basis.withoutHeldOut > 0 && ` ${numberFormat.format(basis.withoutHeldOut)} tracks it learned from are left out: too few to hold out.`}
+      </p>
+      {matrix.trainingAgreement && <TrainingAgreementNote agreement={matrix.trainingAgreement} />}
+    </div>
+  );
+}
+
+function TrainingAgreementNote({ agreement }: { agreement: NonNullable<ConfusionMatrix['trainingAgreement']> }) {
+  return (
+    <p className="confusion__training muted" data-testid="training-agreement">
+      Agreement with its own {numberFormat.format(agreement.tracks)} training tracks: {formatFraction(agreement.accuracy)}. That is how well it fits
+      what it learned, not how well it predicts.
+    </p>
   );
 }
 

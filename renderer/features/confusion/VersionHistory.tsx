@@ -22,7 +22,7 @@ export function VersionHistory() {
                 {dateFormat.format(version.createdAt)}
                 {version.trainedOn > 0 ? ` · ${version.trainedOn} fixes` : ' · shipped'}
                 {version.validation &&
-                  ` · ${formatFraction(version.validation.accuracy)} agreement in ${version.validation.folds}-fold artist-grouped validation`}
+                  ` · ${formatFraction(version.validation.accuracy)} held-out accuracy (${version.validation.folds}-fold, grouped by artist)`}
               </span>
             </div>
             {version.active ? (

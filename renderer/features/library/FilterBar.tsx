@@ -33,7 +33,7 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
           ref={searchRef}
           className="search__input"
           type="search"
-          placeholder={view === 'problems' ? 'Search files with problems' : 'Search title, artist, album'}
+          placeholder={view === 'problems' ? 'Search files with problems' : 'Search title, artist, album, folder'}
           aria-label="Search tracks"
           value={search}
           onChange={(event) => setSearch(event.target.value)}

@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { SortKey, TrackRow } from '../../../core/api/contract.js';
+import { AlbumArt, trackArt } from '../../components/AlbumArt.js';
+import { TagText } from '../../components/TagText.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, formatPercent, genreColor } from '../../components/format.js';
 import { useGenresStore } from '../../stores/genres.js';
@@ -24,8 +26,8 @@ interface Column {
 const LIBRARY_COLUMNS: Column[] = [
   { id: 'select', label: 'Select', header: () => <SelectAllBox />, render: (row, index) => <SelectBox row={row} index={index} /> },
   { id: 'title', label: 'Title', sortKey: 'title', render: (row) => <TitleCell row={row} /> },
-  { id: 'artist', label: 'Artist', sortKey: 'artist', render: (row) => row.artist },
-  { id: 'album', label: 'Album', sortKey: 'album', render: (row) => row.album },
+  { id: 'artist', label: 'Artist', sortKey: 'artist', render: (row) => <TagText row={row} tag="artist" /> },
+  { id: 'album', label: 'Album', sortKey: 'album', render: (row) => <TagText row={row} tag="album" /> },
   { id: 'duration', label: 'Time', sortKey: 'durationSec', align: 'end', render: (row) => formatDuration(row.durationSec) },
   { id: 'tempo', label: 'BPM', sortKey: 'tempoBpm', align: 'end', render: (row) => (row.tempoBpm ? Math.round(row.tempoBpm) : '') },
   { id: 'genre', label: 'Genre', sortKey: 'genre', render: (row) => <GenreCell row={row} /> },
@@ -40,7 +42,8 @@ const PROBLEM_COLUMNS: Column[] = [
 function TitleCell({ row }: { row: TrackRow }) {
   return (
     <span className="title-cell">
-      <span className="cell-strong">{row.title ?? row.fileName}</span>
+      <AlbumArt art={trackArt(row)} name={row.album} size={24} className="title-cell__art" decorative />
+      <TagText row={row} tag="title" className="cell-strong" />
       {row.status === 'pending' || row.status === 'analysing' ? (
         <span className={`status-chip status-chip--${row.status}`}>{row.status === 'pending' ? 'queued' : 'analysing'}</span>
       ) : row.status === 'error' ? (
@@ -53,6 +56,15 @@ function TitleCell({ row }: { row: TrackRow }) {
 }
 
 function PredictionCell({ row }: { row: TrackRow }) {
+  if (row.unsureCandidates) {
+    const candidates = row.unsureCandidates.map((candidate) => `${candidate.genre} ${formatPercent(candidate.probability)}`);
+    return (
+      <span className="prediction-cell prediction-cell--unsure" title={`Unsure: no genre is likely enough to name. Could be ${candidates.join(', ')}`}>
+        <span className="unsure-chip">Unsure</span>
+        <span className="prediction-cell__candidates">{row.unsureCandidates.slice(0, 2).map((candidate) => candidate.genre).join(' / ')}</span>
+      </span>
+    );
+  }
   if (!row.predictedGenre) return null;
   return (
     <span className="prediction-cell">

@@ -7,9 +7,11 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { numberFormat } from '../../components/format.js';
 import { useMapStore } from '../../stores/map.js';
 import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
-import { playTrack, usePlaylistsStore } from '../../stores/playlists.js';
+import { usePlaylistsStore } from '../../stores/playlists.js';
+import { useQueueStore } from '../../stores/queue.js';
 import { useTrackStore } from '../../stores/track.js';
 import { genreLegend, NO_GENRE, OTHER_GENRES } from './legend.js';
+import { AlbumArt } from '../../components/AlbumArt.js';
 import './map.css';
 
 /** Screen position = layout position × scale + offset (CSS pixels of the canvas). */
@@ -342,7 +344,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
             <p className="map__selection-title">{selected.title ?? selected.fileName}</p>
             <p className="muted">{[selected.artist, selected.genre].filter(Boolean).join(' · ')}</p>
             <div className="map__selection-actions">
-              <button className="button" onClick={() => void playTrack(selected.id)}>
+              <button className="button" onClick={() => useQueueStore.getState().playTrack(selected.id)}>
                 <Icon name="play" /> Play
               </button>
               <button className="button button--primary" onClick={() => void soundsLike(selected.id)}>
@@ -395,6 +397,7 @@ function MapCanvas({ points }: { points: LibraryMapPoint[] }) {
         <canvas ref={overlayRef} className="map__canvas map__overlay" style={{ width: size.width, height: size.height }} aria-hidden="true" />
         {hover && (
           <div className="map__tooltip" role="tooltip" style={hoverStyle}>
+            <AlbumArt art={hover.artHash ? { trackId: hover.id, hash: hover.artHash } : null} name={hover.album} size={48} className="map__tooltip-art" />
             <strong>{hover.title ?? hover.fileName}</strong>
             {hover.artist && <span>{hover.artist}</span>}
             <span className="map__tooltip-genre">

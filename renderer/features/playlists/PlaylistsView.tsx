@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, numberFormat } from '../../components/format.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
+import { useQueueStore } from '../../stores/queue.js';
 import { GoToLibraryButton } from '../library/GoToLibraryButton.js';
 import { ExportPanel } from './ExportPanel.js';
 import { ImportPanel } from './ImportPanel.js';
@@ -165,6 +166,12 @@ function PlaylistEditor() {
               <Icon name="pause" /> Stop
             </button>
           )}
+          <button className="button" onClick={() => useQueueStore.getState().playNext(current.entries.map((entry) => entry.id))} disabled={count === 0} title="Queue the playlist right after the current track">
+            Play next
+          </button>
+          <button className="button" onClick={() => useQueueStore.getState().addToQueue(current.entries.map((entry) => entry.id))} disabled={count === 0} title="Queue the playlist at the end">
+            <Icon name="queue" /> Add to queue
+          </button>
           <button className="button" onClick={() => setExporting(!exporting)} aria-expanded={exporting} disabled={count === 0}>
             <Icon name="export" /> Export M3U8
           </button>

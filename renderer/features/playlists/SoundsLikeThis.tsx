@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { PANEL_NEIGHBOURS, usePlaylistsStore } from '../../stores/playlists.js';
+import { useQueueStore } from '../../stores/queue.js';
 import { useTrackStore } from '../../stores/track.js';
 import { Icon } from '../../components/Icon.js';
 import { ReasonChips } from './ReasonChips.js';
@@ -67,6 +68,14 @@ export function SoundsLikeThis({ trackId, analysed }: { trackId: number; analyse
                 {track.artist && <span className="muted">{track.artist}</span>}
               </button>
               <ReasonChips reasons={track.reasons} score={track.score} />
+              <button
+                className="icon-button sounds-like__queue"
+                aria-label={`Add ${track.title ?? track.fileName} to the queue`}
+                title="Add to queue"
+                onClick={() => useQueueStore.getState().addToQueue([track.id])}
+              >
+                <Icon name="queue" size={14} />
+              </button>
             </li>
           ))}
         </ol>

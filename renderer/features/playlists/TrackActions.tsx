@@ -1,7 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useAppStore } from '../../stores/app.js';
+import { useGenresStore } from '../../stores/genres.js';
 import { useLibraryStore } from '../../stores/library.js';
-import { playTrack, usePlaylistsStore } from '../../stores/playlists.js';
+import { usePlaylistsStore } from '../../stores/playlists.js';
+import { useQueueStore } from '../../stores/queue.js';
 import { useTrackStore } from '../../stores/track.js';
 
 const isTyping = (target: EventTarget | null) =>
@@ -21,9 +23,10 @@ interface MenuState {
 }
 
 /**
- * Playlist actions on any track, mounted once beside the app: `S` makes a "sounds like this" playlist
- * from the open track (else the library's selected row), and the library table's context menu (right
- * click, or the menu key / Shift+F10 on the selected row) offers the same, "add as seed" and "play".
+ * Playlist and queue actions on any track, mounted once beside the app: `S` makes a "sounds like this"
+ * playlist from the open track (else the library's selected row), and the context menu of a library or
+ * playlist row (right click, or the menu key / Shift+F10 on the library's selected row) offers the same,
+ * "add as seed", and play / play next / add to queue (the ticked tracks, when the row is one of them).
  */
 export function TrackActions() {
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -38,7 +41,7 @@ export function TrackActions() {
     };
     const onContextMenu = (event: MouseEvent) => {
       if (!(event.target instanceof Element)) return;
-      const row = event.target.closest<HTMLElement>('.table__row[data-track-id]');
+      const row = event.target.closest<HTMLElement>('.table__row[data-track-id], .playlist-row[data-track-id]');
       // From the keyboard the event targets the focused table body: the menu is for its selected row.
       const fromKeyboard = !row && event.target.closest('.table__body') !== null;
       const trackId = row ? Number(row.dataset.trackId) : fromKeyboard ? selectedLibraryTrack() : undefined;
@@ -64,10 +67,18 @@ function TrackMenu({ menu, onClose }: { menu: MenuState; onClose(): void }) {
   const ref = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState({ left: menu.x, top: menu.y });
   const seedOf = usePlaylistsStore((state) => (state.current?.request && !state.current.request.seeds.includes(menu.trackId) ? state.current.name : null));
+  // A row among the ticked ones acts for all of them; another row, for itself.
+  const selection = useGenresStore((state) => state.selection);
+  const ticked = selection.has(menu.trackId) && selection.size > 1 ? [...selection] : null;
+  const ids = ticked ?? [menu.trackId];
+  const what = ticked ? ` ${ticked.length} tracks` : '';
+  const queue = useQueueStore.getState();
   const items: Array<{ label: string; run(): void }> = [
     { label: 'Sounds like this', run: () => void usePlaylistsStore.getState().soundsLike(menu.trackId) },
     ...(seedOf !== null ? [{ label: `Add as seed of “${seedOf}”`, run: () => void usePlaylistsStore.getState().setSeed(menu.trackId, true) }] : []),
-    { label: 'Play', run: () => void playTrack(menu.trackId) },
+    { label: `Play${what}`, run: () => (ticked ? queue.playNow(ids) : queue.playTrack(menu.trackId)) },
+    { label: `Play${what} next`, run: () => queue.playNext(ids) },
+    { label: `Add${what} to queue`, run: () => queue.addToQueue(ids) },
   ];
 
   // Kept inside the window, and focused so the keyboard can use it at once.

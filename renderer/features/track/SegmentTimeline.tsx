@@ -1,38 +1,42 @@
-import type { GenreSegment } from '../../../core/api/contract.js';
+import type { GenrePrediction } from '../../../core/api/contract.js';
 import { formatDuration, formatPercent, genreColor } from '../../components/format.js';
 
-/** Which genre the model hears when: one block per analysed segment, like a genre meter over time. */
-export function SegmentTimeline({
-  segments,
-  durationSec,
-  playheadSec,
-}: {
-  segments: GenreSegment[];
-  durationSec: number;
-  playheadSec: number | null;
-}) {
-  const span = Math.max(durationSec, ...segments.map((segment) => segment.end));
-  const genres = [...new Set(segments.map((segment) => segment.genre))];
-  // Only an excerpt of a longer track is analysed; the legend names the empty lane around its windows
-  // (a short track's last part-segment is too little to mention).
-  const partial = span - coveredSeconds(segments) > Math.max(3, span * 0.05);
+/**
+ * Which genre the model hears when: one block per analysed segment, and the stretches it never heard
+ * drawn as gaps (long tracks are analysed in three 10-s windows). A segment below the unsure threshold
+ * is drawn as unsure, not as its top genre.
+ */
+export function SegmentTimeline({ prediction, durationSec, playheadSec }: { prediction: GenrePrediction; durationSec: number; playheadSec: number | null }) {
+  const { segments, timeline } = prediction;
+  const span = Math.max(durationSec, ...segments.map((segment) => segment.end), ...timeline.map((stretch) => stretch.end));
+  const genres = [...new Set(segments.flatMap((segment) => (segment.genre === null ? [] : [segment.genre])))];
+  const gaps = timeline.filter((stretch) => !stretch.analysed);
+  const anyUnsure = segments.some((segment) => segment.genre === null);
+  const position = (start: number, end: number) => ({ left: `${(start / span) * 100}%`, width: `${((end - start) / span) * 100}%` });
   return (
     <figure className="timeline">
       <div className="timeline__lane" role="list" aria-label="Genre over time">
+        {gaps.map((gap) => {
+          const label = `${formatDuration(gap.start)}–${formatDuration(gap.end)}: not analysed`;
+          return <div key={`gap-${gap.start}`} role="listitem" className="timeline__gap" style={position(gap.start, gap.end)} title={label} aria-label={label} />;
+        })}
         {segments.map((segment) => {
-          const confidence = segment.probabilities[segment.genre] ?? 0;
+          const top = Math.max(0, ...Object.values(segment.probabilities));
+          const label =
+            segment.genre === null
+              ? `${formatDuration(segment.start)}–${formatDuration(segment.end)}: unsure (${topCandidates(segment.probabilities)})`
+              : `${formatDuration(segment.start)}–${formatDuration(segment.end)}: ${segment.genre} ${formatPercent(top)}`;
           return (
             <div
               key={`${segment.start}-${segment.end}`}
               role="listitem"
-              className="timeline__segment"
+              className={`timeline__segment${segment.genre === null ? ' timeline__segment--unsure' : ''}`}
               style={{
-                left: `${(segment.start / span) * 100}%`,
-                width: `${((segment.end - segment.start) / span) * 100}%`,
-                background: genreColor(segment.genre),
-                opacity: 0.45 + 0.55 * confidence,
+                ...position(segment.start, segment.end),
+                ...(segment.genre === null ? {} : { background: genreColor(segment.genre), opacity: 0.45 + 0.55 * top }),
               }}
-              title={`${formatDuration(segment.start)}–${formatDuration(segment.end)}: ${segment.genre} ${formatPercent(confidence)}`}
+              title={label}
+              aria-label={label}
             />
           );
         })}
@@ -45,7 +49,13 @@ export function SegmentTimeline({
             {genre}
           </span>
         ))}
-        {partial && (
+        {anyUnsure && (
+          <span className="legend-item">
+            <span className="genre-dot timeline__unsure-dot" aria-hidden="true" />
+            unsure
+          </span>
+        )}
+        {gaps.length > 0 && (
           <span className="legend-item">
             <span className="genre-dot timeline__unanalysed-dot" aria-hidden="true" />
             not analysed
@@ -53,17 +63,20 @@ export function SegmentTimeline({
         )}
         <span className="legend-item legend-item--end">{formatDuration(span)}</span>
       </figcaption>
+      <p className="timeline__source muted" data-testid="timeline-source">
+        {prediction.retrained
+          ? `Your retrained version (${prediction.versionName}), stretch by stretch: each analysed ~3-s stretch's sound with the whole track's embedding.`
+          : `The same model as the genre above (${prediction.versionName}), stretch by stretch: each analysed ~3-s stretch on its own, so a stretch can differ from the verdict on the whole excerpt.`}
+        {gaps.length > 0 && ' Only the stretches drawn were analysed.'}
+      </p>
     </figure>
   );
 }
 
-/** Seconds of the track that some segment covers (segments may overlap). */
-function coveredSeconds(segments: GenreSegment[]): number {
-  let covered = 0;
-  let reach = -Infinity;
-  for (const { start, end } of [...segments].sort((a, b) => a.start - b.start)) {
-    covered += Math.max(0, end - Math.max(start, reach));
-    reach = Math.max(reach, end);
-  }
-  return covered;
+function topCandidates(probabilities: Record<string, number>): string {
+  return Object.entries(probabilities)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([genre, probability]) => `${genre} ${formatPercent(probability)}`)
+    .join(', ');
 }

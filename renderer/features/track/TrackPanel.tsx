@@ -1,6 +1,8 @@
 import { useLayoutEffect, useRef } from 'react';
 import type { TrackDetail } from '../../../core/api/contract.js';
+import { AlbumArt, trackArt } from '../../components/AlbumArt.js';
 import { Icon } from '../../components/Icon.js';
+import { TagText } from '../../components/TagText.js';
 import { formatDuration, formatPercent, genreColor, numberFormat } from '../../components/format.js';
 import { usePlayerStore } from '../../stores/player.js';
 import { useTrackStore } from '../../stores/track.js';
@@ -14,7 +16,8 @@ import { Spectrogram } from './Spectrogram.js';
 /** The open track: spectrogram, genre probabilities and timeline, MIR summary, and playback. */
 export function TrackPanel() {
   const { openId, detail, error, close, openings } = useTrackStore();
-  const currentTime = usePlayerStore((state) => state.currentTime);
+  // The playhead of the spectrogram and timeline, only while this track is the one playing.
+  const currentTime = usePlayerStore((state) => (state.trackId !== null && state.trackId === openId ? state.currentTime : 0));
   const bodyRef = useRef<HTMLDivElement>(null);
   // Each opening starts at the player; a body mounted for a new track starts there anyway.
   useLayoutEffect(() => {
@@ -25,9 +28,17 @@ export function TrackPanel() {
   return (
     <aside className="track-panel" aria-label="Track details" data-track-id={openId}>
       <header className="track-panel__header">
+        <AlbumArt art={detail ? trackArt(detail) : null} name={detail?.album ?? null} size={56} className="track-panel__art" />
         <div className="track-panel__titles">
-          <h2 className="track-panel__title">{detail ? (detail.title ?? detail.fileName) : 'Loading…'}</h2>
-          {detail && subtitleOf(detail) && <p className="track-panel__subtitle">{subtitleOf(detail)}</p>}
+          <h2 className="track-panel__title">{detail ? <TagText row={detail} tag="title" /> : 'Loading…'}</h2>
+          {detail && subtitleOf(detail) && (
+            <p
+              className={`track-panel__subtitle${detail.inferred.some((tag) => tag !== 'title') ? ' inferred' : ''}`}
+              title={detail.inferred.length ? `Read from the file's path where its tags are empty: ${detail.inferred.join(', ')}` : undefined}
+            >
+              {subtitleOf(detail)}
+            </p>
+          )}
         </div>
         <button className="icon-button" onClick={close} aria-label="Close track details" title="Close (Esc)">
           <Icon name="close" />
@@ -55,10 +66,10 @@ function taggedText(detail: TrackDetail): string {
   return detail.shownGenres.flatMap(({ name, tags }) => tags.map((tag) => (tag === name ? tag : `${tag} (as ${name})`))).join(', ');
 }
 
-/** Artist, album and year; the file name where the tags have none, unless the title already is the file name. */
+/** Artist, album and year; the file name where the tags have none, unless the title already comes from the file name. */
 function subtitleOf(detail: TrackDetail): string {
   const tags = [detail.artist, detail.album, detail.year].filter(Boolean).join(' · ');
-  return tags || (detail.title ? detail.fileName : '');
+  return tags || (detail.title && !detail.inferred.includes('title') ? detail.fileName : '');
 }
 
 function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadSec: number | null }) {
@@ -82,18 +93,39 @@ function TrackAnalysis({ detail, playheadSec }: { detail: TrackDetail; playheadS
         <TrackGenreEditor detail={detail} />
         {prediction ? (
           <>
-            <p className="prediction-headline">
-              <span className="genre-pill" style={{ background: genreColor(prediction.genre, 45) }}>
-                {prediction.genre}
-              </span>
-              <span className="muted">{formatPercent(prediction.confidence)} confident</span>
-              {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
-            </p>
+            {prediction.genre === null ? (
+              <>
+                <p className="prediction-headline" data-testid="prediction-headline">
+                  <span className="genre-pill genre-pill--unsure">Unsure</span>
+                  <span className="muted">
+                    no genre reaches the {formatPercent(prediction.unsureThreshold, 1).replace(/\.0%$/, '%')} needed to name one (top {formatPercent(prediction.confidence)})
+                  </span>
+                  {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
+                </p>
+                <p className="unsure-candidates" data-testid="unsure-candidates">
+                  Could be{' '}
+                  {prediction.candidates.map((candidate, i) => (
+                    <span key={candidate.genre}>
+                      {i > 0 && (i === prediction.candidates.length - 1 ? ' or ' : ', ')}
+                      <span className="unsure-candidates__genre">{candidate.genre}</span> {formatPercent(candidate.probability)}
+                    </span>
+                  ))}
+                </p>
+              </>
+            ) : (
+              <p className="prediction-headline" data-testid="prediction-headline">
+                <span className="genre-pill" style={{ background: genreColor(prediction.genre, 45) }}>
+                  {prediction.genre}
+                </span>
+                <span className="muted">{formatPercent(prediction.confidence)} confident</span>
+                {detail.genres.length > 0 && <span className="muted">· tagged {taggedText(detail)}</span>}
+              </p>
+            )}
             <GenreBars probabilities={prediction.probabilities} />
             {prediction.segments.length > 0 && (
               <>
                 <h4 className="subsection-title">What the model hears, over time</h4>
-                <SegmentTimeline segments={prediction.segments} durationSec={detail.durationSec ?? 0} playheadSec={playheadSec} />
+                <SegmentTimeline prediction={prediction} durationSec={detail.durationSec ?? 0} playheadSec={playheadSec} />
               </>
             )}
           </>
