@@ -16,6 +16,8 @@ describe('migration 0010-album-tags-and-art', () => {
     assert.throws(() => upgraded.prepare(`UPDATE tracks SET track_no = -1 WHERE id = 1`).run(), /CHECK/);
     assert.throws(() => upgraded.prepare(`UPDATE tracks SET art_hash = '../x' WHERE id = 1`).run(), /CHECK/);
 
+    // The repository reads the latest schema: bring the database up to it before using one.
+    for (const later of migrations.filter((candidate) => candidate.version > 10)) later.up(upgraded);
     const tracks = new TracksRepo(upgraded);
     tracks.setTags(1, {
       title: 'A', artist: 'B', album: 'C', year: 2000, genres: [], durationSec: 1, bitrate: null, sampleRate: null,
