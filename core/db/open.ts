@@ -56,7 +56,15 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     throw new Error(`the library database has schema version ${current}, newer than this Timbre (${latest}); update Timbre`);
   }
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if (migration.version <= current) {
+      // A reserved number that landed after later ones: a database past it may still lack it.
+      if (migration.isApplied && !migration.isApplied(db)) {
+        db.transaction(() => {
+          if (!migration.isApplied!(db)) migration.up(db);
+        }).immediate();
+      }
+      continue;
+    }
     db.transaction(() => {
       if (schemaVersion() >= migration.version) return;
       migration.up(db);

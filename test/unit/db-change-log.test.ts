@@ -75,3 +75,22 @@ describe('the track change log (0008) and following other processes', () => {
     }
   });
 });
+
+describe('reserved migrations that landed after later ones', () => {
+  it('a database already past 0008 and 0009 without them gets them when opened', () => {
+    const later = migrations.filter((migration) => migration.version !== 8 && migration.version !== 9);
+    const temp = makeTempDir();
+    try {
+      const path = join(temp.dir, 'library.db');
+      openDatabase(path, later).close();
+      const db = openDatabase(path);
+      assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
+      assert.equal(new TrackChangesRepo(db).latestSeq(), 0, 'the change log is there');
+      assert.ok((db.pragma('table_info(jobs)') as Array<{ name: string }>).some((column) => column.name === 'runner'));
+      db.close();
+      openDatabase(path).close(); // and applying is not repeated
+    } finally {
+      temp.cleanup();
+    }
+  });
+});

@@ -33,4 +33,5 @@ export const migration: Migration = {
     }
     for (const statement of statements) db.exec(statement);
   },
+  isApplied: (db) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'track_changes'`).get() !== undefined,
 };

@@ -22,4 +22,5 @@ export const migration: Migration = {
       ALTER TABLE jobs ADD COLUMN runner TEXT;
     `);
   },
+  isApplied: (db) => (db.pragma('table_info(edits)') as Array<{ name: string }>).some((column) => column.name === 'tag_state'),
 };

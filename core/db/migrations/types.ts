@@ -5,4 +5,9 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database): void;
+  /**
+   * For a migration whose number was reserved while later ones were released first: whether its change
+   * is in a database already past its number. One that is not is applied then (see migrate).
+   */
+  isApplied?(db: Database): boolean;
 }
