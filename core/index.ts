@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { LibraryFile } from './db/library-file.js';
 import { openDatabase } from './db/open.js';
 import { FeaturesRepo } from './db/repos/features.js';
 import { BackboneFeaturesRepo } from './db/repos/backbone-features.js';
@@ -12,6 +13,7 @@ import { PredictionsRepo } from './db/repos/predictions.js';
 import { FoldersRepo } from './db/repos/folders.js';
 import { JobsRepo } from './db/repos/jobs.js';
 import { MetaRepo } from './db/repos/meta.js';
+import { TrackChangesRepo } from './db/repos/track-changes.js';
 import { TracksRepo } from './db/repos/tracks.js';
 import { CoreEventBus, onTrackUpdates } from './events.js';
 import { GenreService } from './genres/service.js';
@@ -19,6 +21,7 @@ import { AnalysisQueue } from './jobs/analysis-queue.js';
 import { AnalysisRunner } from './jobs/runner.js';
 import { RunnerRegistry } from './jobs/runner-registry.js';
 import { Scanner } from './library/scanner.js';
+import { CHANGE_LOG_RETENTION_MS, OtherProcesses } from './library/other-processes.js';
 import { Library } from './library/service.js';
 import type { CoreEvents, LibraryService } from './library/types.js';
 import { resolveDbPath } from './paths.js';
@@ -38,6 +41,11 @@ export interface CoreOptions {
   watch?: boolean;
   /** Start analysing queued jobs right away; default true. false starts paused (see library.resume()). */
   autoStart?: boolean;
+  /**
+   * Follow what other processes (a CLI scan, a second app) change in the same library, announcing it
+   * through the usual events within about a second; default: as `watch`.
+   */
+  followOtherProcesses?: boolean;
 }
 
 export interface Core {
@@ -55,6 +63,11 @@ export interface Core {
   dbPath: string;
   /** The album-art thumbnail cache (core/library/art.ts), beside the database. */
   artDir: string;
+  /**
+   * Throws LibraryUnavailableError when the database file was deleted, replaced or made read-only
+   * since it was opened: edits would be acknowledged, then lost.
+   */
+  checkLibraryFile(): void;
   /** Stops watching, lets running analyses finish (their results are saved), closes the database. */
   shutdown(): Promise<void>;
 }
@@ -65,6 +78,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, got ${options.jobs}`);
 
   const db = openDatabase(dbPath);
+  const libraryFile = new LibraryFile(dbPath);
   const events = new CoreEventBus();
   const folders = new FoldersRepo(db);
   const tracks = new TracksRepo(db);
@@ -109,6 +123,28 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   retrain.recover();
   runner.start();
   if (options.watch) library.startWatchingAll();
+  const changes = new TrackChangesRepo(db);
+  changes.prune(Date.now() - CHANGE_LOG_RETENTION_MS);
+  let otherProcesses: OtherProcesses | null = null;
+  if (options.followOtherProcesses ?? options.watch ?? false) {
+    let knownFolderIds = new Set(library.listFolders().map((folder) => folder.id));
+    otherProcesses = new OtherProcesses({
+      changes,
+      allTrackIds: () => library.listTracks().map((track) => track.id),
+      tracksChanged: (ids) => library.notifyTracksChanged(ids),
+      libraryChanged: () => {
+        const folders = library.listFolders();
+        for (const folder of folders) events.emit('folder-updated', { id: folder.id, folder });
+        for (const id of knownFolderIds) if (!folders.some((folder) => folder.id === id)) events.emit('folder-updated', { id, folder: null });
+        knownFolderIds = new Set(folders.map((folder) => folder.id));
+        // Jobs another process queued are this one's to share; its counts go to the progress bar.
+        runner.pump();
+        events.emit('progress', runner.progress());
+      },
+      onError: (message) => console.error(`timbre: ${message}`),
+    });
+    otherProcesses.start();
+  }
 
   let shuttingDown: Promise<void> | null = null;
   return {
@@ -120,8 +156,10 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     duplicates,
     dbPath,
     artDir,
+    checkLibraryFile: () => libraryFile.check(),
     shutdown() {
       shuttingDown ??= (async () => {
+        otherProcesses?.stop();
         await library.close();
         await runner.close();
         await retrain.close();

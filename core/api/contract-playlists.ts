@@ -112,8 +112,12 @@ export interface PlaylistApiMethods {
   deletePlaylist(args: { id: number }): { deleted: boolean };
   /** The M3U8 text of tracks in order; relative paths are relative to `location` (the file to be). */
   playlistM3u8(args: { trackIds: number[]; style: PlaylistPathStyle; location: string }): { text: string };
-  /** Writes the tracks as an M3U8 file at `path`: an absolute path, ending in .m3u8 or .m3u, on the machine running Timbre. */
-  exportPlaylist(args: { trackIds: number[]; style: PlaylistPathStyle; path: string }): { path: string; trackCount: number };
+  /**
+   * Writes the tracks as an M3U8 file where the user chooses in the app's save dialog, opened at `path`
+   * (absolute, ending in .m3u8 or .m3u); `path: null` when the dialog was cancelled. Refused in web mode,
+   * which downloads playlistM3u8's text instead.
+   */
+  exportPlaylist(args: { trackIds: number[]; style: PlaylistPathStyle; path: string }): { path: string | null; trackCount: number };
   /**
    * Reads an M3U8 into a saved playlist: from a file path (absolute, .m3u8 or .m3u), or from the text of an uploaded file
    * (whose folder is unknown: its relative entries are matched by the end of the tracks' paths).

@@ -272,8 +272,11 @@ export const API_EVENT_NAMES = [
   ...PLAYLIST_API_EVENT_NAMES,
 ] as const satisfies readonly ApiEventName[];
 
-/** 'too-large': a web-mode request body over the server's limit (HTTP 413), never seen over IPC. */
-export type ApiErrorCode = 'invalid-arguments' | 'unknown-method' | 'not-found' | 'too-large' | 'failed';
+/**
+ * 'too-large': a web-mode request body over the server's limit (HTTP 413), never seen over IPC.
+ * 'library-unavailable': the library database was deleted, replaced or made read-only under the app (HTTP 503).
+ */
+export type ApiErrorCode = 'invalid-arguments' | 'unknown-method' | 'not-found' | 'too-large' | 'library-unavailable' | 'failed';
 
 /** What every transport carries back for a call. */
 export type ApiResponse<T = unknown> =

@@ -100,7 +100,12 @@ export function playlistMethods(context: DispatchContext): MethodHandlers<Playli
     },
     playlistM3u8: async ({ trackIds, style, location }) => ({ text: similarity.tracksM3u8(trackIds, { style, path: location }) }),
     exportPlaylist: async ({ trackIds, style, path }) => {
-      const written = await similarity.exportTracks(trackIds, { style, path });
+      // Only where the user chose, in the app's own save dialog: a request alone never picks the file.
+      const choose = context.host.choosePlaylistFile;
+      if (!choose) throw new Error('in the browser a playlist is downloaded (Download), never written by the server: nothing was written');
+      const chosen = await choose(path);
+      if (chosen === null) return { path: null, trackCount: 0 };
+      const written = await similarity.exportTracks(trackIds, { style, path: chosen });
       return { path: written.path, trackCount: written.tracks };
     },
     importPlaylist: async (source) => {

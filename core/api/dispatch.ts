@@ -1,6 +1,8 @@
 import { basename, dirname, relative, sep } from 'node:path';
 import { ZodError } from 'zod';
 import { onTrackUpdates } from '../events.js';
+import { describeDatabaseError } from '../db/errors.js';
+import { LibraryUnavailableError } from '../db/library-file.js';
 import { canonicalGenreName } from '../genres/vocabulary.js';
 import { listInstalledModels } from '../ml/pretrained/loader.js';
 import { timelineSpans } from '../ml/timeline.js';
@@ -23,6 +25,7 @@ import { genreMethods } from './dispatch-genres.js';
 import { playlistMethods } from './dispatch-playlists.js';
 import { NotFoundError } from './errors.js';
 import { FolderError } from '../library/service.js';
+import { libraryMediaFile, type MediaFile } from './media.js';
 import { parseArgs } from './schemas.js';
 import { albumKey } from './album-index.js';
 import { artFilePath } from '../library/art.js';
@@ -34,6 +37,11 @@ export interface DispatchHost {
   mode: 'electron' | 'web';
   version: string;
   chooseFolder?: () => Promise<string | null>;
+  /**
+   * A native save dialog for a playlist file (Electron), opened at `suggested`; null when cancelled.
+   * Without one (web mode) the server writes no playlist file: the browser downloads it instead.
+   */
+  choosePlaylistFile?: (suggested: string) => Promise<string | null>;
 }
 
 export type EventListener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
@@ -47,8 +55,8 @@ export interface Dispatcher {
   call(method: string, args: unknown): Promise<ApiResponse>;
   /** Streams API events; progress is coalesced and track changes batched (see EVENT_INTERVAL_MS). */
   subscribe(listener: EventListener): () => void;
-  /** The file behind a track, for media requests; null when there is no such track. */
-  trackPath(id: number): string | null;
+  /** The file behind a track, for media requests: only a file whose real path is inside a library folder. */
+  mediaFile(id: number): MediaFile;
   /** The thumbnail of a track's album art, for media requests; null when there is no such track or it has no art. */
   trackArtPath(id: number): string | null;
   close(): void;
@@ -63,6 +71,7 @@ export interface DispatchContext {
   /** The in-memory table index; it follows the core's track updates on its own. */
   index: TrackIndex;
   emit: EventListener;
+  host: DispatchHost;
   /** Registers cleanup (event subscriptions, workers) run by close(). */
   onClose(cleanup: () => void): void;
 }
@@ -121,7 +130,7 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
     }),
   ];
 
-  const context: DispatchContext = { core, index, emit, onClose: (cleanup) => unsubscribers.push(cleanup) };
+  const context: DispatchContext = { core, index, emit, host, onClose: (cleanup) => unsubscribers.push(cleanup) };
   const methods: MethodHandlers<ApiMethods> = {
     appInfo: async () => ({ version: host.version, mode: host.mode, nativeFolderDialog: Boolean(host.chooseFolder) }),
     listPretrainedModels: async () =>
@@ -163,6 +172,8 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
       }
       const name = method as ApiMethodName;
       try {
+        // A library file gone from under the app: refuse, rather than acknowledge what would be lost.
+        if (name !== 'appInfo') core.checkLibraryFile();
         const parsed = parseArgs(name, args ?? []);
         const handler = methods[name] as (...args: unknown[]) => Promise<unknown>;
         return { ok: true, result: await handler(...parsed) };
@@ -173,15 +184,16 @@ export function createDispatcher(core: Core, host: DispatchHost): Dispatcher {
         }
         if (error instanceof NotFoundError) return { ok: false, error: { code: 'not-found', message: error.message } };
         if (error instanceof FolderError) return { ok: false, error: { code: error.reason === 'not-found' ? 'not-found' : 'invalid-arguments', message: error.message } };
-        return { ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } };
+        if (error instanceof LibraryUnavailableError) return { ok: false, error: { code: 'library-unavailable', message: error.message } };
+        return { ok: false, error: { code: 'failed', message: describeDatabaseError(error) } };
       }
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    trackPath(id) {
-      return library.getTrack(id)?.path ?? null;
+    mediaFile(id) {
+      return libraryMediaFile(library.getTrack(id)?.path ?? null, library.listFolders().map((folder) => folder.path));
     },
     trackArtPath(id) {
       const hash = index.row(id)?.artHash;

@@ -1,6 +1,6 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, realpathSync, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, sep } from 'node:path';
 
 /**
  * Serves a track's file for the audio element, honouring HTTP Range requests so the player can seek,
@@ -28,6 +28,36 @@ const AUDIO_TYPES: Record<string, string> = {
   '.webm': 'audio/webm',
   '.wma': 'audio/x-ms-wma',
 };
+
+/** The file to serve for a track, or why none is: see libraryMediaFile. */
+export type MediaFile = { path: string } | { status: 403 | 404; reason: string };
+
+/** Media requests read files; nothing else is answered. */
+export const MEDIA_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/**
+ * The real path of a track's file, if it lies inside one of the library's folders (also resolved): a
+ * symbolic link in a music folder that points elsewhere (at /etc/passwd) is refused, with the reason.
+ */
+export function libraryMediaFile(path: string | null, folders: readonly string[]): MediaFile {
+  if (!path) return { status: 404, reason: 'no such track' };
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return { status: 404, reason: "the track's file is missing" };
+  }
+  for (const folder of folders) {
+    let root: string;
+    try {
+      root = realpathSync(folder);
+    } catch {
+      continue;
+    }
+    if (real.startsWith(root.endsWith(sep) ? root : root + sep)) return { path: real };
+  }
+  return { status: 403, reason: `the track's file is ${real}, outside every library folder: it is not served` };
+}
 
 export function audioContentType(path: string): string {
   return AUDIO_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';

@@ -4,8 +4,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ApiErrorCode } from './contract.js';
 import type { Dispatcher } from './dispatch.js';
-import { artResponse, mediaResponse } from './media.js';
+import { artResponse, MEDIA_METHODS, mediaResponse } from './media.js';
 import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
 
 /**
@@ -17,10 +18,12 @@ import { MAX_TRACKS_PER_EDIT } from './schemas-genres.js';
  * - GET /media/art/<trackId> → the thumbnail of the track's album art.
  * - Anything else → a file of the bundled renderer (dist/renderer), which needs no token.
  *
- * Every API, event and media request must carry the per-launch token (header `X-Timbre-Token`, or
- * `?token=` where a header cannot be set: EventSource and <audio>). The page learns it from the URL
- * fragment, which browsers never send to a server. Requests from another Origin, or naming another
- * Host (DNS rebinding), are refused.
+ * Every API, event and media request must carry the per-launch token: the page has it as an HttpOnly,
+ * SameSite=Strict cookie, which its fetches, EventSource and <audio> send by themselves; scripts send
+ * the header `X-Timbre-Token` (or `?token=`). The token never appears in an address a browser keeps:
+ * the address `timbre serve` prints holds a one-time launch code instead, which GET /launch exchanges
+ * for the cookie before redirecting to the app (a used code is worth nothing, so a browser's history
+ * keeps no key). Requests from another Origin, or naming another Host (DNS rebinding), are refused.
  */
 export interface WebServerOptions {
   dispatcher: Dispatcher;
@@ -28,19 +31,22 @@ export interface WebServerOptions {
   port?: number;
   /** The bundled renderer; default dist/renderer beside the compiled core. */
   staticDir?: string;
-  /** Tests pass a fixed token; otherwise a random one is made per launch. */
+  /** Tests and scripts pass a fixed token (TIMBRE_SERVE_TOKEN for `timbre serve`); otherwise a random one is made per launch. */
   token?: string;
 }
 
 export interface WebServer {
   port: number;
   token: string;
-  /** The address to open: it carries the token in its fragment. */
+  /** The address to open: it carries a one-time launch code, exchanged for the token's cookie. */
   url: string;
+  /** A further address to open (another browser, another profile): a fresh one-time launch code. */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
 export const TOKEN_HEADER = 'x-timbre-token';
+export const SESSION_COOKIE = 'timbre_session';
 const HOST = '127.0.0.1';
 /**
  * The largest request body web mode reads. The largest request the contract accepts is a bulk genre
@@ -49,6 +55,14 @@ const HOST = '127.0.0.1';
  */
 export const MAX_BODY_BYTES = 4 << 20;
 const KEEPALIVE_MS = 20_000;
+
+const ERROR_STATUS: Partial<Record<ApiErrorCode, number>> = {
+  'unknown-method': 404,
+  'not-found': 404,
+  'invalid-arguments': 400,
+  'too-large': 413,
+  'library-unavailable': 503,
+};
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -88,6 +102,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? randomBytes(24).toString('base64url');
   const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
   const eventStreams = new Set<ServerResponse>();
+  const launchCodes = new Set<string>();
+  const newLaunchCode = () => {
+    const code = randomBytes(24).toString('base64url');
+    launchCodes.add(code);
+    return code;
+  };
   let port = 0;
 
   const server = createServer((request, response) => {
@@ -107,6 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (origin !== undefined && !allowedOrigins.includes(origin)) return sendText(response, 403, 'foreign origin');
 
     const url = new URL(request.url ?? '/', `http://${HOST}:${port}`);
+    if (url.pathname === '/launch') return launch(request, response, url);
     const isApi = url.pathname.startsWith('/api/');
     const isMedia = url.pathname.startsWith('/media/');
     if ((isApi || isMedia) && !hasToken(request, url, token)) return sendText(response, 401, 'missing or wrong token');
@@ -120,13 +141,35 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return sendJson(response, 413, { ok: false, error: { code: 'too-large', message } });
       }
       if (args === undefined) return sendJson(response, 400, { ok: false, error: { code: 'invalid-arguments', message: 'body is not JSON' } });
-      const result = await dispatcher.call(decodeURIComponent(url.pathname.slice('/api/'.length)), args);
-      const status = result.ok ? 200 : result.error.code === 'unknown-method' || result.error.code === 'not-found' ? 404 : result.error.code === 'invalid-arguments' ? 400 : 500;
+      const method = decodePathPart(url.pathname.slice('/api/'.length));
+      if (method === null) return sendJson(response, 400, { ok: false, error: { code: 'invalid-arguments', message: 'malformed %-escape in the address' } });
+      const result = await dispatcher.call(method, args);
+      const status = result.ok ? 200 : ERROR_STATUS[result.error.code] ?? 500;
       return sendJson(response, status, result);
     }
     if (isMedia) return serveMedia(request, response, url);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
     return serveStatic(response, url.pathname);
+  }
+
+  /** Exchanges a one-time launch code for the session cookie, and leaves the code's address at once. */
+  function launch(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
+    const code = url.searchParams.get('code') ?? '';
+    // Opened again in the browser that used it (a reload, a bookmark): that browser has the cookie already.
+    if (!launchCodes.has(code) && hasToken(request, new URL('/', url), token)) {
+      response.writeHead(303, { Location: '/', 'Cache-Control': 'no-store' });
+      return void response.end();
+    }
+    if (!launchCodes.delete(code)) {
+      return sendText(response, 403, 'this launch address was already used or is wrong: open the one `timbre serve` printed, in a browser that has not opened it yet');
+    }
+    response.writeHead(303, {
+      'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      Location: '/',
+      'Cache-Control': 'no-store',
+    });
+    response.end();
   }
 
   function openEventStream(request: IncomingMessage, response: ServerResponse): void {
@@ -145,10 +188,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (!MEDIA_METHODS.has(request.method ?? '')) {
+      response.setHeader('Allow', 'GET, HEAD');
+      return sendText(response, 405, 'media is read with GET or HEAD only');
+    }
     const isArt = url.pathname.startsWith('/media/art/');
     const id = Number(url.pathname.slice(isArt ? '/media/art/'.length : '/media/'.length));
     if (!Number.isSafeInteger(id) || id <= 0) return sendText(response, 404, 'no such track');
-    const media = isArt ? await artResponse(dispatcher.trackArtPath(id)) : await mediaResponse(dispatcher.trackPath(id), request.headers.range);
+    let media;
+    if (isArt) media = await artResponse(dispatcher.trackArtPath(id));
+    else {
+      const file = dispatcher.mediaFile(id);
+      if (!('path' in file)) return sendText(response, file.status, file.reason);
+      media = await mediaResponse(file.path, request.headers.range);
+    }
     response.writeHead(media.status, media.headers);
     if (!media.body || request.method === 'HEAD') {
       media.body?.destroy();
@@ -160,7 +213,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function serveStatic(response: ServerResponse, pathname: string): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const relative = pathname === '/' ? 'index.html' : decodePathPart(pathname.slice(1));
+    if (relative === null) return sendText(response, 400, 'malformed %-escape in the address');
     const file = resolve(join(staticDir, relative));
     if (!file.startsWith(staticDir + sep) || !(extname(file) in STATIC_TYPES)) return sendText(response, 404, 'not found');
     const body = await readFile(file).catch(() => null);
@@ -181,7 +235,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     port,
     token,
-    url: `http://${HOST}:${port}/#token=${token}`,
+    url: `http://${HOST}:${port}/launch?code=${newLaunchCode()}`,
+    launchUrl: () => `http://${HOST}:${port}/launch?code=${newLaunchCode()}`,
     async close() {
       for (const stream of eventStreams) stream.end();
       await new Promise<void>((resolveClose) => {
@@ -194,11 +249,28 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
 function hasToken(request: IncomingMessage, url: URL, token: string): boolean {
   const header = request.headers[TOKEN_HEADER];
-  const given = (typeof header === 'string' ? header : null) ?? url.searchParams.get('token');
+  const given = (typeof header === 'string' ? header : null) ?? cookieValue(request, SESSION_COOKIE) ?? url.searchParams.get('token');
   if (!given) return false;
   const expected = Buffer.from(token);
   const actual = Buffer.from(given);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+function cookieValue(request: IncomingMessage, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
+}
+
+/** A %-decoded address part; null when an escape is malformed (a client error, not the server's). */
+function decodePathPart(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
 }
 
 const TOO_LARGE = Symbol('too large');

@@ -31,7 +31,16 @@ export interface DecodeOptions {
    * can then stop a hung ffmpeg even where this code can no longer run (a terminated worker thread).
    */
   onProcess?: (pid: number | null) => void;
+  /** The most time one decode (or one batch) may take before ffmpeg is stopped; default DECODE_BUDGET_MS. */
+  budgetMs?: number;
 }
+
+/**
+ * A decode's time budget. A 30-s excerpt takes well under a second; a file that keeps ffmpeg busy
+ * longer (a damaged stream, a named pipe that never delivers) fails alone at this point instead of
+ * holding its batch, and the rest of the batch is decoded without it.
+ */
+export const DECODE_BUDGET_MS = 60_000;
 
 export class DecodeError extends Error {
   constructor(
@@ -62,6 +71,12 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
     if (options.signal?.aborted) throw new StoppedDecodeError(file);
     const child = spawn(ffmpeg.path, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     reportProcess(child, options.onProcess);
+    const budgetMs = options.budgetMs ?? DECODE_BUDGET_MS;
+    let overBudget = false;
+    const budget = setTimeout(() => {
+      overBudget = true;
+      child.kill('SIGKILL');
+    }, budgetMs);
     const chunks: Buffer[] = [];
     let received = 0;
     let stderr = '';
@@ -77,8 +92,13 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
       if (child.pid === undefined) reject(new DecodeError(`could not run ffmpeg: ${error.message}`, file));
     });
     child.on('close', (code) => {
+      clearTimeout(budget);
       if (options.signal?.aborted) {
         reject(new StoppedDecodeError(file));
+        return;
+      }
+      if (overBudget) {
+        reject(new DecodeError(`decoding took longer than ${budgetMs / 1000} s and was stopped`, file));
         return;
       }
       if (code !== 0) {
@@ -109,7 +129,7 @@ export interface BatchItem {
   windows?: readonly TimeWindow[];
 }
 
-export interface BatchDecodeOptions extends Pick<DecodeOptions, 'sampleRate' | 'signal'> {
+export interface BatchDecodeOptions extends Pick<DecodeOptions, 'sampleRate' | 'signal' | 'budgetMs'> {
   /** Like DecodeOptions.onProcess, also told which items (indexes into the batch) the process decodes. */
   onProcess?: (items: readonly number[], pid: number | null) => void;
 }
@@ -183,6 +203,9 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Batch
     const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'ignore', ...outputs], signal: options.signal, killSignal: 'SIGKILL' });
     const { onProcess } = options;
     reportProcess(child, onProcess && ((pid) => onProcess(items.map((_, i) => i), pid)));
+    // Over budget, the batch is given up: its files are then decoded alone, each with its own budget.
+    const budget = setTimeout(() => child.kill('SIGKILL'), options.budgetMs ?? DECODE_BUDGET_MS);
+    child.once('close', () => clearTimeout(budget));
     // As in decodeAudio: a stopped process is waited for, so that it is reaped before the batch answers.
     child.on('error', () => {
       if (child.pid === undefined) resolve(false);

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeDatabaseError } from '../db/errors.js';
 
 /**
  * The shared front of every `timbre` command: parses its flags and positionals, answers --help, and
@@ -61,7 +62,7 @@ export function defineCommand<O extends OptionsConfig>(
         console.error(`timbre ${spec.name}: ${error.message}\n${synopsis(spec.usage)}`);
         return 2;
       }
-      console.error(`timbre ${spec.name}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`timbre ${spec.name}: ${describeDatabaseError(error)}`);
       return 1;
     }
   };

@@ -22,9 +22,24 @@ export function openDatabase(path: string, migrations: readonly Migration[] = al
   // NORMAL is durable across application crashes in WAL mode; only a power loss may drop the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  startWritesImmediately(db);
   migrate(db, migrations);
   return db;
+}
+
+/** How long a statement waits for another process's write to finish before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Makes every `db.transaction(fn)()` begin IMMEDIATE: it takes the write lock at BEGIN, waiting out
+ * the busy timeout. A deferred transaction that reads, then writes, gets SQLITE_BUSY at once when
+ * another process (the app beside a CLI scan) committed after its read: SQLite cannot upgrade a stale
+ * snapshot, so the busy timeout never helps. `.deferred` stays there for a read-only snapshot.
+ */
+function startWritesImmediately(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn) => transaction(fn).immediate) as Db['transaction'];
 }
 
 /**

@@ -447,7 +447,6 @@ export class GenreService {
     // All files are checked before anything changes, as for track edits.
     const planned = fileItems.map((item) => withoutBytes(this.plan(item.target, item.genres)));
     const writes = planned.filter((plan) => plan.changed).length;
-    const fullSummary = `${summary}${writes > 0 ? ` (tags written to ${writes} file${writes === 1 ? '' : 's'})` : ''}`;
 
     const confirmedTracks = sourceGenres.flatMap((genre) => this.genres.tracksWithGenre(genre.id));
     // The spellings whose shown name the edit changes (the target's own keep theirs).
@@ -471,7 +470,10 @@ export class GenreService {
       for (const genre of sourceGenres) if (genre.id !== targetId) this.genres.merge(genre.id, targetId);
       for (const key of sourceKeys) this.genres.setAlias(key, targetId);
       const after: EditData = { state: this.genres.captureState(new Set([...touched, targetId]), confirmedTracks) };
-      return this.journal.insertEdit({ kind, summary: fullSummary, undoData: before, redoData: after }, now);
+      // Where the tag writes stand is recorded once known (settleWrites), never claimed up front.
+      const created = this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
+      if (writes > 0) this.journal.beginEditTagWrites(created, writes);
+      return created;
     });
     // The names shown change at once; the files follow with progress.
     this.report([...confirmedTracks, ...this.genres.tracksWithTagSpellings(renamedSpellings)]);
@@ -483,7 +485,9 @@ export class GenreService {
       ),
       options.onProgress,
     );
-    return { editId, summary: fullSummary, files };
+    const failed = files.filter((file) => file.changed && file.error !== null).length;
+    const outcome = writes === 0 ? '' : failed === 0 ? ` (tags written to ${writes} file${writes === 1 ? '' : 's'})` : ` (tags NOT written to ${failed} of ${writes} files)`;
+    return { editId, summary: `${summary}${outcome}`, files };
   }
 
   /** Refuses a change while a bulk tag write is under way (it would interleave with its files). */
@@ -525,8 +529,9 @@ export class GenreService {
    */
   recover(): number {
     const interrupted = this.journal.unsettledTagWrites();
-    if (interrupted.length === 0) return 0;
+    if (interrupted.length === 0) return this.journal.settleInterruptedEditTagWrites();
     this.writer.recover();
+    this.journal.settleInterruptedEditTagWrites();
     const changed: number[] = [];
     for (const { id } of interrupted) {
       const write = this.journal.tagWrite(id)!;
@@ -570,7 +575,9 @@ export class GenreService {
     if (options.dryRun || affected.length === 0) return result;
 
     const what = affected.length === 1 ? basename(affected[0].target.path) : `${affected.length} tracks`;
-    const summary = `${describe(what)}${options.writeTags ? ' (tags written)' : ''}`;
+    // Where the tag writes stand is added once known (TagJournalRepo.settleEditTagWrites).
+    const summary = describe(what);
+    const filesToWrite = planned.filter((plan) => plan.changed).length;
     result.editId = this.genres.transaction(() => {
       const now = Date.now();
       const created: number[] = [];
@@ -598,7 +605,9 @@ export class GenreService {
       }
       const before: EditData = { state: { genres: created.map((id) => ({ id, deleted: true as const })), tracks: beforeTracks } };
       const after: EditData = { state: { genres: this.genres.captureState(created, []).genres, tracks: afterTracks } };
-      return this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
+      const editId = this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
+      if (filesToWrite > 0) this.journal.beginEditTagWrites(editId, filesToWrite);
+      return editId;
     });
 
     const writes: PendingWrite[] = planned.flatMap(({ path, fingerprint, changed }, index) =>
@@ -608,7 +617,9 @@ export class GenreService {
       this.report(changedTracks.keys());
       this.deferredWrites.push(...writes);
     } else {
-      this.report([...changedTracks.keys(), ...writes.flatMap((write) => (this.writeOne(write) ? [write.trackId!] : []))]);
+      const rewritten = writes.flatMap((write) => (this.writeOne(write) ? [write.trackId!] : []));
+      this.settleWrites(writes);
+      this.report([...changedTracks.keys(), ...rewritten]);
     }
     return result;
   }
@@ -647,6 +658,16 @@ export class GenreService {
     return trackId !== null && this.recordFileVersion(trackId, path, genres);
   }
 
+  /** Records, once every file of these writes was tried, where each edit's tag writes stand. */
+  private settleWrites(writes: readonly PendingWrite[]): void {
+    const byEdit = new Map<number, PendingWrite[]>();
+    for (const write of writes) byEdit.set(write.editId, [...(byEdit.get(write.editId) ?? []), write]);
+    for (const [editId, ofEdit] of byEdit) {
+      const failures = ofEdit.filter((write) => write.file.error !== null).map((write) => `${basename(write.path)}: ${write.file.error}`);
+      this.journal.settleEditTagWrites(editId, ofEdit.length, failures);
+    }
+  }
+
   /** Writes files one per turn of the event loop, with progress, announcing changed rows in batches. */
   private async writeInSteps(writes: readonly PendingWrite[], onProgress?: (progress: { done: number; total: number }) => void): Promise<void> {
     const total = writes.length;
@@ -667,6 +688,7 @@ export class GenreService {
         onProgress?.({ done: index + 1, total });
         await new Promise((resolveTurn) => setImmediate(resolveTurn));
       }
+      this.settleWrites(writes);
       this.report(pending);
     } finally {
       this.bulkWriting = false;

@@ -7,9 +7,10 @@ export const ANALYSIS_JOB_KIND = 'analyse-track';
 /**
  * Version of what analysis stores (features, preview, windows). Bump it when their meaning changes:
  * tracks analysed with an older version are re-queued by the next scan. 2: 30 s of audio per track
- * (core/audio/windows.ts; was up to 60-75 s).
+ * (core/audio/windows.ts; was up to 60-75 s). 3: album artist, track and disc numbers and album art,
+ * the integrity check (audio shorter than the header says), and the pretrained backbone's features.
  */
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;
 
 /** Crashed or timed-out workers are retried this often; a file's own errors are not retried. */
 export const ANALYSIS_MAX_ATTEMPTS = 3;
@@ -32,9 +33,9 @@ export class AnalysisQueue {
   }
 
   /** The next job with a valid payload; a job whose payload does not validate is failed and skipped. */
-  claim(): ClaimedAnalysis | null {
+  claim(runner: string | null = null): ClaimedAnalysis | null {
     for (;;) {
-      const job = this.jobs.claim(ANALYSIS_JOB_KIND);
+      const job = this.jobs.claim(ANALYSIS_JOB_KIND, runner);
       if (!job) return null;
       const parsed = analysisPayloadSchema.safeParse(safeJson(job.payload));
       if (parsed.success) return { job, payload: parsed.data };
@@ -70,6 +71,11 @@ export class AnalysisQueue {
   }
 
   /** On start-up: jobs a crash left running are queued again, without counting the lost attempt. */
+  /** Running jobs of runners that are gone back to the queue (see JobsRepo.requeueOrphaned); returns their track ids. */
+  recoverOrphaned(live: readonly string[], includeUnowned: boolean): number[] {
+    return this.jobs.requeueOrphaned(live, includeUnowned);
+  }
+
   recoverInterrupted(): number {
     return this.jobs.requeueInterrupted();
   }

@@ -17,7 +17,8 @@ interface RunnerRecord {
  * Jobs left 'running' are re-queued only when no other live process could be running them.
  */
 export class RunnerRegistry {
-  private readonly key = `${PREFIX}${randomUUID()}`;
+  /** This process's runner: recorded on the jobs it claims. */
+  readonly key = `${PREFIX}${randomUUID()}`;
 
   constructor(
     private readonly meta: MetaRepo,
@@ -26,12 +27,17 @@ export class RunnerRegistry {
 
   /** Forgets runners whose process is gone; returns how many others are still alive. */
   othersAlive(): number {
-    let alive = 0;
+    return this.othersAliveKeys().length;
+  }
+
+  /** Forgets runners whose process is gone; returns the keys of the other runners still alive. */
+  othersAliveKeys(): string[] {
+    const alive: string[] = [];
     for (const { key, value } of this.meta.withPrefix(PREFIX)) {
       if (key === this.key) continue;
       const record = JSON.parse(value) as RunnerRecord;
       // A runner on another host (a shared network drive) cannot be checked: assume it is alive.
-      if (record.host !== hostname() || this.isAlive(record.pid, record.processStart)) alive++;
+      if (record.host !== hostname() || this.isAlive(record.pid, record.processStart)) alive.push(key);
       else this.meta.delete(key);
     }
     return alive;

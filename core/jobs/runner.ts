@@ -1,3 +1,4 @@
+import { describeDatabaseError, isDatabaseBusy } from '../db/errors.js';
 import type { Db } from '../db/open.js';
 import type { BackboneFeaturesRepo } from '../db/repos/backbone-features.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
@@ -25,6 +26,8 @@ export interface RunnerDeps {
   /** Called after a track's row changed (claimed, analysed, failed). */
   onTrackChanged(trackId: number): void;
   onProgress(progress: AnalysisProgress): void;
+  /** A problem the runner works around (a busy or full database), in words; default: stderr. */
+  onError?(message: string): void;
 }
 
 /** Results are committed in batches: one transaction per FLUSH_BATCH results or FLUSH_DELAY_MS. */
@@ -34,6 +37,11 @@ const RATE_WINDOW_MS = 30_000;
 const PROGRESS_INTERVAL_MS = 250;
 /** How often to look again at jobs another process is running (finished? process gone?). */
 const FOREIGN_JOBS_CHECK_MS = 1000;
+/** A failed commit or claim is tried again after this, doubling per failure up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 10_000;
+/** While closing, a commit that fails this often is given up: its jobs stay queued and are redone. */
+const CLOSE_FLUSH_ATTEMPTS = 5;
 
 interface Finished {
   job: JobRow;
@@ -57,6 +65,10 @@ export class AnalysisRunner {
   private flushTimer: NodeJS.Timeout | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
   private foreignJobsTimer: NodeJS.Timeout | null = null;
+  private retryPumpTimer: NodeJS.Timeout | null = null;
+  /** Consecutive failed commits (flush) and claims (pump): they set the backoff. */
+  private flushFailures = 0;
+  private claimFailures = 0;
   private lastProgressAt = 0;
   private idleWaiters: Array<() => void> = [];
   private session = { done: 0, failed: 0, startedAt: Date.now(), idle: true };
@@ -84,41 +96,93 @@ export class AnalysisRunner {
     this.pump();
   }
 
+  /**
+   * Runs a step started by a timer or a worker's reply: an error there would end the process, so it is
+   * reported instead, and the step's caller decides whether to try again.
+   */
+  private guarded(what: string, step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.report(`${what}: ${describeDatabaseError(error)}`);
+    }
+  }
+
+  private report(message: string): void {
+    if (this.deps.onError) this.deps.onError(message);
+    else console.error(`timbre: ${message}`);
+  }
+
   /** Starts as many queued jobs as there are idle workers. Call after queueing work. */
   pump(): void {
     if (!this.started) return;
     const { db, queue, tracks, pool } = this.deps;
-    while (!this.paused && !this.closing && pool.idle > 0) {
-      const claimed = db.transaction(() => {
-        const next = queue.claim();
-        if (!next) return null;
-        const track = tracks.fileRow(next.payload.trackId);
-        if (!track) {
-          queue.complete(next.job);
-          return { job: next.job, track: null };
-        }
-        tracks.setStatus(track.id, 'analysing');
-        return { job: next.job, track };
-      })();
+    while (!this.paused && !this.closing && pool.idle > 0 && !this.retryPumpTimer) {
+      let claimed;
+      try {
+        claimed = this.claimNext();
+      } catch (error) {
+        this.retryClaimLater(error);
+        break;
+      }
+      this.claimFailures = 0;
       if (!claimed) break;
       if (!claimed.track) continue;
       if (this.session.idle) this.session = { done: 0, failed: 0, startedAt: Date.now(), idle: false };
       this.atPool.add(claimed.job.id);
       this.deps.onTrackChanged(claimed.track.id);
-      const job = claimed.job;
-      void pool.analyse(claimed.track.id, claimed.track.path).then((reply) => this.onReply(job, reply));
+      const { job, track } = claimed;
+      void pool.analyse(track.id, track.path).then(
+        (reply) => this.guarded('could not take in an analysis result', () => this.onReply(job, reply)),
+        (error: unknown) => this.report(`analysis of track ${track.id} failed unexpectedly: ${describeDatabaseError(error)}`),
+      );
     }
     this.reportProgress();
     this.checkIdle();
     if (this.atPool.size === 0 && !this.paused && !this.closing && !this.isIdle()) this.watchForeignJobs();
   }
 
-  /** Jobs a crashed process left running go back to the queue, unless another live process may be running them. */
+  /** Takes the next queued job and marks its track as being analysed; null when the queue is empty. */
+  private claimNext(): { job: JobRow; track: { id: number; path: string } | null } | null {
+    const { db, queue, tracks } = this.deps;
+    return db.transaction(() => {
+      const next = queue.claim(this.deps.registry.key);
+      if (!next) return null;
+      const track = tracks.fileRow(next.payload.trackId);
+      if (!track) {
+        queue.complete(next.job);
+        return { job: next.job, track: null };
+      }
+      tracks.setStatus(track.id, 'analysing');
+      return { job: next.job, track };
+    })();
+  }
+
+  /** A claim failed (another process holds the database, a full disk): try again after a backoff. */
+  private retryClaimLater(error: unknown): void {
+    this.claimFailures++;
+    // A busy database is normal beside another process: worth a word only once it lasts.
+    if (!isDatabaseBusy(error) || this.claimFailures % 5 === 0) this.report(`could not start the next analysis: ${describeDatabaseError(error)}; trying again`);
+    this.retryPumpTimer = setTimeout(() => {
+      this.retryPumpTimer = null;
+      this.guarded('could not start the next analysis', () => this.pump());
+    }, backoffMs(this.claimFailures));
+  }
+
+  /**
+   * Jobs a killed process left running go back to the queue: those of runners that are gone, even while
+   * other processes run (each job records its runner), and, when no other process is alive, any left.
+   */
   private recoverIfAlone(): void {
     const { tracks, queue, registry } = this.deps;
-    if (registry.othersAlive() > 0) return;
-    tracks.resetInterrupted();
-    queue.recoverInterrupted();
+    const others = registry.othersAliveKeys();
+    if (others.length === 0) {
+      tracks.resetInterrupted();
+      queue.recoverInterrupted();
+      return;
+    }
+    // This process's own running jobs are its own business (their results may be about to commit).
+    tracks.resetAnalysing(queue.recoverOrphaned([...others, registry.key], false));
   }
 
   /**
@@ -129,8 +193,10 @@ export class AnalysisRunner {
     this.foreignJobsTimer ??= setTimeout(() => {
       this.foreignJobsTimer = null;
       if (this.closing || this.paused) return;
-      if (this.atPool.size === 0) this.deps.db.transaction(() => this.recoverIfAlone())();
-      this.pump();
+      this.guarded('could not check the jobs of other Timbre processes', () => {
+        if (this.atPool.size === 0) this.deps.db.transaction(() => this.recoverIfAlone())();
+      });
+      this.guarded('could not start the next analysis', () => this.pump());
     }, FOREIGN_JOBS_CHECK_MS);
   }
 
@@ -140,6 +206,8 @@ export class AnalysisRunner {
     this.deps.pool.release();
     if (this.foreignJobsTimer) clearTimeout(this.foreignJobsTimer);
     this.foreignJobsTimer = null;
+    if (this.retryPumpTimer) clearTimeout(this.retryPumpTimer);
+    this.retryPumpTimer = null;
     this.reportProgress(true);
     this.checkIdle();
   }
@@ -196,35 +264,74 @@ export class AnalysisRunner {
   async close(): Promise<void> {
     this.closing = true;
     this.deps.pool.release();
+    if (this.retryPumpTimer) clearTimeout(this.retryPumpTimer);
+    this.retryPumpTimer = null;
     await this.whenIdle();
     this.flush();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     if (this.foreignJobsTimer) clearTimeout(this.foreignJobsTimer);
-    if (this.started) this.deps.registry.unregister();
+    if (this.started) this.guarded('could not sign this process off the library', () => this.deps.registry.unregister());
     await this.deps.pool.close();
   }
 
   private onReply(job: JobRow, reply: AnalyseReply): void {
     this.atPool.delete(job.id);
     this.finished.push({ job, reply });
-    if (this.finished.length >= FLUSH_BATCH) this.flush();
+    // After a failed commit the retry timer is set: results gather until it runs.
+    if (this.finished.length >= FLUSH_BATCH && this.flushFailures === 0) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
     this.pump();
   }
 
-  /** Commits finished analyses in one transaction. */
+  /**
+   * Commits finished analyses in one transaction. A commit that fails (another process holds the
+   * database past the busy timeout, a full disk) keeps the results and tries again after a backoff;
+   * while closing it gives up after CLOSE_FLUSH_ATTEMPTS, leaving those jobs queued to be redone.
+   */
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const batch = this.finished;
     if (batch.length === 0) return;
     this.finished = [];
-    const { db, queue, tracks, features, predictions } = this.deps;
     const now = Date.now();
+    let counts: { done: number; failed: number };
+    try {
+      counts = this.commit(batch, now);
+    } catch (error) {
+      this.finished = batch.concat(this.finished);
+      this.flushFailures++;
+      const what = `could not save ${batch.length} analysis result${batch.length === 1 ? '' : 's'}: ${describeDatabaseError(error)}`;
+      if (this.closing && this.flushFailures >= CLOSE_FLUSH_ATTEMPTS) {
+        this.finished = [];
+        this.report(`${what}; they stay queued and will be analysed again`);
+        this.checkIdle();
+        return;
+      }
+      if (!isDatabaseBusy(error) || this.flushFailures % 5 === 0) this.report(`${what}; trying again`);
+      this.flushTimer = setTimeout(() => this.guarded('could not save analysis results', () => this.flush()), backoffMs(this.flushFailures));
+      return;
+    }
+    this.flushFailures = 0;
+    for (const { job } of batch) this.cancelledAtPool.delete(job.id);
+    this.session.done += counts.done;
+    this.session.failed += counts.failed;
+    for (const { reply } of batch) {
+      if (reply.type !== 'released') this.completionTimes.push(now);
+      this.deps.onTrackChanged(reply.trackId);
+    }
+    // Retried and released jobs went back to the queue: start them (pump also reports progress and idleness).
+    this.pump();
+  }
+
+  /** Stores a batch of results and settles their jobs, in one transaction; returns how many were done and failed. */
+  private commit(batch: readonly Finished[], now: number): { done: number; failed: number } {
+    const { db, queue, tracks, features, predictions } = this.deps;
+    const counts = { done: 0, failed: 0 };
     db.transaction(() => {
       for (const { job, reply } of batch) {
         const exists = tracks.fileRow(reply.trackId) !== null;
-        const cancelled = this.cancelledAtPool.delete(job.id);
+        const cancelled = this.cancelledAtPool.has(job.id);
         if (reply.type === 'released') {
           // Given back unstarted: not an attempt, and no result to count.
           if (cancelled) queue.drop(job);
@@ -241,21 +348,16 @@ export class AnalysisRunner {
             tracks.setStatus(reply.trackId, 'done', reply.problem ?? null, now);
           }
           queue.complete(job);
-          this.session.done++;
+          counts.done++;
         } else if (queue.fail(job, reply.error, reply.retryable)) {
           if (exists) tracks.setStatus(reply.trackId, 'error', reply.error, now);
-          this.session.failed++;
+          counts.failed++;
         } else if (exists) {
           tracks.setStatus(reply.trackId, 'pending', null, now);
         }
       }
     })();
-    for (const { reply } of batch) {
-      if (reply.type !== 'released') this.completionTimes.push(now);
-      this.deps.onTrackChanged(reply.trackId);
-    }
-    // Retried and released jobs went back to the queue: start them (pump also reports progress and idleness).
-    this.pump();
+    return counts;
   }
 
   private reportProgress(force = false): void {
@@ -267,7 +369,10 @@ export class AnalysisRunner {
       this.deps.onProgress(this.progress());
     } else {
       // Throttled: make sure the latest state is still reported.
-      this.progressTimer ??= setTimeout(() => this.reportProgress(true), PROGRESS_INTERVAL_MS - (now - this.lastProgressAt));
+      this.progressTimer ??= setTimeout(
+        () => this.guarded('could not report progress', () => this.reportProgress(true)),
+        PROGRESS_INTERVAL_MS - (now - this.lastProgressAt),
+      );
     }
   }
 
@@ -278,4 +383,8 @@ export class AnalysisRunner {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function backoffMs(failures: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(failures - 1, 16));
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { extname, join } from 'node:path';
+import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { extname, join, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Extensions of the audio formats ffmpeg decodes that Timbre picks up. */
@@ -31,25 +31,38 @@ export function fileStamp(stats: Stats): { size: number; mtimeMs: number } {
   return { size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) };
 }
 
+/** A folder the listing did not enter, and why. */
+export interface SkippedFolder {
+  path: string;
+  reason: string;
+}
+
 /**
- * Lists the audio files under `root`, following symbolic links but never entering a directory twice
- * (so link loops end). Names that are not valid UTF-8 are reported with an error, since paths pass
- * through JSON, SQLite text and ffmpeg's command line as UTF-8. Yields to the event loop between directories.
+ * Lists the audio files under `root`, following symbolic links that stay inside it but never entering
+ * a directory twice (so link loops end). A link that leads out of `root` is refused: a linked file is
+ * listed with the reason as its error (so it is never analysed or served), a linked folder is skipped
+ * and reported through `onSkipped`, as is a folder that cannot be read. Names that are not valid UTF-8
+ * are reported with an error, since paths pass through JSON, SQLite text and ffmpeg's command line as
+ * UTF-8. Yields to the event loop between directories.
  */
-export async function listAudioFiles(root: string): Promise<FoundFile[]> {
+export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: (folder: SkippedFolder) => void } = {}): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
   const visited = new Set<string>();
   const pending = [root];
   const rootStats = statSync(root);
   visited.add(`${rootStats.dev}:${rootStats.ino}`);
+  const realRoot = realpathSync(root);
+  const outsideRoot = (path: string | Buffer): string | null => outsideOf(realpathSync(path).toString(), realRoot);
 
   while (pending.length > 0) {
     const dir = pending.pop()!;
     let entries: Dirent<Buffer>[];
     try {
       entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
-    } catch {
-      continue; // An unreadable sub-folder is skipped; its files are simply not in the library.
+    } catch (error) {
+      // Its files are not in the library: say so, or the user never learns why.
+      onSkipped?.({ path: dir, reason: `could not read the folder: ${describeFileError(error)}` });
+      continue;
     }
     for (const entry of entries) {
       const name = entry.name.toString('utf8');
@@ -60,11 +73,17 @@ export async function listAudioFiles(root: string): Promise<FoundFile[]> {
 
       let stats: Stats | null = null;
       let statError: unknown = null;
+      let leadsOut: string | null = null;
       if (entry.isSymbolicLink() || entry.isDirectory()) {
         try {
           stats = statSync(rawPath);
+          if (entry.isSymbolicLink()) leadsOut = outsideRoot(rawPath);
         } catch (error) {
           statError = error;
+        }
+        if (stats?.isDirectory() && leadsOut) {
+          onSkipped?.({ path, reason: `a link to ${leadsOut}, outside the library folder: not followed` });
+          continue;
         }
         if (stats?.isDirectory()) {
           const key = `${stats.dev}:${stats.ino}`;
@@ -89,6 +108,10 @@ export async function listAudioFiles(root: string): Promise<FoundFile[]> {
         continue;
       }
       if (!stats.isFile()) continue;
+      if (leadsOut) {
+        found.push({ path, size: 0, mtimeMs: 0, error: outsideLibraryReason(leadsOut) });
+        continue;
+      }
       found.push({
         path,
         ...fileStamp(stats),
@@ -98,6 +121,20 @@ export async function listAudioFiles(root: string): Promise<FoundFile[]> {
     await nextTurn();
   }
   return found;
+}
+
+/** The real path of `path` when it lies outside the folder `root` (a link leading out), else null. */
+export function realPathOutside(path: string, root: string): string | null {
+  return outsideOf(realpathSync(path), realpathSync(root));
+}
+
+function outsideOf(real: string, realRoot: string): string | null {
+  return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep) ? null : real;
+}
+
+/** Why a file reached through a link that leads out of the library is refused. */
+export function outsideLibraryReason(real: string): string {
+  return `a link to ${real}, outside the library folder: it is not read or played`;
 }
 
 const FINGERPRINT_CHUNK = 64 * 1024;

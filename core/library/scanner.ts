@@ -5,7 +5,16 @@ import type { FolderRow } from '../db/repos/folders.js';
 import type { TrackFileRow, TracksRepo } from '../db/repos/tracks.js';
 import { ANALYSIS_VERSION, type AnalysisQueue } from '../jobs/analysis-queue.js';
 import type { ScanSummary } from './types.js';
-import { describeFileError, fileStamp, fingerprintFile, listAudioFiles, type FoundFile } from './files.js';
+import {
+  describeFileError,
+  fileStamp,
+  fingerprintFile,
+  listAudioFiles,
+  outsideLibraryReason,
+  realPathOutside,
+  type FoundFile,
+  type SkippedFolder,
+} from './files.js';
 
 export interface ScannerDeps {
   db: Db;
@@ -30,7 +39,8 @@ export class Scanner {
   /** Scans a whole folder; returns the summary and the ids of tracks that changed or were removed. */
   async scanFolder(folder: FolderRow): Promise<{ summary: ScanSummary; changedIds: number[]; removedIds: number[] }> {
     const started = performance.now();
-    const files = await listAudioFiles(folder.path);
+    const skippedFolders: SkippedFolder[] = [];
+    const files = await listAudioFiles(folder.path, { onSkipped: (skipped) => skippedFolders.push(skipped) });
     const { db, tracks } = this.deps;
     const summary: ScanSummary = {
       folderId: folder.id,
@@ -42,6 +52,7 @@ export class Scanner {
       unchanged: 0,
       queued: 0,
       durationMs: 0,
+      skippedFolders,
     };
     const changedIds: number[] = [];
     const removedIds: number[] = [];
@@ -109,13 +120,14 @@ export class Scanner {
    * Brings one file in line (a watcher event). Returns what happened; a file whose content matches a
    * track whose file is gone takes over that track (a rename or move).
    */
-  syncFile(folderId: number, path: string): FileChange {
+  syncFile(folderId: number, path: string, folderPath: string): FileChange {
     const { db, tracks } = this.deps;
     let file: FoundFile;
     try {
       const stats = statSync(path);
       if (!stats.isFile()) return { kind: 'ignored' };
-      file = { path, ...fileStamp(stats), error: null };
+      const leadsOut = realPathOutside(path, folderPath);
+      file = leadsOut ? { path, size: 0, mtimeMs: 0, error: outsideLibraryReason(leadsOut) } : { path, ...fileStamp(stats), error: null };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { kind: 'ignored' }; // Gone again before we looked.

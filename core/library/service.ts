@@ -2,6 +2,7 @@ import type { FSWatcher } from 'chokidar';
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve, sep } from 'node:path';
+import { describeDatabaseError } from '../db/errors.js';
 import type { Db } from '../db/open.js';
 import type { FeaturesRepo } from '../db/repos/features.js';
 import type { PredictionsRepo } from '../db/repos/predictions.js';
@@ -241,7 +242,7 @@ export class Library implements LibraryService {
   private async openWatcher(folder: FolderRow): Promise<void> {
     try {
       const watcher = await watchFolder(folder.path, {
-        onFile: (path) => this.onFileEvent(folder.id, path),
+        onFile: (path) => this.onFileEvent(folder, path),
         onRemoved: (path) => this.onRemovedEvent(folder, path),
         onError: (error) => {
           this.deps.folders.setError(folder.id, `watching failed: ${error.message}`);
@@ -267,16 +268,20 @@ export class Library implements LibraryService {
     await watcher.close();
   }
 
-  private onFileEvent(folderId: number, path: string): void {
+  private onFileEvent({ id: folderId, path: folderPath }: FolderRow, path: string): void {
     if (this.closed || !isAudioPath(path)) return;
     try {
-      const change = this.deps.scanner.syncFile(folderId, path);
+      const change = this.deps.scanner.syncFile(folderId, path, folderPath);
       if (!('trackId' in change)) return;
       this.notifyTrackChanged(change.trackId);
       this.deps.runner.pump();
     } catch (error) {
-      this.deps.folders.setError(folderId, `could not add ${path}: ${messageOf(error)}`);
-      this.emitFolder(folderId);
+      try {
+        this.deps.folders.setError(folderId, `could not add ${path}: ${describeDatabaseError(error)}`);
+        this.emitFolder(folderId);
+      } catch (reportError) {
+        console.error(`timbre: could not add ${path}: ${describeDatabaseError(error)} (${describeDatabaseError(reportError)})`);
+      }
     }
   }
 
@@ -290,7 +295,12 @@ export class Library implements LibraryService {
         this.emitFolder(folder.id);
         return;
       }
-      this.notifyTracksChanged(this.deps.scanner.removeMissing(path));
+      try {
+        this.notifyTracksChanged(this.deps.scanner.removeMissing(path));
+      } catch (error) {
+        this.deps.folders.setError(folder.id, `could not forget the removed ${path}: ${describeDatabaseError(error)}`);
+        this.emitFolder(folder.id);
+      }
     }, MOVE_WINDOW_MS);
     this.removalTimers.add(timer);
   }
@@ -314,7 +324,14 @@ export class Library implements LibraryService {
       return;
     }
     this.pendingTrackChanges.add(id);
-    this.trackChangesTimer ??= setTimeout(() => this.flushTrackChanges(), TRACK_CHANGES_WINDOW_MS);
+    this.trackChangesTimer ??= setTimeout(() => {
+      try {
+        this.flushTrackChanges();
+      } catch (error) {
+        // Only the announcement is lost, not the change: the next read of those rows shows it.
+        console.error(`timbre: could not announce track changes: ${describeDatabaseError(error)}`);
+      }
+    }, TRACK_CHANGES_WINDOW_MS);
   }
 
   /** Sends the changes notifyTrackChangedSoon gathered. */

@@ -14,6 +14,8 @@ export async function readTags(path: string): Promise<TrackTags> {
 
 /** readTags, and the file's front cover (else its first embedded picture) when `pictures` is set. */
 export async function readTagsAndPicture(path: string, { pictures = true } = {}): Promise<{ tags: TrackTags; picture: IPicture | null }> {
+  const problem = await id3v2Problem(path);
+  if (problem) throw new TagLimitError(`${path}: ${problem}; its tags are not read`);
   const skipCovers = !pictures;
   const metadata = await parseFile(path, { duration: false, skipCovers });
   const picture = coverOf(metadata.common.picture);
@@ -28,6 +30,49 @@ export async function readTagsAndPicture(path: string, { pictures = true } = {})
 function coverOf(pictures: IPicture[] | undefined): IPicture | null {
   if (!pictures?.length) return null;
   return pictures.find((picture) => /front|cover/i.test(picture.type ?? '')) ?? pictures[0];
+}
+
+/**
+ * Bounds on the ID3v2 tag read from one file. music-metadata's time grows faster than the frame count
+ * (20,000 frames take seconds; 250,000 took minutes), and a real tag has a few dozen frames, plus
+ * pictures of a few MB; a tag past either bound is not parsed, so one file cannot stall its batch.
+ */
+export const MAX_TAG_FRAMES = 4096;
+export const MAX_TAG_BYTES = 64 << 20;
+
+export class TagLimitError extends Error {
+  override readonly name = 'TagLimitError';
+}
+
+/** Why a file's ID3v2 tag is beyond MAX_TAG_FRAMES or MAX_TAG_BYTES; null when it is not (or there is none). */
+export async function id3v2Problem(path: string): Promise<string | null> {
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(10);
+    const { bytesRead } = await file.read(header, 0, 10, 0);
+    if (bytesRead < 10 || header.toString('latin1', 0, 3) !== 'ID3') return null;
+    const version = header[3];
+    const size = synchsafe(header, 6);
+    if (size > MAX_TAG_BYTES) return `its ID3v2 tag is ${(size / (1 << 20)).toFixed(0)} MiB, over the ${MAX_TAG_BYTES >> 20} MiB Timbre reads`;
+    if (version !== 3 && version !== 4) return null;
+    const tag = Buffer.alloc(size);
+    const read = (await file.read(tag, 0, size, 10)).bytesRead;
+    const frameSize = (at: number) => (version === 4 ? synchsafe(tag, at) : tag.readUInt32BE(at));
+    // An extended header comes first: its size is stored the same way as a frame's.
+    let at = header[5] & 0x40 && read >= 4 ? (version === 4 ? synchsafe(tag, 0) : tag.readUInt32BE(0) + 4) : 0;
+    let frames = 0;
+    while (at + 10 <= read && tag[at] !== 0) {
+      if (++frames > MAX_TAG_FRAMES) return `its ID3v2 tag has over ${MAX_TAG_FRAMES} frames`;
+      at += 10 + frameSize(at + 4);
+    }
+    return null;
+  } finally {
+    await file.close();
+  }
+}
+
+function synchsafe(bytes: Buffer, at: number): number {
+  return ((bytes[at] & 0x7f) << 21) | ((bytes[at + 1] & 0x7f) << 14) | ((bytes[at + 2] & 0x7f) << 7) | (bytes[at + 3] & 0x7f);
 }
 
 const OGG_TAIL_BYTES = 64 * 1024;
@@ -72,10 +117,25 @@ export function tagsFromMetadata({ common, format }: IAudioMetadata): TrackTags 
   };
 }
 
+/**
+ * The most genres kept from one file's tags: a real track names a handful, and a tag stuffed with
+ * 100,000 would otherwise become as many rows of the library.
+ */
+export const MAX_GENRES_PER_TRACK = 64;
+/** The longest genre name kept from a tag; longer values are cut. */
+const MAX_TAG_GENRE_LENGTH = 200;
+
 /** Genre tags often pack several values into one field ("Rock; Pop"); "/" is left alone, as in "R&B/Soul". */
 function splitGenres(values: string[]): string[] {
-  const genres = values.flatMap((value) => value.split(/\s*[;|\0]\s*/)).map((genre) => genre.trim());
-  return [...new Set(genres.filter(Boolean))];
+  const genres = new Set<string>();
+  for (const value of values) {
+    for (const part of value.split(/\s*[;|\0]\s*/)) {
+      const genre = part.trim().slice(0, MAX_TAG_GENRE_LENGTH);
+      if (genre) genres.add(genre);
+      if (genres.size >= MAX_GENRES_PER_TRACK) return [...genres];
+    }
+  }
+  return [...genres];
 }
 
 function clean(value: string | undefined): string | null {

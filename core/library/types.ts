@@ -133,6 +133,8 @@ export interface ScanSummary {
   /** Analysis jobs queued by this scan. */
   queued: number;
   durationMs: number;
+  /** Folders not scanned (unreadable, or a link leading out of the library), each with why. */
+  skippedFolders: Array<{ path: string; reason: string }>;
 }
 
 /** Analysis progress of the current run (counts reset when the queue drains and new work arrives). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, futimesSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, futimesSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { assertUnchanged, type FileFingerprint } from './fingerprint.js';
 
@@ -28,6 +28,7 @@ export interface ReplaceOptions {
  */
 export function replaceFileAtomically(path: string, bytes: Uint8Array, options: ReplaceOptions): number {
   const original = statSync(path);
+  assertWritable(path, original.mode);
   const fd = openSync(options.tempPath, 'wx', original.mode & 0o7777);
   let open = true;
   let renamed = false;
@@ -60,6 +61,29 @@ export function replaceFileAtomically(path: string, bytes: Uint8Array, options: 
   } finally {
     if (open) closeSync(fd);
     if (!renamed) rmSync(options.tempPath, { force: true });
+  }
+}
+
+/**
+ * A file its owner made read-only (0444), or one this user may not write, is not replaced, although a
+ * rename in a writable folder could: the user meant it to stay as it is. Root passes access() for
+ * anything, so the write bits are read too.
+ */
+export class ReadOnlyFileError extends Error {
+  override readonly name = 'ReadOnlyFileError';
+}
+
+function assertWritable(path: string, mode: number): void {
+  let writable = (mode & 0o222) !== 0;
+  if (writable) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) {
+    throw new ReadOnlyFileError(`${path} is read-only (permissions ${(mode & 0o777).toString(8).padStart(3, '0')}): it was left unchanged`);
   }
 }
 

@@ -8,7 +8,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, type Dispatcher } from '../../core/api/dispatch.js';
-import { artResponse, mediaResponse } from '../../core/api/media.js';
+import { artResponse, MEDIA_METHODS, mediaResponse } from '../../core/api/media.js';
 import { appVersion } from '../../core/api/version.js';
 import { createCore, type Core } from '../../core/index.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type BridgeEventMessage } from '../preload/bridge.js';
@@ -54,13 +54,17 @@ async function serveAppFile(request: Request): Promise<Response> {
 }
 
 async function serveMedia(request: Request): Promise<Response> {
+  if (!MEDIA_METHODS.has(request.method)) return new Response('media is read with GET or HEAD only', { status: 405, headers: { Allow: 'GET, HEAD' } });
   const url = new URL(request.url);
   const id = Number(url.pathname.slice(1));
   const known = Number.isSafeInteger(id) && id > 0;
-  const media =
-    url.host === 'art'
-      ? await artResponse(known ? (dispatcher?.trackArtPath(id) ?? null) : null)
-      : await mediaResponse(url.host === 'track' && known ? (dispatcher?.trackPath(id) ?? null) : null, request.headers.get('range') ?? undefined);
+  let media;
+  if (url.host === 'art') media = await artResponse(known ? (dispatcher?.trackArtPath(id) ?? null) : null);
+  else {
+    const file = url.host === 'track' && known && dispatcher ? dispatcher.mediaFile(id) : null;
+    if (!file || !('path' in file)) return new Response(file?.reason ?? 'no such track', { status: file?.status ?? 404 });
+    media = await mediaResponse(file.path, request.headers.get('range') ?? undefined);
+  }
   const body = media.body ? (Readable.toWeb(media.body) as ReadableStream<Uint8Array>) : null;
   return new Response(body, { status: media.status, headers: media.headers });
 }
@@ -74,6 +78,10 @@ function createWindow(): BrowserWindow {
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  // A redirect (of a navigation that started inside the app) must not lead out of it either.
+  contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -98,6 +106,11 @@ async function start(): Promise<void> {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    choosePlaylistFile: async (suggested) => {
+      const options = { title: 'Export playlist', defaultPath: suggested, filters: [{ name: 'M3U8 playlist', extensions: ['m3u8', 'm3u'] }] };
+      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
   });
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, args: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) {
@@ -121,6 +134,9 @@ async function start(): Promise<void> {
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -1,30 +1,17 @@
 import { API_EVENT_NAMES, type ApiEventName, type ApiEvents, type ApiResponse } from '../../core/api/contract.js';
 import type { Transport } from './client.js';
 
-const TOKEN_KEY = 'timbre.token';
-
 /**
- * The per-launch token arrives in the URL fragment (never sent to a server, never logged); it is
- * kept in sessionStorage so a reload works, and removed from the address bar.
+ * Web mode: POST /api/<method> and one shared EventSource on /api/events. The access token is an
+ * HttpOnly cookie the launch address set (core/api/server.ts): the page never sees it, and every
+ * same-origin request (fetch, EventSource, <audio>) carries it by itself.
  */
-function takeToken(): string {
-  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (fromFragment) {
-    sessionStorage.setItem(TOKEN_KEY, fromFragment);
-    history.replaceState(null, '', location.pathname + location.search);
-    return fromFragment;
-  }
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
-
-/** Web mode: POST /api/<method> and one shared EventSource on /api/events. */
 export function createHttpTransport(): Transport {
-  const token = takeToken();
   const listeners = new Map<ApiEventName, Set<(payload: never) => void>>();
   let source: EventSource | null = null;
 
   const connect = () => {
-    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source = new EventSource('/api/events');
     for (const name of API_EVENT_NAMES) {
       source.addEventListener(name, (message) => {
         const payload = JSON.parse((message as MessageEvent<string>).data) as never;
@@ -38,11 +25,14 @@ export function createHttpTransport(): Transport {
       try {
         const response = await fetch(`/api/${method}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Timbre-Token': token },
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(args),
         });
         if (response.status === 401) {
-          return { ok: false, error: { code: 'failed', message: 'This page has no valid access token: open the address `timbre serve` printed.' } };
+          return {
+            ok: false,
+            error: { code: 'failed', message: 'This page has no access: open the address `timbre serve` printed (each works once; restart it for a new one).' },
+          };
         }
         return (await response.json()) as ApiResponse;
       } catch (error) {
@@ -56,7 +46,7 @@ export function createHttpTransport(): Transport {
       set.add(listener as (payload: never) => void);
       return () => set.delete(listener as (payload: never) => void);
     },
-    mediaUrl: (trackId) => `/media/${trackId}?token=${encodeURIComponent(token)}`,
-    artUrl: (trackId, hash) => `/media/art/${trackId}?v=${hash}&token=${encodeURIComponent(token)}`,
+    mediaUrl: (trackId) => `/media/${trackId}`,
+    artUrl: (trackId, hash) => `/media/art/${trackId}?v=${hash}`,
   };
 }

@@ -288,8 +288,8 @@ export const usePlaylistsStore = create<PlaylistsState>((set, get) => {
       set({ busy: 'exporting', error: null, notice: null });
       try {
         const result = await api.call('exportPlaylist', { trackIds: current.entries.map((entry) => entry.id), style, path });
-        set({ busy: null, notice: `Exported ${result.trackCount} tracks to ${result.path}` });
-        return true;
+        set({ busy: null, notice: result.path === null ? 'Export cancelled: nothing was written.' : `Exported ${result.trackCount} tracks to ${result.path}` });
+        return result.path !== null;
       } catch (error) {
         set({ busy: null, error: message(error) });
         return false;

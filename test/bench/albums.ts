@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createDispatcher } from '../../core/api/dispatch.js';
-import { startWebServer } from '../../core/api/server.js';
+import { SESSION_COOKIE, startWebServer } from '../../core/api/server.js';
 import { resolveFfmpeg } from '../../core/audio/ffmpeg.js';
 import { openDatabase } from '../../core/db/open.js';
 import { FoldersRepo } from '../../core/db/repos/folders.js';
@@ -95,6 +95,8 @@ async function gridResults(work: string): Promise<BenchResult[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    // Signed in as a launch address would: the session cookie (core/api/server.ts).
+    await page.context().addCookies([{ name: SESSION_COOKIE, value: server.token, url: `http://127.0.0.1:${server.port}`, httpOnly: true, sameSite: 'Strict' }]);
     await page.addInitScript(() => {
       const marks = { longTasks: [] as number[], frames: [] as number[] };
       let last = performance.now();
@@ -111,7 +113,7 @@ async function gridResults(work: string): Promise<BenchResult[]> {
     });
     const paints: number[] = [];
     for (let i = 0; i < 3; i += 1) {
-      await page.goto(`http://127.0.0.1:${server.port}/?run=${i}#token=${server.token}`);
+      await page.goto(`http://127.0.0.1:${server.port}/?run=${i}`);
       await page.locator('.table__row[data-track-id]').first().waitFor({ timeout: 30_000 });
       const clicked = await page.evaluate(() => {
         const at = performance.now();

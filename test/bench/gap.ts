@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher } from '../../core/api/dispatch.js';
-import { startWebServer } from '../../core/api/server.js';
+import { SESSION_COOKIE, startWebServer } from '../../core/api/server.js';
 import { createCore } from '../../core/index.js';
 import { haveChromium, launchChromium } from '../e2e/helpers.js';
 import type { BenchResult } from './run.js';
@@ -52,7 +52,9 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`http://127.0.0.1:${server.port}/#token=${server.token}`);
+    // Signed in as a launch address would: the session cookie (core/api/server.ts).
+    await page.context().addCookies([{ name: SESSION_COOKIE, value: server.token, url: `http://127.0.0.1:${server.port}`, httpOnly: true, sameSite: 'Strict' }]);
+    await page.goto(`http://127.0.0.1:${server.port}/`);
     await page.getByTestId('track-count').waitFor({ timeout: 60_000 });
     const row = (title: string) => page.locator('.table__row', { hasText: title });
     /** The gaps of RUNS plays of the format's pair; `cold`: with preloading turned off from the page. */

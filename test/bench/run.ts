@@ -36,6 +36,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   gap: () => import('./gap.js'),
   albums: () => import('./albums.js'),
   duplicates: () => import('./duplicates.js'),
+  soak: () => import('./soak.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,21 +13,21 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CHROMIUM_PATH = process.env.TIMBRE_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 
+/** The command-line switches every e2e Chromium runs with. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 export interface SynthTrack {
@@ -89,9 +90,11 @@ export interface ServeProcess {
 
 /** Starts `timbre serve` on a free port and waits for the address it prints. `env` adds to this process's environment. */
 export async function startServe(dbPath: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  // The printed address holds only a one-time launch code: direct API calls need the token itself.
+  const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'timbre.js'), 'serve', '--db', dbPath, ...extraArgs], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, TIMBRE_SERVE_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -116,7 +119,7 @@ export async function startServe(dbPath: string, extraArgs: string[] = [], env: 
   return {
     url,
     origin: parsed.origin,
-    token: new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '',
+    token,
     child,
     async stop() {
       if (child.exitCode !== null) return;

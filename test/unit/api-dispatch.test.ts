@@ -67,6 +67,7 @@ function fakeCore(tracks: TrackSummary[], predictions = new Map<number, NonNulla
     retrain: new RetrainService({ db: retrainDb, predictions: new PredictionsRepo(retrainDb), events: { emit: () => {} } }),
     dbPath: ':memory:',
     artDir: '/nonexistent/art',
+    checkLibraryFile: () => {},
     shutdown: async () => {},
     events: {
       on(event, listener) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,11 +151,30 @@ test('saved playlists: save, list, reorder and remove, rename, delete; each chan
   );
 });
 
-test('M3U8 export: relative to the playlist file or absolute, in order, with #EXTINF; the text is the file', async () => {
+test('M3U8 export: written only where the save dialog chose, relative to that file or absolute, in order, with #EXTINF', async () => {
   const trackIds = [ids[4], ids[0], ids[8]];
+  const suggested = path.join(directory, 'suggested', 'mix.m3u8');
   const file = path.join(directory, 'exports', 'mix.m3u8');
-  const written = await call<{ path: string; trackCount: number }>('exportPlaylist', { trackIds, style: 'relative', path: file });
+  const dialogs: string[] = [];
+  const app = createDispatcher(core, {
+    mode: 'electron',
+    version: 'test',
+    choosePlaylistFile: async (offered) => {
+      dialogs.push(offered);
+      return offered.includes('cancel') ? null : file;
+    },
+  });
+  const callApp = dispatchCaller(() => app);
+  const written = await callApp<{ path: string; trackCount: number }>('exportPlaylist', { trackIds, style: 'relative', path: suggested });
   assert.deepEqual(written, { path: file, trackCount: 3 });
+  assert.deepEqual(dialogs, [suggested], 'the dialog opened at the suggested file');
+  assert.equal(existsSync(suggested), false, 'the request alone picks no file');
+  const cancelled = path.join(directory, 'cancel', 'mix.m3u8');
+  assert.deepEqual(await callApp('exportPlaylist', { trackIds, style: 'relative', path: cancelled }), { path: null, trackCount: 0 });
+  assert.equal(existsSync(cancelled), false, 'cancelled: nothing written');
+  const unknown = await app.call('exportPlaylist', [{ trackIds: [12345], style: 'absolute', path: suggested }]);
+  assert.ok(!unknown.ok && /12345/.test(unknown.error.message));
+  app.close();
   const text = await readFile(file, 'utf8');
   assert.deepEqual(text.trimEnd().split('\n'), [
     '#EXTM3U',
@@ -173,7 +193,13 @@ test('M3U8 export: relative to the playlist file or absolute, in order, with #EX
     absolute.trimEnd().split('\n').filter((line) => !line.startsWith('#')),
     [trackPath(4), trackPath(0), trackPath(8)],
   );
-  assert.match((await callError('exportPlaylist', { trackIds: [12345], style: 'absolute', path: file })).message, /12345/);
+});
+
+test('web mode writes no playlist file at all, wherever a request points: the browser downloads it', async () => {
+  const target = path.join(directory, 'web', 'x.m3u8');
+  const refused = await callError('exportPlaylist', { trackIds: [ids[0]], style: 'absolute', path: target });
+  assert.match(refused.message, /downloaded.*never written by the server: nothing was written/);
+  assert.equal(existsSync(target), false);
 });
 
 test('M3U8 import from a path and from uploaded text: library tracks in order, the rest reported missing', async () => {

@@ -56,8 +56,9 @@ const authorized = { [TOKEN_HEADER]: server.token };
 const callApi = (method: string, args: unknown, headers: Record<string, string> = authorized) =>
   send(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(args) });
 
-test('the server listens on 127.0.0.1 and prints an address carrying a long random token', () => {
-  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{32}$/);
+test('the server listens on 127.0.0.1 and prints an address carrying a one-time launch code, not the token', () => {
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/launch\?code=[\w-]{32}$/);
+  assert.ok(!server.url.includes(server.token));
   assert.ok(server.token.length >= 32);
 });
 

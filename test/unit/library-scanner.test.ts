@@ -145,14 +145,14 @@ describe('scanner', () => {
     const { temp, scanner, folder, write, idOf, finishAnalysis, tracks } = setUp();
     try {
       write('a.mp3');
-      const added = scanner.syncFile(folder.id, join(temp.dir, 'a.mp3'));
+      const added = scanner.syncFile(folder.id, join(temp.dir, 'a.mp3'), folder.path);
       assert.equal(added.kind, 'added');
       const id = idOf('a.mp3')!;
       finishAnalysis(id);
-      assert.equal(scanner.syncFile(folder.id, join(temp.dir, 'a.mp3')).kind, 'unchanged');
+      assert.equal(scanner.syncFile(folder.id, join(temp.dir, 'a.mp3'), folder.path).kind, 'unchanged');
 
       renameSync(join(temp.dir, 'a.mp3'), join(temp.dir, 'b.mp3'));
-      assert.deepEqual(scanner.syncFile(folder.id, join(temp.dir, 'b.mp3')), { kind: 'moved', trackId: id });
+      assert.deepEqual(scanner.syncFile(folder.id, join(temp.dir, 'b.mp3'), folder.path), { kind: 'moved', trackId: id });
       assert.deepEqual(scanner.removeMissing(join(temp.dir, 'a.mp3')), [], 'the moved track is not deleted');
 
       rmSync(join(temp.dir, 'b.mp3'));

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
-import { readTags } from '../../core/library/tags.js';
+import type { IAudioMetadata } from 'music-metadata';
+import { MAX_GENRES_PER_TRACK, readTags, tagsFromMetadata } from '../../core/library/tags.js';
 import { synthesize } from '../helpers/audio.js';
 import { makeTempDir } from '../helpers/temp.js';
 
@@ -54,5 +55,14 @@ describe('tags', () => {
     } finally {
       temp.cleanup();
     }
+  });
+});
+
+describe('bounded tags', () => {
+  it(`keeps at most ${MAX_GENRES_PER_TRACK} genres of a tag stuffed with 100,000`, () => {
+    const genre = [Array.from({ length: 100_000 }, (_, i) => `Genre ${i}`).join('; ')];
+    const tags = tagsFromMetadata({ common: { genre }, format: {} } as unknown as IAudioMetadata);
+    assert.equal(tags.genres.length, MAX_GENRES_PER_TRACK);
+    assert.equal(tags.genres[0], 'Genre 0');
   });
 });

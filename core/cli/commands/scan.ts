@@ -1,3 +1,4 @@
+import { describeDatabaseError } from '../../db/errors.js';
 import { createCore } from '../../index.js';
 import { defineCommand } from '../command.js';
 import { allFolders, libraryOptions, libraryPath, parseJobs } from './options.js';
@@ -41,8 +42,9 @@ export const run = defineCommand(spec, async ({ values, positionals }) => {
           `${folder.path}: ${result.files} audio files (${result.added} new, ${result.changed} changed, ` +
             `${result.moved} moved, ${result.removed} removed)`,
         );
+        for (const skipped of result.skippedFolders) console.error(`  skipped ${skipped.path}: ${skipped.reason}`);
       } catch (error) {
-        console.error(`timbre scan: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`timbre scan: ${describeDatabaseError(error)}`);
         exitCode = 1;
       }
     }

@@ -26,6 +26,7 @@ export class JobsRepo {
   private readonly requeueRunningStmt;
   private readonly releaseStmt;
   private readonly deleteQueuedStmt;
+  private readonly requeueOrphanedStmt;
   private readonly countsStmt;
   private readonly getStmt;
 
@@ -39,7 +40,7 @@ export class JobsRepo {
         last_error = NULL, updated_at = excluded.updated_at
       WHERE jobs.state <> 'running'`);
     this.claimStmt = db.prepare(`
-      UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = @now
+      UPDATE jobs SET state = 'running', attempts = attempts + 1, runner = @runner, updated_at = @now
       WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND kind = @kind ORDER BY id LIMIT 1)
       RETURNING ${JOB_COLUMNS}`);
     this.deleteStmt = db.prepare('DELETE FROM jobs WHERE id = ?');
@@ -49,6 +50,13 @@ export class JobsRepo {
     this.requeueRunningStmt = db.prepare(
       `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), updated_at = ? WHERE state = 'running'`,
     );
+    // Running jobs whose runner is not among the live ones (a JSON array); unowned ones (claimed before
+    // jobs had a runner) only when `unowned` is 1, i.e. when no other process is alive.
+    this.requeueOrphanedStmt = db.prepare(`
+      UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), runner = NULL, updated_at = @now
+      WHERE state = 'running'
+        AND ((runner IS NULL AND @unowned = 1) OR (runner IS NOT NULL AND runner NOT IN (SELECT value FROM json_each(@live))))
+      RETURNING track_id`).pluck();
     this.releaseStmt = db.prepare(
       `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'running'`,
     );
@@ -63,8 +71,16 @@ export class JobsRepo {
   }
 
   /** Takes the oldest queued job of `kind`, marking it running and counting the attempt. */
-  claim(kind: string, now = Date.now()): JobRow | null {
-    return (this.claimStmt.get({ kind, now }) as JobRow | undefined) ?? null;
+  claim(kind: string, runner: string | null = null, now = Date.now()): JobRow | null {
+    return (this.claimStmt.get({ kind, runner, now }) as JobRow | undefined) ?? null;
+  }
+
+  /**
+   * Running jobs of processes that are gone go back to the queue; returns their track ids. `live`: the
+   * runners still alive; `includeUnowned`: also jobs with no runner recorded.
+   */
+  requeueOrphaned(live: readonly string[], includeUnowned: boolean, now = Date.now()): number[] {
+    return this.requeueOrphanedStmt.all({ live: JSON.stringify(live), unowned: includeUnowned ? 1 : 0, now }) as number[];
   }
 
   get(id: number): JobRow | null {

@@ -85,8 +85,13 @@ const TAG_WRITE_COLUMNS = `
   after_size AS afterSize, after_mtime_ms AS afterMtimeMs, after_sha256 AS afterSha256,
   restore_patch AS restorePatch, reapply_patch AS reapplyPatch, error, created_at AS createdAt, updated_at AS updatedAt`;
 
-const EDIT_COLUMNS = 'id, kind, summary, undo_data AS undoData, redo_data AS redoData, state, created_at AS createdAt, changed_at AS changedAt';
-const EDIT_SUMMARY_COLUMNS = 'id, kind, summary, state, created_at AS createdAt';
+/** The summary as the history shows it: with where its tag writes stand, once an edit wrote tags. */
+const SHOWN_SUMMARY = `summary || COALESCE(' (' || tag_note || ')', '') AS summary`;
+const EDIT_COLUMNS = `id, kind, ${SHOWN_SUMMARY}, undo_data AS undoData, redo_data AS redoData, state, created_at AS createdAt, changed_at AS changedAt`;
+const EDIT_SUMMARY_COLUMNS = `id, kind, ${SHOWN_SUMMARY}, state, created_at AS createdAt`;
+
+/** How an edit's tag writes ended: settled once every file was tried. */
+export type EditTagState = 'writing' | 'written' | 'partly-written' | 'not-written' | 'interrupted';
 
 /** The undo/redo log of user edits and the per-file, per-field journal of tag writes. */
 export class TagJournalRepo {
@@ -107,12 +112,18 @@ export class TagJournalRepo {
   private readonly setWriteStateStmt;
   private readonly unsettledStmt;
   private readonly latestSettledForPathStmt;
+  private readonly setEditTagsStmt;
+  private readonly editsWritingTagsStmt;
+  private readonly writtenOfEditStmt;
 
   constructor(private readonly db: Db) {
     this.insertEditStmt = db.prepare(`
       INSERT INTO edits (kind, summary, undo_data, redo_data, state, created_at, changed_at)
       VALUES (@kind, @summary, @undoData, @redoData, 'done', @now, @now)`);
     this.editByIdStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE id = ?`);
+    this.setEditTagsStmt = db.prepare('UPDATE edits SET tag_state = @state, tag_files = COALESCE(@files, tag_files), tag_note = @note WHERE id = @id');
+    this.editsWritingTagsStmt = db.prepare(`SELECT id, tag_files AS files FROM edits WHERE tag_state = 'writing'`);
+    this.writtenOfEditStmt = db.prepare(`SELECT COUNT(*) FROM tag_writes WHERE edit_id = ? AND state = 'written'`).pluck();
     // Undo walks back from the newest done edit; the undone edits are the ones after it, and the one
     // undone last (the next to redo) is the oldest of them.
     this.lastDoneStmt = db.prepare(`SELECT ${EDIT_COLUMNS} FROM edits WHERE state = 'done' ORDER BY id DESC LIMIT 1`);
@@ -149,6 +160,34 @@ export class TagJournalRepo {
       this.insertEditStmt.run({ kind: edit.kind, summary: edit.summary, undoData: JSON.stringify(edit.undoData), redoData: JSON.stringify(edit.redoData), now })
         .lastInsertRowid,
     );
+  }
+
+  /** Committed with the edit, before any file is touched: its `files` tag writes are under way. */
+  beginEditTagWrites(editId: number, files: number): void {
+    this.setEditTagsStmt.run({ id: editId, state: 'writing', files, note: 'writing tags' });
+  }
+
+  /** Every file of the edit was tried: `failures` holds why each file that was not written was not. */
+  settleEditTagWrites(editId: number, files: number, failures: readonly string[]): void {
+    const written = files - failures.length;
+    const why = failures.length ? `: ${failures[0]}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}` : '';
+    const [state, note]: [EditTagState, string] =
+      failures.length === 0 ? ['written', 'tags written'] : written === 0 ? ['not-written', `tags NOT written${why}`] : ['partly-written', `tags written to ${written} of ${files} files; NOT written${why}`];
+    this.setEditTagsStmt.run({ id: editId, state, files, note });
+  }
+
+  /**
+   * Edits whose tag writes a crash interrupted (still 'writing'): each is settled as 'interrupted', with
+   * how many files were written. Call after the interrupted tag writes themselves are settled.
+   */
+  settleInterruptedEditTagWrites(): number {
+    const edits = this.editsWritingTagsStmt.all() as Array<{ id: number; files: number }>;
+    for (const { id, files } of edits) {
+      const written = this.writtenOfEditStmt.get(id) as number;
+      const note = `tags: interrupted; written to ${written} of ${files} file${files === 1 ? '' : 's'}, the rest NOT written`;
+      this.setEditTagsStmt.run({ id, state: 'interrupted', files, note });
+    }
+    return edits.length;
   }
 
   edit<Data>(id: number): EditRow<Data> | null {

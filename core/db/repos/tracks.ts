@@ -143,6 +143,7 @@ export class TracksRepo {
   private readonly fileRowByIdStmt;
   private readonly userDataStmt;
   private readonly resetInterruptedStmt;
+  private readonly resetOneStmt;
   private readonly underStmt;
   private readonly pendingWithoutJobStmt;
 
@@ -196,6 +197,7 @@ export class TracksRepo {
       SELECT t.id FROM tracks t
       WHERE t.folder_id = ? AND t.status IN ('pending', 'analysing') AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.track_id = t.id)`).pluck();
     this.resetInterruptedStmt = db.prepare(`UPDATE tracks SET status = 'pending' WHERE status = 'analysing'`);
+    this.resetOneStmt = db.prepare(`UPDATE tracks SET status = 'pending' WHERE id = ? AND status = 'analysing'`);
   }
 
   fileRowsInFolder(folderId: number): TrackFileRow[] {
@@ -276,6 +278,11 @@ export class TracksRepo {
   }
 
   /** Tracks left 'analysing' by a crash go back to 'pending' (their jobs are re-queued too). */
+  /** These tracks, where still marked as being analysed, wait again (their analysis was interrupted). */
+  resetAnalysing(ids: readonly number[]): void {
+    for (const id of ids) this.resetOneStmt.run(id);
+  }
+
   resetInterrupted(): number {
     return this.resetInterruptedStmt.run().changes;
   }

@@ -7,8 +7,9 @@ import { Icon } from '../../components/Icon.js';
 
 /**
  * Export as M3U8. Relative paths are relative to where the playlist file goes, so the panel asks for
- * that file first (a Playlists folder in the first music folder by default). Timbre writes the file
- * there itself; in a browser it can also be downloaded, always with absolute paths.
+ * that file first (a Playlists folder in the first music folder by default). The app then saves it
+ * where the user confirms in its save dialog; a browser downloads it, to be put there by hand (the
+ * server never writes a file a web page names), with absolute paths, which work wherever it lands.
  */
 export function ExportPanel({ onDone }: { onDone(): void }) {
   const current = usePlaylistsStore((state) => state.current);
@@ -41,37 +42,37 @@ export function ExportPanel({ onDone }: { onDone(): void }) {
       aria-label="Export M3U8"
       onSubmit={(event) => {
         event.preventDefault();
-        void exportFile(style, path.trim()).then((written) => written && onDone());
+        if (webMode) void download();
+        else void exportFile(style, path.trim()).then((written) => written && onDone());
       }}
     >
       <label className="field export-panel__path">
         <span className="field__label">Playlist file</span>
         <input className="input" aria-label="Playlist file path" value={path} onChange={(event) => setPath(event.target.value)} spellCheck={false} required />
       </label>
-      <fieldset className="export-panel__styles">
-        <legend className="field__label">Paths in the file</legend>
-        <label className="toggle">
-          <input type="radio" name="m3u8-style" value="relative" checked={style === 'relative'} onChange={() => setStyle('relative')} />
-          Relative to the playlist file
-        </label>
-        <label className="toggle">
-          <input type="radio" name="m3u8-style" value="absolute" checked={style === 'absolute'} onChange={() => setStyle('absolute')} />
-          Absolute
-        </label>
-      </fieldset>
+      {webMode ? (
+        <p className="export-panel__note">The download lists absolute paths, so it works from any folder.</p>
+      ) : (
+        <fieldset className="export-panel__styles">
+          <legend className="field__label">Paths in the file</legend>
+          <label className="toggle">
+            <input type="radio" name="m3u8-style" value="relative" checked={style === 'relative'} onChange={() => setStyle('relative')} />
+            Relative to the playlist file
+          </label>
+          <label className="toggle">
+            <input type="radio" name="m3u8-style" value="absolute" checked={style === 'absolute'} onChange={() => setStyle('absolute')} />
+            Absolute
+          </label>
+        </fieldset>
+      )}
       <div className="export-panel__actions">
-        <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
-          <Icon name="save" /> Save file
-        </button>
-        {webMode && (
-          <button
-            className="button"
-            type="button"
-            onClick={() => void download()}
-            disabled={!path.trim() || busy !== null}
-            title="The downloaded file lists absolute paths, so it works from any folder"
-          >
-            <Icon name="export" /> Download (absolute paths)
+        {webMode ? (
+          <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
+            <Icon name="export" /> Download
+          </button>
+        ) : (
+          <button className="button button--primary" type="submit" disabled={!path.trim() || busy !== null}>
+            <Icon name="save" /> Save file…
           </button>
         )}
         <button className="link-button" type="button" onClick={onDone}>
