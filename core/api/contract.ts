@@ -7,7 +7,7 @@
  * (which is checked against `ApiMethods` at compile time); results are built by dispatch.ts.
  */
 
-import type { AnalysisProgress } from '../library/types.js';
+import type { AnalysisProgress, MelPreview as StoredMelPreview } from '../library/types.js';
 import type { GenreSegment, TimelineSpan } from '../ml/prediction-types.js';
 import type { InstalledModel } from '../ml/pretrained/types.js';
 import type { GenreCandidate } from '../ml/unsure.js';
@@ -160,14 +160,8 @@ export interface TrackFacets {
   errorCount: number;
 }
 
-/** A mel spectrogram reduced for display: `bands` mel bands (low to high) × `frames`, time-major bytes. */
-export interface MelPreview {
-  bands: number;
-  frames: number;
-  secondsPerFrame: number;
-  /** Byte 0 stands for dbMin and 255 for dbMax (dB relative to full scale). */
-  dbMin: number;
-  dbMax: number;
+/** The stored mel preview as it travels: its bytes as base64 instead of a Uint8Array. */
+export interface MelPreview extends Omit<StoredMelPreview, 'data'> {
   /** Base64 of frames × bands bytes. */
   bytesBase64: string;
 }

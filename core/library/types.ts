@@ -1,3 +1,5 @@
+import type { GenreSegment } from '../ml/prediction-types.js';
+
 /**
  * The library's public data shapes and service contract, shared by the CLI, the web server and
  * Electron (through core/index.ts). Plain data only: everything here crosses IPC as structured clone.
@@ -69,7 +71,7 @@ export interface GenrePrediction {
    * The genre timeline: which genre the model hears in each analysed ~3-s stretch (null: unsure), in
    * track time. Only analysed audio has segments: the stretches between analysed windows are gaps.
    */
-  segments: Array<{ start: number; end: number; genre: string | null; probabilities: Record<string, number> }>;
+  segments: GenreSegment[];
 }
 
 /**

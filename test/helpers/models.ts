@@ -19,3 +19,18 @@ export function modelsWithThreshold(into: string, unsureThreshold: number): stri
   writeFileSync(definitionFile, JSON.stringify({ ...definition, unsureThreshold }));
   return folder;
 }
+
+/**
+ * A copy of models/ whose default is another registered model (e.g. the four-genre CNN-LSTM, which names
+ * synthesized test tones where the family model, rightly, calls them unlike anything it was trained on).
+ */
+export function modelsWithDefault(into: string, modelId: string): string {
+  const folder = join(into, 'models');
+  cpSync(MODELS, folder, { recursive: true });
+  const registryFile = join(folder, 'registry.json');
+  const registry = JSON.parse(readFileSync(registryFile, 'utf8')) as { models: Array<{ id: string; default?: boolean }> };
+  if (!registry.models.some((model) => model.id === modelId)) throw new Error(`no model ${modelId} in models/registry.json`);
+  for (const model of registry.models) model.default = model.id === modelId;
+  writeFileSync(registryFile, JSON.stringify(registry, null, 2));
+  return folder;
+}

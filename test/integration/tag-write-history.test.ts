@@ -81,7 +81,7 @@ describe('the history of tag writes says only what is known', () => {
     try {
       const service = new GenreService(db);
       service.setGenres({ targets: [{ path, trackId: null }], genres: ['Jazz'], writeTags: true });
-      assert.match(service.history(1)[0].summary, /\(tags written\)$/);
+      assert.match(service.history(1)[0].summary, /\(tags written to 1 file\)$/);
     } finally {
       db.close();
     }

@@ -172,7 +172,7 @@ export class TagJournalRepo {
     const written = files - failures.length;
     const why = failures.length ? `: ${failures[0]}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}` : '';
     const [state, note]: [EditTagState, string] =
-      failures.length === 0 ? ['written', 'tags written'] : written === 0 ? ['not-written', `tags NOT written${why}`] : ['partly-written', `tags written to ${written} of ${files} files; NOT written${why}`];
+      failures.length === 0 ? ['written', `tags written to ${files} file${files === 1 ? '' : 's'}`] : written === 0 ? ['not-written', `tags NOT written${why}`] : ['partly-written', `tags written to ${written} of ${files} files; NOT written${why}`];
     this.setEditTagsStmt.run({ id: editId, state, files, note });
   }
 

@@ -18,8 +18,11 @@ export function GenreBars({ probabilities }: { probabilities: Record<string, num
   );
 }
 
-/** Small probabilities keep a decimal; a non-zero one that would round to "0.0%" says "<0.1%" instead. */
+/**
+ * Small probabilities keep a decimal; one that would round to "0.0%" says "<0.1%" instead (a stored 0 is
+ * a probability rounded to four places, never a certainty).
+ */
 function probabilityText(probability: number): string {
-  if (probability > 0 && probability < 0.0005) return '<0.1%';
+  if (probability < 0.0005) return '<0.1%';
   return formatPercent(probability, probability < 0.1 ? 1 : 0);
 }
