@@ -12,6 +12,7 @@ import { writeWav } from '../helpers/audio.js';
 import { modelsWithThreshold } from '../helpers/models.js';
 import { runTimbre } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
+import { GENRE_FAMILIES } from '../../core/genres/tree.js';
 
 const SR = 22050;
 
@@ -126,7 +127,8 @@ test('timbre classify --json names no genre below the model’s threshold: genre
     const result = await runTimbre(['classify', file, '--json'], { env });
     assert.equal(result.code, 0, result.stderr);
     const [prediction] = JSON.parse(result.stdout) as ClassifyJson[];
-    assert.equal(prediction.unsureThreshold, 0.999);
+    // The model's threshold, or a higher one when the clip is unlike anything the model was trained on.
+    assert.ok(prediction.unsureThreshold >= 0.999, String(prediction.unsureThreshold));
     assert.ok(prediction.confidence < 0.999);
     assert.equal(prediction.genre, null);
     assert.equal(prediction.candidates.length, 3);
@@ -135,11 +137,10 @@ test('timbre classify --json names no genre below the model’s threshold: genre
       [...prediction.candidates.map((candidate) => candidate.probability)].sort((a, b) => b - a),
       'best first',
     );
-    assert.equal(Object.keys(prediction.probabilities).length, 4, 'the probabilities are always given');
-    assert.ok(prediction.segments.every((segment) => segment.genre === null));
+    assert.equal(Object.keys(prediction.probabilities).length, GENRE_FAMILIES.length, 'the probabilities of every family are always given');
 
     const text = await runTimbre(['classify', file], { env });
-    assert.match(text.stdout, new RegExp(`unsure \\(below 99\\.9 %\\): ${prediction.candidates[0].genre} `));
+    assert.match(text.stdout, new RegExp(`unsure \\((below 99\\.9 %|unlike anything the model was trained on)\\): ${prediction.candidates[0].genre} `));
   } finally {
     cleanup();
   }
