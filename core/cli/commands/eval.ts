@@ -19,6 +19,7 @@ import type { FamilyDataset } from '../../ml/family-dataset.js';
 import { GENRE_FAMILIES, genreFamilies, genreFamily } from '../../genres/tree.js';
 import { backboneRow } from '../../ml/heads.js';
 import { activeBackbone, scanPatchLimit } from '../../ml/pretrained/backbone.js';
+import { fileLogMel } from '../../ml/features.js';
 import { fileBackboneFeatures } from '../../ml/pretrained/dataset-features.js';
 import { DEFAULT_SET_LOGISTIC_OPTIONS } from '../../ml/set-logistic.js';
 import { learningCurve, type CurveFeatures, type CurveFusion } from '../../ml/learning-curve.js';
@@ -57,7 +58,8 @@ families, at share W of its loss (the backbone as teacher; the default still run
 --learning-curve 5,10,20,50: the top-family hit rate on held-out artists (a quarter of them, chosen
 by each seed of --fold-seeds, default 1,2,3,4,5) of heads trained on up to N clips per family of the
 other artists, mean ± sd over the seeds: the MIR statistics, and with a backbone installed its tags
-and embedding, its embedding alone and the statistics fused with it.
+and embedding, its embedding alone and the statistics fused with it; and the retrain head's input,
+the shipped default model's track embedding.
 Reports accuracy, Cohen's kappa, macro-F1, per-class precision/recall and the confusion matrix.`;
 
 const spec = {
@@ -229,13 +231,24 @@ async function runFamilies(specs: FamilySourceSpec[], values: FamilyValues): Pro
   });
   if (curveCaps) {
     const curveSeeds = values['fold-seeds'] ? seeds : [1, 2, 3, 4, 5];
-    return runLearningCurve(dataset, items, curveCaps, curveSeeds, backbone?.entry.tags.length ?? 0, !!values.json);
+    // The retrain head's input: the shipped default model's track embedding (its network was trained on emotify-dev alone).
+    const classifier = await loadClassifier();
+    const shippedEmbeddings: Float64Array[] = [];
+    for (const [i, clip] of dataset.clips.entries()) {
+      shippedEmbeddings.push(Float64Array.from(classifier.embedMel(await fileLogMel(clip.file, cache, clip.durationSec))));
+      if ((i + 1) % 20 === 0 || i + 1 === dataset.clips.length) console.error(`shipped model's embedding ${i + 1}/${dataset.clips.length}`);
+    }
+    classifier.dispose();
+    return runLearningCurve(dataset, items, shippedEmbeddings, curveCaps, curveSeeds, backbone?.entry.tags.length ?? 0, !!values.json);
   }
   return evaluateFamilies(dataset, items, recipe, { folds, seeds, json: !!values.json, predictions: values.predictions, backend: backend.active });
 }
 
-async function runLearningCurve(dataset: FamilyDataset, items: FamilyItem[], caps: number[], seeds: number[], tagCount: number, json: boolean): Promise<number> {
-  const features: CurveFeatures[] = [{ name: 'statistics', rows: items.map((item) => item.statistics) }];
+async function runLearningCurve(dataset: FamilyDataset, items: FamilyItem[], shippedEmbeddings: Float64Array[], caps: number[], seeds: number[], tagCount: number, json: boolean): Promise<number> {
+  const features: CurveFeatures[] = [
+    { name: 'statistics', rows: items.map((item) => item.statistics) },
+    { name: 'shippedEmbedding', rows: shippedEmbeddings },
+  ];
   const fusions: CurveFusion[] = [];
   const backboneRows = items.map((item) => item.backbone ?? null);
   if (backboneRows.every(Boolean)) {
