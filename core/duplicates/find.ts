@@ -1,4 +1,5 @@
 import { fingerprintDistance, informativeShare } from './fingerprint.js';
+import { PROFILE_DIMS } from './profile.js';
 
 /** What the search needs of a track, all of it cheap to load for a whole library. */
 export interface DuplicateCandidate {
@@ -32,8 +33,6 @@ const DURATION_SLACK_FRACTION = 0.01;
 /** MFCC means of one recording in two encodings differ by this share of their size, at most. */
 const PROFILE_TOLERANCE = 0.03;
 const PROFILE_FLOOR = 1.5;
-/** The MFCC means a profile holds. */
-export const PROFILE_DIMS = 20;
 /** The MFCC means the candidate grid is built over, and the cells it spans per mean (ends clamped). */
 const GRID_DIMS = 3;
 const GRID_SPAN = 128;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { closePairs, PROFILE_DIMS, type DuplicateCandidate } from '../../core/duplicates/find.js';
+import { closePairs, type DuplicateCandidate } from '../../core/duplicates/find.js';
+import { PROFILE_DIMS } from '../../core/duplicates/profile.js';
 import { seededUniform } from '../../core/ml/random.js';
 
 /** The rule closePairs applies, checked on every pair: lengths within 1 s or 1 %, profiles within 1.5 + 3 % of the larger norm. */
