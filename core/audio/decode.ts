@@ -33,6 +33,15 @@ export interface DecodeOptions {
   onProcess?: (pid: number | null) => void;
   /** The most time one decode (or one batch) may take before ffmpeg is stopped; default DECODE_BUDGET_MS. */
   budgetMs?: number;
+  /** Told of the errors ffmpeg met decoding a file it still decoded (damaged frames it skipped). */
+  onDecodeErrors?: (errors: DecodeErrors) => void;
+}
+
+/** The decode errors ffmpeg reported for one file whose decode still succeeded. */
+export interface DecodeErrors {
+  count: number;
+  /** The first error, in ffmpeg's words: "Header missing: Invalid data found when processing input". */
+  first: string;
 }
 
 /**
@@ -80,12 +89,15 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
     const chunks: Buffer[] = [];
     let received = 0;
     let stderr = '';
+    const log = new DecodeErrorLog();
     child.stdout.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       received += chunk.length;
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < 4000) stderr += chunk.toString('utf8');
+      const text = chunk.toString('utf8');
+      log.push(text);
+      if (stderr.length < 4000) stderr += text;
     });
     // An error with a process (a stop) is answered on 'close', once the process has been reaped.
     child.on('error', (error) => {
@@ -109,6 +121,8 @@ export function decodeAudio(file: string, options: DecodeOptions = {}): Promise<
         reject(new DecodeError('no audio could be decoded from the file', file));
         return;
       }
+      const merged = mergeDecodeErrors([...log.end().values()]);
+      if (merged) options.onDecodeErrors?.(merged);
       // The chunks go straight into an aligned buffer of their own: no concatenated copy of the PCM.
       const samples = new Float32Array(Math.floor(received / 4));
       const bytes = new Uint8Array(samples.buffer);
@@ -132,6 +146,8 @@ export interface BatchItem {
 export interface BatchDecodeOptions extends Pick<DecodeOptions, 'sampleRate' | 'signal' | 'budgetMs'> {
   /** Like DecodeOptions.onProcess, also told which items (indexes into the batch) the process decodes. */
   onProcess?: (items: readonly number[], pid: number | null) => void;
+  /** Like DecodeOptions.onDecodeErrors, for the item (index into the batch) whose decode met them. */
+  onDecodeErrors?: (item: number, errors: DecodeErrors) => void;
 }
 
 /** Where decodeAudioBatch puts each output: a read-write descriptor of a file nobody else can open. */
@@ -158,9 +174,14 @@ export async function decodeAudioBatch(
   options: BatchDecodeOptions = {},
   openTemporary: TemporaryOpener = openUnlinkedTemporary,
 ): Promise<PromiseSettledResult<Float32Array>[]> {
-  const { onProcess, ...decodeOptions } = options;
+  const { onProcess, onDecodeErrors, ...decodeOptions } = options;
   const decodeAlone = (item: BatchItem, index: number) =>
-    decodeAudio(item.file, { ...decodeOptions, windows: item.windows, onProcess: onProcess && ((pid) => onProcess([index], pid)) });
+    decodeAudio(item.file, {
+      ...decodeOptions,
+      windows: item.windows,
+      onProcess: onProcess && ((pid) => onProcess([index], pid)),
+      onDecodeErrors: onDecodeErrors && ((errors) => onDecodeErrors(index, errors)),
+    });
   if (items.length <= 1) return Promise.allSettled(items.map(decodeAlone));
 
   let batch: Array<Float32Array | null> = items.map(() => null);
@@ -168,7 +189,11 @@ export async function decodeAudioBatch(
   try {
     if (BATCH_DECODING && !options.signal?.aborted) {
       while (outputs.length < items.length) outputs.push(openTemporary());
-      if (await runBatch(items, outputs, options)) batch = outputs.map(readPcm);
+      const errors = await runBatch(items, outputs, options);
+      if (errors) {
+        batch = outputs.map(readPcm);
+        for (const [i, itemErrors] of errors) if (batch[i]) onDecodeErrors?.(i, itemErrors);
+      }
     }
   } catch {
     // No temporary file (or reading one failed): the files are decoded alone below, each with its own error.
@@ -184,15 +209,22 @@ export async function decodeAudioBatch(
   return results;
 }
 
-function runBatch(items: readonly BatchItem[], outputs: number[], options: BatchDecodeOptions): Promise<boolean> {
+/**
+ * Runs one batch's ffmpeg. Resolves with each item's decode errors (by index into the batch) when it
+ * succeeded, or null when it failed.
+ */
+function runBatch(items: readonly BatchItem[], outputs: number[], options: BatchDecodeOptions): Promise<Map<number, DecodeErrors> | null> {
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error'];
   const maps: string[] = [];
   const graphs: string[] = [];
   let nextInput = 0;
+  /** Which item each ffmpeg input (one per window) belongs to: ffmpeg names inputs in its errors. */
+  const itemOfInput: number[] = [];
   for (const [i, item] of items.entries()) {
     const { inputs, graph, map } = itemArguments(item, nextInput, `excerpt${i}`);
     args.push(...inputs);
     nextInput += Math.max(1, item.windows?.length ?? 0);
+    while (itemOfInput.length < nextInput) itemOfInput.push(i);
     if (graph) graphs.push(graph);
     maps.push(map);
   }
@@ -200,7 +232,9 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Batch
   for (const [i, map] of maps.entries()) args.push('-map', map, ...outputArguments(options.sampleRate, `pipe:${3 + i}`));
 
   return new Promise((resolve) => {
-    const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'ignore', ...outputs], signal: options.signal, killSignal: 'SIGKILL' });
+    const child = spawn(resolveFfmpeg().path, args, { stdio: ['ignore', 'ignore', 'pipe', ...outputs], signal: options.signal, killSignal: 'SIGKILL' });
+    const log = new DecodeErrorLog();
+    child.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
     const { onProcess } = options;
     reportProcess(child, onProcess && ((pid) => onProcess(items.map((_, i) => i), pid)));
     // Over budget, the batch is given up: its files are then decoded alone, each with its own budget.
@@ -208,10 +242,69 @@ function runBatch(items: readonly BatchItem[], outputs: number[], options: Batch
     child.once('close', () => clearTimeout(budget));
     // As in decodeAudio: a stopped process is waited for, so that it is reaped before the batch answers.
     child.on('error', () => {
-      if (child.pid === undefined) resolve(false);
+      if (child.pid === undefined) resolve(null);
     });
-    child.on('close', (code) => resolve(code === 0));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        resolve(null);
+        return;
+      }
+      const byInput = log.end();
+      const byItem = new Map<number, DecodeErrors>();
+      for (const [i] of items.entries()) {
+        const merged = mergeDecodeErrors(itemOfInput.flatMap((item, input) => (item === i && byInput.has(input) ? [byInput.get(input)!] : [])));
+        if (merged) byItem.set(i, merged);
+      }
+      resolve(byItem);
+    });
   });
+}
+
+/**
+ * The decode errors in ffmpeg's error-level log, by input index, read as the log arrives (a damaged file
+ * can log thousands of lines; only counts are kept). ffmpeg names the input in the line that counts the
+ * error ("Error while decoding stream #3:0: Invalid data found…"; ffmpeg 7: "[aist#3:0/mp3 @ …] …"); the
+ * decoder's own line just before it ("[mp3float @ 0x…] Header missing") says what was wrong.
+ */
+export class DecodeErrorLog {
+  readonly byInput = new Map<number, DecodeErrors>();
+  private partial = '';
+  private detail: string | null = null;
+
+  push(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop()!;
+    for (const line of lines) this.line(line.trim());
+  }
+
+  /** The errors by input, once the log has ended. */
+  end(): Map<number, DecodeErrors> {
+    this.line(this.partial.trim());
+    this.partial = '';
+    return this.byInput;
+  }
+
+  private line(line: string): void {
+    if (!line) return;
+    const counted =
+      /^Error while decoding stream #(\d+):\d+: (.*)$/.exec(line) ??
+      /^\[aist#(\d+):\d+\/[^\]]*\] (?:\[dec:[^\]]*\] )?(.*(?:[Ee]rror|[Ii]nvalid|corrupt).*)$/.exec(line);
+    if (!counted) {
+      this.detail = /^\[[^\]]+ @ 0x[0-9a-f]+\] (.*)$/.exec(line)?.[1] ?? null;
+      return;
+    }
+    const input = Number(counted[1]);
+    const known = this.byInput.get(input);
+    if (known) known.count++;
+    else this.byInput.set(input, { count: 1, first: this.detail ? `${this.detail}: ${counted[2]}` : counted[2] });
+    this.detail = null;
+  }
+}
+
+/** One file's errors over its inputs (one per window), or null when it had none. */
+function mergeDecodeErrors(errors: readonly DecodeErrors[]): DecodeErrors | null {
+  if (errors.length === 0) return null;
+  return { count: errors.reduce((sum, e) => sum + e.count, 0), first: errors[0].first };
 }
 
 /** Calls `onProcess` with the child's pid once it has started, and with null when it has exited. */

@@ -1,4 +1,4 @@
-import { ANALYSIS_SAMPLE_RATE } from './decode.js';
+import { ANALYSIS_SAMPLE_RATE, type DecodeErrors } from './decode.js';
 import type { ExcerptPlan } from './windows.js';
 
 /**
@@ -56,6 +56,14 @@ export function findTruncation(headerSeconds: number | null | undefined, plan: E
       ? `at ${clock(end.endSeconds)}`
       : `between ${clock(end.endSeconds)} and ${clock(end.beforeSeconds)}`;
   return { problem: `truncated: the audio ends ${where} of ${clock(headerSeconds)} (the header's length)`, decodedSeconds: end.endSeconds };
+}
+
+/**
+ * What is wrong with a file ffmpeg decoded with errors (frames it could not read and skipped), in words:
+ * "damaged: 6 decode errors in the analysed audio (first: Header missing: Invalid data found…)".
+ */
+export function describeDecodeErrors(errors: DecodeErrors): string {
+  return `damaged: ${errors.count} decode error${errors.count === 1 ? '' : 's'} in the analysed audio (first: ${errors.first})`;
 }
 
 /** m:ss, or h:mm:ss, to the nearest second. */

@@ -1,4 +1,5 @@
 import { fingerprintDistance, informativeShare } from './fingerprint.js';
+import { PROFILE_DIMS } from './profile.js';
 
 /** What the search needs of a track, all of it cheap to load for a whole library. */
 export interface DuplicateCandidate {
@@ -33,7 +34,7 @@ const DURATION_SLACK_FRACTION = 0.01;
 const PROFILE_TOLERANCE = 0.03;
 const PROFILE_FLOOR = 1.5;
 /** The MFCC means the candidate grid is built over, and the cells it spans per mean (ends clamped). */
-const GRID_DIMS = 4;
+const GRID_DIMS = 3;
 const GRID_SPAN = 128;
 /** Fingerprints of one recording disagree on fewer bits than this; unrelated audio on about half. */
 export const MAX_FINGERPRINT_DISTANCE = 0.2;
@@ -43,8 +44,9 @@ const MIN_INFORMATIVE_SHARE = 0.05;
 /**
  * Groups of files that are the same recording: byte-identical files (same content fingerprint, then
  * every byte compared), and files whose lengths agree, whose MFCC profiles nearly match and whose audio
- * fingerprints agree. Candidates are found by sorting on length, so the search grows with the number of
- * tracks of similar length, not with the square of the library.
+ * fingerprints agree. Candidates are found by a grid over the profiles and sorting on length (closePairs),
+ * so the search grows with the number of tracks of similar length and sound, not with the square of the
+ * library.
  */
 export function findDuplicates(candidates: readonly DuplicateCandidate[], hooks: DuplicateSearchHooks): FoundGroup[] {
   const parent = new Map<number, number>();
@@ -78,57 +80,20 @@ export function findDuplicates(candidates: readonly DuplicateCandidate[], hooks:
     }
   }
 
-  // A pair within tolerance differs by at most the tolerance in each of its first GRID_DIMS MFCC means
-  // too, so it lies in the same or a neighbouring cell of a grid over them that size: each track is
-  // compared only with the tracks of similar length in its 3^GRID_DIMS neighbouring cells.
-  const timed = candidates
-    .filter((candidate) => candidate.profile && candidate.profile.length >= GRID_DIMS && candidate.durationSec && candidate.durationSec > 0)
-    .map((candidate) => ({ candidate, duration: candidate.durationSec!, norm: Math.hypot(...candidate.profile!) }));
-  let largestNorm = 0;
-  for (const entry of timed) largestNorm = Math.max(largestNorm, entry.norm);
-  const cellSize = PROFILE_FLOOR + PROFILE_TOLERANCE * largestNorm;
-  type Entry = (typeof timed)[number];
-  const cellKey = (cell: readonly number[]) => cell.reduce((key, value) => key * GRID_SPAN + (value + GRID_SPAN / 2), 0);
-  const cellOf = (entry: Entry) => Array.from({ length: GRID_DIMS }, (_, d) => Math.max(-GRID_SPAN / 2 + 1, Math.min(GRID_SPAN / 2 - 2, Math.floor(entry.candidate.profile![d] / cellSize))));
-  // A neighbour's key is the cell's key plus a fixed step (cells are clamped away from the grid's edges).
-  const steps = neighbourOffsets(GRID_DIMS).map((offset) => offset.reduce((key, value) => key * GRID_SPAN + value, 0));
-  const keys = new Map<Entry, number>();
-  const cells = new Map<number, Entry[]>();
-  for (const entry of timed) {
-    const key = cellKey(cellOf(entry));
-    keys.set(entry, key);
-    const cell = cells.get(key);
-    if (cell) cell.push(entry);
-    else cells.set(key, [entry]);
-  }
-  for (const cell of cells.values()) cell.sort((a, b) => a.duration - b.duration);
   const fingerprints = new Map<number, Uint32Array | null>();
   const fingerprintOf = (id: number) => {
     if (!fingerprints.has(id)) fingerprints.set(id, hooks.fingerprint(id));
     return fingerprints.get(id)!;
   };
   /** For two tracks whose lengths and profiles agree: whether their fingerprints do too. */
-  const sameRecording = (a: Entry, b: Entry) => {
-    const fa = fingerprintOf(a.candidate.trackId);
-    const fb = fingerprintOf(b.candidate.trackId);
+  const sameRecording = (a: number, b: number) => {
+    const fa = fingerprintOf(a);
+    const fb = fingerprintOf(b);
     if (!fa || !fb || informativeShare(fa) < MIN_INFORMATIVE_SHARE || informativeShare(fb) < MIN_INFORMATIVE_SHARE) return false;
     return fingerprintDistance(fa, fb) <= MAX_FINGERPRINT_DISTANCE;
   };
-  for (const a of timed) {
-    const slack = Math.max(DURATION_SLACK_SECONDS, DURATION_SLACK_FRACTION * a.duration);
-    const home = keys.get(a)!;
-    for (const step of steps) {
-      const cell = cells.get(home + step);
-      if (!cell) continue;
-      // Each pair once: from the shorter track (ties by id) towards longer ones.
-      for (let j = firstAtLeast(cell, a.duration); j < cell.length && cell[j].duration - a.duration <= slack; j++) {
-        const b = cell[j];
-        if (b.duration === a.duration && b.candidate.trackId <= a.candidate.trackId) continue;
-        if (!withinDistance(a.candidate.profile!, b.candidate.profile!, PROFILE_FLOOR + PROFILE_TOLERANCE * Math.max(a.norm, b.norm))) continue;
-        if (find(a.candidate.trackId) === find(b.candidate.trackId)) continue;
-        if (sameRecording(a, b)) union(a.candidate.trackId, b.candidate.trackId);
-      }
-    }
+  for (const [a, b] of closePairs(candidates)) {
+    if (find(a) !== find(b) && sameRecording(a, b)) union(a, b);
   }
 
   const groups = new Map<number, number[]>();
@@ -145,6 +110,78 @@ export function findDuplicates(candidates: readonly DuplicateCandidate[], hooks:
       trackIds,
       kind: allIdentical(trackIds, identicalPairs) ? ('identical' as const) : ('same recording' as const),
     }));
+}
+
+/**
+ * Every pair of tracks whose lengths agree and whose MFCC profiles nearly match, as track ids.
+ *
+ * A pair within tolerance differs by at most the tolerance in each of its first GRID_DIMS MFCC means
+ * too, so it lies in the same or a neighbouring cell of a grid over them that size. The tracks are laid
+ * out flat, ordered by cell and then by length, so each track is compared only with the run of tracks of
+ * similar length in each of its 3^GRID_DIMS neighbouring cells: a lookup per neighbour, then a scan over
+ * numbers in arrays.
+ */
+export function closePairs(candidates: readonly DuplicateCandidate[]): Array<[number, number]> {
+  const usable = candidates.filter((c) => c.profile && c.profile.length >= PROFILE_DIMS && c.durationSec && c.durationSec > 0);
+  const n = usable.length;
+  const norms = usable.map((c) => {
+    let sum = 0;
+    for (let d = 0; d < PROFILE_DIMS; d++) sum += c.profile![d] * c.profile![d];
+    return Math.sqrt(sum);
+  });
+  let largestNorm = 0;
+  for (const norm of norms) largestNorm = Math.max(largestNorm, norm);
+  const cellSize = PROFILE_FLOOR + PROFILE_TOLERANCE * largestNorm;
+  const cellKeys = usable.map((c) => {
+    let key = 0;
+    for (let d = 0; d < GRID_DIMS; d++) {
+      const cell = Math.max(-GRID_SPAN / 2 + 1, Math.min(GRID_SPAN / 2 - 2, Math.floor(c.profile![d] / cellSize)));
+      key = key * GRID_SPAN + cell + GRID_SPAN / 2;
+    }
+    return key;
+  });
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => cellKeys[i] - cellKeys[j] || usable[i].durationSec! - usable[j].durationSec! || usable[i].trackId - usable[j].trackId);
+
+  const ids = new Float64Array(n);
+  const durations = new Float64Array(n);
+  const tolerances = new Float64Array(n);
+  const profiles = new Float64Array(n * PROFILE_DIMS);
+  /** Each cell's run of positions in the order: where it starts, and where the next begins. */
+  const runs = new Map<number, number>();
+  const runEnds = new Int32Array(n);
+  for (const [position, i] of order.entries()) {
+    const c = usable[i];
+    ids[position] = c.trackId;
+    durations[position] = c.durationSec!;
+    tolerances[position] = PROFILE_TOLERANCE * norms[i];
+    for (let d = 0; d < PROFILE_DIMS; d++) profiles[position * PROFILE_DIMS + d] = c.profile![d];
+    if (!runs.has(cellKeys[i])) runs.set(cellKeys[i], position);
+  }
+  for (let end = n, position = n - 1; position >= 0; position--) {
+    if (position < n - 1 && cellKeys[order[position]] !== cellKeys[order[position + 1]]) end = position + 1;
+    runEnds[position] = end;
+  }
+  // A neighbour's key is the cell's key plus a fixed step (cells are clamped away from the grid's edges).
+  const steps = neighbourOffsets(GRID_DIMS).map((offset) => offset.reduce((key, value) => key * GRID_SPAN + value, 0));
+
+  const pairs: Array<[number, number]> = [];
+  for (let a = 0; a < n; a++) {
+    const duration = durations[a];
+    const slack = Math.max(DURATION_SLACK_SECONDS, DURATION_SLACK_FRACTION * duration);
+    const home = cellKeys[order[a]];
+    for (const step of steps) {
+      const start = runs.get(home + step);
+      if (start === undefined) continue;
+      const end = runEnds[start];
+      // Each pair once: from the shorter track (ties by id) towards longer ones.
+      for (let b = firstAtLeast(durations, start, end, duration); b < end && durations[b] - duration <= slack; b++) {
+        if (durations[b] === duration && ids[b] <= ids[a]) continue;
+        const limit = PROFILE_FLOOR + Math.max(tolerances[a], tolerances[b]);
+        if (withinDistance(profiles, a * PROFILE_DIMS, b * PROFILE_DIMS, limit * limit)) pairs.push([ids[a], ids[b]]);
+      }
+    }
+  }
+  return pairs;
 }
 
 /** Whether every member is byte-identical to some other member chained to the first (all one content group). */
@@ -174,25 +211,24 @@ function neighbourOffsets(dims: number): number[][] {
   return offsets;
 }
 
-/** The first index of a list sorted by length whose length is at least `seconds`. */
-function firstAtLeast(sorted: ReadonlyArray<{ duration: number }>, seconds: number): number {
-  let low = 0;
-  let high = sorted.length;
+/** The first position in [start, end) of ascending `sorted` whose value is at least `value`. */
+function firstAtLeast(sorted: Float64Array, start: number, end: number, value: number): number {
+  let low = start;
+  let high = end;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (sorted[middle].duration < seconds) low = middle + 1;
+    if (sorted[middle] < value) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-/** Euclidean distance at most `limit`, stopping as soon as it is exceeded. */
-function withinDistance(a: Float32Array, b: Float32Array, limit: number): boolean {
-  const bound = limit * limit;
+/** Whether two profiles in a flat array are within a squared distance, stopping as soon as they are not. */
+function withinDistance(profiles: Float64Array, a: number, b: number, bound: number): boolean {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i] - b[i];
-    sum += d * d;
+  for (let d = 0; d < PROFILE_DIMS; d++) {
+    const difference = profiles[a + d] - profiles[b + d];
+    sum += difference * difference;
     if (sum > bound) return false;
   }
   return true;

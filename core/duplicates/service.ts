@@ -4,17 +4,15 @@ import { basename, extname, join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { findDuplicates, type DuplicateCandidate, type FoundGroup } from './find.js';
 import { melFingerprint } from './fingerprint.js';
+import { PROFILE_DIMS } from './profile.js';
 import type { DuplicateGroup, DuplicateTrack } from './types.js';
 
 export type { DuplicateGroup, DuplicateTrack } from './types.js';
 
-/** Where the 20 MFCC means sit in the stored FMA statistics (FMA518_KEYS: mfcc.mean.01 … .20). */
-const MFCC_MEAN_OFFSET = 378;
-const MFCC_MEANS = 20;
 
 /**
  * Finds the library's duplicates (see findDuplicates) from what the database already holds: each
- * track's length, content fingerprint, MFCC means and mel preview. The answer is kept until a track
+ * track's length, content fingerprint, MFCC means (duplicate_profiles) and mel preview. The answer is kept until a track
  * changes (invalidate).
  */
 export class DuplicatesService {
@@ -26,8 +24,8 @@ export class DuplicatesService {
   constructor(db: Db) {
     this.candidatesStmt = db.prepare(`
       SELECT t.id AS trackId, t.path, t.size, t.fingerprint AS contentFingerprint, t.duration_sec AS durationSec,
-             substr(f.fma518, ${MFCC_MEAN_OFFSET * 4 + 1}, ${MFCC_MEANS * 4}) AS profile
-      FROM tracks t LEFT JOIN features f ON f.track_id = t.id AND t.status = 'done'`);
+             p.mfcc_means AS profile
+      FROM tracks t LEFT JOIN duplicate_profiles p ON p.track_id = t.id AND t.status = 'done'`);
     this.previewStmt = db.prepare('SELECT mel_preview AS data, mel_bands AS bands, mel_frames AS frames FROM features WHERE track_id = ?');
     this.detailsStmt = db.prepare(`
       SELECT id AS trackId, path, bitrate, duration_sec AS durationSec, size FROM tracks WHERE id IN (SELECT value FROM json_each(?))`);
@@ -54,7 +52,7 @@ export class DuplicatesService {
     const rows = this.candidatesStmt.all() as Array<Omit<DuplicateCandidate, 'profile'> & { profile: Buffer | null }>;
     const candidates: DuplicateCandidate[] = rows.map((row) => ({
       ...row,
-      profile: row.profile && row.profile.length === MFCC_MEANS * 4 ? new Float32Array(row.profile.buffer.slice(row.profile.byteOffset, row.profile.byteOffset + row.profile.length)) : null,
+      profile: row.profile && row.profile.length === PROFILE_DIMS * 4 ? new Float32Array(row.profile.buffer.slice(row.profile.byteOffset, row.profile.byteOffset + row.profile.length)) : null,
     }));
     const found = findDuplicates(candidates, {
       fingerprint: (trackId) => {

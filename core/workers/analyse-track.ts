@@ -1,6 +1,6 @@
 import { access, constants, stat } from 'node:fs/promises';
-import { DecodeError } from '../audio/decode.js';
-import { findTruncation } from '../audio/integrity.js';
+import { DecodeError, type DecodeErrors } from '../audio/decode.js';
+import { describeDecodeErrors, findTruncation } from '../audio/integrity.js';
 import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
 import { ANALYSIS_HOP_LENGTH, analyzeSignal } from '../features/analyze.js';
 import { loadClassifier, type GenreClassifier } from '../ml/classifier.js';
@@ -50,18 +50,24 @@ export async function prepareTrack(request: AnalyseRequest, artDir: string | nul
 
 /**
  * The remaining stages, once the excerpt is decoded (or failed to): the features, then the genre.
- * Every failure becomes a readable reason; nothing here throws.
+ * Every failure becomes a readable reason; nothing here throws. `decodeErrors`: what ffmpeg skipped
+ * as damaged while decoding the excerpt.
  */
-export async function analyseDecodedTrack(track: PreparedTrack, decoded: PromiseSettledResult<Float32Array>): Promise<AnalyseReply> {
+export async function analyseDecodedTrack(
+  track: PreparedTrack,
+  decoded: PromiseSettledResult<Float32Array>,
+  decodeErrors: DecodeErrors | null = null,
+): Promise<AnalyseReply> {
   const { request } = track;
   let { tags } = track;
   if (decoded.status === 'rejected') {
     const error: unknown = decoded.reason;
     return failure(request, error instanceof DecodeError ? `could not decode the audio: ${error.message}` : describeFileError(error), tags);
   }
-  // A file whose audio ends before its header says is analysed from what decoded, shown with the
-  // decoded length, and marked.
+  // A file whose audio ends before its header says, or that decodes with errors, is analysed from what
+  // decoded (shown with the decoded length) and marked.
   const truncation = findTruncation(tags?.durationSec, track.plan, decoded.value.length, SAMPLE_RATE);
+  const problems = [truncation?.problem, decodeErrors && describeDecodeErrors(decodeErrors)].filter(Boolean);
   if (tags && truncation) tags = { ...tags, durationSec: truncation.decodedSeconds };
   const excerpt = excerptFromDecoded(track.plan, decoded.value);
   const { samples } = excerpt;
@@ -82,7 +88,7 @@ export async function analyseDecodedTrack(track: PreparedTrack, decoded: Promise
       features: { fma518, tempoBpm: analysis.tempoBpm, melPreview: preview },
       predictions,
       backbone: backbone && { modelId: backbone.modelId, tags: backbone.tags, embedding: backbone.embedding, patchCount: backbone.patchCount },
-      problem: truncation?.problem ?? null,
+      problem: problems.length ? problems.join('; ') : null,
     };
   } catch (error) {
     return failure(request, `analysis failed: ${error instanceof Error ? error.message : String(error)}`, tags);

@@ -13,7 +13,7 @@
  * A request marked decodeAlone is decoded in a batch of its own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeAudioBatch } from '../audio/decode.js';
+import { decodeAudioBatch, type DecodeErrors } from '../audio/decode.js';
 import { analyseDecodedTrack, prepareTrack, type PreparedTrack } from './analyse-track.js';
 import { DECODE_BATCH_SIZE, type AnalyseRequest, type WorkerActivity, type WorkerReply, type WorkerRequest, type WorkerStopped } from './protocol.js';
 
@@ -25,6 +25,8 @@ const artDir: string | null = (workerData as { artDir?: string } | null)?.artDir
 interface DecodedTrack {
   track: PreparedTrack;
   decoded: PromiseSettledResult<Float32Array>;
+  /** Errors ffmpeg met decoding it (null: none). */
+  decodeErrors: DecodeErrors | null;
 }
 
 const waiting: AnalyseRequest[] = [];
@@ -103,7 +105,7 @@ function step(): void {
   if (!next) return;
   analysing = true;
   report({ analysing: next.track.request.seq });
-  void analyseDecodedTrack(next.track, next.decoded).then((reply) => {
+  void analyseDecodedTrack(next.track, next.decoded, next.decodeErrors).then((reply) => {
     send(reply);
     analysing = false;
     report({ analysing: null });
@@ -137,13 +139,18 @@ async function decodeBatch(requests: AnalyseRequest[]): Promise<void> {
     else send(prepared);
   }
   if (released()) return giveBack(tracks);
+  const decodeErrors = new Map<number, DecodeErrors>();
   const results = await decodeAudioBatch(
     tracks.map((track) => ({ file: track.request.path, windows: track.plan.decodeWindows })),
-    { signal: abort.signal, onProcess: (items, pid) => report({ decoding: items.map((i) => tracks[i].request.seq), ffmpegPid: pid }) },
+    {
+      signal: abort.signal,
+      onProcess: (items, pid) => report({ decoding: items.map((i) => tracks[i].request.seq), ffmpegPid: pid }),
+      onDecodeErrors: (i, errors) => decodeErrors.set(i, errors),
+    },
   );
   if (stopping) return;
   if (released()) return giveBack(tracks);
-  for (const [i, track] of tracks.entries()) decoded.push({ track, decoded: results[i] });
+  for (const [i, track] of tracks.entries()) decoded.push({ track, decoded: results[i], decodeErrors: decodeErrors.get(i) ?? null });
 }
 
 function giveBack(tracks: PreparedTrack[]): void {

@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../core/db/open.js';
+import { FeaturesRepo } from '../../core/db/repos/features.js';
 import { DuplicatesService } from '../../core/duplicates/service.js';
 import { melFingerprint } from '../../core/duplicates/fingerprint.js';
 import { seededUniform } from '../../core/ml/random.js';
@@ -41,9 +42,8 @@ export async function run(): Promise<BenchResult[]> {
     const insertTrack = db.prepare(`
       INSERT INTO tracks (id, folder_id, path, size, mtime_ms, fingerprint, duration_sec, bitrate, status, added_at, updated_at)
       VALUES (?, 1, ?, ?, 0, ?, ?, 320000, 'done', 0, 0)`);
-    const insertFeatures = db.prepare(`
-      INSERT INTO features (track_id, analysis_version, fma518, tempo_bpm, mel_preview, mel_bands, mel_frames, mel_seconds_per_frame, mel_db_min, mel_db_max, analysed_at)
-      VALUES (?, 1, ?, 120, ?, ?, ?, 0.07, -80, 0, 0)`);
+    // Stored as a scan stores them: the statistics, the mel preview and the duplicate profile.
+    const features = new FeaturesRepo(db);
     const fma518 = new Float32Array(518);
     let planted = 0;
     db.transaction(() => {
@@ -55,7 +55,13 @@ export async function run(): Promise<BenchResult[]> {
         else fma518[378] += 0.01;
         const mel = copy ? previousPreview!.map((value, i) => (i % 37 === 0 ? 255 - value : value)) : (id + 1) % (TRACKS / PLANTED_PAIRS) === 0 ? preview() : new Uint8Array(PREVIEW_BANDS * 4);
         insertTrack.run(id, `/music/${id}.flac`, 5_000_000 + id, `content-${id}`, duration);
-        insertFeatures.run(id, Buffer.from(fma518.buffer), Buffer.from(mel), PREVIEW_BANDS, mel.length / PREVIEW_BANDS);
+        features.save(id, {
+          analysisVersion: 1,
+          fma518,
+          tempoBpm: 120,
+          melPreview: { data: mel, bands: PREVIEW_BANDS, frames: mel.length / PREVIEW_BANDS, secondsPerFrame: 0.07, dbMin: -80, dbMax: 0 },
+          analysedAt: 0,
+        });
         previousDuration = duration;
         previousPreview = mel;
       }

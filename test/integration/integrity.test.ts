@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { readFileSync, truncateSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTags } from '../../core/library/tags.js';
 import { synthesize } from '../helpers/audio.js';
@@ -47,5 +47,31 @@ describe('truncated files', () => {
 
     const fine = byName('whole.ogg');
     assert.equal(fine.error, null, 'a whole file is not flagged');
+  });
+
+  it('an MP3 with garbage written into its middle is analysed and marked as damaged; the clean file it came from is not', async () => {
+    const folder = join(temp.dir, 'damage');
+    const clean = join(folder, 'clean.mp3');
+    const damaged = join(folder, 'damaged.mp3');
+    mkdirSync(folder);
+    synthesize(clean, { source: 'anoisesrc=color=pink:amplitude=0.3:sample_rate=44100', seconds: 60, tags: { title: 'Clean' }, outputArgs: ['-c:a', 'libmp3lame', '-b:a', '128k'] });
+    const bytes = readFileSync(clean);
+    let state = 99;
+    for (let i = 0, middle = Math.floor(bytes.length / 2); i < 16_000; i++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      bytes[middle + i] = state >>> 24;
+    }
+    writeFileSync(damaged, bytes);
+
+    const db = join(folder, 'library.db');
+    const scan = await runTimbre(['scan', folder, '--db', db, '--jobs', '1']);
+    assert.equal(scan.code, 0, scan.stderr);
+    const tracks = await listTracksJson(db);
+    const byName = (name: string) => tracks.find((track) => String(track.path).endsWith(name))!;
+    assert.equal(byName('damaged.mp3').status, 'done', 'the analysis of what decoded is kept');
+    assert.match(String(byName('damaged.mp3').error), /^damaged: \d+ decode errors? in the analysed audio \(first: .+\)/);
+    assert.equal(typeof byName('damaged.mp3').tempoBpm, 'number');
+    assert.equal(byName('clean.mp3').status, 'done');
+    assert.equal(byName('clean.mp3').error, null, 'a clean file is not flagged');
   });
 });

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   decodeAudio,
   decodeAudioBatch,
   DecodeError,
+  DecodeErrorLog,
   openUnlinkedTemporary,
   StoppedDecodeError,
   temporaryDirectory,
@@ -148,6 +149,48 @@ test('decodeAudioBatch: a bad file or one without audio in the window keeps its 
   assert.ok(bad.status === 'rejected' && bad.reason instanceof DecodeError);
   assert.match((bad as PromiseRejectedResult).reason.message, /invalid data|not a decodable/);
   assert.ok(pastTheEnd.status === 'rejected' && /no audio/.test((pastTheEnd.reason as Error).message));
+});
+
+/** An MP3 with a block of garbage bytes written over its middle, beside the clean one it was made from. */
+function damagedMp3(): { clean: string; damaged: string } {
+  const clean = synthesize('whole.mp3', 'sine=frequency=440:duration=20:sample_rate=44100', ['-c:a', 'libmp3lame', '-b:a', '128k']);
+  const bytes = readFileSync(clean);
+  let state = 12345;
+  const middle = Math.floor(bytes.length / 2);
+  for (let i = 0; i < 16_000; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[middle + i] = state >>> 24;
+  }
+  const damaged = join(dir, 'damaged.mp3');
+  writeFileSync(damaged, bytes);
+  return { clean, damaged };
+}
+
+test('decodeAudioBatch tells which file of a batch ffmpeg decoded with errors, and decodes it still', async () => {
+  const { clean, damaged } = damagedMp3();
+  const reported = new Map<number, { count: number; first: string }>();
+  const items = [{ file: clean }, { file: damaged, windows: [{ offsetSeconds: 2, durationSeconds: 6 }, { offsetSeconds: 8, durationSeconds: 6 }] }, { file: clean, windows: [{ offsetSeconds: 5, durationSeconds: 10 }] }];
+  const results = await decodeAudioBatch(items, { onDecodeErrors: (item, errors) => reported.set(item, errors) });
+  assert.ok(results.every((result) => result.status === 'fulfilled'));
+  assert.deepEqual([...reported.keys()], [1]);
+  assert.ok(reported.get(1)!.count > 0);
+  assert.match(reported.get(1)!.first, /Invalid data|missing|corrupt|error/i);
+
+  const alone: Array<{ count: number }> = [];
+  await decodeAudio(damaged, { onDecodeErrors: (errors) => alone.push(errors) });
+  await decodeAudio(clean, { onDecodeErrors: (errors) => alone.push(errors) });
+  assert.equal(alone.length, 1, 'decoded alone, the damaged file is reported and the clean one is not');
+});
+
+test('DecodeErrorLog counts errors by the input ffmpeg names, with the decoder line that explains them', () => {
+  const log = new DecodeErrorLog();
+  log.push('[mp3float @ 0x5649312e0f80] Header missing\nError while decoding stream #3:0: Invalid data found when processing input\nError while dec');
+  log.push('oding stream #3:0: Invalid data found when processing input\n[aist#5:0/flac @ 0x55] [dec:flac @ 0x56] Error submitting packet to decoder: Invalid data found when processing input\n');
+  log.push('[mp3 @ 0x1] Estimating duration from bitrate, this may be inaccurate');
+  const errors = log.end();
+  assert.deepEqual([...errors.keys()], [3, 5]);
+  assert.deepEqual(errors.get(3), { count: 2, first: 'Header missing: Invalid data found when processing input' });
+  assert.equal(errors.get(5)!.count, 1);
 });
 
 /** This process's open descriptors, where the system lists them (Linux); null elsewhere. */

@@ -10,12 +10,13 @@ import { migration as trackChangeLog } from './0008-track-change-log.js';
 import { migration as editTagStateAndJobRunner } from './0009-edit-tag-state-and-job-runner.js';
 import { migration as albumTagsAndArt } from './0010-album-tags-and-art.js';
 import { migration as genreTreePlacements } from './0012-genre-tree-placements.js';
+import { migration as duplicateProfiles } from './0013-duplicate-profiles.js';
 import { migration as backboneFeatures } from './0014-backbone-features.js';
 import { migration as honestPredictions } from './0015-honest-predictions.js';
 
 /**
- * Every migration, in order. New ones take the next number: NNNN-name.ts, each with a test. Numbers
- * 0011 and 0013 were reserved and never used; numbers are never reused.
+ * Every migration, in order. New ones take the next number: NNNN-name.ts, each with a test. Number
+ * 0011 was reserved and never used; numbers are never reused.
  */
 export const migrations: readonly Migration[] = [
   initial,
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   editTagStateAndJobRunner,
   albumTagsAndArt,
   genreTreePlacements,
+  duplicateProfiles,
   backboneFeatures,
   honestPredictions,
 ];

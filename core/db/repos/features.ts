@@ -1,5 +1,6 @@
 import type { Db } from '../open.js';
 import type { MelPreview } from '../../library/types.js';
+import { duplicateProfile } from '../../duplicates/profile.js';
 
 /** What analysis stores per track: compact, versioned. */
 export interface TrackFeatures {
@@ -38,6 +39,7 @@ function blobOf(view: ArrayBufferView): Buffer {
 /** Analysis results: one row per analysed track. */
 export class FeaturesRepo {
   private readonly upsertStmt;
+  private readonly profileStmt;
   private readonly getStmt;
   private readonly staleStmt;
   private readonly statisticsStmt;
@@ -53,6 +55,9 @@ export class FeaturesRepo {
         mel_preview = excluded.mel_preview, mel_bands = excluded.mel_bands, mel_frames = excluded.mel_frames,
         mel_seconds_per_frame = excluded.mel_seconds_per_frame, mel_db_min = excluded.mel_db_min,
         mel_db_max = excluded.mel_db_max, analysed_at = excluded.analysed_at`);
+    this.profileStmt = db.prepare(`
+      INSERT INTO duplicate_profiles (track_id, mfcc_means) VALUES (?, ?)
+      ON CONFLICT (track_id) DO UPDATE SET mfcc_means = excluded.mfcc_means`);
     this.getStmt = db.prepare(`
       SELECT analysis_version AS analysisVersion, fma518, tempo_bpm AS tempoBpm, mel_preview AS melPreview,
              mel_bands AS bands, mel_frames AS frames, mel_seconds_per_frame AS secondsPerFrame,
@@ -77,6 +82,7 @@ export class FeaturesRepo {
       dbMin: melPreview.dbMin,
       dbMax: melPreview.dbMax,
     });
+    this.profileStmt.run(trackId, blobOf(duplicateProfile(fma518)));
   }
 
   get(trackId: number): TrackFeatures | null {
