@@ -73,9 +73,8 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
   const reportFiles = ({ done, total }: { done: number; total: number }) => {
     if (total > 0) emit('tag-write-progress', { done, total });
   };
-  /** A track edit; with writeTags its files are written in steps, with progress, the rows following. */
-  const trackEdit = (change: () => SetGenresResult, trackIds: number[], writeTags: boolean | undefined) =>
-    edit(() => (writeTags ? genres.writingInSteps(change, reportFiles) : change()), new Set(trackIds).size);
+  /** A track edit, done in steps so the app keeps answering; with writeTags its files follow, with progress. */
+  const trackEdit = (change: () => SetGenresResult, trackIds: number[]) => edit(() => genres.writingInSteps(change, reportFiles), new Set(trackIds).size);
 
   /** Undo or redo; one refused because files changed behind Timbre's back says why instead of failing. */
   const undoOrRedo = async (action: 'undo' | 'redo', keepChangedFiles = false): Promise<GenreUndoResult> => {
@@ -115,11 +114,11 @@ export function genreMethods(context: DispatchContext): MethodHandlers<GenreApiM
   context.onClose(core.events.on('model-changed', (change) => emit('model-changed', change)));
 
   return {
-    setGenres: async ({ trackIds, genres: names, writeTags }) => trackEdit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), trackIds, writeTags),
-    addGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), trackIds, writeTags),
-    removeGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), trackIds, writeTags),
-    acceptSuggestions: async ({ trackIds, writeTags }) => trackEdit(() => genres.acceptPredictions(trackIds, { writeTags }), trackIds, writeTags),
-    confirmGenres: async ({ trackIds, writeTags }) => trackEdit(() => genres.confirmCurrent(trackIds, { writeTags }), trackIds, writeTags),
+    setGenres: async ({ trackIds, genres: names, writeTags }) => trackEdit(() => genres.setTrackGenres(trackIds, names, { writeTags, source: 'user' }), trackIds),
+    addGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.addTrackGenre(trackIds, genre, { writeTags }), trackIds),
+    removeGenre: async ({ trackIds, genre, writeTags }) => trackEdit(() => genres.removeTrackGenre(trackIds, genre, { writeTags }), trackIds),
+    acceptSuggestions: async ({ trackIds, writeTags }) => trackEdit(() => genres.acceptPredictions(trackIds, { writeTags }), trackIds),
+    confirmGenres: async ({ trackIds, writeTags }) => trackEdit(() => genres.confirmCurrent(trackIds, { writeTags }), trackIds),
     undoGenreEdit: async (args) => undoOrRedo('undo', args?.keepChangedFiles),
     redoGenreEdit: async (args) => undoOrRedo('redo', args?.keepChangedFiles),
     genreEditState: async () => editState(),

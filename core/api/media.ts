@@ -1,6 +1,7 @@
-import { createReadStream, realpathSync, type ReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
+import { fsPath, realPath } from '../library/files.js';
 
 /**
  * Serves a track's file for the audio element, honouring HTTP Range requests so the player can seek,
@@ -43,14 +44,14 @@ export function libraryMediaFile(path: string | null, folders: readonly string[]
   if (!path) return { status: 404, reason: 'no such track' };
   let real: string;
   try {
-    real = realpathSync(path);
+    real = realPath(path);
   } catch {
     return { status: 404, reason: "the track's file is missing" };
   }
   for (const folder of folders) {
     let root: string;
     try {
-      root = realpathSync(folder);
+      root = realPath(folder);
     } catch {
       continue;
     }
@@ -85,7 +86,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 export async function mediaResponse(path: string | null, rangeHeader: string | undefined): Promise<MediaResponse> {
-  const info = path ? await stat(path).catch(() => null) : null;
+  const info = path ? await stat(fsPath(path)).catch(() => null) : null;
   if (!path || !info?.isFile()) return { status: 404, headers: {}, body: null };
   const size = info.size;
   const base = { 'Content-Type': audioContentType(path), 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
@@ -94,7 +95,7 @@ export async function mediaResponse(path: string | null, rangeHeader: string | u
     return { status: 416, headers: { ...base, 'Content-Range': `bytes */${size}` }, body: null };
   }
   if (!range) {
-    return { status: 200, headers: { ...base, 'Content-Length': String(size) }, body: createReadStream(path) };
+    return { status: 200, headers: { ...base, 'Content-Length': String(size) }, body: createReadStream(fsPath(path)) };
   }
   return {
     status: 206,
@@ -103,7 +104,7 @@ export async function mediaResponse(path: string | null, rangeHeader: string | u
       'Content-Length': String(range.end - range.start + 1),
       'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
     },
-    body: createReadStream(path, { start: range.start, end: range.end }),
+    body: createReadStream(fsPath(path), { start: range.start, end: range.end }),
   };
 }
 

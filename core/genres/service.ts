@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { Db } from '../db/open.js';
 import { GenresRepo, GenreNameError, type ConfirmationSource, type Genre, type ConfirmedGenreRow, type VocabularyState } from '../db/repos/genres.js';
 import { TagJournalRepo, type EditRow, type EditSummary, type TagFieldChange, type TagWriteRow } from '../db/repos/tag-journal.js';
+import { MetaRepo } from '../db/repos/meta.js';
 import { TracksRepo } from '../db/repos/tracks.js';
 import { fingerprintFile as contentFingerprint } from '../library/files.js';
 import { describeFingerprintDifference, StaleFileError, type FileFingerprint } from '../tags/fingerprint.js';
@@ -23,6 +24,12 @@ interface EditData {
 
 /** How often, at most, a bulk tag write tells the views which rows its files changed. */
 const ROWS_FOLLOW_MS = 250;
+
+/** Tracks whose rows writingInSteps stores per transaction: tens of milliseconds of work each. */
+const ROWS_PER_STEP = 2000;
+
+/** The meta key naming the edit whose rows are being stored in steps. */
+const STORING_EDIT_KEY = 'genre-edit-storing';
 
 /** A track (by library id) or a file outside the library (tags only). */
 export interface GenreTarget {
@@ -165,11 +172,15 @@ export class GenreService {
   private bulkWriting = false;
   /** While writingInSteps runs a track edit: the edit's file writes, left for it to do in steps. */
   private deferredWrites: PendingWrite[] | null = null;
+  /** While writingInSteps runs a track edit: the edit's track rows, left for it to store in steps. */
+  private deferredRows: { editId: number; tracks: VocabularyState['tracks'] } | null = null;
+  private readonly meta: MetaRepo;
 
   constructor(db: Db, options: GenreServiceOptions = {}) {
     this.genres = new GenresRepo(db);
     this.journal = new TagJournalRepo(db);
     this.tracks = new TracksRepo(db);
+    this.meta = new MetaRepo(db);
     this.writer = new TagWriter(this.journal);
     this.onTracksChanged = options.onTracksChanged ?? (() => undefined);
   }
@@ -492,7 +503,7 @@ export class GenreService {
 
   /** Refuses a change while a bulk tag write is under way (it would interleave with its files). */
   private assertIdle(): void {
-    if (this.bulkWriting) throw new GenreBusyError('a bulk tag write is under way; wait for it to finish');
+    if (this.bulkWriting) throw new GenreBusyError('a bulk edit is under way; wait for it to finish');
   }
 
   /**
@@ -528,6 +539,7 @@ export class GenreService {
    * version each such file was left in. Cheap when there are none.
    */
   recover(): number {
+    this.finishStoringRows();
     const interrupted = this.journal.unsettledTagWrites();
     if (interrupted.length === 0) return this.journal.settleInterruptedEditTagWrites();
     this.writer.recover();
@@ -599,7 +611,7 @@ export class GenreService {
           const genreId = idOf(name);
           return kept.get(genreId) ?? { genreId, source: item.source, confirmedAt: now };
         });
-        this.genres.setConfirmedRows(trackId, rows);
+        if (!this.deferredWrites) this.genres.setConfirmedRows(trackId, rows);
         beforeTracks.push({ trackId, rows: current });
         afterTracks.push({ trackId, rows });
       }
@@ -607,6 +619,11 @@ export class GenreService {
       const after: EditData = { state: { genres: this.genres.captureState(created, []).genres, tracks: afterTracks } };
       const editId = this.journal.insertEdit({ kind, summary, undoData: before, redoData: after }, now);
       if (filesToWrite > 0) this.journal.beginEditTagWrites(editId, filesToWrite);
+      if (this.deferredWrites && afterTracks.length > 0) {
+        // The rows are stored in steps (writingInSteps); until the last, the next start finishes them.
+        this.meta.set(STORING_EDIT_KEY, String(editId));
+        this.deferredRows = { editId, tracks: afterTracks };
+      }
       return editId;
     });
 
@@ -614,7 +631,6 @@ export class GenreService {
       changed ? [{ file: files[index], path, fingerprint, genres: items[index].genres, trackId: items[index].target.trackId, editId: result.editId! }] : [],
     );
     if (this.deferredWrites) {
-      this.report(changedTracks.keys());
       this.deferredWrites.push(...writes);
     } else {
       const rewritten = writes.flatMap((write) => (this.writeOne(write) ? [write.trackId!] : []));
@@ -625,23 +641,66 @@ export class GenreService {
   }
 
   /**
-   * Runs a track edit (setTrackGenres, addTrackGenre, …) with its file writes spread over turns of the
-   * event loop: `onProgress` hears of each file, and the rows the written files change are announced in
-   * batches as they go, so a view can follow a bulk write instead of waiting for its end.
+   * Runs a track edit (setTrackGenres, addTrackGenre, …) spread over turns of the event loop, so that a
+   * bulk edit never stops the app answering: the edit is recorded first, its track rows are then stored
+   * in transactions of ROWS_PER_STEP tracks (a start after a crash stores the rest, see recover), and its
+   * file writes follow one by one. `onProgress` hears of each file; changed rows are announced as they go.
    */
   async writingInSteps(change: () => SetGenresResult, onProgress?: (progress: { done: number; total: number }) => void): Promise<SetGenresResult> {
     this.assertIdle();
     this.deferredWrites = [];
     let result: SetGenresResult;
     let writes: PendingWrite[];
+    let rows: GenreService['deferredRows'];
     try {
       result = change();
     } finally {
       writes = this.deferredWrites;
+      rows = this.deferredRows;
       this.deferredWrites = null;
+      this.deferredRows = null;
+    }
+    this.bulkWriting = true;
+    try {
+      if (rows) await this.storeRowsInSteps(rows);
+    } finally {
+      this.bulkWriting = false;
     }
     await this.writeInSteps(writes, onProgress);
     return result;
+  }
+
+  /**
+   * Stores an edit's track rows a step at a time, announcing each step's tracks; the last step clears
+   * the mark. Another process that finds the mark stores them all itself (recover): then this stops.
+   */
+  private async storeRowsInSteps({ editId, tracks }: { editId: number; tracks: VocabularyState['tracks'] }): Promise<void> {
+    for (let start = 0; start < tracks.length; start += ROWS_PER_STEP) {
+      const step = tracks.slice(start, start + ROWS_PER_STEP);
+      const last = start + ROWS_PER_STEP >= tracks.length;
+      const stored = this.genres.transaction(() => {
+        if (this.meta.get(STORING_EDIT_KEY) !== String(editId)) return false;
+        for (const { trackId, rows } of step) this.genres.setConfirmedRows(trackId, rows);
+        if (last) this.meta.delete(STORING_EDIT_KEY);
+        return true;
+      });
+      if (!stored) return;
+      this.report(step.map((track) => track.trackId));
+      if (!last) await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    }
+  }
+
+  /** Stores the rest of an edit whose rows were being stored in steps when the process stopped. */
+  private finishStoringRows(): void {
+    const editId = Number(this.meta.get(STORING_EDIT_KEY) ?? NaN);
+    if (!Number.isSafeInteger(editId)) return;
+    const edit = this.journal.edit<EditData>(editId);
+    this.genres.transaction(() => {
+      // Only the newest edit can have been storing: a later one would have run recover() first.
+      if (edit?.state === 'done') this.genres.applyState(edit.redoData.state);
+      this.meta.delete(STORING_EDIT_KEY);
+    });
+    if (edit?.state === 'done') this.report(edit.redoData.state.tracks.map((track) => track.trackId));
   }
 
   /** Writes one planned file; true when the library recorded its new version. Errors land in its FileTagChange. */

@@ -31,6 +31,65 @@ export function fileStamp(stats: Stats): { size: number; mtimeMs: number } {
   return { size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) };
 }
 
+/**
+ * File names are stored and passed around as strings (SQLite text, JSON, the API), but on Linux a name
+ * is any bytes. A byte that is not part of valid UTF-8 is kept as the character U+F700 + byte
+ * (U+F780–U+F7FF, private use), and a name that really holds one of those characters has its UTF-8
+ * bytes kept the same way, so every name maps to one string and back to its exact bytes.
+ */
+const BYTE_ESCAPE_BASE = 0xf700;
+const isByteEscape = (codePoint: number): boolean => codePoint >= BYTE_ESCAPE_BASE + 0x80 && codePoint <= BYTE_ESCAPE_BASE + 0xff;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A file name's bytes as a string that fsPath turns back into the same bytes. */
+export function nameFromBytes(bytes: Buffer): string {
+  const plain = bytes.toString('utf8');
+  if (Buffer.from(plain, 'utf8').equals(bytes) && !hasByteEscapes(plain)) return plain;
+  let name = '';
+  for (let i = 0; i < bytes.length; ) {
+    const length = utf8SequenceLength(bytes[i]);
+    let char: string | null = null;
+    if (length > 0 && i + length <= bytes.length) {
+      try {
+        char = strictUtf8.decode(bytes.subarray(i, i + length));
+      } catch {
+        char = null;
+      }
+    }
+    if (char !== null && !isByteEscape(char.codePointAt(0)!)) {
+      name += char;
+      i += length;
+    } else {
+      name += String.fromCodePoint(BYTE_ESCAPE_BASE + bytes[i]);
+      i += 1;
+    }
+  }
+  return name;
+}
+
+/** The path to hand the file system: the string itself, or the exact bytes of a name nameFromBytes kept. */
+export function fsPath(path: string): string | Buffer {
+  if (!hasByteEscapes(path)) return path;
+  const parts: Buffer[] = [];
+  for (const char of path) {
+    const codePoint = char.codePointAt(0)!;
+    parts.push(isByteEscape(codePoint) ? Buffer.of(codePoint - BYTE_ESCAPE_BASE) : Buffer.from(char, 'utf8'));
+  }
+  return Buffer.concat(parts);
+}
+
+function hasByteEscapes(text: string): boolean {
+  return /[\uf780-\uf7ff]/.test(text);
+}
+
+function utf8SequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
 /** A folder the listing did not enter, and why. */
 export interface SkippedFolder {
   path: string;
@@ -41,9 +100,8 @@ export interface SkippedFolder {
  * Lists the audio files under `root`, following symbolic links that stay inside it but never entering
  * a directory twice (so link loops end). A link that leads out of `root` is refused: a linked file is
  * listed with the reason as its error (so it is never analysed or served), a linked folder is skipped
- * and reported through `onSkipped`, as is a folder that cannot be read. Names that are not valid UTF-8
- * are reported with an error, since paths pass through JSON, SQLite text and ffmpeg's command line as
- * UTF-8. Yields to the event loop between directories.
+ * and reported through `onSkipped`, as is a folder that cannot be read. A name that is not valid UTF-8
+ * is listed as nameFromBytes keeps it (fsPath opens it). Yields to the event loop between directories.
  */
 export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: (folder: SkippedFolder) => void } = {}): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
@@ -51,33 +109,31 @@ export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: 
   const pending = [root];
   const rootStats = statSync(root);
   visited.add(`${rootStats.dev}:${rootStats.ino}`);
-  const realRoot = realpathSync(root);
-  const outsideRoot = (path: string | Buffer): string | null => outsideOf(realpathSync(path).toString(), realRoot);
+  const realRoot = realPath(root);
+  const outsideRoot = (path: string): string | null => outsideOf(realPath(path), realRoot);
 
   while (pending.length > 0) {
     const dir = pending.pop()!;
     let entries: Dirent<Buffer>[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+      entries = readdirSync(fsPath(dir), { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       // Its files are not in the library: say so, or the user never learns why.
       onSkipped?.({ path: dir, reason: `could not read the folder: ${describeFileError(error)}` });
       continue;
     }
     for (const entry of entries) {
-      const name = entry.name.toString('utf8');
+      const name = nameFromBytes(entry.name);
       if (isHiddenName(name)) continue;
       const path = join(dir, name);
-      const validName = Buffer.from(name, 'utf8').equals(entry.name);
-      const rawPath = validName ? path : Buffer.concat([Buffer.from(join(dir, '/')), entry.name]);
 
       let stats: Stats | null = null;
       let statError: unknown = null;
       let leadsOut: string | null = null;
       if (entry.isSymbolicLink() || entry.isDirectory()) {
         try {
-          stats = statSync(rawPath);
-          if (entry.isSymbolicLink()) leadsOut = outsideRoot(rawPath);
+          stats = statSync(fsPath(path));
+          if (entry.isSymbolicLink()) leadsOut = outsideRoot(path);
         } catch (error) {
           statError = error;
         }
@@ -87,7 +143,7 @@ export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: 
         }
         if (stats?.isDirectory()) {
           const key = `${stats.dev}:${stats.ino}`;
-          if (!visited.has(key) && validName) {
+          if (!visited.has(key)) {
             visited.add(key);
             pending.push(path);
           }
@@ -97,7 +153,7 @@ export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: 
       if (!isAudioPath(name)) continue;
       if (!stats && !statError) {
         try {
-          stats = statSync(rawPath);
+          stats = statSync(fsPath(path));
         } catch (error) {
           statError = error;
         }
@@ -112,11 +168,7 @@ export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: 
         found.push({ path, size: 0, mtimeMs: 0, error: outsideLibraryReason(leadsOut) });
         continue;
       }
-      found.push({
-        path,
-        ...fileStamp(stats),
-        error: validName ? null : 'the file name is not valid UTF-8; rename the file so Timbre can open it',
-      });
+      found.push({ path, ...fileStamp(stats), error: null });
     }
     await nextTurn();
   }
@@ -125,7 +177,13 @@ export async function listAudioFiles(root: string, { onSkipped }: { onSkipped?: 
 
 /** The real path of `path` when it lies outside the folder `root` (a link leading out), else null. */
 export function realPathOutside(path: string, root: string): string | null {
-  return outsideOf(realpathSync(path), realpathSync(root));
+  return outsideOf(realPath(path), realPath(root));
+}
+
+/** realpathSync for a path as nameFromBytes keeps it (Node's own realpathSync turns bytes into text, the system's does not). */
+export function realPath(path: string): string {
+  const target = fsPath(path);
+  return typeof target === 'string' ? realpathSync(target) : nameFromBytes(realpathSync.native(target, { encoding: 'buffer' }));
 }
 
 function outsideOf(real: string, realRoot: string): string | null {
@@ -147,7 +205,7 @@ export function fingerprintFile(path: string, size: number): string | null {
   if (size <= 0) return null;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(fsPath(path), 'r');
   } catch {
     return null;
   }

@@ -9,6 +9,7 @@ import {
   describeFileError,
   fileStamp,
   fingerprintFile,
+  fsPath,
   listAudioFiles,
   outsideLibraryReason,
   realPathOutside,
@@ -124,7 +125,7 @@ export class Scanner {
     const { db, tracks } = this.deps;
     let file: FoundFile;
     try {
-      const stats = statSync(path);
+      const stats = statSync(fsPath(path));
       if (!stats.isFile()) return { kind: 'ignored' };
       const leadsOut = realPathOutside(path, folderPath);
       file = leadsOut ? { path, size: 0, mtimeMs: 0, error: outsideLibraryReason(leadsOut) } : { path, ...fileStamp(stats), error: null };
@@ -164,7 +165,7 @@ export class Scanner {
       if (exact !== null) candidates.push(tracks.fileRow(exact)!);
       const removed: number[] = [];
       for (const row of candidates) {
-        if (existsSync(row.path)) continue;
+        if (existsSync(fsPath(row.path))) continue;
         tracks.delete(row.id);
         removed.push(row.id);
       }
@@ -174,7 +175,7 @@ export class Scanner {
 
   /** A track with this content whose own file no longer exists: the file was renamed or moved. */
   private findMovedTrack(fingerprint: string, size: number): TrackFileRow | undefined {
-    return this.deps.tracks.withFingerprint(fingerprint, size).find((row) => !existsSync(row.path));
+    return this.deps.tracks.withFingerprint(fingerprint, size).find((row) => !existsSync(fsPath(row.path)));
   }
 
   private insertTrack(folderId: number, file: FoundFile, fingerprint: string | null): number {

@@ -1,4 +1,6 @@
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import { DecodeError, type DecodeErrors } from '../audio/decode.js';
 import { describeDecodeErrors, findTruncation } from '../audio/integrity.js';
 import { excerptFromDecoded, planExcerpt, type ExcerptPlan } from '../audio/windows.js';
@@ -9,7 +11,7 @@ import { activeBackbone, scanPatchLimit, type Backbone } from '../ml/pretrained/
 import type { BackboneFeatures } from '../ml/pretrained/types.js';
 import type { TimeFrequency } from '../dsp/types.js';
 import type { TimeWindow } from '../audio/decode.js';
-import { describeFileError } from '../library/files.js';
+import { describeFileError, fsPath } from '../library/files.js';
 import { trackArt } from '../library/art.js';
 import { readTagsAndPicture } from '../library/tags.js';
 import type { TrackTags } from '../db/repos/tracks.js';
@@ -23,6 +25,9 @@ const MIN_SAMPLES = 2048;
 /** A track that passed the file checks, with its tags and the excerpt to decode. */
 export interface PreparedTrack {
   request: AnalyseRequest;
+  /** The path to open the file by: the track's, or a link to it (see openablePath); release() when decoded. */
+  file: string;
+  release: () => void;
   /** null when the file's tags could not be read: ffmpeg often decodes what music-metadata cannot parse. */
   tags: TrackTags | null;
   plan: ExcerptPlan;
@@ -34,18 +39,40 @@ export interface PreparedTrack {
  * A file that cannot be analysed is answered with its readable reason.
  */
 export async function prepareTrack(request: AnalyseRequest, artDir: string | null = null): Promise<PreparedTrack | AnalyseFailure> {
+  let opened: { file: string; release: () => void };
   try {
-    const info = await stat(request.path);
+    const info = await stat(fsPath(request.path));
     if (!info.isFile()) return failure(request, 'not a regular file');
     if (info.size === 0) return failure(request, 'the file is empty (0 bytes)');
-    await access(request.path, constants.R_OK);
+    await access(fsPath(request.path), constants.R_OK);
+    opened = await openablePath(request.path);
   } catch (error) {
     return failure(request, describeFileError(error));
   }
-  const read = await readTagsAndPicture(request.path, { pictures: artDir !== null }).catch(() => null);
+  const read = await readTagsAndPicture(opened.file, { pictures: artDir !== null }).catch(() => null);
   const tags = read?.tags ?? null;
   if (tags && artDir !== null) tags.artHash = await trackArt(request.path, read?.picture ?? null, artDir);
-  return { request, tags, plan: planExcerpt(tags?.durationSec) };
+  return { request, ...opened, tags, plan: planExcerpt(tags?.durationSec) };
+}
+
+/**
+ * A path that ffmpeg's command line and music-metadata can open. Both take strings, which reach the
+ * system as UTF-8, so a file whose name is not UTF-8 (fsPath gives its bytes) is opened through a
+ * link with a plain name in a temporary folder of its own, removed once the track is decoded.
+ */
+async function openablePath(path: string): Promise<{ file: string; release: () => void }> {
+  const target = fsPath(path);
+  if (typeof target === 'string') return { file: path, release: () => {} };
+  const folder = await mkdtemp(join(tmpdir(), 'timbre-name-'));
+  const alias = join(folder, `track${extname(path)}`);
+  const release = () => void rm(folder, { recursive: true, force: true }).catch(() => {});
+  try {
+    await symlink(target, alias);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return { file: alias, release };
 }
 
 /**

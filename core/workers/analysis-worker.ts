@@ -141,20 +141,24 @@ async function decodeBatch(requests: AnalyseRequest[]): Promise<void> {
   if (released()) return giveBack(tracks);
   const decodeErrors = new Map<number, DecodeErrors>();
   const results = await decodeAudioBatch(
-    tracks.map((track) => ({ file: track.request.path, windows: track.plan.decodeWindows })),
+    tracks.map((track) => ({ file: track.file, windows: track.plan.decodeWindows })),
     {
       signal: abort.signal,
       onProcess: (items, pid) => report({ decoding: items.map((i) => tracks[i].request.seq), ffmpegPid: pid }),
       onDecodeErrors: (i, errors) => decodeErrors.set(i, errors),
     },
   );
+  for (const track of tracks) track.release();
   if (stopping) return;
   if (released()) return giveBack(tracks);
   for (const [i, track] of tracks.entries()) decoded.push({ track, decoded: results[i], decodeErrors: decodeErrors.get(i) ?? null });
 }
 
 function giveBack(tracks: PreparedTrack[]): void {
-  for (const { request } of tracks) send({ type: 'released', seq: request.seq, trackId: request.trackId });
+  for (const { request, release } of tracks) {
+    release();
+    send({ type: 'released', seq: request.seq, trackId: request.trackId });
+  }
 }
 
 function report(change: Partial<Omit<WorkerActivity, 'type'>>): void {

@@ -83,10 +83,9 @@ describe('bad input', () => {
     assert.equal(tracks.filter((t) => t.path.endsWith('inside.wav')).length, 1);
   });
 
-  it('a non-UTF-8 name gets a readable error', () => {
+  it('a non-UTF-8 name is analysed', () => {
     const latin1 = tracks.find((t) => t.path.startsWith(join(music, 'caf')));
-    assert.equal(latin1?.status, 'error');
-    assert.match(latin1!.error!, /not valid UTF-8/);
+    assert.equal(latin1?.status, 'done', latin1?.error ?? '');
   });
 
   it('very long names and deep paths are analysed', () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesize, toneSamples, writeWav } from '../helpers/audio.js';
 import { listTracksJson, runTimbre, TIMBRE_BIN } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
+import { fsPath } from '../../core/library/files.js';
 
 /** dist/test/integration → the repository root. */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -122,5 +123,40 @@ describe('timbre scan', () => {
     const watchFlag = await runTimbre(['watch', '--bogus']);
     assert.equal(watchFlag.code, 2);
     assert.match(watchFlag.stderr, /^timbre watch: unknown option '--bogus'\nusage: timbre watch/);
+  });
+});
+
+describe('timbre scan of names that are not UTF-8', { skip: process.platform !== 'linux' && 'only Linux allows such names' }, () => {
+  const temp = makeTempDir();
+  after(() => temp.cleanup());
+
+  it('analyses them, keeps the exact bytes of each name, and finds them unchanged on the next scan', async () => {
+    const music = join(temp.dir, 'music');
+    const db = join(temp.dir, 'library.db');
+    const folder = Buffer.concat([Buffer.from(`${music}/`), Buffer.from([0x41, 0x6c, 0x62, 0x75, 0x6d, 0xff])]);
+    mkdirSync(folder, { recursive: true });
+    writeWav(join(temp.dir, 'tone.wav'), toneSamples(2));
+    const tone = readFileSync(join(temp.dir, 'tone.wav'));
+    const files = [
+      Buffer.concat([Buffer.from(`${music}/caf`), Buffer.from([0xe9]), Buffer.from('.wav')]),
+      Buffer.concat([folder, Buffer.from('/'), Buffer.from([0x8e, 0x43]), Buffer.from('.wav')]),
+    ];
+    for (const file of files) writeFileSync(file, tone);
+
+    const result = await runTimbre(['scan', music, '--db', db, '--jobs', '1']);
+    assert.equal(result.code, 0, result.stderr);
+    const tracks = await listTracksJson(db);
+    assert.equal(tracks.length, 2);
+    for (const track of tracks) {
+      assert.equal(track.status, 'done', `${track.path}: ${track.error}`);
+      assert.equal(track.error, null);
+      assert.equal(typeof track.tempoBpm, 'number');
+      assert.ok(Math.abs((track.durationSec as number) - 2) < 0.1, `${track.path} duration ${track.durationSec}`);
+    }
+    const stored = tracks.map((track) => Buffer.from(fsPath(track.path)).toString('hex')).sort();
+    assert.deepEqual(stored, files.map((file) => file.toString('hex')).sort());
+    const second = await runTimbre(['scan', music, '--db', db]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /2 audio files \(0 new/);
   });
 });

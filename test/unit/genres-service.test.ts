@@ -81,6 +81,36 @@ describe('GenreService (database part)', () => {
     assert.throws(() => service.undo(), NothingToUndoError);
   });
 
+  it('a track edit in steps stores its rows in batches, stays one edit, and undoes exactly', async () => {
+    const { db, service, reported, confirmed } = library(5000);
+    const before = dump(db);
+    const ids = Array.from({ length: 5000 }, (_, i) => i + 1);
+    const result = await service.writingInSteps(() => service.setTrackGenres(ids, ['Post-Rock']));
+    assert.equal(result.tracks.length, 5000);
+    assert.deepEqual(reported.map((batch) => batch.length), [2000, 2000, 1000]);
+    assert.deepEqual([confirmed(1), confirmed(5000)], [['Post-Rock'], ['Post-Rock']]);
+    assert.equal(service.history().length, 1);
+    service.undo();
+    assert.deepEqual(dump(db), before);
+  });
+
+  it('an edit stopped while storing its rows in steps is finished by the next start', async () => {
+    const { db, service, confirmed } = library(5000);
+    const ids = Array.from({ length: 5000 }, (_, i) => i + 1);
+    const running = service.writingInSteps(() => service.setTrackGenres(ids, ['Post-Rock']));
+    // The first step is stored before writingInSteps yields: the rest is not, as after a kill here.
+    assert.deepEqual([confirmed(1), confirmed(5000)], [['Post-Rock'], []]);
+    const reported: number[] = [];
+    const restarted = new GenreService(db, { onTracksChanged: (trackIds) => reported.push(...trackIds) });
+    restarted.recover();
+    assert.deepEqual([confirmed(1), confirmed(5000)], [['Post-Rock'], ['Post-Rock']]);
+    assert.equal(reported.length, 5000);
+    await running;
+    assert.equal(service.genres.list().find((genre) => genre.name === 'Post-Rock')?.trackCount, 5000);
+    restarted.undo();
+    assert.deepEqual([confirmed(1), confirmed(5000)], [[], []]);
+  });
+
   it('a new edit ends the redo chain', () => {
     const { service, confirmed } = library();
     service.setGenres({ targets: [target(1)], genres: ['Rock'] });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDispatcher } from '../../core/api/dispatch.js';
 import { startWebServer, TOKEN_HEADER } from '../../core/api/server.js';
@@ -87,6 +87,30 @@ describe('staying inside the library', () => {
         assert.equal(reply.status, 405, method);
         assert.equal(reply.headers.get('allow'), 'GET, HEAD');
       }
+    } finally {
+      await server.close();
+      dispatcher.close();
+      await core.shutdown();
+      temp.cleanup();
+    }
+  });
+
+  it('media of a file whose name is not UTF-8 is its bytes', { skip: process.platform !== 'linux' && 'only Linux allows such names' }, async () => {
+    const temp = makeTempDir();
+    const music = join(temp.dir, 'music');
+    mkdirSync(music);
+    writeWav(join(temp.dir, 'tone.wav'), toneSamples(1));
+    const content = readFileSync(join(temp.dir, 'tone.wav'));
+    writeFileSync(Buffer.concat([Buffer.from(`${music}/caf`), Buffer.from([0xe9]), Buffer.from('.wav')]), content);
+    const core = await createCore({ dbPath: join(temp.dir, 'library.db'), jobs: 1, autoStart: false });
+    const dispatcher = createDispatcher(core, { mode: 'web', version: 'test' });
+    const server = await startWebServer({ dispatcher, token: 't'.repeat(32) });
+    try {
+      await core.library.scanFolder((await core.library.addFolder(music)).id);
+      const [track] = core.library.listTracks();
+      const reply = await fetch(`http://127.0.0.1:${server.port}/media/${track.id}`, { headers: { [TOKEN_HEADER]: server.token } });
+      assert.equal(reply.status, 200);
+      assert.ok(Buffer.from(await reply.arrayBuffer()).equals(content));
     } finally {
       await server.close();
       dispatcher.close();
