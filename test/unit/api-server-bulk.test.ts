@@ -1,43 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ApiResponse, GenreEditResult, TrackPage } from '../../core/api/contract.js';
-import { createDispatcher } from '../../core/api/dispatch.js';
 import { MAX_TRACKS_PER_EDIT } from '../../core/api/schemas-genres.js';
-import { MAX_BODY_BYTES, startWebServer, TOKEN_HEADER } from '../../core/api/server.js';
-import { openDatabase } from '../../core/db/open.js';
-import { FoldersRepo } from '../../core/db/repos/folders.js';
-import { TracksRepo } from '../../core/db/repos/tracks.js';
-import { createCore } from '../../core/index.js';
+import { MAX_BODY_BYTES, TOKEN_HEADER } from '../../core/api/server.js';
+import { serveSyntheticLibrary } from '../helpers/served-library.js';
 
 /** Web mode's request limit at library scale: a select-all edit of 200,000 tracks over real HTTP. */
 const TRACKS = 200_000;
-const work = mkdtempSync(join(tmpdir(), 'timbre-api-bulk-'));
-const dbPath = join(work, 'library.db');
+const { core, server, close } = await serveSyntheticLibrary('timbre-api-bulk-', TRACKS);
 
-// Synthesized rows, no audio: the edit only needs tracks to exist.
-const seed = openDatabase(dbPath);
-const folder = new FoldersRepo(seed).add(join(work, 'music'));
-const repo = new TracksRepo(seed);
-seed.transaction(() => {
-  for (let i = 0; i < TRACKS; i += 1) {
-    repo.insert({ folderId: folder.id, path: join(work, 'music', `track-${i}.mp3`), size: 1000 + i, mtimeMs: 1_700_000_000_000, fingerprint: null, status: 'done', error: null });
-  }
-})();
-seed.close();
-
-const core = await createCore({ dbPath, jobs: 1, autoStart: false });
-const dispatcher = createDispatcher(core, { mode: 'web', version: '0.0.0-test' });
-const server = await startWebServer({ dispatcher, staticDir: work });
-
-test.after(async () => {
-  await server.close();
-  dispatcher.close();
-  await core.shutdown();
-  rmSync(work, { recursive: true, force: true });
-});
+test.after(close);
 
 async function post<T>(method: string, body: string): Promise<{ status: number; response: ApiResponse<T> }> {
   const reply = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {

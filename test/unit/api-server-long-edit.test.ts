@@ -1,43 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ApiResponse, GenreEditResult } from '../../core/api/contract.js';
-import { createDispatcher } from '../../core/api/dispatch.js';
-import { startWebServer, TOKEN_HEADER } from '../../core/api/server.js';
-import { openDatabase } from '../../core/db/open.js';
-import { FoldersRepo } from '../../core/db/repos/folders.js';
-import { TracksRepo } from '../../core/db/repos/tracks.js';
+import { TOKEN_HEADER } from '../../core/api/server.js';
 import { onTrackUpdates } from '../../core/events.js';
-import { createCore } from '../../core/index.js';
+import { serveSyntheticLibrary } from '../helpers/served-library.js';
 
 /** Enough tracks that the edit's database part takes many steps. */
 const TRACKS = 20_000;
-const work = mkdtempSync(join(tmpdir(), 'timbre-api-long-edit-'));
-const dbPath = join(work, 'library.db');
+const { core, server, close } = await serveSyntheticLibrary('timbre-api-long-edit-', TRACKS);
 
-// Synthesized rows, no audio: the edit only needs tracks to exist.
-const seed = openDatabase(dbPath);
-const folder = new FoldersRepo(seed).add(join(work, 'music'));
-const repo = new TracksRepo(seed);
-seed.transaction(() => {
-  for (let i = 0; i < TRACKS; i += 1) {
-    repo.insert({ folderId: folder.id, path: join(work, 'music', `track-${i}.mp3`), size: 1000 + i, mtimeMs: 1_700_000_000_000, fingerprint: null, status: 'done', error: null });
-  }
-})();
-seed.close();
-
-const core = await createCore({ dbPath, jobs: 1, autoStart: false });
-const dispatcher = createDispatcher(core, { mode: 'web', version: '0.0.0-test' });
-const server = await startWebServer({ dispatcher, staticDir: work });
-
-test.after(async () => {
-  await server.close();
-  dispatcher.close();
-  await core.shutdown();
-  rmSync(work, { recursive: true, force: true });
-});
+test.after(close);
 
 async function post<T>(method: string, body: string): Promise<ApiResponse<T>> {
   const reply = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
