@@ -1,8 +1,9 @@
-import { useEffect, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, genreColor, numberFormat } from '../../components/format.js';
+import { useRowReorder } from '../../components/useRowReorder.js';
 import { usePlayerStore } from '../../stores/player.js';
 import { useQueueStore } from '../../stores/queue.js';
 import { useTrackStore } from '../../stores/track.js';
@@ -23,10 +24,9 @@ export function QueueView() {
   );
   const playing = usePlayerStore((state) => state.playing);
   const openId = useTrackStore((state) => state.openId);
-  const [dragging, setDragging] = useState<number | null>(null);
-  const [dropAt, setDropAt] = useState<number | null>(null);
   const [start, setStart] = useState(() => Math.max(0, position - SHOWN_BEFORE));
   const queue = useQueueStore.getState();
+  const { dragState, rowDragProps } = useRowReorder((from, to) => queue.move(from, to));
 
   useEffect(() => {
     void useQueueStore.getState().loadRows();
@@ -36,16 +36,6 @@ export function QueueView() {
   const first = Math.min(start, Math.max(0, entries.length - SHOWN_ROWS));
   const shown = entries.slice(first, first + SHOWN_ROWS);
 
-  const endDrag = () => {
-    setDragging(null);
-    setDropAt(null);
-  };
-  const onDrop = (event: DragEvent, index: number) => {
-    event.preventDefault();
-    const from = dragging ?? Number(event.dataTransfer.getData('text/plain'));
-    endDrag();
-    if (Number.isInteger(from)) queue.move(from, index);
-  };
   const focusRow = (index: number) => requestAnimationFrame(() => document.querySelector<HTMLElement>(`.queue-row[data-index="${index}"]`)?.focus());
   const onKeyDown = (event: KeyboardEvent, index: number) => {
     if (event.target !== event.currentTarget) return;
@@ -115,8 +105,8 @@ export function QueueView() {
                 if (isCurrent) classes.push('queue-row--current');
                 if (index < position) classes.push('queue-row--played');
                 if (entry.trackId === openId) classes.push('queue-row--open');
-                if (index === dragging) classes.push('queue-row--dragging');
-                if (dropAt === index && dragging !== null && dragging !== index) classes.push(dragging < index ? 'queue-row--drop-after' : 'queue-row--drop-before');
+                const drag = dragState(index);
+                if (drag) classes.push(`queue-row--${drag}`);
                 return (
                   <li
                     key={entry.key}
@@ -126,19 +116,7 @@ export function QueueView() {
                     tabIndex={0}
                     aria-label={`${index + 1}. ${name}${row?.artist ? ` by ${row.artist}` : ''}${isCurrent ? ', now playing' : ''}`}
                     aria-current={isCurrent ? 'true' : undefined}
-                    draggable
-                    onDragStart={(event) => {
-                      event.dataTransfer.effectAllowed = 'move';
-                      event.dataTransfer.setData('text/plain', String(index));
-                      setDragging(index);
-                    }}
-                    onDragOver={(event) => {
-                      event.preventDefault();
-                      event.dataTransfer.dropEffect = 'move';
-                      if (dropAt !== index) setDropAt(index);
-                    }}
-                    onDrop={(event) => onDrop(event, index)}
-                    onDragEnd={endDrag}
+                    {...rowDragProps(index)}
                     onKeyDown={(event) => onKeyDown(event, index)}
                   >
                     <span className="queue-row__grip" aria-hidden="true" title="Drag to reorder">

@@ -1,8 +1,9 @@
-import { useState, type DragEvent, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PlaylistEntry } from '../../../core/api/contract.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDuration, genreColor } from '../../components/format.js';
+import { useRowReorder } from '../../components/useRowReorder.js';
 import { usePlaylistsStore } from '../../stores/playlists.js';
 import { useTrackStore } from '../../stores/track.js';
 import { ReasonChips } from './ReasonChips.js';
@@ -17,24 +18,13 @@ export function PlaylistTracks() {
   );
   const openTrack = useTrackStore((state) => state.open);
   const openId = useTrackStore((state) => state.openId);
-  const [dragging, setDragging] = useState<number | null>(null);
-  const [dropAt, setDropAt] = useState<number | null>(null);
+  const { dragState, rowDragProps } = useRowReorder((from, to) => void move(from, to));
   if (!current) return null;
   const entries = current.entries;
   const seeds = new Set(current.request?.seeds ?? []);
   const onlySeed = current.request?.seeds.length === 1 ? current.request.seeds[0] : null;
   const steerable = current.request !== null;
 
-  const endDrag = () => {
-    setDragging(null);
-    setDropAt(null);
-  };
-  const onDrop = (event: DragEvent, index: number) => {
-    event.preventDefault();
-    const from = dragging ?? Number(event.dataTransfer.getData('text/plain'));
-    endDrag();
-    if (Number.isInteger(from)) void move(from, index);
-  };
   const onKeyDown = (event: KeyboardEvent, index: number) => {
     if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     event.preventDefault();
@@ -53,8 +43,8 @@ export function PlaylistTracks() {
         const classes = ['playlist-row'];
         if (index === playingIndex) classes.push('playlist-row--playing');
         if (entry.id === openId) classes.push('playlist-row--open');
-        if (index === dragging) classes.push('playlist-row--dragging');
-        if (dropAt === index && dragging !== null && dragging !== index) classes.push(dragging < index ? 'playlist-row--drop-after' : 'playlist-row--drop-before');
+        const drag = dragState(index);
+        if (drag) classes.push(`playlist-row--${drag}`);
         return (
           <li
             key={entry.id}
@@ -64,19 +54,7 @@ export function PlaylistTracks() {
             tabIndex={0}
             aria-label={`${index + 1}. ${name}${entry.artist ? ` by ${entry.artist}` : ''}`}
             aria-current={index === playingIndex ? 'true' : undefined}
-            draggable
-            onDragStart={(event) => {
-              event.dataTransfer.effectAllowed = 'move';
-              event.dataTransfer.setData('text/plain', String(index));
-              setDragging(index);
-            }}
-            onDragOver={(event) => {
-              event.preventDefault();
-              event.dataTransfer.dropEffect = 'move';
-              if (dropAt !== index) setDropAt(index);
-            }}
-            onDrop={(event) => onDrop(event, index)}
-            onDragEnd={endDrag}
+            {...rowDragProps(index)}
             onKeyDown={(event) => onKeyDown(event, index)}
           >
             <span className="playlist-row__grip" aria-hidden="true" title="Drag to reorder">
