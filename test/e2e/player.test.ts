@@ -208,6 +208,10 @@ test('the now-playing bar and the queue in a real browser', { skip, timeout: 240
       element.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await waitFor('the new volume', async () => (await page.evaluate(() => document.querySelector('audio')!.volume)) === 0.35);
+    // Paused first, so that no track ends and moves the queue on between reading a row and clicking it (the
+    // current row's button pauses rather than plays); either way the click then plays the second row.
+    if (!(await audioState(page)).paused) await bar.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitFor('paused', async () => (await audioState(page)).paused);
     const second = page.locator('.queue-row').nth(1);
     const playing = (await second.locator('.queue-row__title').textContent())!;
     await second.locator('.queue-row__play').click();
