@@ -1,12 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ALBUM_SORTS, type AlbumSort, type AlbumSummary } from '../../../core/api/contract-albums.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
-import { numberFormat } from '../../components/format.js';
 import { useBrowseStore } from '../../stores/browse.js';
 import { AlbumCard } from './AlbumCard.js';
 import { AlbumPageView } from './AlbumPageView.js';
+import { BrowseListState, browseCount } from './BrowseListState.js';
 import { FamilyFilter } from './FamilyFilter.js';
 import './albums.css';
 
@@ -29,38 +28,20 @@ function AlbumGrid() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
-  const count = albums
-    ? albums.albums.length === albums.libraryTotal
-      ? `${numberFormat.format(albums.libraryTotal)} ${albums.libraryTotal === 1 ? 'album' : 'albums'}`
-      : `${numberFormat.format(albums.albums.length)} of ${numberFormat.format(albums.libraryTotal)} albums`
-    : '';
-
-  let body;
-  if (error) {
-    body = (
-      <EmptyState icon="alert" title="Timbre could not list the albums">
-        <p>{error}</p>
-      </EmptyState>
-    );
-  } else if (!albums) {
-    body = null;
-  } else if (albums.libraryTotal === 0) {
-    body = (
-      <EmptyState icon="album" title="No albums yet">
-        <p>Albums appear as tracks are read: by their album tag, or the folder they are in.</p>
-      </EmptyState>
-    );
-  } else if (albums.albums.length === 0) {
-    body = (
-      <EmptyState icon="search" title="No albums match">
-        <button className="button" onClick={() => setAlbumFilters({ search: '', genreFamily: null })}>
-          Clear search and filter
-        </button>
-      </EmptyState>
-    );
-  } else {
-    body = <VirtualGrid />;
-  }
+  const list = albums ? { shown: albums.albums.length, total: albums.libraryTotal } : null;
+  const count = browseCount(list, 'album', 'albums');
+  const body = (
+    <BrowseListState
+      many="albums"
+      error={error}
+      list={list}
+      emptyIcon="album"
+      emptyHint="Albums appear as tracks are read: by their album tag, or the folder they are in."
+      onClearFilters={() => setAlbumFilters({ search: '', genreFamily: null })}
+    >
+      <VirtualGrid />
+    </BrowseListState>
+  );
 
   return (
     <main className="library browse" aria-label="Albums">

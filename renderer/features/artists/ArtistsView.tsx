@@ -2,10 +2,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { ArtistSummary } from '../../../core/api/contract.js';
 import { AlbumArt } from '../../components/AlbumArt.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { Icon } from '../../components/Icon.js';
 import { numberFormat } from '../../components/format.js';
 import { useBrowseStore } from '../../stores/browse.js';
+import { BrowseListState, browseCount } from '../albums/BrowseListState.js';
 import { FamilyFilter } from '../albums/FamilyFilter.js';
 import { ArtistPageView } from './ArtistPageView.js';
 import '../albums/albums.css';
@@ -23,38 +23,20 @@ function ArtistList() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
-  const count = artists
-    ? artists.artists.length === artists.libraryTotal
-      ? `${numberFormat.format(artists.libraryTotal)} ${artists.libraryTotal === 1 ? 'artist' : 'artists'}`
-      : `${numberFormat.format(artists.artists.length)} of ${numberFormat.format(artists.libraryTotal)} artists`
-    : '';
-
-  let body;
-  if (error) {
-    body = (
-      <EmptyState icon="alert" title="Timbre could not list the artists">
-        <p>{error}</p>
-      </EmptyState>
-    );
-  } else if (!artists) {
-    body = null;
-  } else if (artists.libraryTotal === 0) {
-    body = (
-      <EmptyState icon="artist" title="No artists yet">
-        <p>Artists appear as tracks are read: by their tags, or the folders they are in.</p>
-      </EmptyState>
-    );
-  } else if (artists.artists.length === 0) {
-    body = (
-      <EmptyState icon="search" title="No artists match">
-        <button className="button" onClick={() => setArtistFilters({ search: '', genreFamily: null })}>
-          Clear search and filter
-        </button>
-      </EmptyState>
-    );
-  } else {
-    body = <VirtualArtistList artists={artists.artists} />;
-  }
+  const list = artists ? { shown: artists.artists.length, total: artists.libraryTotal } : null;
+  const count = browseCount(list, 'artist', 'artists');
+  const body = (
+    <BrowseListState
+      many="artists"
+      error={error}
+      list={list}
+      emptyIcon="artist"
+      emptyHint="Artists appear as tracks are read: by their tags, or the folders they are in."
+      onClearFilters={() => setArtistFilters({ search: '', genreFamily: null })}
+    >
+      {artists && <VirtualArtistList artists={artists.artists} />}
+    </BrowseListState>
+  );
 
   return (
     <main className="library browse" aria-label="Artists">
